@@ -1,0 +1,74 @@
+/** The typed event map: every event the runtime emits, with its payload. */
+import type { JsonValue } from './json.js';
+import type { FinishReason, TokenUsage } from './model.js';
+import type { RunStatus, RunUsage, StopReason } from './run.js';
+
+/** Payloads by event type. Event payloads never contain secrets. */
+export interface EventMap {
+  'run.started': { input: string; durable: boolean; parentRunId?: string };
+  'run.suspended': { stopReason: StopReason; pending: { callId: string; tool: string; reason: string }[] };
+  'run.resumed': { attempt: number; fromStep: number; reason: 'decision' | 'retry' | 'recovery' };
+  'run.completed': { output: string; usage: RunUsage };
+  'run.failed': { error: { code: string; message: string; retryable: boolean }; usage: RunUsage };
+  'run.cancelled': { reason: string; usage: RunUsage };
+  'step.started': { step: number };
+  'step.completed': { step: number; toolCalls: number };
+  'model.requested': { step: number; callIndex: number; messages: number; tools: number };
+  'model.delta': { step: number; text: string };
+  'model.responded': {
+    step: number;
+    callIndex: number;
+    text: string;
+    toolCalls: { id: string; name: string }[];
+    usage: TokenUsage;
+    finishReason: FinishReason;
+    durationMs: number;
+  };
+  'model.failed': {
+    step: number;
+    callIndex: number;
+    error: { code: string; message: string; retryable: boolean };
+  };
+  'tool.requested': { callId: string; tool: string; input: JsonValue };
+  'tool.approval_requested': { callId: string; tool: string; input: JsonValue; inputHash: string };
+  'tool.approved': { callId: string; tool: string; edited: boolean; sticky: boolean };
+  'tool.denied': { callId: string; tool: string; reason: string };
+  'tool.started': { callId: string; tool: string };
+  'tool.succeeded': { callId: string; tool: string; durationMs: number; replayed: boolean };
+  'tool.failed': {
+    callId: string;
+    tool: string;
+    error: { code: string; message: string; retryable: boolean };
+    durationMs: number;
+  };
+  'memory.injected': { memory: string; messages: number };
+  'memory.written': { memory: string };
+  'memory.failed': {
+    memory: string;
+    phase: 'inject' | 'writeback';
+    error: { code: string; message: string };
+  };
+  'context.assembled': { step: number; kept: number; omitted: number };
+  'checkpoint.saved': { step: number; bytes: number; version: number };
+  'budget.exceeded': { limit: string; used: number; max: number };
+  'run.status': { status: RunStatus };
+  'subscriber.failed': { eventType: string; message: string };
+}
+
+/** Every event type name. */
+export type EventType = keyof EventMap;
+
+/** The envelope every event travels in; `seq` is contiguous per run, starting at 1. */
+export interface AgentryEvent<T extends EventType = EventType> {
+  type: T;
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  seq: number;
+  /** ISO-8601 time of emission. */
+  time: string;
+  data: EventMap[T];
+}
+
+/** Any event, discriminated by `type`. */
+export type AnyAgentryEvent = { [T in EventType]: AgentryEvent<T> }[EventType];

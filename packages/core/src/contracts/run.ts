@@ -1,0 +1,127 @@
+/** Run requests, results, decisions and records: the shapes `Runtime` callers see. */
+import type { JsonValue } from './json.js';
+
+export type RunStatus = 'running' | 'completed' | 'suspended' | 'failed' | 'cancelled';
+export type StopReason =
+  | 'completed'
+  | 'max_steps'
+  | 'budget_exhausted'
+  | 'timeout'
+  | 'cancelled'
+  | 'awaiting_approval'
+  | 'outcome_unknown'
+  | 'error';
+
+/** Usage of one run (all attempts and resumes included). */
+export interface RunUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  modelCalls: number;
+  toolCalls: number;
+  durationMs: number;
+}
+
+/** Limits the runtime enforces; each exceeded limit stops the run with its own stop reason. */
+export interface Budget {
+  maxSteps?: number;
+  maxToolCalls?: number;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+  maxTotalTokens?: number;
+  maxCostUsd?: number;
+  maxDurationMs?: number;
+}
+
+/** `allow` runs without asking, `deny` refuses (the model is told), `ask` suspends for a decision. */
+export type ApprovalAction = 'allow' | 'deny' | 'ask';
+/** Approval policy: per-tool actions, and a default for tools not listed. Unset means the tool's own rule. */
+export interface ApprovalPolicy {
+  default?: ApprovalAction;
+  tools?: { [tool: string]: ApprovalAction };
+}
+
+/** A call the run is waiting on. */
+export interface PendingCall {
+  callId: string;
+  tool: string;
+  input: JsonValue;
+  /** sha256 of the canonical JSON input; a decision must match it. */
+  inputHash: string;
+  reason: 'approval' | 'outcome_unknown';
+}
+
+/** A decision on one pending call. */
+export type Decision =
+  | { approve: true; input?: JsonValue; sticky?: boolean }
+  | { approve: false; reason?: string; sticky?: boolean }
+  /** For `outcome_unknown` calls: run it again, record a result without running it, or fail the run. */
+  | { outcome: 'retry' }
+  | { outcome: 'skip'; result: JsonValue }
+  | { outcome: 'fail'; reason?: string };
+
+/** What `runtime.run` takes. */
+export interface RunRequest {
+  agent: string;
+  input: string;
+  sessionId?: string;
+  /** Checkpoint after every model response and tool result. Defaults to the agent's `durable`. */
+  durable?: boolean;
+  approvals?: ApprovalPolicy;
+  budget?: Budget;
+  parentRunId?: string;
+  /** Caller-supplied id (otherwise generated). */
+  runId?: string;
+  signal?: AbortSignal;
+}
+
+/** What `runtime.resume` takes. */
+export interface ResumeRequest {
+  decisions?: { [callId: string]: Decision };
+  signal?: AbortSignal;
+}
+
+/** How every run ends. */
+export interface RunResult {
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  status: Exclude<RunStatus, 'running'>;
+  stopReason: StopReason;
+  /** Final text (or JSON text when an output schema is set); empty unless completed. */
+  output: string;
+  /** Parsed output when the agent has an output schema. */
+  structured?: JsonValue;
+  usage: RunUsage;
+  pending: PendingCall[];
+  error?: { code: string; message: string; hint?: string; retryable: boolean };
+}
+
+/** The stored record of a run. */
+export interface RunRecord {
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  parentRunId?: string;
+  status: RunStatus;
+  stopReason?: StopReason;
+  input: string;
+  output?: string;
+  durable: boolean;
+  usage: RunUsage;
+  pending: PendingCall[];
+  error?: { code: string; message: string; hint?: string; retryable: boolean };
+  /** ISO-8601 times. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Filter of `runtime.runs.list`. */
+export interface RunFilter {
+  sessionId?: string;
+  agentId?: string;
+  status?: RunStatus;
+  parentRunId?: string;
+  limit?: number;
+}

@@ -1,0 +1,57 @@
+/** Contract for the `store` plugin kind: namespaced JSON key-value storage with leases, over keyv. */
+import type { JsonValue } from './json.js';
+
+/** Options of one write. */
+export interface StoreSetOptions {
+  /** Expire the entry after this many milliseconds (stores without TTL support throw `store.unsupported`). */
+  ttlMs?: number;
+}
+
+/** An exclusive, expiring claim on a name (a session or a run), with a fencing token. */
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
+  /** Increases every time the lease changes hands; writers compare it to fence out stale owners. */
+  readonly token: number;
+  /** Epoch milliseconds after which another owner may take the lease. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Durable storage. Every method either does what it says or throws a
+ * `StoreError` (`store.unavailable` is retryable); a write that did not
+ * happen is never a silent no-op. Values are plain JSON: implementations may
+ * reject anything else. Namespaces are isolated from each other.
+ */
+export interface Store {
+  readonly kind: 'store';
+  readonly specVersion: 1;
+  readonly name: string;
+  get<T extends JsonValue = JsonValue>(namespace: string, key: string): Promise<T | undefined>;
+  /** Values in the order of `keys`; `undefined` where missing. */
+  getMany<T extends JsonValue = JsonValue>(
+    namespace: string,
+    keys: readonly string[],
+  ): Promise<(T | undefined)[]>;
+  set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions): Promise<void>;
+  /** Writes several entries; each entry is written atomically, the batch as a whole need not be. */
+  setMany(namespace: string, entries: readonly { key: string; value: JsonValue }[]): Promise<void>;
+  /** Returns true when something was deleted. */
+  delete(namespace: string, key: string): Promise<boolean>;
+  /** Every entry of a namespace, in no particular order. */
+  entries<T extends JsonValue = JsonValue>(namespace: string): AsyncIterable<[key: string, value: T]>;
+  /** Takes the lease when it is free or expired; `undefined` when someone else holds it. Atomic across processes. */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined>;
+  /** Extends a lease still held by the same owner and token; returns the renewed lease or `undefined` if it was lost. */
+  renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined>;
+  /** Gives the lease up if still held with this token; a no-op otherwise. */
+  releaseLease(lease: Lease): Promise<void>;
+  /** The current holder of a lease, if any and not expired. */
+  readLease(name: string): Promise<Lease | undefined>;
+  /** Releases connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function isStore(value: unknown): value is Store {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'store';
+}
