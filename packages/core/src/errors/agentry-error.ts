@@ -80,8 +80,35 @@ export function isAgentryError(value: unknown): value is AgentryError {
   );
 }
 
-/** Config files and values: the user fixes these. */
-export class ConfigError extends AgentryError {}
+/** One problem found in a config: where it is and how to fix it. */
+export interface ConfigIssue {
+  /** What is wrong, e.g. `unknown key "instruction"`. */
+  message: string;
+  /** Key path of the value at fault, e.g. `['agents', 'assistant', 'memory']`. */
+  path: (string | number)[];
+  /** `file:line:col` of that value, when it came from a file. */
+  location?: string;
+  /** What to do, e.g. `did you mean "instructions"?`. */
+  hint?: string;
+  /** The code this issue alone would have (`config.invalid`, `config.env_missing` …). */
+  code?: ErrorCode;
+}
+
+/** Options of `ConfigError`: the base options plus every issue found. */
+export interface ConfigErrorOptions extends AgentryErrorOptions {
+  issues?: readonly ConfigIssue[];
+}
+
+/** Config files and values: the user fixes these. `issues` lists every problem of the file at once. */
+export class ConfigError extends AgentryError {
+  /** Every problem found (empty for errors that are not about one config value). */
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(code: ErrorCode, options: ConfigErrorOptions) {
+    super(code, options);
+    this.issues = options.issues ?? [];
+  }
+}
 /** Loading, validating or creating a plugin. */
 export class PluginError extends AgentryError {}
 /** A tool call: input, approval, execution, policy. */

@@ -39,6 +39,10 @@ describe('AgentryError', () => {
     expect(transient.retryable).toBe(true);
     expect(transient.toJSON()).toEqual({ code: 'model.rate_limited', message: '429', retryable: true });
     expect(new AgentryError('tool.failed', { message: 'x', retryable: true }).retryable).toBe(true);
-    expect(serializeError(new TypeError('boom'))).toEqual({ code: 'run.failed', message: 'boom', retryable: false });
+    expect(serializeError(new TypeError('boom'))).toEqual({
+      code: 'run.failed',
+      message: 'boom',
+      retryable: false,
+    });
   });
 });
