@@ -1,0 +1,310 @@
+/** `KeyvStore`: the `Store` contract over any keyv 5 adapter — namespaces, JSON checks, typed errors, timeouts, leases. */
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import type { JsonValue } from '../contracts/json.js';
+import type { Lease, Store, StoreSetOptions } from '../contracts/store.js';
+import { isAgentryError, StoreError } from '../errors/agentry-error.js';
+import type { LeaseBackend } from './in-process-leases.js';
+import { assertStoreJson } from './store-json.js';
+import { decodeStoreSegment, encodeStoreSegment } from './store-keys.js';
+
+/** What a concrete store opens once, lazily, and shares between all namespaces. */
+export interface KeyvStoreConnection {
+  /** The keyv adapter (or `Map`) holding every namespace. Its `namespace` field is reset after each `Keyv` is built. */
+  readonly adapter: KeyvStoreAdapter | Map<string, unknown>;
+  /** Stored entries whose full key starts with `prefix`, values as keyv serialised them. */
+  listRaw(prefix: string): AsyncIterable<readonly [key: string, raw: unknown]>;
+  /** Lease operations; atomic across processes for shared backends. */
+  readonly leases: LeaseBackend;
+  /** Releases the connection. Called at most once. */
+  close(): Promise<void>;
+}
+
+/** Settings a concrete store passes to `KeyvStore`. */
+export interface KeyvStoreOptions {
+  /** Plugin name, used in messages (`sqlite`, `redis` …). */
+  name: string;
+  /** What the store points at, for messages: `SQLite file /srv/.agentry/agentry.db`. Never include secrets. */
+  target: string;
+  /** What to check when the backend cannot be reached. */
+  hint: string;
+  /** Prepended to every keyv namespace (e.g. a Redis key prefix). */
+  keyPrefix?: string;
+  /** Each operation fails with a retryable `store.unavailable` after this long; 0 disables. Default 10 000. */
+  operationTimeoutMs?: number;
+  /** Epoch milliseconds used for lease expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Longest stored key (`<namespace>:<key>` after encoding) the backend accepts. Default unlimited. */
+  maxKeyLength?: number;
+}
+
+interface Envelope {
+  value?: JsonValue;
+  expires?: number;
+}
+
+/**
+ * Base class of every keyv-backed store. Subclasses implement `connect()`;
+ * this class keeps one `Keyv` per namespace (each with its own keyv
+ * namespace, `throwOnErrors: true`, plain JSON serialisation), validates
+ * values before writing, bounds every operation with a timeout and turns
+ * backend failures into retryable `store.unavailable` errors.
+ */
+export abstract class KeyvStore implements Store {
+  readonly kind = 'store' as const;
+  readonly specVersion = 1 as const;
+  readonly name: string;
+  protected readonly options: Required<KeyvStoreOptions>;
+  private connection: Promise<KeyvStoreConnection> | undefined;
+  private readonly namespaces = new Map<string, Keyv>();
+  private closed = false;
+
+  protected constructor(options: KeyvStoreOptions) {
+    this.name = options.name;
+    this.options = {
+      keyPrefix: '',
+      operationTimeoutMs: 10_000,
+      now: Date.now,
+      maxKeyLength: Number.POSITIVE_INFINITY,
+      ...options,
+    };
+  }
+
+  /** Opens the backend. Called lazily on first use, and again after a failed attempt. */
+  protected abstract connect(): Promise<KeyvStoreConnection>;
+
+  async get<T extends JsonValue = JsonValue>(namespace: string, key: string): Promise<T | undefined> {
+    const encoded = this.encodeKey(namespace, key);
+    return this.run(
+      'read',
+      async (opened) => (await this.keyvFor(namespace, opened).get(encoded)) as T | undefined,
+    );
+  }
+
+  async getMany<T extends JsonValue = JsonValue>(
+    namespace: string,
+    keys: readonly string[],
+  ): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const encoded = keys.map((key) => this.encodeKey(namespace, key));
+    return this.run(
+      'read',
+      async (opened) => (await this.keyvFor(namespace, opened).getMany(encoded)) as (T | undefined)[],
+    );
+  }
+
+  async set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions): Promise<void> {
+    const encoded = this.encodeKey(namespace, key);
+    const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
+    assertStoreJson(this.name, value);
+    await this.run('write', async (opened) => {
+      await this.keyvFor(namespace, opened).set(encoded, value, ttlMs);
+    });
+  }
+
+  async setMany(namespace: string, entries: readonly { key: string; value: JsonValue }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const encoded = entries.map((entry, index) => {
+      assertStoreJson(this.name, entry.value, `entries[${index}].value`);
+      return { key: this.encodeKey(namespace, entry.key), value: entry.value };
+    });
+    await this.run('write', async (opened) => {
+      await this.keyvFor(namespace, opened).setMany(encoded);
+    });
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    const encoded = this.encodeKey(namespace, key);
+    return this.run('delete', async (opened) => this.keyvFor(namespace, opened).delete(encoded));
+  }
+
+  async *entries<T extends JsonValue = JsonValue>(namespace: string): AsyncIterable<[key: string, value: T]> {
+    const prefix = `${this.keyvNamespace(namespace)}:`;
+    const connection = await this.run('list', async (opened) => opened);
+    try {
+      for await (const [rawKey, raw] of connection.listRaw(prefix)) {
+        if (!rawKey.startsWith(prefix) || raw === undefined || raw === null) continue;
+        const envelope = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Envelope;
+        if (typeof envelope.expires === 'number' && envelope.expires < Date.now()) continue;
+        if (envelope.value === undefined) continue;
+        yield [decodeStoreSegment(rawKey.slice(prefix.length)), envelope.value as T];
+      }
+    } catch (error) {
+      throw this.toStoreError('list', error);
+    }
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
+    this.checkLeaseName(name);
+    this.checkOwner(owner);
+    const ttl = this.checkTtl(ttlMs, 'lease ttlMs');
+    return this.run('acquire a lease', (opened) =>
+      opened.leases.acquire(name, owner, ttl, this.options.now()),
+    );
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+    this.checkLease(lease);
+    const ttl = this.checkTtl(ttlMs, 'lease ttlMs');
+    return this.run('renew a lease', (opened) => opened.leases.renew(lease, ttl, this.options.now()));
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.checkLease(lease);
+    await this.run('release a lease', (opened) => opened.leases.release(lease));
+  }
+
+  async readLease(name: string): Promise<Lease | undefined> {
+    this.checkLeaseName(name);
+    return this.run('read a lease', (opened) => opened.leases.read(name, this.options.now()));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const pending = this.connection;
+    this.connection = undefined;
+    this.namespaces.clear();
+    if (pending === undefined) return;
+    const opened = await pending.catch(() => undefined);
+    if (opened === undefined) return;
+    try {
+      await opened.close();
+    } catch (error) {
+      throw this.toStoreError('close', error);
+    }
+  }
+
+  /** The keyv namespace of a store namespace: key prefix + encoded name. */
+  protected keyvNamespace(namespace: string): string {
+    return `${this.options.keyPrefix}${encodeStoreSegment(namespace, 'namespace')}`;
+  }
+
+  /** Encodes a key and checks that `<namespace>:<key>` fits the backend. */
+  protected encodeKey(namespace: string, key: string): string {
+    const encoded = encodeStoreSegment(key, 'key');
+    const length = this.keyvNamespace(namespace).length + 1 + encoded.length;
+    if (length > this.options.maxKeyLength) {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: namespace ${JSON.stringify(namespace)} + key ${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)} is ${length} characters once encoded; the limit is ${this.options.maxKeyLength}`,
+        hint: 'Use shorter keys (ids, not content) — store long data in the value.',
+        context: { plugin: this.name },
+      });
+    }
+    return encoded;
+  }
+
+  /** Runs one operation with the lazily opened connection, a timeout and error mapping. */
+  protected async run<T>(
+    operation: string,
+    body: (connection: KeyvStoreConnection) => Promise<T>,
+  ): Promise<T> {
+    if (this.closed) {
+      throw new StoreError('store.unavailable', {
+        message: `${this.name} store is closed; cannot ${operation}`,
+        hint: 'The store was closed (runtime.close()); create a new runtime or store to keep using it.',
+        retryable: false,
+        context: { plugin: this.name },
+      });
+    }
+    const work = this.open().then(body);
+    const limit = this.options.operationTimeoutMs;
+    if (limit <= 0)
+      return work.catch((error: unknown) => Promise.reject(this.toStoreError(operation, error)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } catch (error) {
+      throw this.toStoreError(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Wraps a backend failure as a retryable `store.unavailable` naming the store and its target. */
+  protected toStoreError(operation: string, error: unknown): Error {
+    if (isAgentryError(error)) return error;
+    const detail = error instanceof Error ? error.message || error.name : String(error);
+    return new StoreError('store.unavailable', {
+      message: `${this.name} store could not ${operation} (${this.options.target}): ${detail}`,
+      hint: this.options.hint,
+      cause: error,
+      retryable: true,
+      context: { plugin: this.name },
+    });
+  }
+
+  private open(): Promise<KeyvStoreConnection> {
+    this.connection ??= this.connect().then(
+      (connection) => {
+        // Each namespace's Keyv adds an error listener to the shared adapter; 0 would mean "none" to some emitters.
+        const adapter = connection.adapter as { setMaxListeners?: (count: number) => void };
+        if (!(connection.adapter instanceof Map)) adapter.setMaxListeners?.(Number.MAX_SAFE_INTEGER);
+        return connection;
+      },
+      (error: unknown) => {
+        this.connection = undefined;
+        throw error;
+      },
+    );
+    return this.connection;
+  }
+
+  /** The `Keyv` of one namespace over the shared adapter. */
+  protected keyvFor(namespace: string, connection: KeyvStoreConnection): Keyv {
+    let keyv = this.namespaces.get(namespace);
+    if (keyv === undefined) {
+      keyv = new Keyv({
+        store: connection.adapter,
+        namespace: this.keyvNamespace(namespace),
+        serialize: (data) => JSON.stringify(data),
+        deserialize: (data) => JSON.parse(data),
+        throwOnErrors: true,
+        emitErrors: false,
+      });
+      // keyv prefixes keys itself; a shared adapter must not add its own namespace on top.
+      (connection.adapter as { namespace?: string }).namespace = undefined;
+      this.namespaces.set(namespace, keyv);
+    }
+    return keyv;
+  }
+
+  private checkTtl(ttlMs: number, what: string): number {
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: ${what} must be a positive number of milliseconds, got ${String(ttlMs)}`,
+        hint: 'Pass a positive ttlMs, or leave it out for entries that never expire.',
+        context: { plugin: this.name },
+      });
+    }
+    return Math.ceil(ttlMs);
+  }
+
+  private checkOwner(owner: string): void {
+    if (typeof owner !== 'string' || owner === '') {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: a lease owner must be a non-empty string`,
+        hint: 'Use a unique id per worker or process as the owner.',
+        context: { plugin: this.name },
+      });
+    }
+  }
+
+  private checkLeaseName(name: string): void {
+    encodeStoreSegment(name, 'lease name');
+  }
+
+  private checkLease(lease: Lease): void {
+    if (typeof lease !== 'object' || lease === null || !Number.isInteger(lease.token)) {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: expected a lease returned by acquireLease/renewLease`,
+        hint: 'Pass the Lease object the store returned.',
+        context: { plugin: this.name },
+      });
+    }
+    this.checkLeaseName(lease.name);
+    this.checkOwner(lease.owner);
+  }
+}

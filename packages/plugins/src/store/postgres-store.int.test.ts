@@ -1,0 +1,63 @@
+import { describeStoreConformance } from '@agentry/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from './postgres-store.js';
+
+const url = process.env.DATABASE_URL;
+const schema = `agentry_test_${process.pid}_${Date.now().toString(36)}`;
+let counter = 0;
+const nextId = () => {
+  counter += 1;
+  return counter;
+};
+
+/** Drops this file's schema with a plain pg client (pg comes with @keyv/postgres). */
+async function dropSchema(): Promise<void> {
+  const { default: pg } = (await import('pg' as string)) as {
+    default: { Client: new (options: { connectionString: string }) => PgClient };
+  };
+  const client = new pg.Client({ connectionString: url! });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
+interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+describe.skipIf(!url)('PostgresStore (needs DATABASE_URL)', () => {
+  afterAll(async () => {
+    await dropSchema();
+  });
+
+  describeStoreConformance({
+    name: 'postgres',
+    create: () => new PostgresStore({ url: url!, schema, table: `entries_${nextId()}` }),
+    unreachable: () =>
+      new PostgresStore({ url: 'postgres://postgres@127.0.0.1:1/test', schema, table: 'nowhere' }),
+  });
+
+  it('shares data and leases between two open stores on one URL, and closing one keeps the other working', async () => {
+    const table = `shared_${nextId()}`;
+    const one = new PostgresStore({ url: url!, schema, table });
+    const two = new PostgresStore({ url: url!, schema, table });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        (index % 2 ? one : two).acquireLease('s', `owner-${index}`, 30_000),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await one.set('ns', 'k', { from: 'one' });
+    await one.close();
+    expect(await two.get('ns', 'k')).toEqual({ from: 'one' });
+    await two.close();
+  });
+
+  it('refuses table and schema names that are not plain identifiers', () => {
+    expect(
+      PostgresStore.plugin.configSchema.safeParse({ url: 'postgres://x', table: 'x; drop' }).success,
+    ).toBe(false);
+    expect(() => new PostgresStore({ url: 'postgres://x', schema: 'Bad-Name' })).toThrow(/identifier/);
+  });
+});

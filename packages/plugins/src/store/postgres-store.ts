@@ -1,0 +1,233 @@
+/** `PostgresStore` (builtin `postgres`): a shared PostgreSQL via @keyv/postgres, leases by one SQL upsert. */
+import type { EventEmitter } from 'node:events';
+import {
+  definePlugin,
+  KeyvStore,
+  type KeyvStoreConnection,
+  type Lease,
+  type LeaseBackend,
+} from '@agentry/core';
+import KeyvPostgres from '@keyv/postgres';
+import { z } from 'zod';
+import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
+const KEY_SIZE = 1024;
+const PAGE = 500;
+
+/** Options of `new PostgresStore()`. */
+export interface PostgresStoreOptions {
+  /** `postgres://user[:password]@host:port/database`. */
+  url: string;
+  /** Table of entries (lower-case identifier). Default `agentry_store`; leases go to `<table>_leases`. */
+  table?: string;
+  /** Schema, created when missing. Default `public`. */
+  schema?: string;
+  /** How long connecting may take before operations fail. Default 3000 ms. */
+  connectTimeoutMs?: number;
+}
+
+type Query = (sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
+  row === undefined
+    ? undefined
+    : {
+        name: String(row.name),
+        owner: String(row.owner),
+        token: Number(row.token),
+        expiresAt: Number(row.expires_at),
+      };
+
+/** Leases in `<schema>.<table>_leases`; each operation is one statement, so it is atomic across processes. */
+class PostgresLeases implements LeaseBackend {
+  constructor(
+    private readonly query: Query,
+    private readonly table: string,
+  ) {}
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const rows = await this.query(
+      `INSERT INTO ${this.table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (name) DO UPDATE SET
+         token = CASE WHEN held.owner = EXCLUDED.owner AND held.expires_at > $4 THEN held.token ELSE held.token + 1 END,
+         owner = EXCLUDED.owner,
+         expires_at = EXCLUDED.expires_at
+       WHERE held.expires_at <= $4 OR held.owner = EXCLUDED.owner
+       RETURNING name, owner, token, expires_at`,
+      [name, owner, now + ttlMs, now],
+    );
+    return toLease(rows[0]);
+  }
+
+  async renew(lease: Lease, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const rows = await this.query(
+      `UPDATE ${this.table} SET expires_at = $1
+       WHERE name = $2 AND owner = $3 AND token = $4 AND expires_at > $5
+       RETURNING name, owner, token, expires_at`,
+      [now + ttlMs, lease.name, lease.owner, lease.token, now],
+    );
+    return toLease(rows[0]);
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.query(
+      `UPDATE ${this.table} SET expires_at = 0 WHERE name = $1 AND owner = $2 AND token = $3`,
+      [lease.name, lease.owner, lease.token],
+    );
+  }
+
+  async read(name: string, now: number): Promise<Lease | undefined> {
+    const rows = await this.query(
+      `SELECT name, owner, token, expires_at FROM ${this.table} WHERE name = $1 AND expires_at > $2`,
+      [name, now],
+    );
+    return toLease(rows[0]);
+  }
+}
+
+/** Open stores per URL: @keyv/postgres keeps ONE pg pool per process (per last URL) and `disconnect()` ends it. */
+const openStores = new Map<string, number>();
+/** Pools that already have an idle-error listener (an idle client's error would otherwise crash the process). */
+const guardedPools = new WeakSet<object>();
+
+/** pg-pool calls `options.log` as a method of the pool, before any client exists: the one hook to reach the pool. */
+function guardPool(this: unknown): void {
+  const pool = this as EventEmitter | undefined;
+  if (pool === undefined || typeof pool.on !== 'function' || guardedPools.has(pool)) return;
+  guardedPools.add(pool);
+  pool.on('error', () => {
+    // pg-pool already dropped the broken idle client; the next query opens a new one.
+  });
+}
+
+/**
+ * A store on a shared PostgreSQL database. Entries go through @keyv/postgres
+ * (table `<schema>.<table>`, created when missing); leases use the same pool
+ * through the adapter's `query`, in `<table>_leases`, with one
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING` statement.
+ * Lease expiry compares against the caller's clock, so keep worker clocks in
+ * sync (NTP). @keyv/postgres shares one pool per URL in a process: it is
+ * ended when the last open PostgresStore on that URL closes.
+ */
+export class PostgresStore extends KeyvStore {
+  /** Plugin definition: `{ type: postgres, config: { url, table, schema } }`; the url falls back to DATABASE_URL. */
+  static readonly plugin = definePlugin({
+    kind: 'store',
+    name: 'postgres',
+    description: 'Shared PostgreSQL store (@keyv/postgres); leases work across processes and machines',
+    configSchema: z
+      .object({
+        url: z.string().min(1).optional().describe('postgres://user@host:port/db; defaults to DATABASE_URL'),
+        table: z.string().regex(IDENTIFIER, 'a lower-case SQL identifier').optional(),
+        schema: z.string().regex(IDENTIFIER, 'a lower-case SQL identifier').optional(),
+      })
+      .strict(),
+    create: (config, deps) => {
+      const url = resolveUrl('postgres', config.url, 'DATABASE_URL');
+      registerUrlSecret(url, deps);
+      return new PostgresStore({
+        url,
+        ...(config.table === undefined ? {} : { table: config.table }),
+        ...(config.schema === undefined ? {} : { schema: config.schema }),
+      });
+    },
+  });
+
+  private readonly url: string;
+  private readonly table: string;
+  private readonly schema: string;
+  private readonly connectTimeoutMs: number;
+  private counted = false;
+
+  constructor(options: PostgresStoreOptions) {
+    const where = describeUrl(options.url);
+    super({
+      name: 'postgres',
+      target: `PostgreSQL at ${where}`,
+      hint: `Is PostgreSQL running and reachable at ${where}? Check the url (or DATABASE_URL), the database name and credentials.`,
+      maxKeyLength: KEY_SIZE,
+    });
+    for (const [field, value] of [
+      ['table', options.table],
+      ['schema', options.schema],
+    ] as const) {
+      if (value !== undefined && !IDENTIFIER.test(value)) {
+        throw new TypeError(
+          `postgres store: ${field} ${JSON.stringify(value)} must be a lower-case SQL identifier`,
+        );
+      }
+    }
+    this.url = options.url;
+    this.table = options.table ?? 'agentry_store';
+    this.schema = options.schema ?? 'public';
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
+  }
+
+  protected async connect(): Promise<KeyvStoreConnection> {
+    const entries = `${this.schema}.${this.table}`;
+    const leases = `${this.schema}.${this.table}_leases`;
+    const adapter = new KeyvPostgres({
+      uri: this.url,
+      table: this.table,
+      schema: this.schema,
+      keySize: KEY_SIZE,
+      connectionTimeoutMillis: this.connectTimeoutMs,
+      log: guardPool,
+    });
+    adapter.on('error', () => {
+      // The adapter reports its own table creation here; ours below is awaited and reported.
+    });
+    openStores.set(this.url, (openStores.get(this.url) ?? 0) + 1);
+    this.counted = true;
+    const query: Query = (sql, values) => adapter.query(sql, values) as Promise<Record<string, unknown>[]>;
+    const ignoreDuplicate = (error: unknown) => {
+      // Two processes creating the same table at once: the loser sees a unique violation.
+      if (!['23505', '42P07', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
+    };
+    try {
+      if (this.schema !== 'public')
+        await query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`).catch(ignoreDuplicate);
+      await query(
+        `CREATE TABLE IF NOT EXISTS ${entries} (key VARCHAR(${KEY_SIZE}) PRIMARY KEY, value TEXT)`,
+      ).catch(ignoreDuplicate);
+      await query(
+        `CREATE TABLE IF NOT EXISTS ${leases} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, token BIGINT NOT NULL, expires_at BIGINT NOT NULL)`,
+      ).catch(ignoreDuplicate);
+    } catch (error) {
+      await this.release(adapter);
+      throw error;
+    }
+    return {
+      adapter,
+      leases: new PostgresLeases(query, leases),
+      async *listRaw(prefix: string) {
+        let after = prefix;
+        for (;;) {
+          const rows = await query(
+            `SELECT key, value FROM ${entries} WHERE starts_with(key, $1) AND key COLLATE "C" > $2
+             ORDER BY key COLLATE "C" LIMIT ${PAGE}`,
+            [prefix, after],
+          );
+          for (const row of rows) yield [String(row.key), row.value] as const;
+          if (rows.length < PAGE) return;
+          after = String(rows[rows.length - 1]!.key);
+        }
+      },
+      close: () => this.release(adapter),
+    };
+  }
+
+  /** Ends the shared pool when this is the last open store on the URL. */
+  private async release(adapter: KeyvPostgres): Promise<void> {
+    if (!this.counted) return;
+    this.counted = false;
+    const remaining = (openStores.get(this.url) ?? 1) - 1;
+    if (remaining > 0) {
+      openStores.set(this.url, remaining);
+      return;
+    }
+    openStores.delete(this.url);
+    await adapter.disconnect();
+  }
+}

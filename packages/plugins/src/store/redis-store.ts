@@ -1,0 +1,199 @@
+/** `RedisStore` (builtin `redis`): a shared Redis via @keyv/redis, leases by Lua scripts, fail-fast when Redis is down. */
+import {
+  definePlugin,
+  KeyvStore,
+  type KeyvStoreConnection,
+  type Lease,
+  type LeaseBackend,
+} from '@agentry/core';
+import KeyvRedis from '@keyv/redis';
+import { z } from 'zod';
+import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
+
+/** Options of `new RedisStore()`. */
+export interface RedisStoreOptions {
+  /** `redis://[user:password@]host:port[/db]`. */
+  url: string;
+  /** Prepended to every key this store writes. Default `agentry:`. */
+  prefix?: string;
+  /** How long connecting may take before operations fail. Default 3000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** The few node-redis client methods this store uses (reached through the keyv adapter's `client`). */
+interface RedisCommands {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
+}
+
+// KEYS[1] lease hash {owner, token}, KEYS[2] token counter; ARGV owner, ttl.
+const ACQUIRE = `local owner = redis.call('HGET', KEYS[1], 'owner')
+local token
+if owner then
+  if owner ~= ARGV[1] then return false end
+  token = tonumber(redis.call('HGET', KEYS[1], 'token'))
+else
+  token = redis.call('INCR', KEYS[2])
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return token`;
+// ARGV owner, token, ttl.
+const RENEW = `if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] and redis.call('HGET', KEYS[1], 'token') == ARGV[2] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+return 0`;
+// ARGV owner, token.
+const RELEASE = `if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] and redis.call('HGET', KEYS[1], 'token') == ARGV[2] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+const READ = `local holder = redis.call('HMGET', KEYS[1], 'owner', 'token')
+if not holder[1] then return false end
+return {holder[1], holder[2], redis.call('PTTL', KEYS[1])}`;
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Leases as Redis hashes with PEXPIRE; each operation is one Lua script, so it is atomic across processes. */
+class RedisLeases implements LeaseBackend {
+  constructor(
+    private readonly client: RedisCommands,
+    private readonly prefix: string,
+  ) {}
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const token = await this.script(ACQUIRE, name, [owner, String(ttlMs)], true);
+    return token === null ? undefined : { name, owner, token: Number(token), expiresAt: now + ttlMs };
+  }
+
+  async renew(lease: Lease, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const renewed = await this.script(RENEW, lease.name, [lease.owner, String(lease.token), String(ttlMs)]);
+    return Number(renewed) === 1 ? { ...lease, expiresAt: now + ttlMs } : undefined;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.script(RELEASE, lease.name, [lease.owner, String(lease.token)]);
+  }
+
+  async read(name: string, now: number): Promise<Lease | undefined> {
+    const holder = (await this.script(READ, name, [])) as [string, string, number] | null;
+    if (holder === null || Number(holder[2]) <= 0) return undefined;
+    return { name, owner: holder[0], token: Number(holder[1]), expiresAt: now + Number(holder[2]) };
+  }
+
+  private script(source: string, name: string, args: string[], withCounter = false): Promise<unknown> {
+    const encoded = encodeURIComponent(name);
+    const keys = [`${this.prefix}%leases:${encoded}`];
+    if (withCounter) keys.push(`${this.prefix}%tokens:${encoded}`);
+    return this.client.sendCommand(['EVAL', source, String(keys.length), ...keys, ...args]);
+  }
+}
+
+/**
+ * A store on a shared Redis (keys `<prefix><namespace>:<key>`, values as
+ * keyv JSON envelopes, TTL by PX). One node-redis client per store, created by
+ * the keyv adapter with a connect timeout and no offline queue: while Redis
+ * is down every operation fails at once with a retryable `store.unavailable`
+ * and the client reconnects in the background. Leases use Lua scripts on
+ * that client, with a per-name token counter that survives release.
+ */
+export class RedisStore extends KeyvStore {
+  /** Plugin definition: `{ type: redis, config: { url, prefix } }`; the url falls back to REDIS_URL. */
+  static readonly plugin = definePlugin({
+    kind: 'store',
+    name: 'redis',
+    description: 'Shared Redis store (@keyv/redis); leases work across processes and machines',
+    configSchema: z
+      .object({
+        url: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('redis://host:port[/db]; defaults to the REDIS_URL variable'),
+        prefix: z.string().optional().describe('Prepended to every key (default agentry:)'),
+      })
+      .strict(),
+    create: (config, deps) => {
+      const url = resolveUrl('redis', config.url, 'REDIS_URL');
+      registerUrlSecret(url, deps);
+      return new RedisStore({ url, ...(config.prefix === undefined ? {} : { prefix: config.prefix }) });
+    },
+  });
+
+  private readonly url: string;
+  private readonly prefix: string;
+  private readonly connectTimeoutMs: number;
+
+  constructor(options: RedisStoreOptions) {
+    const where = describeUrl(options.url);
+    const prefix = options.prefix ?? 'agentry:';
+    super({
+      name: 'redis',
+      target: `Redis at ${where}`,
+      hint: `Is a Redis server running and reachable at ${where}? Check the url (or REDIS_URL), the port and any password.`,
+      keyPrefix: prefix,
+    });
+    this.url = options.url;
+    this.prefix = prefix;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
+  }
+
+  protected async connect(): Promise<KeyvStoreConnection> {
+    let ready = false;
+    const adapter = new KeyvRedis(
+      {
+        url: this.url,
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: this.connectTimeoutMs,
+          // Fail the first connection at once; once connected, keep reconnecting in the background.
+          reconnectStrategy: (retries: number, cause: Error) =>
+            ready ? Math.min(50 * 2 ** retries, 2_000) : cause,
+        },
+      },
+      { throwOnConnectError: true, throwOnErrors: true },
+    );
+    adapter.on('error', () => {
+      // Failures surface as rejected operations.
+    });
+    const client = adapter.client as unknown as RedisCommands;
+    try {
+      await client.connect();
+      ready = true;
+    } catch (error) {
+      if (client.isOpen) client.destroy();
+      throw error;
+    }
+    return {
+      adapter,
+      leases: new RedisLeases(client, this.prefix),
+      async *listRaw(prefix: string) {
+        let cursor = '0';
+        do {
+          const [next, keys] = (await client.sendCommand([
+            'SCAN',
+            cursor,
+            'MATCH',
+            `${escapeGlob(prefix)}*`,
+            'COUNT',
+            '1000',
+          ])) as [string, string[]];
+          cursor = String(next);
+          if (keys.length === 0) continue;
+          const values = (await client.sendCommand(['MGET', ...keys])) as (string | null)[];
+          for (const [index, key] of keys.entries()) yield [key, values[index] ?? undefined] as const;
+        } while (cursor !== '0');
+      },
+      close: async () => {
+        if (!client.isOpen) return;
+        if (client.isReady) await client.close();
+        else client.destroy();
+      },
+    };
+  }
+}
