@@ -1,6 +1,6 @@
 /** Contract for the `tool` plugin kind: something the model can call, with side-effect class, approval rule and hooks. */
 import type { z } from 'zod';
-import type { JsonValue } from './json.js';
+import type { JsonObject, JsonValue } from './json.js';
 
 /**
  * What running a tool does to the world, used on resume after a crash:
@@ -72,6 +72,11 @@ export interface Tool<I = unknown, O extends JsonValue = JsonValue> {
   readonly description: string;
   /** Validates (and may transform) the model's arguments before anything runs. */
   readonly input: z.ZodType<I>;
+  /**
+   * Optional JSON Schema shown to the model instead of `z.toJSONSchema(input)`: set by tools whose
+   * schema comes from elsewhere (an MCP server's `inputSchema`), so the model sees it unchanged.
+   */
+  readonly inputJsonSchema?: JsonObject;
   readonly sideEffects: SideEffects;
   /** Default approval rule; agent config and the run request can override it. */
   readonly approval: ApprovalRule<I>;

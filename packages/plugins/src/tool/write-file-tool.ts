@@ -1,0 +1,123 @@
+/** `write-file` tool: writes a text file inside a configured root, atomically (temp file + rename). */
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type ApprovalRule,
+  definePlugin,
+  type JsonObject,
+  type PluginDeps,
+  type Tool,
+  type ToolContext,
+  ToolError,
+} from '@agentry/core';
+import { z } from 'zod';
+import { confinePath, isInside, resolveRoot } from './path-guard.js';
+import { approvalFrom, asTool, commonToolConfig, fileError, throwIfAborted } from './tool-support.js';
+
+const configSchema = z.object({
+  ...commonToolConfig,
+  root: z.string().min(1).describe('Directory the tool may write into; relative to the config file.'),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('Largest content (UTF-8 bytes) one call may write.'),
+  createDirectories: z.boolean().default(true).describe('Create missing parent directories inside the root.'),
+});
+
+/** Config of `write-file`. */
+export type WriteFileToolConfig = z.output<typeof configSchema>;
+
+const inputSchema = z.object({
+  path: z
+    .string()
+    .describe('File path relative to the workspace root, with "/" separators, e.g. "out/report.md".'),
+  content: z.string().describe('The complete new content of the file (UTF-8). Replaces what was there.'),
+});
+
+/** Arguments of `write-file`. */
+export type WriteFileInput = z.output<typeof inputSchema>;
+
+/**
+ * Replaces a file's content inside `root`. Idempotent: the same call twice leaves the same file. The new
+ * content is written to a temp file next to the target and renamed over it, so readers never see half a file.
+ */
+export class WriteFileTool implements Tool<WriteFileInput, JsonObject> {
+  static readonly plugin = definePlugin({
+    kind: 'tool',
+    name: 'write-file',
+    description: 'Writes a text file inside a configured root directory (atomic replace)',
+    configSchema,
+    create: async (config: WriteFileToolConfig, deps: PluginDeps) =>
+      asTool(new WriteFileTool(config, await resolveRoot(config.root, deps.baseDir, 'write-file'))),
+  });
+
+  readonly kind = 'tool' as const;
+  readonly specVersion = 1 as const;
+  readonly name: string;
+  readonly description: string;
+  readonly input = inputSchema;
+  readonly sideEffects = 'idempotent' as const;
+  readonly approval: ApprovalRule<WriteFileInput>;
+
+  /** @param root real path of the root directory */
+  constructor(
+    private readonly config: WriteFileToolConfig,
+    private readonly root: string,
+  ) {
+    this.name = config.name ?? 'write-file';
+    this.description =
+      config.description ??
+      `Creates or replaces a UTF-8 text file in the workspace with the given content (at most ${config.maxBytes} bytes).`;
+    this.approval = approvalFrom(config, 'never');
+  }
+
+  async execute(input: WriteFileInput, context: ToolContext): Promise<JsonObject> {
+    throwIfAborted(context.signal, this.name);
+    const bytes = Buffer.byteLength(input.content, 'utf8');
+    if (bytes > this.config.maxBytes) {
+      throw new ToolError('tool.policy_denied', {
+        message: `${this.name}: content is ${bytes} bytes, more than the limit of ${this.config.maxBytes}`,
+        hint: 'Write smaller files, or split the content over several files.',
+        context: { tool: this.name },
+      });
+    }
+    const target = await confinePath(this.root, input.path, this.name);
+    if (target.absolute === this.root) {
+      throw new ToolError('tool.policy_denied', {
+        message: `${this.name}: "${input.path}" is the root directory itself`,
+        hint: 'Name a file inside the root, e.g. "notes.txt".',
+        context: { tool: this.name },
+      });
+    }
+    const directory = path.dirname(target.absolute);
+    const temp = path.join(
+      directory,
+      `.${path.basename(target.absolute)}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    try {
+      if (target.exists && !(await lstat(target.absolute)).isFile()) {
+        throw new ToolError('tool.failed', {
+          message: `${this.name}: "${target.relative}" exists and is not a regular file`,
+          hint: 'Pick a file name that is not a directory.',
+          context: { tool: this.name },
+        });
+      }
+      if (!isInside(this.root, directory)) throw new Error('parent directory left the root');
+      if (!target.exists) {
+        if (!this.config.createDirectories) await lstat(directory);
+        else await mkdir(directory, { recursive: true });
+      }
+      throwIfAborted(context.signal, this.name);
+      await writeFile(temp, input.content, { encoding: 'utf8', flag: 'wx', mode: 0o644 });
+      await rename(temp, target.absolute);
+      return { path: target.relative, bytes, created: !target.exists };
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw fileError(error, this.name, target.relative);
+    }
+  }
+}
