@@ -1,0 +1,197 @@
+/** The zod schema of `agentry.yaml` (strict: unknown keys are errors) and its JSON Schema for editors. */
+import { z } from 'zod';
+import type { PluginKind } from '../contracts/plugin.js';
+import { builtinNames, findBuiltin } from '../loader/builtin-plugins.js';
+import { suggestionHint } from './did-you-mean.js';
+
+/**
+ * For unions, how to pick the option a value meant (so errors describe that
+ * option, not "invalid input"). Returns a schema or a message when no option fits.
+ */
+export type UnionChooser = (value: unknown) => z.ZodType | { message: string; hint?: string };
+/** Unions with a chooser; the validator uses it to explain a failed union. */
+export const UNION_CHOOSERS = new WeakMap<z.ZodType, UnionChooser>();
+
+const configRecord = z.record(z.string(), z.unknown());
+
+function builtinName(kind: PluginKind): z.ZodString {
+  const schema = z.string().min(1);
+  return schema.superRefine((name, context) => {
+    if (findBuiltin(kind, name)) return;
+    const hint =
+      suggestionHint(name, builtinNames(kind)) ?? `builtins: ${builtinNames(kind).join(', ') || 'none'}`;
+    context.addIssue({
+      code: 'custom',
+      message: `unknown ${kind} "${name}"`,
+      params: { hint },
+      input: name,
+    });
+  }) as unknown as z.ZodString;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const SLOT_SHAPE_HINT = 'use a builtin name, { type, config } or { impl: "<specifier>#<export>", config }';
+
+function slotUnion<T extends z.ZodType, I extends z.ZodType, S extends z.ZodType>(
+  named: S,
+  typed: T,
+  implemented: I,
+) {
+  const schema = z.union([named, typed, implemented]);
+  UNION_CHOOSERS.set(schema, (value) => {
+    if (typeof value === 'string') return named;
+    if (!isObject(value)) return { message: 'expected a plugin slot', hint: SLOT_SHAPE_HINT };
+    if ('type' in value && 'impl' in value) {
+      return {
+        message: '`type` and `impl` together',
+        hint: 'keep one: `type` for a builtin, `impl` for a path',
+      };
+    }
+    if ('impl' in value) return implemented;
+    if ('type' in value) return typed;
+    return { message: 'slot needs `type` or `impl`', hint: SLOT_SHAPE_HINT };
+  });
+  return schema;
+}
+
+/** A slot of `kind`: builtin name, `{ type, config }` or `{ impl, config }`. Slot `config` is validated by the plugin. */
+export function slotSchema(kind: PluginKind) {
+  return slotUnion(
+    builtinName(kind),
+    z.strictObject({ type: builtinName(kind), config: configRecord.optional() }),
+    z.strictObject({ impl: z.string().min(1), config: configRecord.optional() }),
+  );
+}
+
+/** One slot or a list of slots (a chain; the first listed sees the call first). */
+export function slotListSchema(kind: PluginKind) {
+  const single = slotSchema(kind);
+  const list = z.array(slotSchema(kind)).min(1);
+  const schema = z.union([single, list]);
+  UNION_CHOOSERS.set(schema, (value) => (Array.isArray(value) ? list : single));
+  return schema;
+}
+
+const approvalRule = z.enum(['never', 'always']);
+
+/** A tool slot: like any slot, plus `approval: never | always` overriding the tool's own rule. */
+export const toolSlotSchema = slotUnion(
+  builtinName('tool'),
+  z.strictObject({
+    type: builtinName('tool'),
+    config: configRecord.optional(),
+    approval: approvalRule.optional(),
+  }),
+  z.strictObject({
+    impl: z.string().min(1),
+    config: configRecord.optional(),
+    approval: approvalRule.optional(),
+  }),
+);
+
+const pricingSchema = z.strictObject({
+  inputPerMillion: z.number().nonnegative(),
+  outputPerMillion: z.number().nonnegative(),
+});
+
+const providerModelSchema = z.looseObject({
+  provider: builtinName('model'),
+  model: z.string().min(1).optional(),
+  apiKey: z.string().optional().meta({ secret: true }),
+  pricing: pricingSchema.optional(),
+});
+const implModelSchema = z.strictObject({
+  impl: z.string().min(1),
+  config: configRecord.optional(),
+  pricing: pricingSchema.optional(),
+});
+
+/** A model: `{ provider: <builtin>, ...provider config }` or `{ impl, config }`. */
+export const modelConfigSchema = z.union([providerModelSchema, implModelSchema]);
+UNION_CHOOSERS.set(modelConfigSchema, (value) => {
+  if (!isObject(value)) {
+    return { message: 'expected a model', hint: 'use { provider: <name>, ... } or { impl, config }' };
+  }
+  if ('impl' in value && 'provider' in value) {
+    return { message: '`provider` and `impl` together', hint: 'keep one of them' };
+  }
+  if ('impl' in value) return implModelSchema;
+  if ('provider' in value) return providerModelSchema;
+  return {
+    message: 'model needs `provider` or `impl`',
+    hint: `providers: ${builtinNames('model').join(', ')}`,
+  };
+});
+
+const positiveInt = z.int().positive();
+
+const budgetSchema = z.strictObject({
+  maxSteps: positiveInt.optional(),
+  maxToolCalls: z.int().nonnegative().optional(),
+  maxInputTokens: positiveInt.optional(),
+  maxOutputTokens: positiveInt.optional(),
+  maxTotalTokens: positiveInt.optional(),
+  maxCostUsd: z.number().positive().optional(),
+  maxDurationMs: positiveInt.optional(),
+});
+
+const approvalAction = z.enum(['ask', 'allow', 'deny']);
+
+/** One agent. */
+export const agentConfigSchema = z.strictObject({
+  model: z.string().min(1),
+  instructions: z.string().optional(),
+  description: z.string().optional(),
+  pattern: slotSchema('pattern').optional(),
+  memory: slotListSchema('memory').optional(),
+  context: slotSchema('context-assembler').optional(),
+  toolExecutor: slotListSchema('tool-executor').optional(),
+  tools: z.array(toolSlotSchema).default([]),
+  hooks: z
+    .strictObject({
+      before: z.array(z.string().min(1)).default([]),
+      after: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  budget: budgetSchema.optional(),
+  durable: z.boolean().default(false),
+  approvals: z
+    .strictObject({
+      default: approvalAction.optional(),
+      tools: z.record(z.string(), approvalAction).optional(),
+    })
+    .optional(),
+  outputSchema: configRecord.optional(),
+  maxValidationRetries: z.int().nonnegative().default(2),
+  maxResumeAttempts: z.int().nonnegative().default(3),
+  session: z
+    .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
+    .optional(),
+});
+
+/** The whole config file. Objects are strict: an unknown key is an error with a did-you-mean. */
+export const agentryConfigSchema = z.strictObject({
+  version: z.literal(1),
+  runtime: slotSchema('runtime').default('default'),
+  store: slotSchema('store').optional(),
+  events: slotListSchema('event-bus').optional(),
+  models: z.record(z.string(), modelConfigSchema).default({}),
+  agents: z.record(z.string(), agentConfigSchema).default({}),
+});
+
+/** The validated config, defaults applied. */
+export type AgentryConfig = z.output<typeof agentryConfigSchema>;
+/** One validated agent. */
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+/** One validated model entry. */
+export type ModelConfig = z.output<typeof modelConfigSchema>;
+/** One validated tool slot (a slot plus optional `approval`). */
+export type ToolSlotConfig = z.output<typeof toolSlotSchema>;
+
+/** JSON Schema of the config file (input side: defaults are optional), for editors and `agentry schema`. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(agentryConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}
