@@ -53,6 +53,8 @@ export interface EventMap {
   'budget.exceeded': { limit: string; used: number; max: number };
   'run.status': { status: RunStatus };
   'subscriber.failed': { eventType: string; message: string };
+  /** A planning pattern made (or remade, `replans > 0`) its plan. */
+  'pattern.planned': { plan: string[]; replans: number };
 }
 
 /** Every event type name. */

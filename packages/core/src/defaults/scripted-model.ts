@@ -1,0 +1,297 @@
+/** `ScriptedModel`: a deterministic model that plays a script, for demos, tests and benchmarks. */
+import { z } from 'zod';
+import type { Message, ToolCallRequest } from '../contracts/message.js';
+import type {
+  Model,
+  ModelPricing,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamPart,
+  ToolSpec,
+} from '../contracts/model.js';
+import { ModelError } from '../errors/agentry-error.js';
+import { definePlugin } from '../plugin/define-plugin.js';
+import {
+  type LoadedScript,
+  loadScriptFile,
+  SCRIPTED_FAULTS,
+  type ScriptedErrorItem,
+  type ScriptItem,
+  validateScript,
+} from './scripted-model-script.js';
+
+/** Options of `new ScriptedModel(...)`. */
+export interface ScriptedModelOptions {
+  /** One item per model call of a run, in order. */
+  script: readonly ScriptItem[];
+  /** Model id reported in responses (default `scripted`). */
+  model?: string;
+  /** Prices per million tokens, so `maxCostUsd` budgets can be tested. */
+  pricing?: ModelPricing;
+  /** Keep every request in `calls` (default false: benchmarks run millions of calls). */
+  record?: boolean;
+  /** Where the script came from, for error messages (default `inline script`). */
+  source?: string;
+}
+
+/** A response item compiled once: ids and token counts are fixed by its position. */
+interface CompiledResponse {
+  kind: 'response';
+  text: string;
+  calls: ToolCallRequest[];
+  finishReason: ModelResponse['finishReason'];
+  outputTokens: number;
+  usage?: { inputTokens: number; outputTokens: number };
+}
+type CompiledItem = CompiledResponse | (ScriptedErrorItem & { kind: 'error' }) | { kind: 'hang' };
+
+const CHARS_PER_TOKEN = 4;
+const MESSAGE_OVERHEAD_TOKENS = 4;
+const messageTokens = new WeakMap<Message, number>();
+/** Running input-token total of a request up to this message, keyed by the message object. */
+const prefixTokens = new WeakMap<Message, { index: number; total: number }>();
+const toolTokens = new WeakMap<readonly ToolSpec[], number>();
+
+function textTokens(length: number): number {
+  return Math.ceil(length / CHARS_PER_TOKEN);
+}
+
+function tokensOf(message: Message): number {
+  let tokens = messageTokens.get(message);
+  if (tokens !== undefined) return tokens;
+  let length = 0;
+  if (message.role === 'tool') {
+    length =
+      typeof message.content === 'string' ? message.content.length : JSON.stringify(message.content).length;
+  } else {
+    length = message.content.length;
+    if (message.role === 'assistant' && message.toolCalls) {
+      for (const call of message.toolCalls) length += call.name.length + JSON.stringify(call.input).length;
+    }
+  }
+  tokens = MESSAGE_OVERHEAD_TOKENS + textTokens(length);
+  messageTokens.set(message, tokens);
+  return tokens;
+}
+
+/** How far back from the end a request is searched for the previous request's last message. */
+const LOOKBACK = 8;
+
+/**
+ * Estimates input tokens (~4 characters per token). The running total of a
+ * request is remembered on its last message; when the next request of the
+ * run extends the same list, only the messages added since are counted.
+ * Otherwise (a trimmed window) it sums cached per-message counts.
+ */
+function estimateInputTokens(messages: readonly Message[], tools: readonly ToolSpec[]): number {
+  const length = messages.length;
+  let start = 0;
+  let total = 0;
+  for (let index = length - 1; index >= 0 && index >= length - LOOKBACK; index--) {
+    const cached = prefixTokens.get(messages[index]!);
+    if (cached !== undefined && cached.index === index) {
+      start = index + 1;
+      total = cached.total;
+      break;
+    }
+  }
+  for (let index = start; index < length; index++) total += tokensOf(messages[index]!);
+  if (start < length) prefixTokens.set(messages[length - 1]!, { index: length - 1, total });
+  if (tools.length > 0) {
+    let forTools = toolTokens.get(tools);
+    if (forTools === undefined) {
+      forTools = textTokens(JSON.stringify(tools).length);
+      toolTokens.set(tools, forTools);
+    }
+    total += forTools;
+  }
+  return total;
+}
+
+function compile(script: LoadedScript): CompiledItem[] {
+  return script.items.map((item, index): CompiledItem => {
+    if ('error' in item) return { ...item, kind: 'error' };
+    if ('hang' in item) return { kind: 'hang' };
+    const calls = (item.toolCalls ?? []).map((call, position) => ({
+      id: `call_${index}_${position}`,
+      name: call.tool,
+      input: call.input ?? {},
+    }));
+    const text = item.text ?? '';
+    const callsLength = calls.reduce(
+      (sum, call) => sum + call.name.length + JSON.stringify(call.input).length,
+      0,
+    );
+    return {
+      kind: 'response',
+      text,
+      calls,
+      finishReason: item.finishReason ?? (calls.length > 0 ? 'tool-calls' : 'stop'),
+      outputTokens: textTokens(text.length + callsLength),
+      ...(item.usage ? { usage: item.usage } : {}),
+    };
+  });
+}
+
+/** Splits text into at most three deltas for streaming. */
+function chunks(text: string): string[] {
+  if (text.length < 3) return text.length === 0 ? [] : [text];
+  const size = Math.ceil(text.length / 3);
+  return [text.slice(0, size), text.slice(size, 2 * size), text.slice(2 * size)].filter(
+    (part) => part !== '',
+  );
+}
+
+const configSchema = z
+  .object({
+    script: z
+      .union([z.string().min(1), z.array(z.unknown())])
+      .describe(
+        'The responses, one per model call of a run: a list of items, or a path (relative to the config file) to a YAML/JSON file holding that list. Item: a string (text), `{ text?, toolCalls?: [{ tool, input }], finishReason?, usage? }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output, message?, retryAfterMs? }`, or `{ hang: true }` (answers only by rejecting when the run is aborted).',
+      ),
+    model: z.string().min(1).optional().describe('Model id reported in responses (default `scripted`).'),
+    pricing: z
+      .object({
+        inputPerMillion: z.number().min(0).describe('USD per million input tokens.'),
+        outputPerMillion: z.number().min(0).describe('USD per million output tokens.'),
+      })
+      .optional()
+      .describe('Prices so that `maxCostUsd` budgets can be exercised.'),
+    record: z.boolean().default(false).describe('Keep every request in `calls` (tests); off for benchmarks.'),
+  })
+  .strict();
+
+/**
+ * Plays a script: the n-th model call of a run (`request.callIndex`) gets
+ * item n, so every run starts at the first item, a resumed run (also in
+ * another process) continues where it stopped, and concurrent runs never
+ * interfere. Tool-call ids are `call_<callIndex>_<position>`. Usage is
+ * estimated at ~4 characters per token (request messages, tool specs and
+ * response), so token and cost budgets work. A fault item throws the
+ * matching retryable or permanent `ModelError`; a `{ hang: true }` item
+ * never answers and rejects with the abort reason when the run is cancelled
+ * or times out; a call past the end throws
+ * `ModelError('model.script_exhausted')`.
+ *
+ * @example
+ * ```ts
+ * const model = new ScriptedModel({
+ *   script: [{ toolCalls: [{ tool: 'calc', input: { expression: '1+1' } }] }, 'The answer is 2'],
+ * });
+ * ```
+ */
+export class ScriptedModel implements Model {
+  static readonly plugin = definePlugin({
+    kind: 'model',
+    name: 'scripted',
+    description: 'Plays a fixed script of responses and faults (demos, tests, benchmarks)',
+    configSchema,
+    create: (config, deps) => {
+      const script =
+        typeof config.script === 'string'
+          ? loadScriptFile(config.script, deps.baseDir)
+          : validateScript(config.script, `script of model ${config.model ?? 'scripted'}`);
+      return new ScriptedModel({
+        script: script.items,
+        source: script.source,
+        record: config.record,
+        ...(config.model ? { model: config.model } : {}),
+        ...(config.pricing ? { pricing: config.pricing } : {}),
+      });
+    },
+  });
+
+  readonly kind = 'model' as const;
+  readonly specVersion = 1 as const;
+  readonly provider = 'scripted';
+  readonly modelId: string;
+  readonly pricing?: ModelPricing;
+  /** Every request, in call order, when created with `record: true`; otherwise empty. */
+  readonly calls: ModelRequest[] = [];
+  readonly #items: CompiledItem[];
+  readonly #source: string;
+  readonly #record: boolean;
+
+  constructor(options: ScriptedModelOptions) {
+    this.modelId = options.model ?? 'scripted';
+    this.#source = options.source ?? `script of model ${this.modelId}`;
+    this.#items = compile(validateScript(options.script, this.#source));
+    this.#record = options.record ?? false;
+    if (options.pricing) this.pricing = options.pricing;
+  }
+
+  /** Number of items in the script. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    return this.#respond(request) ?? this.#hang(request);
+  }
+
+  async *stream(request: ModelRequest): AsyncIterable<ModelStreamPart> {
+    const response = this.#respond(request) ?? (await this.#hang(request));
+    for (const text of chunks(response.text)) yield { type: 'text-delta', text };
+    for (const toolCall of response.toolCalls) yield { type: 'tool-call', toolCall };
+    yield { type: 'finish', response };
+  }
+
+  /** A `hang` item: waits for the request's signal, then rejects with its reason. */
+  #hang(request: ModelRequest): Promise<never> {
+    const signal = request.signal;
+    if (!signal) {
+      return Promise.reject(
+        new ModelError('model.bad_request', {
+          message: `Scripted model call ${request.callIndex} is a \`hang\` item but the request has no abort signal`,
+          hint: 'Hang items are for cancellation and timeout tests: run them through the runtime, or pass a signal.',
+          context: { plugin: 'scripted' },
+        }),
+      );
+    }
+    return new Promise((_resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+
+  /** The response of this call, or `undefined` for a hang item; throws faults and exhaustion. */
+  #respond(request: ModelRequest): ModelResponse | undefined {
+    if (request.signal?.aborted) throw request.signal.reason;
+    if (this.#record) this.calls.push(request);
+    const index = request.callIndex;
+    const item = Number.isInteger(index) && index >= 0 ? this.#items[index] : undefined;
+    if (item === undefined) throw this.#exhausted(index);
+    if (item.kind === 'error') throw this.#fault(item, index);
+    if (item.kind === 'hang') return undefined;
+    const inputTokens = item.usage?.inputTokens ?? estimateInputTokens(request.messages, request.tools);
+    const outputTokens = item.usage?.outputTokens ?? item.outputTokens;
+    const toolCalls = new Array<ToolCallRequest>(item.calls.length);
+    for (let position = 0; position < item.calls.length; position++) {
+      const call = item.calls[position]!;
+      toolCalls[position] = { id: call.id, name: call.name, input: call.input };
+    }
+    return {
+      text: item.text,
+      toolCalls,
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      finishReason: item.finishReason,
+      modelId: this.modelId,
+    };
+  }
+
+  #exhausted(callIndex: number): ModelError {
+    return new ModelError('model.script_exhausted', {
+      message: `Scripted model "${this.modelId}" has no item for model call ${callIndex}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
+      hint: `Add items to the ${this.#source}, or lower the run's step budget so it stops earlier.`,
+      context: { plugin: 'scripted' },
+    });
+  }
+
+  #fault(item: ScriptedErrorItem, callIndex: number): ModelError {
+    return new ModelError(SCRIPTED_FAULTS[item.error], {
+      message: item.message ?? `Scripted ${item.error} fault at model call ${callIndex} (${this.#source})`,
+      hint: 'This fault was injected by the script of a scripted model.',
+      context: { plugin: 'scripted' },
+      ...(item.retryAfterMs === undefined ? {} : { retryAfterMs: item.retryAfterMs }),
+    });
+  }
+}
