@@ -28,7 +28,8 @@ export interface ToolContext {
 export type ApprovalRule<I = unknown> =
   | 'never'
   | 'always'
-  | ((input: I, context: ToolContext) => boolean | Promise<boolean>);
+  // Method syntax keeps the parameter bivariant, so a `Tool<{ path: string }>` is still a `Tool`.
+  | { check(input: I, context: ToolContext): boolean | Promise<boolean> }['check'];
 
 /** The result of one tool call: output, or a typed error the model is shown. */
 export type ToolOutcome =

@@ -29,11 +29,16 @@ async function fixtureProject() {
   return { loaded, loader, redactor };
 }
 
+/** The fixtures declare one memory per agent; the config type also allows a list (a chain). */
+function single<T>(slot: T | T[] | undefined): T | 'buffer' {
+  return slot === undefined ? 'buffer' : Array.isArray(slot) ? slot[0]! : slot;
+}
+
 describe('PluginLoader with a config file', () => {
   it('loads a .ts plugin beside the YAML file, validating its config with the plugin schema', async () => {
     const { loaded, loader } = await fixtureProject();
     const agent = loaded.config.agents.assistant;
-    const memory = (await loader.load('memory', agent?.memory ?? 'buffer', [
+    const memory = (await loader.load('memory', single(agent?.memory), [
       'agents',
       'assistant',
       'memory',
@@ -77,7 +82,7 @@ describe('PluginLoader with a config file', () => {
 
   it('registers secret config values of plugins with the redactor', async () => {
     const { loaded, loader, redactor } = await fixtureProject();
-    await loader.load('memory', loaded.config.agents.assistant?.memory ?? 'buffer', [
+    await loader.load('memory', single(loaded.config.agents.assistant?.memory), [
       'agents',
       'assistant',
       'memory',
@@ -89,7 +94,7 @@ describe('PluginLoader with a config file', () => {
     const loaded = await loadConfig({ path: join(projectDir, 'bad-plugin-config.yaml'), env: {} });
     const loader = PluginLoader.fromConfig(loaded);
     const memoryError = await failure(() =>
-      loader.load('memory', loaded.config.agents.a?.memory ?? 'buffer', ['agents', 'a', 'memory']),
+      loader.load('memory', single(loaded.config.agents.a?.memory), ['agents', 'a', 'memory']),
     );
     expect(memoryError.code).toBe('plugin.config_invalid');
     expect(memoryError.context.location).toMatch(/bad-plugin-config\.yaml:9:15$/);
