@@ -1,0 +1,162 @@
+/** `agentry run [agent] [input]`: runs an agent with live progress, inline approvals and a summary. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ApprovalPolicy } from '@agentry/core';
+import { type Command, Option } from 'commander';
+import { action, type ExitSlot, withExamples } from '../command-kit.js';
+import type { CliContext } from '../context.js';
+import type { CliReader } from '../io.js';
+import { collect, withRuntime } from '../open-runtime.js';
+import { UsageError } from '../render/errors.js';
+import { didYouMean } from '../render/suggest.js';
+import { driveRun } from '../run-driver.js';
+
+interface RunOptions {
+  config?: string;
+  session?: string;
+  durable?: boolean;
+  json?: boolean;
+  approve?: string[];
+  deny?: string[];
+  interactive: boolean;
+  inputFile?: string;
+}
+
+/** Reads a whole stream as UTF-8. */
+export async function readAll(stream: CliReader): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--approve`/`--deny` as a run's approval policy (`*` sets the default). */
+export function approvalPolicy(
+  approve: readonly string[] = [],
+  deny: readonly string[] = [],
+): ApprovalPolicy | undefined {
+  if (approve.length === 0 && deny.length === 0) return undefined;
+  const policy: ApprovalPolicy = { tools: {} };
+  for (const tool of approve) {
+    if (tool === '*') policy.default = 'allow';
+    else policy.tools![tool] = 'allow';
+  }
+  for (const tool of deny) {
+    if (tool === '*') policy.default = 'deny';
+    else policy.tools![tool] = 'deny';
+  }
+  return policy;
+}
+
+/** Picks the agent and the input from the positional arguments, a file or stdin. */
+async function resolveAgentAndInput(
+  context: CliContext,
+  agents: readonly string[],
+  agentArg: string | undefined,
+  inputArg: string | undefined,
+  options: RunOptions,
+): Promise<{ agent: string; input: string }> {
+  let agent = agentArg;
+  let input = inputArg;
+  if (agent !== undefined && !agents.includes(agent) && input === undefined && agents.length === 1) {
+    input = agent;
+    agent = agents[0];
+  }
+  if (agent === undefined) {
+    if (agents.length !== 1) {
+      throw new UsageError(
+        'Which agent should run?',
+        `Name one: agentry run <agent> "<input>". Agents: ${agents.join(', ')}.`,
+      );
+    }
+    agent = agents[0]!;
+  }
+  if (!agents.includes(agent)) {
+    throw new UsageError(
+      `No agent named "${agent}".${didYouMean(agent, agents)}`,
+      `Agents in the config: ${agents.join(', ')}.`,
+    );
+  }
+  if (input !== undefined && options.inputFile !== undefined) {
+    throw new UsageError('Give the input once: as an argument or with --input-file, not both.');
+  }
+  if (options.inputFile !== undefined) {
+    input = await readFile(path.resolve(context.io.cwd, options.inputFile), 'utf8');
+  } else if (input === undefined || input === '-') {
+    if (context.io.stdin.isTTY === true && input !== '-') {
+      throw new UsageError(
+        'No input given.',
+        'Pass it as an argument, with --input-file <file>, or pipe it on stdin.',
+      );
+    }
+    input = await readAll(context.io.stdin);
+  }
+  if (input.trim() === '') throw new UsageError('The input is empty.', 'Give the agent something to do.');
+  return { agent, input };
+}
+
+export function registerRun(program: Command, context: CliContext, exit: ExitSlot): void {
+  const command = program
+    .command('run')
+    .description('Run an agent: live progress, approvals inline on a terminal, and a summary')
+    .argument('[agent]', 'agent name (optional when the config has one agent)')
+    .argument('[input]', 'what to ask (or --input-file, or stdin; "-" reads stdin)')
+    .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
+    .option('-s, --session <id>', 'session id (runs of one session share memory; one active run per session)')
+    .option('--durable', 'checkpoint after every model response and tool result (default: the agent setting)')
+    .option('-f, --input-file <file>', 'read the input from a file')
+    .option('--approve <tool>', 'allow a tool without asking (repeatable; * for every tool)', collect)
+    .option('--deny <tool>', 'refuse a tool; the model is told (repeatable)', collect)
+    .addOption(
+      new Option('--no-interactive', 'never prompt: a call that needs approval suspends the run (exit 3)'),
+    )
+    .option('--json', 'print the RunResult as one JSON document; progress goes to stderr and nothing prompts')
+    .action(
+      action(
+        context,
+        exit,
+        async (agentArg: string | undefined, inputArg: string | undefined, options: RunOptions) =>
+          withRuntime(context, options.config, async ({ runtime }) => {
+            const { agent, input } = await resolveAgentAndInput(
+              context,
+              runtime.agents(),
+              agentArg,
+              inputArg,
+              options,
+            );
+            const approvals = approvalPolicy(options.approve, options.deny);
+            const interactive =
+              options.interactive &&
+              !context.json &&
+              context.io.stdin.isTTY === true &&
+              context.io.stderr.isTTY === true;
+            return driveRun({
+              context,
+              runtime,
+              interactive,
+              ...(options.config === undefined ? {} : { configArg: options.config }),
+              start: (signal) =>
+                runtime.run({
+                  agent,
+                  input,
+                  signal,
+                  ...(options.session === undefined ? {} : { sessionId: options.session }),
+                  ...(options.durable === true ? { durable: true } : {}),
+                  ...(approvals === undefined ? {} : { approvals }),
+                }),
+            });
+          }),
+      ),
+    );
+  withExamples(command, [
+    ['agentry run assistant "Summarise notes.txt"', 'run with live progress'],
+    ['echo "Summarise notes.txt" | agentry run assistant', 'input from stdin'],
+    ['agentry run assistant -f task.md --durable --session demo', 'durable run in a session'],
+    ['agentry run assistant "Clean up" --approve read_file --deny shell', 'pre-decide approvals'],
+    ['agentry run assistant "Write a report" --no-interactive --json', 'for scripts: exit 3 when it waits'],
+  ]);
+  command.addHelpText(
+    'after',
+    '\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed).\n',
+  );
+}

@@ -1,0 +1,212 @@
+/** End-to-end, durable runs: Ctrl-C, a crash and its resume, and following a run from another process. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, cli, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
+
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const SLOW_CONFIG = `version: 1
+store: sqlite
+models:
+  demo:
+    provider: scripted
+    script:
+      - toolCalls: [{ tool: slow, input: { seconds: 30 } }]
+      - Finished.
+agents:
+  waiter:
+    model: demo
+    durable: true
+    tools:
+      - { impl: ./slow-tool.mjs#slow }
+`;
+
+const SLOW_TOOL = `import { defineTool } from '@agentry/core';
+import { z } from 'zod';
+
+export const slow = defineTool({
+  name: 'slow',
+  description: 'Waits, unless the run is cancelled',
+  input: z.object({ seconds: z.number() }),
+  sideEffects: 'none',
+  execute: ({ seconds }, context) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve({ waited: seconds }), seconds * 1000);
+      context.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(context.signal.reason ?? new Error('aborted'));
+      });
+    }),
+});
+`;
+
+describe('agentry binary: Ctrl-C', () => {
+  it('the first Ctrl-C cancels the run cleanly: stop reason cancelled, exit 1', async () => {
+    const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
+    cleanups.push(scratch.remove);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'run', 'waiter', 'wait please', '--json'], {
+      cwd: scratch.dir,
+      env: { PATH: process.env.PATH },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const interrupted = new Promise<void>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('1 tool call') && !child.killed) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    await interrupted;
+    expect(stderr).toContain('Cancelling');
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    expect(code).toBe(1);
+  });
+});
+
+const SEND_CONFIG = `version: 1
+store: sqlite
+models:
+  demo:
+    provider: scripted
+    script:
+      - toolCalls: [{ tool: send, input: { to: alice } }]
+      - Sent.
+agents:
+  sender:
+    model: demo
+    durable: true
+    tools:
+      - { impl: ./send-tool.mjs#send }
+`;
+
+const SEND_TOOL = `import { appendFileSync } from 'node:fs';
+import { defineTool } from '@agentry/core';
+import { z } from 'zod';
+
+export const send = defineTool({
+  name: 'send',
+  description: 'Sends a message (appends to sent.log)',
+  input: z.object({ to: z.string() }),
+  sideEffects: 'unsafe',
+  execute: ({ to }) => {
+    appendFileSync(new URL('./sent.log', import.meta.url), to + '\\n');
+    return { sent: to };
+  },
+});
+`;
+
+describe('agentry binary: a crashed durable run', () => {
+  it('resume asks about the unsafe call whose outcome is unknown; --skip records a result without running it', async () => {
+    const scratch = scratchDir({ 'agentry.yaml': SEND_CONFIG, 'send-tool.mjs': SEND_TOOL });
+    cleanups.push(scratch.remove);
+    const cwd = scratch.dir;
+    const crashed = await spawnCli(['run', 'sender', 'go'], {
+      cwd,
+      env: { AGENTRY_CRASH_AT: 'tool-started:1' },
+    });
+    expect(crashed.code).not.toBe(0);
+    const [record] = JSON.parse((await spawnCli(['runs', '--json'], { cwd })).stdout) as {
+      runId: string;
+      status: string;
+    }[];
+    expect(record!.status).toBe('running');
+
+    const unknown = await spawnCli(['resume', record!.runId, '--json'], { cwd });
+    expect(unknown.code).toBe(3);
+    const suspended = JSON.parse(unknown.stdout) as {
+      stopReason: string;
+      pending: { callId: string; reason: string }[];
+    };
+    expect(suspended.stopReason).toBe('outcome_unknown');
+    const callId = suspended.pending[0]!.callId;
+    expect(unknown.stderr).toContain(`--skip ${callId} --result '<json>'`);
+
+    const skipped = await spawnCli(
+      ['resume', record!.runId, '--skip', callId, '--result', '{"sent":"alice"}'],
+      { cwd },
+    );
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toBe('Sent.\n');
+    expect(existsSync(path.join(cwd, 'sent.log'))).toBe(false);
+  });
+});
+
+describe('agentry events --follow', () => {
+  it('prints the events of a run another process is executing, until it completes', async () => {
+    const scratch = scratchDir({
+      'agentry.yaml': SLOW_CONFIG.replace('seconds: 30', 'seconds: 2'),
+      'slow-tool.mjs': SLOW_TOOL,
+    });
+    cleanups.push(scratch.remove);
+    const cwd = scratch.dir;
+    const running = spawnCli(['run', 'waiter', 'wait a bit'], { cwd });
+    let runId: string | undefined;
+    while (runId === undefined) {
+      const listed = await cli(['runs', '--json'], { cwd });
+      runId = listed.code === 0 ? (JSON.parse(listed.stdout) as { runId: string }[])[0]?.runId : undefined;
+    }
+    const followed = await cli(['events', runId, '--follow', '--interval', '50', '--json'], { cwd });
+    expect(followed.code).toBe(0);
+    const types = followed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types[0]).toBe('run.started');
+    expect(types).toContain('tool.succeeded');
+    expect(types.at(-1)).toBe('run.completed');
+    expect((await running).code).toBe(0);
+  });
+});
+
+describe('Ctrl-C in-process', () => {
+  it('a second Ctrl-C exits at once with 130', async () => {
+    const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
+    cleanups.push(scratch.remove);
+    const handlers: (() => void)[] = [];
+    const exits: number[] = [];
+    let interrupted = false;
+    const stderr = {
+      text: '',
+      write(chunk: string) {
+        this.text += chunk;
+        if (!interrupted && this.text.includes('1 tool call')) {
+          interrupted = true;
+          queueMicrotask(() => {
+            for (const handler of [...handlers]) handler();
+            for (const handler of [...handlers]) handler();
+          });
+        }
+        return true;
+      },
+    };
+    const result = await cli(['run', 'waiter', 'wait please'], {
+      cwd: scratch.dir,
+      io: {
+        stderr,
+        onInterrupt: (handler) => {
+          handlers.push(handler);
+          return () => handlers.splice(handlers.indexOf(handler), 1);
+        },
+        exit: (code) => {
+          exits.push(code);
+        },
+      },
+    });
+    expect(exits).toEqual([130]);
+    expect(stderr.text).toContain('Cancelling');
+    expect(result.code).toBe(1);
+  });
+});

@@ -1,0 +1,157 @@
+/** End-to-end: spawns the built binary (`node bin/agentry.js`): exit codes, streams, --json output, a gated run and its resume. */
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_DIR, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
+
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A copy of examples/quickstart in a scratch directory inside the repository. */
+function quickstartCopy(): string {
+  const scratch = scratchDir();
+  cleanups.push(scratch.remove);
+  cpSync(path.join(REPO_DIR, 'examples/quickstart'), scratch.dir, {
+    recursive: true,
+    filter: (source) => !source.includes(`${path.sep}.agentry`),
+  });
+  return scratch.dir;
+}
+
+describe('agentry binary: inspection commands', () => {
+  it('validate exits 0 on the examples and 2 with file:line:col on a broken file', async () => {
+    for (const file of [
+      'quickstart/agentry.yaml',
+      'providers/openai.yaml',
+      'providers/anthropic.yaml',
+      'providers/ollama.yaml',
+    ]) {
+      const result = await spawnCli(['validate', '--config', path.join(REPO_DIR, 'examples', file)]);
+      expect(result.stderr, file).toBe('');
+      expect(result.code, file).toBe(0);
+    }
+    const scratch = scratchDir(
+      { 'agentry.yaml': 'version: 1\nagents:\n  a:\n    modle: x\n' },
+      { inRepo: false },
+    );
+    cleanups.push(scratch.remove);
+    const broken = await spawnCli(['validate'], { cwd: scratch.dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/agentry\.yaml:4:5\s+agents\.a\.modle/);
+    expect(broken.stderr).toContain('"model"');
+  });
+
+  it('--json output parses as one document: plugins, validate, doctor', async () => {
+    const plugins = await spawnCli(['plugins', '--json']);
+    expect(plugins.code).toBe(0);
+    expect((JSON.parse(plugins.stdout) as unknown[]).length).toBeGreaterThan(30);
+    const validate = await spawnCli([
+      'validate',
+      '--json',
+      '--config',
+      path.join(REPO_DIR, 'examples/quickstart/agentry.yaml'),
+    ]);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, agents: ['assistant'] });
+    const cwd = quickstartCopy();
+    const doctor = await spawnCli(['doctor', '--json'], { cwd });
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
+    expect(report.checks.map((check) => check.name)).toEqual(['node', 'config', 'store', 'model demo']);
+    expect(report.ok).toBe(true);
+    expect(doctor.code).toBe(0);
+  });
+
+  it('usage errors exit 2; schema prints JSON', async () => {
+    expect((await spawnCli(['frobnicate'])).code).toBe(2);
+    expect((await spawnCli(['run', '--bogus'])).code).toBe(2);
+    const schema = await spawnCli(['schema']);
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.stdout)).toHaveProperty('properties.agents');
+  });
+});
+
+describe('agentry binary: a gated run suspends, resumes from another process, and leaves a record', () => {
+  it('run → exit 3 with resume commands → resume --approve → completed', async () => {
+    const cwd = quickstartCopy();
+    const task = 'Summarise notes.md into summary.md';
+    const first = await spawnCli(['run', 'assistant', task, '--json'], { cwd });
+    expect(first.code).toBe(3);
+    const suspended = JSON.parse(first.stdout) as {
+      runId: string;
+      status: string;
+      stopReason: string;
+      pending: { callId: string; tool: string }[];
+      resumeCommands: string[];
+    };
+    expect(suspended).toMatchObject({ status: 'suspended', stopReason: 'awaiting_approval' });
+    expect(suspended.pending).toHaveLength(1);
+    const call = suspended.pending[0]!;
+    expect(call.tool).toBe('write-file');
+    expect(first.stderr).toContain(`agentry resume ${suspended.runId} --approve ${call.callId}`);
+    expect(first.stderr).toMatch(/tool\s+read-file .*notes\.md.* ok/);
+    expect(existsSync(path.join(cwd, 'workspace/summary.md'))).toBe(false);
+
+    const shown = await spawnCli(['runs', 'show', suspended.runId], { cwd });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`--approve ${call.callId}`);
+
+    const resumed = await spawnCli(['resume', suspended.runId, '--approve', call.callId, '--json'], { cwd });
+    expect(resumed.stderr).not.toContain('[run.');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      runId: suspended.runId,
+      status: 'completed',
+      stopReason: 'completed',
+    });
+    expect(readFileSync(path.join(cwd, 'workspace/summary.md'), 'utf8')).toContain('# Summary');
+
+    const runs = await spawnCli(['runs', '--json'], { cwd });
+    const records = JSON.parse(runs.stdout) as { runId: string; status: string }[];
+    expect(records).toContainEqual(expect.objectContaining({ runId: suspended.runId, status: 'completed' }));
+
+    const events = await spawnCli(['events', suspended.runId, '--json'], { cwd });
+    expect(events.code).toBe(0);
+    const lines = events.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; seq: number });
+    expect(lines.map((event) => event.seq)).toEqual(lines.map((_, index) => index + 1));
+    expect(lines[0]!.type).toBe('run.started');
+    expect(lines.map((event) => event.type)).toEqual(
+      expect.arrayContaining([
+        'tool.approval_requested',
+        'run.suspended',
+        'run.resumed',
+        'tool.succeeded',
+        'run.completed',
+      ]),
+    );
+
+    const again = await spawnCli(['resume', suspended.runId, '--approve', call.callId], { cwd });
+    expect(again.code).toBe(2);
+  });
+
+  it('--approve <tool> lets the run complete without stopping; plain text goes to stdout', async () => {
+    const cwd = quickstartCopy();
+    const result = await spawnCli(['run', 'assistant', 'Summarise notes.md', '--approve', 'write-file'], {
+      cwd,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Done. The summary is in workspace/summary.md.\n');
+    expect(result.stderr).toMatch(/completed · stop: completed · [\d,]+ tokens/);
+    expect(result.stderr).not.toContain('\u001b[');
+  });
+
+  it('input from stdin, and an unknown agent is a usage error with a did-you-mean', async () => {
+    const cwd = quickstartCopy();
+    const piped = await spawnCli(['run', 'assistant', '--deny', 'write-file', '--json'], {
+      cwd,
+      stdin: 'Summarise notes.md',
+    });
+    expect(JSON.parse(piped.stdout)).toMatchObject({ status: 'completed' });
+    const wrong = await spawnCli(['run', 'asistant', 'hi'], { cwd });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('Did you mean "assistant"?');
+  });
+});

@@ -1,0 +1,66 @@
+/** The `agentry` command tree (commander); one file per command under `commands/`. */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { ExitSlot } from './command-kit.js';
+import { examples } from './command-kit.js';
+import { registerChat } from './commands/chat.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerEvents } from './commands/events.js';
+import { registerInit } from './commands/init.js';
+import { registerNew } from './commands/new-plugin.js';
+import { registerPlugins } from './commands/plugins.js';
+import { registerResume } from './commands/resume.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+import type { CliContext } from './context.js';
+
+/** The CLI's own version (from its package.json). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+/** Builds the whole command tree, writing through `context.io` and recording exit codes in `exit`. */
+export function createProgram(context: CliContext, exit: ExitSlot): Command {
+  const program = new Command('agentry');
+  program
+    .description('Run, validate and inspect Agentry agents declared in YAML.')
+    .version(cliVersion(), '-V, --version', 'print the version')
+    .option('--verbose', 'show stack traces and debug details')
+    .option('--no-color', 'never use colours (also: NO_COLOR=1)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+      outputError: (text, write) => write(context.stderrStyle.red(text)),
+    })
+    .addHelpText(
+      'after',
+      `${examples([
+        ['agentry init my-agent', 'scaffold a project'],
+        ['agentry validate', 'check agentry.yaml'],
+        ['agentry run assistant "List the files"', 'run an agent'],
+      ])}\nExit codes: 0 ok, 1 failed or cancelled, 2 usage or config error, 3 suspended (awaiting a decision).\n`,
+    );
+  registerRun(program, context, exit);
+  registerChat(program, context, exit);
+  registerResume(program, context, exit);
+  registerRuns(program, context, exit);
+  registerEvents(program, context, exit);
+  registerValidate(program, context, exit);
+  registerConfig(program, context, exit);
+  registerPlugins(program, context, exit);
+  registerSchema(program, context, exit);
+  registerDoctor(program, context, exit);
+  registerInit(program, context, exit);
+  registerNew(program, context, exit);
+  registerCompletion(program, context, exit);
+  return program;
+}
