@@ -63,7 +63,9 @@ export function instanceProblem(kind: PluginKind, instance: unknown): string | u
 /** Applies a tool slot's `approval` to every tool it produced. */
 export function withApproval(instance: unknown, approval: 'never' | 'always' | undefined): unknown {
   if (approval === undefined) return instance;
-  const override = (tool: Tool): Tool => Object.freeze({ ...tool, approval });
+  // Delegate to the tool rather than copy it: a spread would drop methods defined on a class prototype.
+  const override = (tool: Tool): Tool =>
+    Object.freeze(Object.create(tool, { approval: { value: approval, enumerable: true } }) as Tool);
   return Array.isArray(instance) ? instance.map(override) : override(instance as Tool);
 }
 
