@@ -1,0 +1,343 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { JsonValue } from '../contracts/json.js';
+import type { Message } from '../contracts/message.js';
+import { MemoryStore } from '../defaults/memory-store.js';
+import { isAgentryError } from '../errors/agentry-error.js';
+import {
+  CHECKPOINT_DATA_NAMESPACE,
+  CHECKPOINT_NAMESPACE,
+  readCheckpointedEvents,
+  StoreCheckpointer,
+} from './checkpointer.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+const stores: MemoryStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+function newStore(): MemoryStore {
+  const store = new MemoryStore();
+  stores.push(store);
+  return store;
+}
+
+function snapshotOf(runId: string, messages: Message[], extra: Partial<RunSnapshot> = {}): RunSnapshot {
+  return {
+    runId,
+    sessionId: 'session-1',
+    agentId: 'assistant',
+    input: 'hello',
+    durable: true,
+    status: 'running',
+    step: messages.length,
+    patternState: { messages, plan: ['look', 'act'] },
+    memoryMessages: [{ role: 'user', content: 'earlier turn' }],
+    usage: {
+      inputTokens: 1,
+      outputTokens: 2,
+      totalTokens: 3,
+      costUsd: 0,
+      modelCalls: 1,
+      toolCalls: 0,
+      durationMs: 5,
+    },
+    ledger: {},
+    pending: [],
+    sticky: {},
+    decisions: {},
+    eventSeq: 0,
+    resumeAttempts: 0,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ...extra,
+  };
+}
+
+const seqs = new Map<string, number>();
+let seq = 0;
+/** The next `count` events of a run (seq starts at 1 per run); `seq` is left at the last one. */
+function eventsOf(runId: string, count: number): AnyAgentryEvent[] {
+  seq = seqs.get(runId) ?? 0;
+  seqs.set(runId, seq + count);
+  return Array.from({ length: count }, () => ({
+    type: 'step.started',
+    runId,
+    sessionId: 'session-1',
+    agentId: 'assistant',
+    seq: ++seq,
+    time: '2026-01-01T00:00:00.000Z',
+    data: { step: seq },
+  }));
+}
+
+function turn(index: number, size = 40): Message[] {
+  return [
+    {
+      role: 'assistant',
+      content: `thinking ${index}`,
+      toolCalls: [{ id: `t${index}`, name: 'add', input: { a: index } }],
+    },
+    { role: 'tool', toolCallId: `t${index}`, toolName: 'add', content: 'x'.repeat(size) },
+  ];
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAgentryError(error)) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('StoreCheckpointer', () => {
+  it('loads exactly what was saved, messages, memory and ledger included', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 100 });
+    let messages: Message[] = [{ role: 'user', content: 'hello' }];
+    for (let index = 0; index < 12; index++) {
+      messages = [...messages, ...turn(index)];
+      await checkpointer.save(snapshotOf('run-a', messages), [], 'tool.finished');
+    }
+    const snapshot = snapshotOf('run-a', messages, {
+      ledger: {
+        c1: {
+          callId: 'c1',
+          tool: 'add',
+          input: { a: 1 },
+          inputHash: 'h',
+          sideEffects: 'unsafe',
+          status: 'started',
+          attempts: 1,
+        },
+      },
+    });
+    await checkpointer.save(snapshot, [], 'tool.started');
+
+    const loaded = await new StoreCheckpointer({ store, runtimeVersion: '0.1.0' }).load('run-a');
+    expect(loaded).toEqual(snapshot);
+    expect(await checkpointer.load('missing')).toBeUndefined();
+  });
+
+  it('writes only the new messages per save, so the head stays small at step 100', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
+    let messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const headBytes: number[] = [];
+    for (let index = 0; index < 100; index++) {
+      messages = [...messages, ...turn(index, 400)];
+      await checkpointer.save(snapshotOf('run-b', messages), [], 'tool.finished');
+      headBytes.push(JSON.stringify(await store.get(CHECKPOINT_NAMESPACE, 'run-b')).length);
+    }
+    // The head holds at most the inline tail (4 KiB by default, plus the save that passed it) besides its fixed part.
+    expect(Math.max(...headBytes.slice(50))).toBeLessThan(12 * 1024);
+    const chunkKeys: string[] = [];
+    for await (const [key] of store.entries(CHECKPOINT_DATA_NAMESPACE)) chunkKeys.push(key);
+    expect(chunkKeys.filter((key) => key.startsWith('msg:run-b:0:')).length).toBeGreaterThan(5);
+    const loaded = await checkpointer.load('run-b');
+    expect(loaded?.patternState.messages).toEqual(messages);
+  });
+
+  it('writes a chunk per save when the inline tail is disabled, and starts a new generation after a rewrite', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1), ...turn(2)];
+    await checkpointer.save(snapshotOf('run-c', messages), [], 'tool.finished');
+    const compacted: Message[] = [{ role: 'user', content: 'summary of the run so far' }, ...turn(3)];
+    await checkpointer.save(snapshotOf('run-c', compacted), [], 'tool.finished');
+
+    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-c')) as { messages: { generation: number } };
+    expect(head.messages.generation).toBe(1);
+    expect((await checkpointer.load('run-c'))?.patternState.messages).toEqual(compacted);
+    expect(await store.get(CHECKPOINT_DATA_NAMESPACE, 'msg:run-c:0:0')).toBeUndefined();
+  });
+
+  it('keeps appending after a resume even when the pattern cloned the loaded messages', async () => {
+    const store = newStore();
+    const first = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1)];
+    await first.save(snapshotOf('run-d', messages), [], 'tool.finished');
+
+    const second = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    const loaded = (await second.load('run-d')) as RunSnapshot;
+    const cloned = structuredClone(loaded.patternState.messages);
+    await second.save(snapshotOf('run-d', [...cloned, ...turn(2)]), [], 'tool.finished');
+    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-d')) as {
+      messages: { generation: number; chunks: number };
+    };
+    expect(head.messages).toMatchObject({ generation: 0, chunks: 2 });
+  });
+
+  it('leaves the previous checkpoint whole when the head write fails after the chunks were written', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1)];
+    await checkpointer.save(snapshotOf('run-e', messages), [], 'tool.finished');
+
+    const failing = Object.create(store) as MemoryStore;
+    failing.set = async () => {
+      throw new Error('disk full');
+    };
+    const broken = new StoreCheckpointer({ store: failing, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    await broken.load('run-e');
+    await expect(
+      broken.save(snapshotOf('run-e', [...messages, ...turn(2)]), [], 'tool.finished'),
+    ).rejects.toThrow('disk full');
+    // The orphan chunk is ignored: the head still references one chunk.
+    expect(await store.get(CHECKPOINT_DATA_NAMESPACE, 'msg:run-e:0:1')).toBeDefined();
+    expect((await checkpointer.load('run-e'))?.patternState.messages).toEqual(messages);
+  });
+
+  it('stores a consistent checkpoint even when the run changes its state while the write is in flight', async () => {
+    const store = newStore();
+    const snapshot = snapshotOf('run-m', [{ role: 'user', content: 'hello' }]);
+    const slow = Object.create(store) as MemoryStore;
+    slow.set = async (namespace, key, value) => {
+      // The run moves on (a concurrent tool call settles) before the store serialises the head.
+      snapshot.usage.toolCalls = 7;
+      snapshot.patternState.messages.push(...turn(1));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return store.set(namespace, key, value);
+    };
+    await new StoreCheckpointer({ store: slow, runtimeVersion: '0.1.0' }).save(snapshot, [], 'tool.started');
+    const loaded = await new StoreCheckpointer({ store, runtimeVersion: '0.1.0' }).load('run-m');
+    expect(loaded?.usage.toolCalls).toBe(0);
+    expect(loaded?.patternState.messages).toEqual([{ role: 'user', content: 'hello' }]);
+  });
+
+  it('names the path of a value that is not plain JSON and writes nothing', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
+    const messages = [
+      { role: 'user', content: 'hello' },
+      ...turn(1),
+      { role: 'tool', toolCallId: 't', toolName: 'count', content: { count: 10n } },
+    ] as unknown as Message[];
+    const error = await checkpointer
+      .save(snapshotOf('run-f', messages), [], 'tool.finished')
+      .catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.not_serializable');
+    expect(error.message).toContain('patternState.messages[3].content.count');
+    expect(await store.get(CHECKPOINT_NAMESPACE, 'run-f')).toBeUndefined();
+  });
+
+  it('refuses a tampered, newer or foreign checkpoint with a typed error', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({
+      store,
+      runtimeVersion: '0.1.0',
+      configHash: (agentId) => (agentId === 'assistant' ? 'hash-1' : undefined),
+    });
+    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), [], 'run.started');
+    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-g')) as Record<string, JsonValue>;
+
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, step: 99 });
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 2 });
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.unsupported_version');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', 'not an envelope');
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', head);
+    const other = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', configHash: () => 'hash-2' });
+    expect(await codeOf(other.load('run-g'))).toBe('checkpoint.mismatch');
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('no error');
+  });
+
+  it('detects a missing or overwritten message chunk', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    await checkpointer.save(
+      snapshotOf('run-h', [{ role: 'user', content: 'hello' }, ...turn(1)]),
+      [],
+      'tool.finished',
+    );
+    await store.set(CHECKPOINT_DATA_NAMESPACE, 'msg:run-h:0:0', [{ role: 'user', content: 'forged' }]);
+    expect(await codeOf(checkpointer.load('run-h'))).toBe('checkpoint.corrupt');
+    await store.delete(CHECKPOINT_DATA_NAMESPACE, 'msg:run-h:0:0');
+    expect(await codeOf(checkpointer.load('run-h'))).toBe('checkpoint.corrupt');
+  });
+
+  it('keeps events contiguous: inline ones in the head, flushed ones under their keys, all of them at the end', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 400 });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const all: AnyAgentryEvent[] = [];
+    for (let index = 0; index < 10; index++) {
+      const events = eventsOf('run-i', 2);
+      all.push(...events);
+      await checkpointer.save(snapshotOf('run-i', messages, { eventSeq: seq }), events, 'model.responded');
+      expect(await readCheckpointedEvents(store, 'run-i')).toEqual(all);
+    }
+    expect(await checkpointer.events('run-i', { afterSeq: all[14]?.seq })).toEqual(all.slice(15));
+    const last = eventsOf('run-i', 1);
+    all.push(...last);
+    await checkpointer.save(
+      snapshotOf('run-i', messages, { eventSeq: seq, status: 'completed' }),
+      last,
+      'run.finished',
+    );
+    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-i')) as { events: { tail: unknown[] } };
+    expect(head.events.tail).toEqual([]);
+    expect(await readCheckpointedEvents(store, 'run-i')).toEqual(all);
+  });
+
+  it('hides events a crashed process flushed after its last checkpoint, and the resumed run replaces them', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const kept = eventsOf('run-j', 3);
+    await checkpointer.save(snapshotOf('run-j', messages, { eventSeq: 3 }), kept, 'model.responded');
+    const failing = Object.create(store) as MemoryStore;
+    failing.set = async () => {
+      throw new Error('killed');
+    };
+    const crashed = new StoreCheckpointer({ store: failing, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    await crashed.load('run-j');
+    const lost = eventsOf('run-j', 2);
+    await expect(
+      crashed.save(snapshotOf('run-j', messages, { eventSeq: 5 }), lost, 'tool.started'),
+    ).rejects.toThrow('killed');
+    expect(await readCheckpointedEvents(store, 'run-j')).toEqual(kept);
+
+    const resumed = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    expect((await resumed.load('run-j'))?.eventSeq).toBe(3);
+    seqs.set('run-j', 3);
+    const again = eventsOf('run-j', 1).map((event) => ({ ...event, data: { step: 99 } }) as AnyAgentryEvent);
+    await resumed.save(
+      snapshotOf('run-j', messages, { eventSeq: 4, status: 'completed' }),
+      again,
+      'run.finished',
+    );
+    expect(await readCheckpointedEvents(store, 'run-j')).toEqual([...kept, ...again]);
+  });
+
+  it('applies concurrent saves of one run in call order', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const first = eventsOf('run-k', 1);
+    const second = eventsOf('run-k', 1);
+    await Promise.all([
+      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq - 1 }), first, 'tool.started'),
+      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq }), second, 'tool.started'),
+    ]);
+    expect(await checkpointer.events('run-k')).toEqual([...first, ...second]);
+  });
+
+  it('discards every record of a run', async () => {
+    const store = newStore();
+    const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
+    await checkpointer.save(
+      snapshotOf('run-l', [{ role: 'user', content: 'hello' }, ...turn(1)]),
+      [],
+      'tool.finished',
+    );
+    await checkpointer.discard('run-l');
+    expect(await checkpointer.load('run-l')).toBeUndefined();
+    const left: string[] = [];
+    for await (const [key] of store.entries(CHECKPOINT_DATA_NAMESPACE)) left.push(key);
+    expect(left).toEqual([]);
+  });
+});

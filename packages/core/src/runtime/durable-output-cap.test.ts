@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { capToolOutput, DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
+
+describe('capToolOutput', () => {
+  it('returns outputs within the cap unchanged', () => {
+    const output = { rows: [1, 2, 3], note: 'ok' };
+    expect(capToolOutput(output)).toEqual({ output, truncated: false, bytes: JSON.stringify(output).length });
+    expect(capToolOutput('x'.repeat(DEFAULT_MAX_TOOL_OUTPUT_BYTES)).truncated).toBe(false);
+  });
+
+  it('cuts a long string to the cap and says how much the model sees', () => {
+    const capped = capToolOutput('a'.repeat(10_000), 1024);
+    expect(capped.truncated).toBe(true);
+    expect(capped.bytes).toBe(10_000);
+    expect(typeof capped.output).toBe('string');
+    const text = capped.output as string;
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(1024);
+    expect(text).toMatch(/\[output truncated: showing \d+ of 10000 bytes\]$/);
+    expect(text.startsWith('aaaa')).toBe(true);
+  });
+
+  it('turns a large object into the start of its JSON text and never splits a character', () => {
+    const capped = capToolOutput({ items: Array.from({ length: 2000 }, () => 'é€😀') }, 700);
+    const text = capped.output as string;
+    expect(capped.truncated).toBe(true);
+    expect(text.startsWith('{"items":["é€😀"')).toBe(true);
+    expect(text).not.toContain('\uFFFD');
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(700);
+  });
+});
