@@ -43,6 +43,12 @@ describe('docs links', () => {
     'docs/architecture.md',
     'docs/guides/getting-started.md',
     'docs/guides/yaml-agents.md',
+    'docs/guides/writing-a-plugin.md',
+    'docs/guides/approvals.md',
+    'docs/guides/durable-runs.md',
+    'docs/guides/embedding.md',
+    'docs/guides/redis-postgres.md',
+    'docs/reference/events.md',
     'examples/quickstart/README.md',
   ])('every relative link of %s points at a file that exists', (page) => {
     const text = readFileSync(path.join(REPO_DIR, page), 'utf8');
