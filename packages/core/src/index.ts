@@ -5,6 +5,30 @@
  */
 import 'reflect-metadata';
 
+export { didYouMean, levenshtein } from './config/did-you-mean.js';
+export { formatIssue, formatPath } from './config/issues.js';
+export {
+  CONFIG_FILE_NAMES,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfig,
+  resolveConfigObject,
+} from './config/load-config.js';
+export { createRedactor, isSecretName, REDACTED } from './config/redactor.js';
+export {
+  CONFIG_PRECEDENCE,
+  type ConfigExplanation,
+  type ConfigValueSource,
+  type LoadedConfig,
+} from './config/resolve.js';
+export {
+  type AgentConfig,
+  type AgentryConfig,
+  agentryConfigSchema,
+  configJsonSchema,
+  type ModelConfig,
+  type ToolSlotConfig,
+} from './config/schema.js';
 export type {
   AssembledContext,
   AssembleInput,
@@ -99,6 +123,25 @@ export type {
 export { isTool } from './contracts/tool.js';
 export type { NextExecutor, ToolExecution, ToolExecutor } from './contracts/tool-executor.js';
 export { isToolExecutor } from './contracts/tool-executor.js';
+// --- defaults (section owned by the core-defaults work) -----------------------
+export { DefaultToolExecutor, type DefaultToolExecutorConfig } from './defaults/default-tool-executor.js';
+export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
+export { KeyvStore, type KeyvStoreConnection, type KeyvStoreOptions } from './defaults/keyv-store.js';
+export { MemoryStore, type MemoryStoreOptions } from './defaults/memory-store.js';
+export { MittEventBus, type MittEventBusOptions } from './defaults/mitt-event-bus.js';
+export { ScriptedModel, type ScriptedModelOptions } from './defaults/scripted-model.js';
+export {
+  SCRIPTED_FAULTS,
+  type ScriptedErrorItem,
+  type ScriptedFault,
+  type ScriptedResponseItem,
+  type ScriptItem,
+} from './defaults/scripted-model-script.js';
+export { assertStoreJson, findNonJson, type NonJsonValue } from './defaults/store-json.js';
+export { type ToolLoopConfig, ToolLoopPattern, type ToolLoopState } from './defaults/tool-loop-pattern.js';
+export { TranscriptContextAssembler } from './defaults/transcript-context-assembler.js';
+// --- config (section owned by the config work) --------------------------------
+export type { ConfigErrorOptions, ConfigIssue } from './errors/agentry-error.js';
 // --- errors ------------------------------------------------------------------
 export {
   AgentryError,
@@ -117,16 +160,91 @@ export {
   ToolError,
 } from './errors/agentry-error.js';
 export { ERROR_CODES, type ErrorAudience, type ErrorCode, isErrorCode } from './errors/codes.js';
+// --- loader (section owned by the loader work) --------------------------------
+export {
+  BUILTIN_PLUGINS,
+  type BuiltinPluginInfo,
+  findBuiltin,
+  listBuiltinPlugins,
+} from './loader/builtin-plugins.js';
+export {
+  createRootContainer,
+  createRunContainer,
+  type Provide,
+  type RootServices,
+  resolveToken,
+  TOKENS,
+  type Token,
+} from './loader/container.js';
+export { type ImplSpecifier, parseImplSpecifier, RESERVED_EXPORTS } from './loader/impl-specifier.js';
+export type { LoadableSlot } from './loader/plugin-exports.js';
+export { type LoadPluginOptions, PluginLoader, type PluginLoaderOptions } from './loader/plugin-loader.js';
 // --- definitions -------------------------------------------------------------
 export { type DefinePluginInput, definePlugin } from './plugin/define-plugin.js';
 export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
-
-// --- config (section owned by the config work) --------------------------------
-
-// --- loader (section owned by the loader work) --------------------------------
-
-// --- defaults (section owned by the core-defaults work) -----------------------
-
 // --- runtime (section owned by the runtime work) ------------------------------
-
+export type { AgentDefinition, ResolvedAgent } from './runtime/agent-setup.js';
+export { BudgetExceededError, type BudgetLimit } from './runtime/budget.js';
+export { deriveCallId, hashInput } from './runtime/call-id.js';
 // --- durability (section owned by the durability work) ------------------------
+export {
+  CHECKPOINT_DATA_NAMESPACE,
+  CHECKPOINT_NAMESPACE,
+  readCheckpointedEvents,
+  StoreCheckpointer,
+  type StoreCheckpointerOptions,
+} from './runtime/checkpointer.js';
+export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
+export {
+  DefaultRuntime,
+  type DefaultRuntimeSetup,
+  type RuntimePluginDeps,
+} from './runtime/default-runtime.js';
+export { armCrashPoint, type CrashPoint, crashPoint } from './runtime/durable-crash-points.js';
+export {
+  type CappedToolOutput,
+  capToolOutput,
+  DEFAULT_MAX_TOOL_OUTPUT_BYTES,
+} from './runtime/durable-output-cap.js';
+export { RunOwner, type RunOwnerOptions, RunOwnership, runLeaseName } from './runtime/durable-owner.js';
+export {
+  type AutomaticResumeOptions,
+  DEFAULT_RESUME_POLICY,
+  type ResumePolicy,
+  type RetryableFailure,
+  resumeDelayMs,
+  withAutomaticResume,
+} from './runtime/durable-resume.js';
+export {
+  CHECKPOINT_SCHEMA_VERSION,
+  type CheckpointEnvelope,
+  type EventTailRef,
+  type LogRef,
+  type MessageLogRef,
+} from './runtime/envelope.js';
+export {
+  EVENT_BLOCK_SIZE,
+  RUN_EVENTS_NAMESPACE,
+  readRunEvents,
+  runEventKey,
+  writeRunEvents,
+} from './runtime/event-log.js';
+export type { ToolHooks } from './runtime/hooks.js';
+export { assertJson, canonicalJson } from './runtime/json-guard.js';
+export { MemoryRunPersistence } from './runtime/memory-run-persistence.js';
+export type { RunPersistence, SaveReason } from './runtime/run-persistence.js';
+export { RUNS_NAMESPACE } from './runtime/run-records.js';
+export { RUN_SCOPE_TOKEN, type RunScope } from './runtime/run-scope.js';
+export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run-signals.js';
+export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run-snapshot.js';
+export type { SessionPolicy } from './runtime/session-lease.js';
+export { TRANSCRIPTS_NAMESPACE } from './runtime/transcript.js';
+export {
+  ConsoleLogger,
+  type ConsoleLoggerOptions,
+  isLogLevel,
+  type LogLevel,
+  silentLogger,
+} from './services/console-logger.js';
+export { RandomIdFactory, type RandomIdFactoryOptions } from './services/random-id-factory.js';
+export { SystemClock } from './services/system-clock.js';

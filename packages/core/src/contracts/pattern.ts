@@ -39,8 +39,10 @@ export interface PatternContext {
    * Runs the calls of one model turn through the bound tools (approval gate,
    * hooks, executor, ledger) and returns results in the order of `calls`.
    * Throws `RunSuspendedSignal` (caught by the runtime) when a call awaits a decision.
+   * `options.concurrency` caps how many calls of the turn run at once (the
+   * tool executors' own limit still applies).
    */
-  callTools(calls: readonly ToolCallRequest[]): Promise<ToolCallResult[]>;
+  callTools(calls: readonly ToolCallRequest[], options?: { concurrency?: number }): Promise<ToolCallResult[]>;
   /** Emits a pattern-specific event (e.g. a plan); the runtime fills in the envelope. */
   emit?(event: Pick<AnyAgentryEvent, 'type' | 'data'>): Promise<void>;
 }

@@ -61,6 +61,9 @@ describe('ToolLoopPattern', () => {
     expect(second.state.messages.slice(-2).map((message) => message.role)).toEqual(['tool', 'tool']);
     const third = await pattern.next(second.state, context);
     expect(third.done).toEqual({ output: 'final' });
+    expect(third.state.phase).toBe('done');
+    const resumed = await pattern.next(pattern.restore(JSON.parse(JSON.stringify(third.state))), context);
+    expect(resumed.done).toEqual({ output: 'final' });
     expect(JSON.parse(JSON.stringify(third.state))).toEqual(third.state);
     expect(third.state.messages.map((message) => message.role)).toEqual([
       'user',
@@ -69,6 +72,15 @@ describe('ToolLoopPattern', () => {
       'tool',
       'assistant',
     ]);
+  });
+
+  it('calls the model again when a message follows the final answer', async () => {
+    const pattern = new ToolLoopPattern();
+    const { context } = fakeContext([response('first'), response('second')]);
+    const first = await pattern.next(pattern.start({ input: 'hi', messages: [] }), context);
+    first.state.messages.push({ role: 'user', content: 'try again' });
+    const second = await pattern.next(first.state, context);
+    expect(second.done).toEqual({ output: 'second' });
   });
 
   it('stops with max_steps once it made maxSteps model calls', async () => {

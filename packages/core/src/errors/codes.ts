@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   'model.script_exhausted': { audience: 'user', retryable: false },
   'budget.exhausted': { audience: 'user', retryable: false },
   'run.not_found': { audience: 'user', retryable: false },
+  'run.request_invalid': { audience: 'user', retryable: false },
   'run.not_resumable': { audience: 'user', retryable: false },
   'run.busy': { audience: 'user', retryable: true },
   'run.cancelled': { audience: 'user', retryable: false },

@@ -5,7 +5,15 @@
 import type { JsonValue } from '../contracts/json.js';
 import type { Message } from '../contracts/message.js';
 import type { PatternState } from '../contracts/pattern.js';
-import type { ApprovalAction, Decision, PendingCall, RunStatus, RunUsage } from '../contracts/run.js';
+import type {
+  ApprovalAction,
+  ApprovalPolicy,
+  Budget,
+  Decision,
+  PendingCall,
+  RunStatus,
+  RunUsage,
+} from '../contracts/run.js';
 import type { SideEffects, ToolOutcome } from '../contracts/tool.js';
 
 /** `requested → started → succeeded | failed` for one call id. */
@@ -58,4 +66,10 @@ export type RunSnapshot = {
   resumeAttempts: number;
   /** ISO-8601 start time. */
   startedAt: string;
+  /** The run request's budget (overrides the agent's), kept so a resume enforces the same limits. */
+  budget?: Budget;
+  /** The run request's approval policy, kept so a resume applies the same policy. */
+  approvals?: ApprovalPolicy;
+  /** Times the final output failed the agent's output schema and was sent back to the model. */
+  validationRetries?: number;
 };

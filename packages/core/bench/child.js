@@ -1,0 +1,41 @@
+// Bench child process: measures one thing in a fresh process and prints one JSON line.
+import { performance } from 'node:perf_hooks';
+
+const [mode, ...args] = process.argv.slice(2);
+
+if (mode === 'bare') {
+  console.log(JSON.stringify({ wallMs: performance.now() }));
+} else if (mode === 'import') {
+  await import('@agentry/core');
+  console.log(JSON.stringify({ wallMs: performance.now() }));
+} else if (mode === 'concurrent') {
+  const { noteTool, scriptOf } = await import('./workload.js');
+  const core = await import('../dist/index.js');
+  const runs = Number(args[0] ?? 1000);
+  const steps = Number(args[1] ?? 10);
+  const runtime = new core.DefaultRuntime({
+    store: new core.MemoryStore(),
+    events: new core.MittEventBus({ logger: core.silentLogger }),
+    agents: {
+      bench: {
+        model: new core.ScriptedModel({ script: scriptOf(steps) }),
+        tools: [noteTool(core)],
+        pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }),
+      },
+    },
+  });
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: runs }, () => runtime.run({ agent: 'bench', input: 'go' })),
+  );
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  const completed = results.filter((result) => result.status === 'completed').length;
+  if (completed !== runs) throw new Error(`only ${completed} of ${runs} runs completed`);
+  console.log(JSON.stringify({ wallMs, peakRssMb: peak / 1024 / 1024 }));
+}

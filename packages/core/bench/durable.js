@@ -1,0 +1,119 @@
+// Durable bench rows: the per-step cost of a durable run (a checkpoint after every model response and tool
+// result) on the sqlite, redis and postgres stores at K=10 and K=100, next to the same run without durability.
+// The stores live in @agentry/plugins (core never imports plugins; only this bench script does, at run time):
+// build both packages first (`npx tsc -b`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
+// defaults; a store that cannot be reached gives a "skipped" row instead of failing the bench.
+// Each row: { name, value, unit, target? }.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noteTool, scriptOf } from './workload.js';
+
+const TARGET_US = { sqlite: 1000, redis: 1000, postgres: 2000 };
+const RUNS = { 10: 40, 100: 8 };
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function openStores(core, dir) {
+  const stores = await import('@agentry/plugins/store');
+  return {
+    // The checkpointer's own CPU cost, without any I/O.
+    memory: () => new core.MemoryStore(),
+    sqlite: () => new stores.SqliteStore({ path: join(dir, 'bench.db') }),
+    redis: () =>
+      new stores.RedisStore({
+        url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        prefix: 'agentry-bench:',
+      }),
+    postgres: () =>
+      new stores.PostgresStore({
+        url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        schema: 'agentry_bench',
+      }),
+  };
+}
+
+/** Median microseconds per step over `runs` runs of K steps (each step: one model call + one tool call). */
+async function perStepUs(core, store, steps, durable) {
+  const runtime = new core.DefaultRuntime({
+    store,
+    events: new core.MittEventBus({ logger: core.silentLogger }),
+    agents: {
+      bench: {
+        model: new core.ScriptedModel({ script: scriptOf(steps) }),
+        tools: [noteTool(core)],
+        pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }),
+        durable,
+      },
+    },
+    durablePersistence: new core.StoreCheckpointer({ store, runtimeVersion: 'bench' }),
+  });
+  const samples = [];
+  const runs = RUNS[steps];
+  for (let index = 0; index < runs + 3; index += 1) {
+    const started = process.hrtime.bigint();
+    const result = await runtime.run({ agent: 'bench', input: 'go' });
+    const elapsedUs = Number(process.hrtime.bigint() - started) / 1e3;
+    if (result.status !== 'completed')
+      throw new Error(`bench run ended ${result.status}: ${result.error?.message}`);
+    if (index >= 3) samples.push(elapsedUs / steps);
+  }
+  return median(samples);
+}
+
+/** @param {typeof import('../dist/index.js')} core */
+export async function durableRows(core) {
+  const dir = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
+  const rows = [];
+  let factories;
+  try {
+    factories = await openStores(core, dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`durable rows skipped: @agentry/plugins/store is not built (${error.message})`);
+    return rows;
+  }
+  for (const [name, create] of Object.entries(factories)) {
+    const store = create();
+    try {
+      await store.get('bench', 'probe');
+    } catch (error) {
+      console.log(`durable rows for ${name} skipped: ${error.message}`);
+      await store.close().catch(() => {});
+      continue;
+    }
+    const figures = {};
+    for (const steps of [10, 100]) {
+      figures[steps] = {
+        plain: await perStepUs(core, store, steps, false),
+        durable: await perStepUs(core, store, steps, true),
+      };
+    }
+    for (const steps of [10, 100]) {
+      rows.push({
+        name: `${name}: non-durable step, K=${steps} (median)`,
+        value: figures[steps].plain,
+        unit: 'µs/step',
+      });
+      rows.push({
+        name: `${name}: durable step, K=${steps} (median)`,
+        value: figures[steps].durable,
+        unit: 'µs/step',
+        ...(TARGET_US[name] === undefined ? {} : { target: TARGET_US[name] }),
+      });
+    }
+    rows.push({
+      name: `${name}: durable growth K=10 → K=100`,
+      value: figures[100].durable / figures[10].durable,
+      unit: '×',
+      target: 1.5,
+    });
+    await store.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
+}

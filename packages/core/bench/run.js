@@ -1,0 +1,115 @@
+// `npm run bench`: the runtime's own cost per step next to a hand-written loop, concurrency, and import time.
+// Runs against dist (build first: `npx tsc -b`). Child processes measure RSS and import time in isolation.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { durableRows } from './durable.js';
+import { handLoop, noteTool, scriptOf } from './workload.js';
+
+const core = await import('../dist/index.js');
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+function runtimeFor(steps) {
+  const model = new core.ScriptedModel({ script: scriptOf(steps) });
+  const tool = noteTool(core);
+  const runtime = new core.DefaultRuntime({
+    store: new core.MemoryStore(),
+    events: new core.MittEventBus({ logger: core.silentLogger }),
+    agents: { bench: { model, tools: [tool], pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }) } },
+  });
+  return { runtime, model, tool };
+}
+
+async function timeIt(iterations, body) {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < iterations; index += 1) await body(index);
+  return Number(process.hrtime.bigint() - started) / 1000 / iterations;
+}
+
+async function perStep(steps, iterations) {
+  const { runtime, model, tool } = runtimeFor(steps);
+  const toolSpecs = [{ name: 'note', description: tool.description, inputSchema: { type: 'object' } }];
+  const hand = () => handLoop(model, tool, toolSpecs, 'go');
+  const managed = async () => {
+    const result = await runtime.run({ agent: 'bench', input: 'go' });
+    if (result.status !== 'completed')
+      throw new Error(`bench run ended ${result.status}: ${result.error?.message}`);
+  };
+  for (let round = 0; round < 3; round += 1) {
+    await timeIt(Math.ceil(iterations / 4), hand);
+    await timeIt(Math.ceil(iterations / 4), managed);
+  }
+  const handUs = (await timeIt(iterations, hand)) / steps;
+  const runtimeUs = (await timeIt(iterations, managed)) / steps;
+  await runtime.close();
+  return { handUs, runtimeUs };
+}
+
+function childJson(args) {
+  const output = execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('./child.js', import.meta.url)), ...args],
+    {
+      cwd: here,
+      encoding: 'utf8',
+    },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const rows = [];
+const k10 = await perStep(10, 2000);
+const k100 = await perStep(100, 200);
+rows.push({ name: 'hand-written loop, K=10', value: k10.handUs, unit: 'µs/step' });
+rows.push({ name: 'runtime (non-durable), K=10', value: k10.runtimeUs, unit: 'µs/step', target: 30 });
+rows.push({ name: 'ratio runtime/hand, K=10', value: k10.runtimeUs / k10.handUs, unit: '×' });
+rows.push({ name: 'hand-written loop, K=100', value: k100.handUs, unit: 'µs/step' });
+rows.push({ name: 'runtime (non-durable), K=100', value: k100.runtimeUs, unit: 'µs/step', target: 30 });
+rows.push({ name: 'ratio runtime/hand, K=100', value: k100.runtimeUs / k100.handUs, unit: '×' });
+rows.push({
+  name: 'growth K=10 → K=100 (runtime per step)',
+  value: k100.runtimeUs / k10.runtimeUs,
+  unit: '×',
+  target: 1.5,
+});
+
+// Durable rows (added by the durability work in bench/durable.js).
+rows.push(...(await durableRows(core)));
+
+const concurrent = childJson(['concurrent', '1000', '10']);
+rows.push({ name: '1,000 concurrent K=10 runs, wall', value: concurrent.wallMs, unit: 'ms', target: 500 });
+rows.push({
+  name: '1,000 concurrent K=10 runs, peak RSS',
+  value: concurrent.peakRssMb,
+  unit: 'MB',
+  target: 250,
+});
+
+const bare = [];
+const withCore = [];
+for (let round = 0; round < 7; round += 1) {
+  bare.push(childJson(['bare']).wallMs);
+  withCore.push(childJson(['import']).wallMs);
+}
+rows.push({
+  name: "import('@agentry/core') beyond bare node start",
+  value: median(withCore) - median(bare),
+  unit: 'ms',
+  target: 150,
+});
+
+let failed = false;
+console.log('\nAgentry core bench (node %s, %s)\n', process.version, new Date().toISOString());
+for (const row of rows) {
+  const ok = row.target === undefined ? undefined : row.value <= row.target;
+  if (ok === false) failed = true;
+  const verdict = ok === undefined ? '' : ok ? `  ok (< ${row.target})` : `  OVER TARGET (${row.target})`;
+  console.log(
+    `${row.name.padEnd(52)} ${row.value.toFixed(row.unit === '×' ? 2 : 1).padStart(9)} ${row.unit}${verdict}`,
+  );
+}
+if (failed) process.exitCode = 1;

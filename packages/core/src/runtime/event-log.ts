@@ -1,0 +1,127 @@
+/**
+ * Where a run's events live in the store: namespace `events`, in blocks of
+ * `EVENT_BLOCK_SIZE` consecutive seqs, key `<runId>:b<block, 8 digits>`, each
+ * value the JSON text of `{ runId, sessionId, agentId, events: [[type, seq, time, data], …] }`.
+ */
+import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { JsonValue } from '../contracts/json.js';
+import type { Store } from '../contracts/store.js';
+
+/** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
+export const RUN_EVENTS_NAMESPACE = 'events';
+/** Seqs per stored block: block `b` holds seqs `b * size + 1 … (b + 1) * size`. */
+export const EVENT_BLOCK_SIZE = 128;
+
+const READ_BLOCKS = 8;
+
+/** Store key of the block holding event `seq`. Zero-padded so keys sort in seq order. */
+export function runEventKey(runId: string, seq: number): string {
+  return blockKey(runId, Math.floor((seq - 1) / EVENT_BLOCK_SIZE));
+}
+
+function blockKey(runId: string, block: number): string {
+  return `${runId}:b${String(block).padStart(8, '0')}`;
+}
+
+/** A stored block: the run's identity once, then `[type, seq, time, data]` per event. */
+interface StoredBlock {
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  events: [type: string, seq: number, time: string, data: JsonValue][];
+}
+
+/** Events of one run with consecutive seqs from `firstSeq`, each already encoded as `[type,seq,time,data]` text. */
+export interface EncodedRunEvents {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly firstSeq: number;
+  readonly items: readonly string[];
+}
+
+/** The stored text of one event (`[type, seq, time, data]`); type names and ISO times need no escaping. */
+export function encodeEvent(event: AnyAgentryEvent): string {
+  return `["${event.type}",${event.seq},"${event.time}",${JSON.stringify(event.data)}]`;
+}
+
+function blockText(
+  runs: Pick<EncodedRunEvents, 'runId' | 'sessionId' | 'agentId'>,
+  items: readonly string[],
+): string {
+  return `{"runId":${JSON.stringify(runs.runId)},"sessionId":${JSON.stringify(runs.sessionId)},"agentId":${JSON.stringify(runs.agentId)},"events":[${items.join(',')}]}`;
+}
+
+function parseBlock(value: JsonValue | undefined): AnyAgentryEvent[] {
+  if (value === undefined) return [];
+  const block = (typeof value === 'string' ? JSON.parse(value) : value) as StoredBlock;
+  const { runId, sessionId, agentId } = block;
+  return block.events.map(
+    ([type, seq, time, data]) => ({ type, runId, sessionId, agentId, seq, time, data }) as AnyAgentryEvent,
+  );
+}
+
+/**
+ * Writes events (of one run, ascending contiguous seqs) in one batch. A block
+ * that already holds earlier events of the run is merged; stored events at or
+ * past the first new seq (left by a crashed process) are replaced. Blocks are
+ * stored as JSON text: one string is far cheaper for a store to check and
+ * encode than a tree of small objects, and events are plain JSON by construction.
+ */
+export async function writeRunEvents(store: Store, events: readonly AnyAgentryEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const first = events[0]!;
+  await writeEncodedRunEvents(store, {
+    runId: first.runId,
+    sessionId: first.sessionId,
+    agentId: first.agentId,
+    firstSeq: first.seq,
+    items: events.map(encodeEvent),
+  });
+}
+
+/** `writeRunEvents` for events encoded as they were emitted (what non-durable runs keep instead of objects). */
+export async function writeEncodedRunEvents(store: Store, encoded: EncodedRunEvents): Promise<void> {
+  const { runId, firstSeq, items } = encoded;
+  if (items.length === 0) return;
+  const entries: { key: string; value: JsonValue }[] = [];
+  let index = 0;
+  while (index < items.length) {
+    const seq = firstSeq + index;
+    const block = Math.floor((seq - 1) / EVENT_BLOCK_SIZE);
+    const take = Math.min(items.length - index, (block + 1) * EVENT_BLOCK_SIZE - seq + 1);
+    let blockItems = items.slice(index, index + take);
+    if ((seq - 1) % EVENT_BLOCK_SIZE !== 0) {
+      const earlier = parseBlock(await store.get(RUN_EVENTS_NAMESPACE, blockKey(runId, block)));
+      const kept = earlier.filter((event) => event.seq < firstSeq).map(encodeEvent);
+      if (kept.length > 0) blockItems = [...kept, ...blockItems];
+    }
+    entries.push({ key: blockKey(runId, block), value: blockText(encoded, blockItems) });
+    index += take;
+  }
+  await store.setMany(RUN_EVENTS_NAMESPACE, entries);
+}
+
+/**
+ * Reads a run's stored events with `seq > afterSeq`, in order. Seqs are
+ * contiguous, so reading stops at the first gap.
+ */
+export async function readRunEvents(store: Store, runId: string, afterSeq = 0): Promise<AnyAgentryEvent[]> {
+  const events: AnyAgentryEvent[] = [];
+  let expected = afterSeq + 1;
+  let block = Math.floor(afterSeq / EVENT_BLOCK_SIZE);
+  for (;;) {
+    const keys = Array.from({ length: READ_BLOCKS }, (_, offset) => blockKey(runId, block + offset));
+    const values = await store.getMany(RUN_EVENTS_NAMESPACE, keys);
+    for (const value of values) {
+      for (const event of parseBlock(value)) {
+        if (event.seq < expected) continue;
+        if (event.seq !== expected) return events;
+        events.push(event);
+        expected += 1;
+      }
+      if ((expected - 1) % EVENT_BLOCK_SIZE !== 0 || value === undefined) return events;
+    }
+    block += READ_BLOCKS;
+  }
+}

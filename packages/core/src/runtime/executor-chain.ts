@@ -1,0 +1,73 @@
+/** Composes an agent's tool executors as middleware (first listed sees the call first) over a terminal step. */
+import type { JsonValue } from '../contracts/json.js';
+import type { ToolOutcome } from '../contracts/tool.js';
+import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
+import { isAgentryError } from '../errors/agentry-error.js';
+
+/** Turns anything a tool threw into the outcome the model is shown. */
+export function failureOutcome(error: unknown): ToolOutcome {
+  if (isAgentryError(error)) {
+    return {
+      ok: false,
+      error: {
+        code: error.code,
+        message: error.message,
+        retryable: error.retryable,
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+      },
+    };
+  }
+  return {
+    ok: false,
+    error: {
+      code: 'tool.failed',
+      message: error instanceof Error ? error.message : String(error),
+      retryable: false,
+    },
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The last step of every chain: runs `tool.execute` with the run's signal.
+ * Ordinary failures become `{ ok: false }`; an abort is re-thrown. (The bound
+ * tool races the whole chain against the run's abort, so a tool that ignores
+ * the signal cannot hold the run.)
+ */
+export async function executeTool(execution: ToolExecution): Promise<ToolOutcome> {
+  const { tool, input, context } = execution;
+  try {
+    let output = tool.execute(input, context) as unknown;
+    if (isPromiseLike(output)) output = await output;
+    return { ok: true, output: output === undefined ? null : (output as JsonValue) };
+  } catch (error) {
+    if (context.signal.aborted) throw context.signal.reason;
+    return failureOutcome(error);
+  }
+}
+
+/** A composed chain, built once per agent. */
+export interface ExecutorChain {
+  readonly execute: NextExecutor;
+  /** The lowest `concurrency` of the chain, if any executor sets one. */
+  readonly concurrency: number | undefined;
+}
+
+/** Composes `executors` so that `executors[0]` sees each call first and `executeTool` runs last. */
+export function composeExecutors(executors: readonly ToolExecutor[]): ExecutorChain {
+  let next: NextExecutor = executeTool;
+  for (let index = executors.length - 1; index >= 0; index -= 1) {
+    const executor = executors[index]!;
+    const inner = next;
+    next = (execution) => executor.execute(execution, inner);
+  }
+  const limits = executors
+    .map((executor) => executor.concurrency)
+    .filter((value): value is number => typeof value === 'number' && value > 0);
+  return { execute: next, concurrency: limits.length > 0 ? Math.min(...limits) : undefined };
+}

@@ -1,0 +1,98 @@
+/** One AbortController per run: `maxDurationMs`, `runtime.cancel` and the caller's signal all abort through it. */
+import { RunAbortedSignal } from './run-signals.js';
+
+/**
+ * Owns the run's abort signal. The signal reaches the model call and every
+ * tool; `race` makes sure work that ignores the signal cannot keep the run
+ * alive after it aborted.
+ */
+export class RunAbort {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private reason: RunAbortedSignal | undefined;
+  /** Rejecters of the races in flight; an abort rejects them all (nothing accumulates per call). */
+  private readonly racers = new Set<(reason: unknown) => void>();
+  private readonly onExternalAbort: (() => void) | undefined;
+  private readonly external: AbortSignal | undefined;
+
+  /**
+   * @param remainingMs time left before the run times out (`undefined` for no limit)
+   * @param external the caller's signal (`RunRequest.signal`), treated as a cancel
+   */
+  constructor(remainingMs: number | undefined, external?: AbortSignal) {
+    this.signal = this.controller.signal;
+    if (remainingMs !== undefined) {
+      this.timer = setTimeout(
+        () => this.abort(new RunAbortedSignal('timeout', `The run exceeded maxDurationMs`)),
+        Math.max(0, remainingMs),
+      );
+      this.timer.unref?.();
+    }
+    if (external) {
+      this.external = external;
+      this.onExternalAbort = () =>
+        this.abort(new RunAbortedSignal('cancelled', 'The caller aborted the run'));
+      if (external.aborted) this.onExternalAbort();
+      else external.addEventListener('abort', this.onExternalAbort, { once: true });
+    }
+  }
+
+  /** Why the run was aborted, once it was. */
+  get aborted(): RunAbortedSignal | undefined {
+    return this.reason;
+  }
+
+  /** Cancels the run (`runtime.cancel`). */
+  cancel(reason = 'cancelled'): void {
+    this.abort(new RunAbortedSignal('cancelled', reason));
+  }
+
+  /** Throws the abort reason when the run was aborted. */
+  throwIfAborted(): void {
+    if (this.reason) throw this.reason;
+  }
+
+  /**
+   * Resolves or rejects like `work`, unless the run aborts first: then it
+   * rejects with the abort reason at once, whether or not `work` honours the signal.
+   */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.reason) {
+      work.catch(() => undefined);
+      return Promise.reject(this.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const racers = this.racers;
+      racers.add(reject);
+      work.then(
+        (value) => {
+          racers.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          racers.delete(reject);
+          reject(this.reason ?? error);
+        },
+      );
+    });
+  }
+
+  /** Stops the timer and detaches from the caller's signal. */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.external && this.onExternalAbort) {
+      this.external.removeEventListener('abort', this.onExternalAbort);
+    }
+  }
+
+  private abort(reason: RunAbortedSignal): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.dispose();
+    for (const reject of this.racers) reject(reason);
+    this.racers.clear();
+    this.controller.abort(reason);
+  }
+}

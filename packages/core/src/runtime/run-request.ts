@@ -1,0 +1,108 @@
+/** Validation of run and resume requests, and agent lookup with did-you-mean. */
+import { z } from 'zod';
+import { suggestionHint } from '../config/did-you-mean.js';
+import type { ResumeRequest, RunRequest } from '../contracts/run.js';
+import { RunError } from '../errors/agentry-error.js';
+
+const approvalAction = z.enum(['allow', 'deny', 'ask']);
+const limit = z.number().nonnegative().optional();
+
+const runRequestSchema = z.object({
+  agent: z.string().min(1),
+  input: z.string(),
+  sessionId: z.string().min(1).optional(),
+  durable: z.boolean().optional(),
+  approvals: z
+    .object({ default: approvalAction.optional(), tools: z.record(z.string(), approvalAction).optional() })
+    .strict()
+    .optional(),
+  budget: z
+    .object({
+      maxSteps: limit,
+      maxToolCalls: limit,
+      maxInputTokens: limit,
+      maxOutputTokens: limit,
+      maxTotalTokens: limit,
+      maxCostUsd: limit,
+      maxDurationMs: limit,
+    })
+    .strict()
+    .optional(),
+  parentRunId: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
+const decisionSchema = z.union([
+  z.object({ approve: z.literal(true), input: z.json().optional(), sticky: z.boolean().optional() }).strict(),
+  z
+    .object({ approve: z.literal(false), reason: z.string().optional(), sticky: z.boolean().optional() })
+    .strict(),
+  z.object({ outcome: z.literal('retry') }).strict(),
+  z.object({ outcome: z.literal('skip'), result: z.json() }).strict(),
+  z.object({ outcome: z.literal('fail'), reason: z.string().optional() }).strict(),
+]);
+
+const resumeRequestSchema = z.object({
+  decisions: z.record(z.string(), decisionSchema).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+});
+
+const SIMPLE_KEYS: ReadonlySet<string> = new Set([
+  'agent',
+  'input',
+  'sessionId',
+  'runId',
+  'parentRunId',
+  'durable',
+]);
+
+/** The common request (strings and a flag only) checked without building a zod result. */
+function isSimpleValidRequest(request: RunRequest): boolean {
+  if (typeof request !== 'object' || request === null) return false;
+  if (typeof request.agent !== 'string' || request.agent === '' || typeof request.input !== 'string')
+    return false;
+  for (const key in request) {
+    const value = (request as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (!SIMPLE_KEYS.has(key)) return false;
+    if (key === 'durable' ? typeof value !== 'boolean' : typeof value !== 'string' || value === '')
+      return false;
+  }
+  return true;
+}
+
+/** Throws `RunError('run.request_invalid')` naming the bad field. */
+export function checkRunRequest(request: RunRequest): void {
+  if (isSimpleValidRequest(request)) return;
+  const result = runRequestSchema.safeParse(request);
+  if (!result.success) {
+    throw new RunError('run.request_invalid', {
+      message: `Invalid run request:\n${z.prettifyError(result.error)}`,
+      hint: 'Pass { agent: "<name>", input: "<text>" } plus optional sessionId, durable, approvals, budget.',
+    });
+  }
+}
+
+/** Throws `RunError('run.request_invalid')` for malformed decisions. */
+export function checkResumeRequest(runId: string, request: ResumeRequest | undefined): void {
+  if (request === undefined) return;
+  const result = resumeRequestSchema.safeParse(request);
+  if (!result.success) {
+    throw new RunError('run.decision_invalid', {
+      message: `Invalid resume request for run ${runId}:\n${z.prettifyError(result.error)}`,
+      hint: 'Each decision is { approve: true, input?, sticky? }, { approve: false, reason?, sticky? } or { outcome: "retry" | "skip" | "fail" }.',
+      context: { runId },
+    });
+  }
+}
+
+/** Throws `RunError('agent.not_found')` with the closest name. */
+export function unknownAgent(name: string, known: readonly string[]): RunError {
+  const suggestion = suggestionHint(name, known);
+  return new RunError('agent.not_found', {
+    message: `No agent named "${name}"${suggestion ? `; ${suggestion}` : ''}`,
+    hint: `Configured agents: ${known.join(', ') || 'none'}.`,
+    context: { agentId: name },
+  });
+}

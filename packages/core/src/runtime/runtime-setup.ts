@@ -1,0 +1,43 @@
+/** What `DefaultRuntime` is built from, and what it tracks per active run. */
+import type { DependencyContainer } from 'tsyringe';
+import type { EventBus } from '../contracts/event-bus.js';
+import type { Closeable, PluginDeps } from '../contracts/plugin.js';
+import type { RunResult } from '../contracts/run.js';
+import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
+import type { Store } from '../contracts/store.js';
+import type { AgentDefinition } from './agent-setup.js';
+import type { ToolHooks } from './hooks.js';
+import type { RunContext } from './run-context.js';
+import type { RunPersistence } from './run-persistence.js';
+
+/** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
+export interface DefaultRuntimeSetup {
+  store: Store;
+  events: EventBus;
+  agents: { [agentId: string]: AgentDefinition };
+  /** Hooks for every tool of every agent, after each tool's and agent's own. */
+  hooks?: ToolHooks;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdFactory;
+  redactor?: Redactor;
+  /** Store-backed checkpointer for durable runs; without one, durable runs are kept in this process only. */
+  durablePersistence?: RunPersistence;
+  /** Plugins holding resources, closed by `close()` (after the bus, before the store). */
+  closeables?: readonly Closeable[];
+  /** Root DI container (from `createRuntime`); each run gets a child container of it. */
+  container?: DependencyContainer;
+}
+
+/** A run executing in this process; `run` is its current segment. */
+export interface ActiveRun {
+  run: RunContext;
+  /** Stops waits between automatic resumes. */
+  readonly stop: AbortController;
+  done?: Promise<RunResult>;
+}
+
+/** Deps a runtime plugin receives from `createRuntime`: the usual plugin deps plus the resolved setup. */
+export interface RuntimePluginDeps extends PluginDeps {
+  readonly setup: DefaultRuntimeSetup;
+}
