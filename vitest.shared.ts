@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 20_000,
     passWithNoTests: true,
     hookTimeout: 30_000,
+    // CI also writes a JSON report per package; `.ci/run` adds them up into one closing line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-report.json' }]] : ['default'],
     projects: [
       {
         extends: true,
