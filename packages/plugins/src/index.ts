@@ -17,6 +17,7 @@ export { ConsoleEventBus, NdjsonFileEventBus, OtelEventBus, RedisEventBus } from
 export { FileStore, PostgresStore, RedisStore, SqliteStore } from './store/index.js';
 export { AnthropicModel, OpenAICompatibleModel, OpenAIModel } from './model/index.js';
 export {
+  AgentTool,
   CalcTool,
   HttpTool,
   ListFilesTool,

@@ -1,8 +1,9 @@
 /**
  * @agentry/plugins/tool: builtin tools — files confined to a root, HTTP under a network policy, shell
- * without a shell, arithmetic, time, and MCP servers (one tool per server tool).
+ * without a shell, arithmetic, time, MCP servers (one tool per server tool), and other agents as tools.
  * @module
  */
+export { AgentTool, type AgentToolConfig, type AgentToolInput, agentToolName } from './agent-tool.js';
 export { CalcError, evaluate } from './calc-expression.js';
 export { type CalcInput, CalcTool, type CalcToolConfig } from './calc-tool.js';
 export { type HttpInput, HttpTool, type HttpToolConfig } from './http-tool.js';
