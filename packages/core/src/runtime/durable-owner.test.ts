@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../defaults/memory-store.js';
 import { isAgentryError } from '../errors/agentry-error.js';
 import { StoreCheckpointer } from './checkpointer.js';
@@ -64,15 +64,57 @@ describe('RunOwner', () => {
     await (await owner.acquire('run-2')).release();
   });
 
+  it('with waitMs, takes over a lease its dead owner stopped renewing, and refuses one that is renewed', async () => {
+    const store = new MemoryStore();
+    stores.push(store);
+    // A dead owner: took the lease and never renewed it.
+    await store.acquireLease(runLeaseName('orphan'), 'dead-worker', 80);
+    const owner = new RunOwner({ store, owner: 'worker-b', ttlMs: 80 });
+    await expect(owner.acquire('orphan')).rejects.toMatchObject({ code: 'run.not_resumable' });
+    const taken = await owner.acquire('orphan', { waitMs: 160 });
+    expect(taken.lease.owner).toBe('worker-b');
+    await taken.release();
+
+    const alive = await new RunOwner({ store, owner: 'worker-a', ttlMs: 80 }).acquire('owned');
+    const refused = await owner.acquire('owned', { waitMs: 160 }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'run.not_resumable' });
+    expect((refused as Error).message).toContain('worker-a');
+    expect(alive.lost).toBe(false);
+    await alive.release();
+  });
+
+  it('fences writes: ensureHeld fails once another owner took the expired lease', async () => {
+    let now = 1_000;
+    const store = new MemoryStore({ clock: { now: () => now } });
+    stores.push(store);
+    const paused = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60_000 }).acquire('fenced');
+    await paused.ensureHeld();
+    // The process was paused past its lease, and another worker took the run over.
+    now += 120_000;
+    const other = await new RunOwner({ store, owner: 'worker-b', ttlMs: 60_000 }).acquire('fenced');
+    await expect(paused.ensureHeld()).rejects.toMatchObject({ code: 'run.not_resumable' });
+    expect(paused.lost).toBe(true);
+    await paused.release();
+    expect((await store.readLease(runLeaseName('fenced')))?.owner).toBe('worker-b');
+    await other.release();
+  });
+
   it('keeps the lease alive with its heartbeat beyond the ttl', async () => {
     const store = new MemoryStore();
     stores.push(store);
-    const ownership = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60 }).acquire('run-3');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await store.readLease(runLeaseName('run-3')))?.owner).toBe('worker-a');
-    expect(ownership.lost).toBe(false);
-    await ownership.release();
-    expect(await store.readLease(runLeaseName('run-3'))).toBeUndefined();
+    // Fake timers (Date included): a loaded machine must not make the heartbeat look late.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const ownership = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60 }).acquire('run-3');
+      await vi.advanceTimersByTimeAsync(200);
+      expect((await store.readLease(runLeaseName('run-3')))?.owner).toBe('worker-a');
+      expect(ownership.lost).toBe(false);
+      vi.useRealTimers();
+      await ownership.release();
+      expect(await store.readLease(runLeaseName('run-3'))).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('finds running runs whose owner is gone, and only those', async () => {
