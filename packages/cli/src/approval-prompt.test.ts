@@ -23,24 +23,30 @@ async function answer(lines: string, pending: PendingCall[]) {
 }
 
 describe('inline approval prompts', () => {
-  it('allow, and deny with a reason the model is told', async () => {
+  it("allow, and deny with a reason the model is told; each decision carries the call's input hash", async () => {
     const { decisions, shown } = await answer('a\nd\nnot on Fridays\n', [
       call('c1', 'write-file'),
       call('c2', 'shell'),
     ]);
-    expect(decisions).toEqual({ c1: { approve: true }, c2: { approve: false, reason: 'not on Fridays' } });
+    expect(decisions).toEqual({
+      c1: { approve: true, inputHash: 'hash-c1' },
+      c2: { approve: false, inputHash: 'hash-c2', reason: 'not on Fridays' },
+    });
     expect(shown).toContain('write-file wants to run with {"path":"c1.txt"}');
   });
 
   it('edit input re-asks until the JSON parses', async () => {
     const { decisions, shown } = await answer('e\n{nope\n{"path":"safe.txt"}\n', [call('c1', 'write-file')]);
-    expect(decisions).toEqual({ c1: { approve: true, input: { path: 'safe.txt' } } });
+    expect(decisions).toEqual({ c1: { approve: true, inputHash: 'hash-c1', input: { path: 'safe.txt' } } });
     expect(shown).toContain('not JSON');
   });
 
   it('"always" approves later calls of the same tool without asking again', async () => {
     const { decisions, shown } = await answer('w\n', [call('c1', 'write-file'), call('c2', 'write-file')]);
-    expect(decisions).toEqual({ c1: { approve: true, sticky: true }, c2: { approve: true, sticky: true } });
+    expect(decisions).toEqual({
+      c1: { approve: true, inputHash: 'hash-c1', sticky: true },
+      c2: { approve: true, inputHash: 'hash-c2', sticky: true },
+    });
     expect(shown.match(/wants to run/g)).toHaveLength(1);
   });
 
@@ -51,7 +57,7 @@ describe('inline approval prompts', () => {
 
   it('an unrecognised answer asks again; input that ends gives no decisions', async () => {
     const retried = await answer('maybe\ny\n', [call('c1', 'write-file')]);
-    expect(retried.decisions).toEqual({ c1: { approve: true } });
+    expect(retried.decisions).toEqual({ c1: { approve: true, inputHash: 'hash-c1' } });
     const ended = await answer('', [call('c1', 'write-file')]);
     expect(ended.decisions).toBeUndefined();
   });

@@ -49,6 +49,8 @@ export interface PromptIo {
   reader: LineReader;
   writer: CliWriter;
   style: Style;
+  /** Checks edited input against the tool's schema: what is wrong with it, or `undefined` when it fits. */
+  checkInput?(call: PendingCall, input: JsonValue): Promise<string | undefined>;
 }
 
 async function ask(io: PromptIo, question: string): Promise<string | undefined> {
@@ -87,23 +89,35 @@ async function decideApproval(io: PromptIo, call: PendingCall): Promise<Decision
       case 'allow':
       case 'y':
       case 'yes':
-        return { approve: true };
+        return { approve: true, inputHash: call.inputHash };
       case 'w':
       case 'always':
-        return { approve: true, sticky: true };
+        return { approve: true, inputHash: call.inputHash, sticky: true };
       case 'd':
       case 'deny':
       case 'n':
       case 'no': {
         const reason = await ask(io, '  reason (the model is told) › ');
         if (reason === undefined) return undefined;
-        return { approve: false, reason: reason === '' ? 'Denied by the user' : reason };
+        return {
+          approve: false,
+          inputHash: call.inputHash,
+          reason: reason === '' ? 'Denied by the user' : reason,
+        };
       }
       case 'e':
       case 'edit': {
-        const input = await askJson(io, '  new input (JSON) › ', call.input);
-        if (input === undefined) return undefined;
-        return { approve: true, input };
+        let initial = call.input;
+        for (;;) {
+          const input = await askJson(io, '  new input (JSON) › ', initial);
+          if (input === undefined) return undefined;
+          const problem = await io.checkInput?.(call, input);
+          if (problem === undefined) return { approve: true, inputHash: call.inputHash, input };
+          io.writer.write(
+            `  ${style.red(`does not match the input schema of ${call.tool}:`)}\n${problem.replace(/^/gm, '    ')}\n`,
+          );
+          initial = input;
+        }
       }
       default:
         io.writer.write(`  ${style.dim('type a, d, e or w')}\n`);
@@ -150,7 +164,7 @@ export async function promptDecisions(
   const sticky = new Set<string>();
   for (const call of pending) {
     if (call.reason === 'approval' && sticky.has(call.tool)) {
-      decisions[call.callId] = { approve: true, sticky: true };
+      decisions[call.callId] = { approve: true, inputHash: call.inputHash, sticky: true };
       continue;
     }
     const decision =

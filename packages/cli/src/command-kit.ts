@@ -29,7 +29,7 @@ export function action<A extends unknown[]>(
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const command = args[args.length - 1] as Command;
-    // With globals: `runs show <id> --json` leaves `--json` to the parent `runs`, which also has it.
+    // With globals: `--verbose` belongs to the program, and `runs --json show <id>` gives `--json` to `runs`.
     const globals = command.optsWithGlobals<{ verbose?: boolean; json?: boolean }>();
     context.json = globals.json === true;
     context.verbose = globals.verbose === true;

@@ -1,22 +1,18 @@
 /** End-to-end: spawns the built binary (`node bin/agentry.js`): exit codes, streams, --json output, a gated run and its resume. */
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_DIR, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
+import { quickstartCopy, REPO_DIR, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** A copy of examples/quickstart in a scratch directory inside the repository. */
-function quickstartCopy(): string {
-  const scratch = scratchDir();
+/** A pristine copy of examples/quickstart (no store, no summary.md a demo run may have left). */
+function quickstart(): string {
+  const scratch = quickstartCopy();
   cleanups.push(scratch.remove);
-  cpSync(path.join(REPO_DIR, 'examples/quickstart'), scratch.dir, {
-    recursive: true,
-    filter: (source) => !source.includes(`${path.sep}.agentry`),
-  });
   return scratch.dir;
 }
 
@@ -54,12 +50,26 @@ describe('agentry binary: inspection commands', () => {
       path.join(REPO_DIR, 'examples/quickstart/agentry.yaml'),
     ]);
     expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, agents: ['assistant'] });
-    const cwd = quickstartCopy();
+    const cwd = quickstart();
     const doctor = await spawnCli(['doctor', '--json'], { cwd });
     const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
     expect(report.checks.map((check) => check.name)).toEqual(['node', 'config', 'store', 'model demo']);
     expect(report.ok).toBe(true);
     expect(doctor.code).toBe(0);
+  });
+
+  it('exits quietly when the reader of stdout goes away (agentry … | head -1)', async () => {
+    const cwd = quickstart();
+    for (const argv of [
+      ['plugins'],
+      ['schema'],
+      ['run', 'assistant', 'Summarise notes.md', '--approve', 'write-file', '--json'],
+    ]) {
+      const result = await spawnCli(argv, { cwd, closeStdout: true });
+      expect(result.stderr, argv.join(' ')).not.toContain('EPIPE');
+      expect(result.stderr, argv.join(' ')).not.toContain('    at ');
+      expect(result.code, argv.join(' ')).toBe(0);
+    }
   });
 
   it('usage errors exit 2; schema prints JSON', async () => {
@@ -73,7 +83,7 @@ describe('agentry binary: inspection commands', () => {
 
 describe('agentry binary: a gated run suspends, resumes from another process, and leaves a record', () => {
   it('run → exit 3 with resume commands → resume --approve → completed', async () => {
-    const cwd = quickstartCopy();
+    const cwd = quickstart();
     const task = 'Summarise notes.md into summary.md';
     const first = await spawnCli(['run', 'assistant', task, '--json'], { cwd });
     expect(first.code).toBe(3);
@@ -95,6 +105,20 @@ describe('agentry binary: a gated run suspends, resumes from another process, an
     const shown = await spawnCli(['runs', 'show', suspended.runId], { cwd });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`--approve ${call.callId}`);
+    for (const argv of [
+      ['runs', 'show', suspended.runId, '--json'],
+      ['runs', 'show', suspended.runId, '--json', '--config', 'agentry.yaml'],
+      ['runs', '--config', 'agentry.yaml', 'show', '--json', suspended.runId],
+    ]) {
+      const shownJson = await spawnCli(argv, { cwd });
+      expect(shownJson.code, argv.join(' ')).toBe(0);
+      expect(JSON.parse(shownJson.stdout), argv.join(' ')).toMatchObject({
+        runId: suspended.runId,
+        status: 'suspended',
+        durable: true,
+        pending: [{ callId: call.callId, tool: 'write-file' }],
+      });
+    }
 
     const resumed = await spawnCli(['resume', suspended.runId, '--approve', call.callId, '--json'], { cwd });
     expect(resumed.stderr).not.toContain('[run.');
@@ -133,7 +157,7 @@ describe('agentry binary: a gated run suspends, resumes from another process, an
   });
 
   it('--approve <tool> lets the run complete without stopping; plain text goes to stdout', async () => {
-    const cwd = quickstartCopy();
+    const cwd = quickstart();
     const result = await spawnCli(['run', 'assistant', 'Summarise notes.md', '--approve', 'write-file'], {
       cwd,
     });
@@ -144,7 +168,7 @@ describe('agentry binary: a gated run suspends, resumes from another process, an
   });
 
   it('input from stdin, and an unknown agent is a usage error with a did-you-mean', async () => {
-    const cwd = quickstartCopy();
+    const cwd = quickstart();
     const piped = await spawnCli(['run', 'assistant', '--deny', 'write-file', '--json'], {
       cwd,
       stdin: 'Summarise notes.md',

@@ -41,7 +41,21 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   }
 }
 
+/**
+ * Ends the process quietly (exit 0, no stack) when the reader of `stream` went away, as in
+ * `agentry runs | head -1`; any other stream error still surfaces.
+ */
+export function exitOnBrokenPipe(stream: NodeJS.WritableStream, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(EXIT.ok);
+  });
+}
+
 /** Runs the CLI on the real process and sets `process.exitCode`. */
 export async function main(): Promise<void> {
+  const exit = (code: number) => process.exit(code);
+  exitOnBrokenPipe(process.stdout, exit);
+  exitOnBrokenPipe(process.stderr, exit);
   process.exitCode = await runCli(process.argv.slice(2));
 }

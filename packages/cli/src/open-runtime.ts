@@ -1,4 +1,7 @@
 /** Loads the config and creates a runtime from it, for the commands that touch runs. */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Runtime } from '@agentry/core';
 import type { CliContext } from './context.js';
 import { createRuntime, type LoadedConfig, loadConfig } from './core-api.js';
@@ -7,6 +10,29 @@ import { createRuntime, type LoadedConfig, loadConfig } from './core-api.js';
 export interface OpenedRuntime {
   loaded: LoadedConfig;
   runtime: Runtime;
+  /** False for the in-memory store: its runs end with this process (see `persistentStore`). */
+  persistentStore: boolean;
+}
+
+/** True when `name` is installed where Node's resolution from `directory` looks (its node_modules chain). */
+function resolvesFrom(directory: string, name: string): boolean {
+  const paths = createRequire(path.join(directory, 'noop.js')).resolve.paths(name) ?? [];
+  return paths.some((candidate) => existsSync(path.join(candidate, name, 'package.json')));
+}
+
+/**
+ * Whether the config's store outlives the process. The builtin `memory` store keeps runs in this
+ * process only; with no `store`, the runtime uses sqlite when `@agentry/plugins` is installed beside
+ * the config and the in-memory store otherwise. Any other store (an `impl` too) is taken to persist.
+ */
+export function persistentStore(loaded: { config: { store?: unknown }; baseDir: string }): boolean {
+  const { store } = loaded.config;
+  if (store === undefined) return resolvesFrom(loaded.baseDir, '@agentry/plugins');
+  if (store === 'memory') return false;
+  if (typeof store === 'object' && store !== null && !Array.isArray(store)) {
+    return (store as { type?: unknown }).type !== 'memory';
+  }
+  return true;
 }
 
 /** Validates the config first (so its errors carry file:line:col), then creates the runtime. */
@@ -26,7 +52,7 @@ export async function openRuntime(
     env: context.io.env,
     redactor: context.redactor,
   });
-  return { loaded, runtime };
+  return { loaded, runtime, persistentStore: persistentStore(loaded) };
 }
 
 /** Runs `work` with an opened runtime and closes it afterwards, whatever happens. */

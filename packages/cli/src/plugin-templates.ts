@@ -14,7 +14,7 @@ export interface PluginScaffold {
   file: string;
   content: string;
   exportName: string;
-  /** The YAML that uses it. */
+  /** The YAML keys that use it inside an agent, not indented (`tools:` or `memory:` at column 0). */
   usage: string;
 }
 
@@ -79,13 +79,27 @@ export function pluginScaffold(kind: ScaffoldKind, name: string, directory: stri
       file,
       content: toolTemplate(name, exportName),
       exportName,
-      usage: `    tools:\n      - { impl: ./${file}#${exportName} }`,
+      usage: `tools:\n  - { impl: ./${file}#${exportName} }`,
     };
   }
   return {
     file,
     content: memoryTemplate(name, exportName),
     exportName,
-    usage: `    memory: { impl: ./${file}#${exportName}, config: { notes: ["Answer in English."] } }`,
+    usage: `memory: { impl: ./${file}#${exportName}, config: { notes: ["Answer in English."] } }`,
   };
+}
+
+/** Indents every non-empty line of `text` by `spaces`. */
+export function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : `${pad}${line}`))
+    .join('\n');
+}
+
+/** The YAML to paste into agentry.yaml: the scaffold's keys nested under `agents: <agent>:`. */
+export function usageSnippet(scaffold: Pick<PluginScaffold, 'usage'>): string {
+  return `agents:\n  <agent>:\n${indent(scaffold.usage, 4)}`;
 }

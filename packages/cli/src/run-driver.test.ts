@@ -1,20 +1,17 @@
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, REPO_DIR, scratchDir } from './__fixtures__/cli-harness.js';
+import { cli, quickstartCopy } from './__fixtures__/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** A pristine copy of examples/quickstart (no store, no summary.md a demo run may have left). */
 function quickstart(): string {
-  const scratch = scratchDir();
+  const scratch = quickstartCopy();
   cleanups.push(scratch.remove);
-  cpSync(path.join(REPO_DIR, 'examples/quickstart'), scratch.dir, {
-    recursive: true,
-    filter: (source) => !source.includes(`${path.sep}.agentry`),
-  });
   return scratch.dir;
 }
 
@@ -25,6 +22,9 @@ describe('agentry run on a terminal', () => {
     const cwd = quickstart();
     const result = await cli(['run', 'assistant', TASK], { cwd, tty: true, stdin: 'a\n' });
     expect(result.stderr).toContain('write-file wants to run with {"path":"summary.md"');
+    // The model's text streams on the terminal, under steps counted from 1.
+    expect(result.stderr).toContain('model step 1 › Let me see what is in the workspace.\n');
+    expect(result.stderr).toContain('model step 3 › I will write the summary now.\n');
     expect(result.stderr).toMatch(/completed · stop: completed/);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Done. The summary is in workspace/summary.md.\n');
@@ -39,13 +39,30 @@ describe('agentry run on a terminal', () => {
     expect(existsSync(path.join(cwd, 'workspace/summary.md'))).toBe(false);
   });
 
-  it('"edit input" runs the call with the edited input', async () => {
+  it('"edit input" runs the call with the edited input, once it matches the tool schema', async () => {
     const cwd = quickstart();
     const edited = JSON.stringify({ path: 'edited.md', content: 'edited by a human' });
-    const result = await cli(['run', 'assistant', TASK], { cwd, tty: true, stdin: `e\n${edited}\n` });
+    const result = await cli(['run', 'assistant', TASK], {
+      cwd,
+      tty: true,
+      stdin: `e\n{"path":"edited.md"}\n${edited}\n`,
+    });
+    expect(result.stderr).toContain('does not match the input schema of write-file');
+    expect(result.stderr).toMatch(/→ at content/);
     expect(result.code).toBe(0);
     expect(readFileSync(path.join(cwd, 'workspace/edited.md'), 'utf8')).toBe('edited by a human');
     expect(existsSync(path.join(cwd, 'workspace/summary.md'))).toBe(false);
+  });
+
+  it('--json on a terminal does not stream the model text', async () => {
+    const cwd = quickstart();
+    const result = await cli(['run', 'assistant', TASK, '--json', '--approve', 'write-file'], {
+      cwd,
+      tty: true,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('›');
+    expect(result.stderr).toContain('model step 4 · stop');
   });
 
   it('--no-interactive suspends instead of asking, exits 3 and prints the resume commands', async () => {

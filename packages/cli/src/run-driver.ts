@@ -1,10 +1,12 @@
 /** Drives one run or resume to its end: live progress, Ctrl-C, inline approvals, and the final summary. */
-import type { PendingCall, RunResult, Runtime } from '@agentry/core';
+import type { PendingCall, RunRecord, RunRequest, RunResult, Runtime } from '@agentry/core';
 import { LineReader, promptDecisions } from './approval-prompt.js';
 import type { CliContext } from './context.js';
+import type { LoadedConfig } from './core-api.js';
 import { EXIT } from './render/errors.js';
 import { formatUsage, shellQuote, shortJson } from './render/format.js';
 import { ProgressView } from './render/progress.js';
+import { checkToolInput } from './tool-input-check.js';
 
 /** Exit code of a finished run: 0 completed, 3 suspended, 1 failed or cancelled. */
 export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
@@ -30,6 +32,64 @@ export function resumeCommands(runId: string, pending: readonly PendingCall[], c
   );
 }
 
+/** Why a suspended run cannot be continued by a later `agentry resume` (another process). */
+export type ResumeBlocker = 'not_durable' | 'memory_store';
+
+/** What stops a later `agentry resume` of a run, or `undefined` when it can be resumed from another process. */
+export function resumeBlocker(durable: boolean, persistentStore: boolean): ResumeBlocker | undefined {
+  if (!persistentStore) return 'memory_store';
+  return durable ? undefined : 'not_durable';
+}
+
+/** What to tell the user instead of resume commands that would fail. */
+export function resumeBlockerNote(blocker: ResumeBlocker): string {
+  return blocker === 'memory_store'
+    ? 'This run lives in the in-memory store and ends with this process, so it cannot be resumed later. To resume runs later, configure a persistent store (e.g. `store: sqlite`) and start them with --durable (or set `durable: true` on the agent).'
+    : 'This run is not durable, so it cannot be resumed once this process ends. To resume runs later (from another process), start them with --durable (or set `durable: true` on the agent).';
+}
+
+/** How `printResult` tells the user to continue a suspended run. */
+export interface PrintResultOptions {
+  /** The `--config` the user gave, repeated in printed resume commands. */
+  configArg?: string;
+  /** Set when the run cannot be resumed from another process: no resume commands are printed. */
+  blocker?: ResumeBlocker;
+}
+
+/** Whether the model's text streams to the terminal as it is generated: stderr is a TTY and no `--json`. */
+export function streamsText(context: CliContext): boolean {
+  return context.io.stderr.isTTY === true && !context.json;
+}
+
+/** The result of a run that has ended, from its stored record. */
+export function resultOfRecord(record: RunRecord): RunResult {
+  if (record.status === 'running') throw new Error(`Run ${record.runId} has not ended`);
+  return {
+    runId: record.runId,
+    sessionId: record.sessionId,
+    agentId: record.agentId,
+    status: record.status,
+    stopReason: record.stopReason ?? (record.status === 'completed' ? 'completed' : 'error'),
+    output: record.output ?? '',
+    usage: record.usage,
+    pending: record.pending,
+    ...(record.error === undefined ? {} : { error: record.error }),
+  };
+}
+
+/**
+ * Runs like `runtime.run`, but through `runtime.stream`, so the model streams and `model.delta` events
+ * reach the event bus (where the progress view shows them). Resolves with the run's result, read from
+ * its record once the stream has ended.
+ */
+export async function runStreamed(runtime: Runtime, request: RunRequest): Promise<RunResult> {
+  let runId: string | undefined;
+  for await (const event of runtime.stream(request)) runId ??= event.runId;
+  const record = runId === undefined ? undefined : await runtime.runs.get(runId);
+  if (record === undefined) throw new Error('The streamed run left no run record');
+  return resultOfRecord(record);
+}
+
 /** Options of `driveRun`. */
 export interface DriveRunOptions {
   context: CliContext;
@@ -38,6 +98,10 @@ export interface DriveRunOptions {
   interactive: boolean;
   /** The `--config` the user gave, repeated in printed resume commands. */
   configArg?: string;
+  /** False when the store ends with the process (the in-memory store); default true. */
+  persistentStore?: boolean;
+  /** The loaded config: edited input typed at a prompt is checked against the tool's schema. */
+  loaded?: LoadedConfig;
   /** A run id to follow from the start (resume). */
   runId?: string;
   /** Where answers to approval prompts are read (default: a reader over stdin, closed at the end). */
@@ -54,6 +118,7 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
     writer: io.stderr,
     style: context.stderrStyle,
     live: io.stderr.isTTY === true && context.stderrStyle.enabled,
+    streamText: streamsText(context),
     redact: (text) => context.redactor.redactText(text),
   });
   if (options.runId !== undefined) progress.follow(options.runId);
@@ -84,8 +149,22 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
     ) {
       progress.stop();
       reader ??= new LineReader(io.stdin);
+      const { loaded } = options;
+      const agentId = result.agentId;
       const decisions = await promptDecisions(
-        { reader, writer: io.stderr, style: context.stderrStyle },
+        {
+          reader,
+          writer: io.stderr,
+          style: context.stderrStyle,
+          ...(loaded === undefined
+            ? {}
+            : {
+                checkInput: async (call, input) => {
+                  const check = await checkToolInput(loaded, agentId, call.tool, input);
+                  return check.status === 'invalid' ? check.issues : undefined;
+                },
+              }),
+        },
         result.pending,
       );
       if (decisions === undefined || controller.signal.aborted) break;
@@ -93,7 +172,15 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
       result = await runtime.resume(result.runId, { decisions, signal: controller.signal });
     }
     progress.stop();
-    printResult(context, result, options.configArg);
+    let blocker: ResumeBlocker | undefined;
+    if (result.status === 'suspended') {
+      const record = await runtime.runs.get(result.runId);
+      blocker = resumeBlocker(record?.durable === true, options.persistentStore !== false);
+    }
+    printResult(context, result, {
+      ...(options.configArg === undefined ? {} : { configArg: options.configArg }),
+      ...(blocker === undefined ? {} : { blocker }),
+    });
     return exitCodeOfRun(result);
   } finally {
     progress.stop();
@@ -104,11 +191,18 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
 }
 
 /** Prints the output (stdout), the summary (stderr) and, when suspended, how to resume. */
-export function printResult(context: CliContext, result: RunResult, configArg?: string): void {
+export function printResult(context: CliContext, result: RunResult, options: PrintResultOptions = {}): void {
+  const suspended = result.status === 'suspended';
+  const blocker = suspended ? options.blocker : undefined;
   const commands =
-    result.status === 'suspended' ? resumeCommands(result.runId, result.pending, configArg) : [];
+    suspended && blocker === undefined ? resumeCommands(result.runId, result.pending, options.configArg) : [];
   if (context.json) {
-    context.printJson({ ...result, ...(commands.length > 0 ? { resumeCommands: commands } : {}) });
+    context.printJson({
+      ...result,
+      ...(suspended ? { resumable: blocker === undefined } : {}),
+      ...(commands.length > 0 ? { resumeCommands: commands } : {}),
+      ...(blocker === undefined ? {} : { resumeHint: resumeBlockerNote(blocker) }),
+    });
   } else if (result.output !== '') {
     context.human(result.output);
   }
@@ -127,13 +221,15 @@ export function printResult(context: CliContext, result: RunResult, configArg?: 
       `  ${style.red(result.error.message)} ${style.dim(`[${result.error.code}]`)}${result.error.hint === undefined ? '' : `\n  ${style.yellow('hint:')} ${result.error.hint}`}`,
     );
   }
-  if (commands.length > 0) {
+  if (suspended && result.pending.length > 0) {
     const lines = result.pending.map(
       (call) =>
         `  ${style.bold(call.tool)} ${style.dim(call.callId)} ${shortJson(call.input, 120)} (${call.reason === 'approval' ? 'needs approval' : 'outcome unknown'})`,
     );
-    context.note(
-      `Waiting on ${result.pending.length} call(s):\n${lines.join('\n')}\nTo continue, run one of:\n${commands.map((command) => `  ${command}`).join('\n')}`,
-    );
+    const next =
+      blocker === undefined
+        ? `To continue, run one of:\n${commands.map((command) => `  ${command}`).join('\n')}`
+        : style.yellow(resumeBlockerNote(blocker));
+    context.note(`Waiting on ${result.pending.length} call(s):\n${lines.join('\n')}\n${next}`);
   }
 }

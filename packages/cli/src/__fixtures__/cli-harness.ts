@@ -1,6 +1,6 @@
 /** Runs the CLI in-process or as a child process and captures what it prints. */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -72,7 +72,13 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
 /** Runs the built binary as a child process. */
 export function spawnCli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    stdin?: string;
+    /** Close the reading end of stdout before the child writes (like `agentry … | head -1`). */
+    closeStdout?: boolean;
+  } = {},
 ): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], {
@@ -82,9 +88,12 @@ export function spawnCli(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
+    if (options.closeStdout === true) child.stdout.destroy();
+    else {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+    }
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
@@ -114,4 +123,37 @@ export function scratchDir(
     writeFileSync(file, content);
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The files of `examples/quickstart` that belong to the example. Tests copy exactly these, so what a
+ * demo run left in the repository (`workspace/summary.md`, `.agentry/agentry.db`) never reaches a test.
+ */
+export const QUICKSTART_FILES: readonly string[] = [
+  'agentry.yaml',
+  'demo.script.yaml',
+  'README.md',
+  'workspace/notes.md',
+];
+
+/** Copies the listed `files` of `source` into `target` (nothing else: no store, no run outputs). */
+export function copyFiles(source: string, target: string, files: readonly string[]): void {
+  for (const file of files) {
+    const destination = path.join(target, file);
+    mkdirSync(path.dirname(destination), { recursive: true });
+    copyFileSync(path.join(source, file), destination);
+  }
+}
+
+/**
+ * A pristine copy of `examples/quickstart` in a scratch directory inside the repository; `remove()`
+ * deletes it. Immune to leftover state in the example directory (see `QUICKSTART_FILES`).
+ */
+export function quickstartCopy(source = path.join(REPO_DIR, 'examples/quickstart')): {
+  dir: string;
+  remove(): void;
+} {
+  const scratch = scratchDir();
+  copyFiles(source, scratch.dir, QUICKSTART_FILES);
+  return scratch;
 }

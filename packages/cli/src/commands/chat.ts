@@ -1,5 +1,6 @@
 /** `agentry chat [agent]`: a conversation on the terminal; every line is a run in one session. */
 import { randomUUID } from 'node:crypto';
+import type { RunRequest } from '@agentry/core';
 import type { Command } from 'commander';
 import { LineReader } from '../approval-prompt.js';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
@@ -7,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { collect, withRuntime } from '../open-runtime.js';
 import { EXIT, UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
-import { driveRun } from '../run-driver.js';
+import { driveRun, runStreamed, streamsText } from '../run-driver.js';
 import { approvalPolicy } from './run.js';
 
 interface ChatOptions {
@@ -30,7 +31,7 @@ export function registerChat(program: Command, context: CliContext, exit: ExitSl
     .option('--deny <tool>', 'refuse a tool; the model is told (repeatable)', collect)
     .action(
       action(context, exit, async (agentArg: string | undefined, options: ChatOptions) =>
-        withRuntime(context, options.config, async ({ runtime }) => {
+        withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
           const agents = runtime.agents();
           const agent = agentArg ?? (agents.length === 1 ? agents[0] : undefined);
           if (agent === undefined) throw new UsageError('Which agent?', `Agents: ${agents.join(', ')}.`);
@@ -62,18 +63,22 @@ export function registerChat(program: Command, context: CliContext, exit: ExitSl
               last = await driveRun({
                 context,
                 runtime,
+                persistentStore,
+                loaded,
                 interactive,
                 reader,
                 ...(options.config === undefined ? {} : { configArg: options.config }),
-                start: (signal) =>
-                  runtime.run({
+                start: (signal) => {
+                  const request: RunRequest = {
                     agent,
                     input: line,
                     sessionId,
                     signal,
                     ...(options.durable === true ? { durable: true } : {}),
                     ...(approvals === undefined ? {} : { approvals }),
-                  }),
+                  };
+                  return streamsText(context) ? runStreamed(runtime, request) : runtime.run(request);
+                },
               });
               running = false;
             }

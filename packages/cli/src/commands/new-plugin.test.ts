@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, scratchDir } from '../__fixtures__/cli-harness.js';
@@ -24,7 +24,59 @@ agents:
       - { impl: ./plugins/text-length-tool.ts#textLength }
 `;
 
+const HEADER = `version: 1
+store: memory
+models:
+  demo:
+    provider: scripted
+    script: [Done.]
+`;
+
+/** The YAML block the command printed (the indented lines after "Use it in agentry.yaml"), dedented. */
+function printedSnippet(stdout: string): string {
+  const after = stdout.slice(stdout.indexOf('Use it in agentry.yaml'));
+  const block = after.split('\n\n')[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.slice(2))
+    .join('\n');
+}
+
+/** Pastes `snippet` into a config as a user would: names the agent and gives it a model. */
+function pasted(snippet: string): string {
+  const lines = snippet.split('\n');
+  const agentLine = lines.findIndex((line) => line.trim() === '<agent>:');
+  const keyIndent = /^\s*/.exec(lines[agentLine + 1] ?? '')?.[0] ?? '';
+  lines.splice(agentLine, 1, lines[agentLine]!.replace('<agent>', 'helper'), `${keyIndent}model: demo`);
+  return `${HEADER}${lines.join('\n')}\n`;
+}
+
 describe('agentry new plugin', () => {
+  it.each([
+    [
+      'tool',
+      'word-count',
+      /^agents:\n {2}<agent>:\n {4}tools:\n {6}- \{ impl: \.\/plugins\/word-count-tool\.ts#wordCount \}$/,
+    ],
+    [
+      'memory',
+      'house-rules',
+      /^agents:\n {2}<agent>:\n {4}memory: \{ impl: \.\/plugins\/house-rules-memory\.ts#houseRules, /,
+    ],
+  ])('prints %s YAML that validates and loads once pasted into a config', async (kind, name, shape) => {
+    const scratch = scratchDir();
+    cleanups.push(scratch.remove);
+    const created = await cli(['new', 'plugin', kind, name], { cwd: scratch.dir });
+    expect(created.code).toBe(0);
+    const snippet = printedSnippet(created.stdout);
+    expect(snippet).toMatch(shape);
+    writeFileSync(path.join(scratch.dir, 'agentry.yaml'), pasted(snippet));
+    const validated = await cli(['validate', '--load'], { cwd: scratch.dir });
+    expect(validated.stderr).toBe('');
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('1 agent(s) [helper]');
+  });
+
   it('scaffolds a tool and a memory that load and run as written', async () => {
     const scratch = scratchDir({ 'agentry.yaml': CONFIG });
     cleanups.push(scratch.remove);

@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
-import { pluginScaffold, SCAFFOLD_KINDS, type ScaffoldKind } from '../plugin-templates.js';
+import {
+  indent,
+  pluginScaffold,
+  SCAFFOLD_KINDS,
+  type ScaffoldKind,
+  usageSnippet,
+} from '../plugin-templates.js';
 import { EXIT, UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
 
@@ -49,7 +55,7 @@ export function registerNew(program: Command, context: CliContext, exit: ExitSlo
         await writeFile(target, scaffold.content);
         const style = context.style;
         context.human(
-          `${style.symbols.ok} wrote ${scaffold.file}\n\nUse it in agentry.yaml (paths are relative to the config file):\n\n  agents:\n    <agent>:\n${scaffold.usage}\n\nThen: agentry validate`,
+          `${style.symbols.ok} wrote ${scaffold.file}\n\nUse it in agentry.yaml (paths are relative to the config file):\n\n${indent(usageSnippet(scaffold), 2)}\n\nThen: agentry validate`,
         );
         return EXIT.ok;
       }),

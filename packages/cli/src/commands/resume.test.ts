@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { PendingCall } from '@agentry/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, quickstartCopy } from '../__fixtures__/cli-harness.js';
 import { decisionsFromOptions } from './resume.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
 
 const pending: PendingCall[] = [
   { callId: 'call_a', tool: 'write-file', input: { path: 'a' }, inputHash: 'h1', reason: 'approval' },
@@ -11,8 +19,8 @@ const pending: PendingCall[] = [
 describe('resume decision flags', () => {
   it('"all" approves every call waiting for approval, not the unknown outcomes', () => {
     expect(decisionsFromOptions({ approve: ['all'], interactive: false }, pending)).toEqual({
-      call_a: { approve: true },
-      call_b: { approve: true },
+      call_a: { approve: true, inputHash: 'h1' },
+      call_b: { approve: true, inputHash: 'h2' },
     });
   });
 
@@ -30,8 +38,8 @@ describe('resume decision flags', () => {
       pending,
     );
     expect(decisions).toEqual({
-      call_a: { approve: true, input: { path: 'b' } },
-      call_b: { approve: false, reason: 'no shell' },
+      call_a: { approve: true, inputHash: 'h1', input: { path: 'b' } },
+      call_b: { approve: false, inputHash: 'h2', reason: 'no shell' },
       call_c: { outcome: 'skip', result: { sent: true } },
     });
   });
@@ -50,5 +58,31 @@ describe('resume decision flags', () => {
       decisionsFromOptions({ approve: ['call_a'], deny: ['call_a'], interactive: false }, pending),
     ).toThrow(/two decisions/);
     expect(() => decisionsFromOptions({ skip: ['call_c'], interactive: false }, pending)).toThrow(/--result/);
+  });
+});
+
+describe('agentry resume --input', () => {
+  it('checks the edited input against the tool schema before resuming (exit 2 with the issues)', async () => {
+    const scratch = quickstartCopy();
+    cleanups.push(scratch.remove);
+    const cwd = scratch.dir;
+    const first = await cli(['run', 'assistant', 'Summarise notes.md', '--json'], { cwd });
+    expect(first.code).toBe(3);
+    const { runId, pending } = JSON.parse(first.stdout) as { runId: string; pending: PendingCall[] };
+    const callId = pending[0]!.callId;
+
+    const bad = await cli(['resume', runId, '--approve', callId, '--input', '{"path":5}'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('[run.decision_invalid]');
+    expect(bad.stderr).toContain('--input does not match the input schema of "write-file"');
+    expect(bad.stderr).toMatch(/→ at path/);
+    const shown = await cli(['runs', 'show', runId, '--json'], { cwd });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'suspended' });
+
+    const edited = JSON.stringify({ path: 'edited.md', content: 'edited on resume' });
+    const good = await cli(['resume', runId, '--approve', callId, '--input', edited, '--json'], { cwd });
+    expect(good.stderr).not.toContain('[run.');
+    expect(good.code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'workspace/edited.md'), 'utf8')).toBe('edited on resume');
   });
 });

@@ -3,10 +3,12 @@ import { type Decision, type JsonValue, type PendingCall, RunError } from '@agen
 import { type Command, Option } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
+import type { LoadedConfig } from '../core-api.js';
 import { collect, withRuntime } from '../open-runtime.js';
 import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
 import { driveRun } from '../run-driver.js';
+import { checkToolInput } from '../tool-input-check.js';
 
 /** Options of `agentry resume`. */
 export interface ResumeOptions {
@@ -66,15 +68,22 @@ export function decisionsFromOptions(
   if (options.result !== undefined && (options.skip ?? []).length !== 1) {
     throw new UsageError('--result goes with exactly one --skip <callId>.');
   }
+  // An approval or denial carries the hash of the input it was made for, so it binds to that exact call.
+  const inputHash = (callId: string) => pending.find((call) => call.callId === callId)?.inputHash;
+  const boundTo = (callId: string) => {
+    const hash = inputHash(callId);
+    return hash === undefined ? {} : { inputHash: hash };
+  };
   for (const callId of approvals) {
     set(callId, {
       approve: true,
+      ...boundTo(callId),
       ...(options.input === undefined ? {} : { input: parseJsonOption('--input', options.input) }),
       ...(options.always === true ? { sticky: true } : {}),
     });
   }
   for (const callId of expand(options.deny, 'approval')) {
-    set(callId, { approve: false, reason: options.reason ?? 'Denied by the user' });
+    set(callId, { approve: false, ...boundTo(callId), reason: options.reason ?? 'Denied by the user' });
   }
   for (const callId of expand(options.retry, 'outcome_unknown')) set(callId, { outcome: 'retry' });
   for (const callId of options.skip ?? []) {
@@ -87,6 +96,31 @@ export function decisionsFromOptions(
   return decisions;
 }
 
+/**
+ * Validates edited input (`--input`) against the tool's input schema before anything resumes.
+ *
+ * @throws RunError `run.decision_invalid` (exit 2) listing the schema's complaints.
+ */
+export async function checkEditedInput(
+  loaded: LoadedConfig,
+  agentId: string,
+  pending: readonly PendingCall[],
+  decisions: { [callId: string]: Decision },
+): Promise<void> {
+  for (const call of pending) {
+    const decision = decisions[call.callId];
+    if (decision === undefined || !('approve' in decision) || !decision.approve) continue;
+    if (decision.input === undefined) continue;
+    const check = await checkToolInput(loaded, agentId, call.tool, decision.input);
+    if (check.status !== 'invalid') continue;
+    throw new RunError('run.decision_invalid', {
+      message: `--input does not match the input schema of "${call.tool}" (call ${call.callId}):\n${check.issues}`,
+      hint: `The call's current input is ${JSON.stringify(call.input)}; edit that and pass it with --input '<json>'.`,
+      context: { callId: call.callId, tool: call.tool },
+    });
+  }
+}
+
 export function registerResume(program: Command, context: CliContext, exit: ExitSlot): void {
   const command = program
     .command('resume')
@@ -94,7 +128,10 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
     .argument('<runId>', 'the run to continue')
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
     .option('--approve <callId>', 'approve a pending call (repeatable; "all" for every one)', collect)
-    .option('--input <json>', 'with one --approve: run the call with this input instead')
+    .option(
+      '--input <json>',
+      'with one --approve: run the call with this input instead (checked against the tool schema)',
+    )
     .option('--always', 'with --approve: also allow later calls of the same tool in this run')
     .option('--deny <callId>', 'deny a pending call (repeatable; "all")', collect)
     .option('--reason <text>', 'with --deny: why (the model is told)')
@@ -106,7 +143,7 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
     .option('--json', 'print the RunResult as one JSON document; nothing prompts')
     .action(
       action(context, exit, async (runId: string, options: ResumeOptions) =>
-        withRuntime(context, options.config, async ({ runtime }) => {
+        withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
           const record = await runtime.runs.get(runId);
           if (record === undefined) {
             throw new RunError('run.not_found', {
@@ -117,6 +154,7 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
           }
           const pending = record.pending;
           const decisions = decisionsFromOptions(options, pending);
+          await checkEditedInput(loaded, record.agentId, pending, decisions);
           const interactive =
             options.interactive &&
             !context.json &&
@@ -125,6 +163,8 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
           return driveRun({
             context,
             runtime,
+            persistentStore,
+            loaded,
             interactive,
             runId,
             ...(options.config === undefined ? {} : { configArg: options.config }),

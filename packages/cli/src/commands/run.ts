@@ -1,7 +1,7 @@
 /** `agentry run [agent] [input]`: runs an agent with live progress, inline approvals and a summary. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApprovalPolicy } from '@agentry/core';
+import type { ApprovalPolicy, RunRequest } from '@agentry/core';
 import { type Command, Option } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -9,7 +9,7 @@ import type { CliReader } from '../io.js';
 import { collect, withRuntime } from '../open-runtime.js';
 import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
-import { driveRun } from '../run-driver.js';
+import { driveRun, runStreamed, streamsText } from '../run-driver.js';
 
 interface RunOptions {
   config?: string;
@@ -116,7 +116,7 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
         context,
         exit,
         async (agentArg: string | undefined, inputArg: string | undefined, options: RunOptions) =>
-          withRuntime(context, options.config, async ({ runtime }) => {
+          withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
             const { agent, input } = await resolveAgentAndInput(
               context,
               runtime.agents(),
@@ -133,17 +133,21 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
             return driveRun({
               context,
               runtime,
+              persistentStore,
+              loaded,
               interactive,
               ...(options.config === undefined ? {} : { configArg: options.config }),
-              start: (signal) =>
-                runtime.run({
+              start: (signal) => {
+                const request: RunRequest = {
                   agent,
                   input,
                   signal,
                   ...(options.session === undefined ? {} : { sessionId: options.session }),
                   ...(options.durable === true ? { durable: true } : {}),
                   ...(approvals === undefined ? {} : { approvals }),
-                }),
+                };
+                return streamsText(context) ? runStreamed(runtime, request) : runtime.run(request);
+              },
             });
           }),
       ),
@@ -157,6 +161,6 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
   ]);
   command.addHelpText(
     'after',
-    '\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed).\n',
+    '\nOn a terminal the model\'s text streams as it is generated.\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed; a run that is not durable, or lives in the in-memory store, cannot be resumed later: start it with --durable).\n',
   );
 }

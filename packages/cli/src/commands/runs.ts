@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../render/errors.js';
 import { formatCost, formatUsage } from '../render/format.js';
 import { didYouMean } from '../render/suggest.js';
 import { renderPlainRows, renderTable } from '../render/table.js';
-import { resumeCommands } from '../run-driver.js';
+import { resumeBlocker, resumeBlockerNote, resumeCommands } from '../run-driver.js';
 
 const STATUSES: RunStatus[] = ['running', 'completed', 'suspended', 'failed', 'cancelled'];
 
@@ -48,6 +48,8 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
   const runs = program
     .command('runs')
     .description('List stored runs, newest first')
+    // Options after `show` belong to `show`: without this, `runs` takes `--json`/`--config` for itself.
+    .enablePositionalOptions()
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
     .option('-s, --session <id>', 'only runs of this session')
     .option('--status <status>', `only runs with this status (${STATUSES.join(', ')})`)
@@ -124,7 +126,7 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
         withRuntime(
           context,
           options.config ?? runs.opts<{ config?: string }>().config,
-          async ({ runtime }) => {
+          async ({ runtime, persistentStore }) => {
             const record = await requireRun(runtime.runs, runId);
             if (context.json) {
               context.printJson(record);
@@ -154,9 +156,14 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
                 );
               }
               const config = options.config ?? runs.opts<{ config?: string }>().config;
-              lines.push('  continue with');
-              for (const command of resumeCommands(record.runId, record.pending, config))
-                lines.push(`    ${command}`);
+              const blocker = resumeBlocker(record.durable, persistentStore);
+              if (blocker !== undefined) {
+                lines.push(`  ${style.yellow(resumeBlockerNote(blocker))}`);
+              } else {
+                lines.push('  continue with');
+                for (const command of resumeCommands(record.runId, record.pending, config))
+                  lines.push(`    ${command}`);
+              }
             }
             context.human(lines.join('\n'));
             return EXIT.ok;

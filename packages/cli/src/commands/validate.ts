@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
 import { createRuntime, loadConfig } from '../core-api.js';
+import { checkImpls } from '../impl-check.js';
 import { EXIT, relativeLocation } from '../render/errors.js';
 
 /** Names of the entries of a config map (`agents`, `models`). */
@@ -17,7 +18,7 @@ export function registerValidate(program: Command, context: CliContext, exit: Ex
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
     .option(
       '--load',
-      'also load every plugin: imports impl paths and checks plugin configs (connects to the store)',
+      'also load every plugin: imports impl paths and checks plugin configs (connects to the store); without it, impl paths are only checked for what run refuses',
     )
     .option('--json', 'print the result as one JSON document')
     .action(
@@ -29,6 +30,8 @@ export function registerValidate(program: Command, context: CliContext, exit: Ex
           env: context.io.env,
           redactor: context.redactor,
         });
+        // The refusals `run` applies before importing (URLs, node:/data:, paths leaving the project, reserved exports).
+        checkImpls(loaded);
         if (options.load === true) {
           const runtime = await createRuntime({
             config: loaded.file,

@@ -1,6 +1,6 @@
 /** One human line per stored event, for `agentry events`. */
 import type { AnyAgentryEvent } from '@agentry/core';
-import { formatDuration, shortJson } from './format.js';
+import { afterSteps, displayStep, formatDuration, shortJson } from './format.js';
 import type { Style } from './style.js';
 
 /** `#12 12:00:01.123 tool.succeeded  read_file · 3ms`. */
@@ -23,9 +23,9 @@ function describe(event: AnyAgentryEvent): string {
     case 'run.suspended':
       return `${event.data.stopReason} · ${event.data.pending.map((call) => `${call.tool} ${call.callId}`).join(', ')}`;
     case 'run.resumed':
-      return `from step ${event.data.fromStep} (${event.data.reason})`;
+      return `${afterSteps(event.data.fromStep)} (${event.data.reason})`;
     case 'model.responded':
-      return `step ${event.data.step} · ${event.data.toolCalls.map((call) => call.name).join(', ') || event.data.finishReason} · ${event.data.usage.totalTokens} tokens · ${formatDuration(event.data.durationMs)}`;
+      return `step ${displayStep(event.data.step)} · ${event.data.toolCalls.map((call) => call.name).join(', ') || event.data.finishReason} · ${event.data.usage.totalTokens} tokens · ${formatDuration(event.data.durationMs)}`;
     case 'model.failed':
       return `${event.data.error.code}: ${event.data.error.message}`;
     case 'tool.requested':
@@ -41,7 +41,7 @@ function describe(event: AnyAgentryEvent): string {
     case 'tool.started':
       return event.data.tool;
     case 'checkpoint.saved':
-      return `step ${event.data.step} · ${event.data.bytes} bytes`;
+      return `${afterSteps(event.data.step)} · ${event.data.bytes} bytes`;
     case 'budget.exceeded':
       return `${event.data.limit}: ${event.data.used} of ${event.data.max}`;
     default:

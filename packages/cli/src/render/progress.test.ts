@@ -22,12 +22,13 @@ function event<T extends AnyAgentryEvent['type']>(
   } as AnyAgentryEvent;
 }
 
-function render(events: AnyAgentryEvent[]): string {
+function render(events: AnyAgentryEvent[], options: { streamText?: boolean } = {}): string {
   const writer = new Collector(false);
   const view = new ProgressView({
     writer,
     style: createStyle(false),
     live: false,
+    ...options,
     redact: (text) => text.replaceAll('sk-secret', '[redacted]'),
   });
   view.start();
@@ -37,11 +38,12 @@ function render(events: AnyAgentryEvent[]): string {
 }
 
 describe('run progress', () => {
-  it('prints one plain line per model call and tool call with input, duration and status', () => {
+  it('prints one plain line per model call, tool call and checkpoint; steps count from 1', () => {
     const text = render([
       event('run.started', { input: 'go', durable: true }),
+      event('checkpoint.saved', { step: 0, bytes: 256, version: 1 }),
       event('model.responded', {
-        step: 1,
+        step: 0,
         callIndex: 0,
         text: '',
         toolCalls: [{ id: 't1', name: 'read-file' }],
@@ -66,12 +68,15 @@ describe('run progress', () => {
       }),
     ]);
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('▶ assistant run_1 (durable)');
-    expect(lines[1]).toBe('  model step 1 · 1 tool call · 15 tokens · 1.2s');
-    expect(lines[2]).toBe('  tool  read-file {"path":"notes.md"} · 3ms · ok');
-    expect(lines[3]).toBe('  ◆ checkpoint step 1 (512 bytes)');
-    expect(lines[4]).toBe('  tool  write-file {"path":"out.md"} · needs approval');
-    expect(lines[5]).toBe('  tool  http · 20.0s · failed: took too long');
+    expect(lines).toEqual([
+      '▶ assistant run_1 (durable)',
+      '  ◆ checkpoint at the start (256 bytes)',
+      '  model step 1 · 1 tool call · 15 tokens · 1.2s',
+      '  tool  read-file {"path":"notes.md"} · 3ms · ok',
+      '  ◆ checkpoint after step 1 (512 bytes)',
+      '  tool  write-file {"path":"out.md"} · needs approval',
+      '  tool  http · 20.0s · failed: took too long',
+    ]);
     expect(text).not.toContain('\u001b[');
   });
 
@@ -86,5 +91,65 @@ describe('run progress', () => {
     expect(text).not.toContain('run_other');
     expect(text).toContain('    [assistant] ▶ assistant run_child');
     expect(text).toContain('http {"token":"[redacted]"} · 5ms · ok (replayed)');
+  });
+});
+
+function responded(step: number, text: string, tools: string[] = []): AnyAgentryEvent {
+  return event('model.responded', {
+    step,
+    callIndex: 0,
+    text,
+    toolCalls: tools.map((name, index) => ({ id: `t${index}`, name })),
+    usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+    finishReason: tools.length > 0 ? 'tool-calls' : 'stop',
+    durationMs: 5,
+  });
+}
+
+describe('resumed runs', () => {
+  it('say where they continue by the steps already done', () => {
+    const text = render([
+      event('run.started', { input: 'go', durable: true }),
+      event('run.resumed', { attempt: 1, fromStep: 3, reason: 'decision' }),
+      event('run.resumed', { attempt: 2, fromStep: 0, reason: 'recovery' }),
+    ]);
+    expect(text).toContain('▶ resumed after step 3 (decision)');
+    expect(text).toContain('▶ resumed at the start (recovery)');
+  });
+});
+
+describe('streamed model text', () => {
+  const events = () => [
+    event('run.started', { input: 'go', durable: true }),
+    event('model.delta', { step: 0, text: 'Let me ' }),
+    event('model.delta', { step: 0, text: 'look.\nThen write sk-secret.' }),
+    responded(0, 'Let me look.', ['read-file']),
+    event('checkpoint.saved', { step: 1, bytes: 64, version: 1 }),
+    event('model.delta', { step: 1, text: 'Done.' }),
+    event('run.started', { input: 'child', durable: false, parentRunId: 'run_1' }, 'run_child'),
+    event('model.delta', { step: 0, text: 'child text' }, 'run_child'),
+    responded(1, 'Done.'),
+  ];
+
+  it('shows the text as it arrives under a head per step, then the step summary', () => {
+    const lines = render(events(), { streamText: true }).trimEnd().split('\n');
+    expect(lines).toEqual([
+      '▶ assistant run_1 (durable)',
+      '  model step 1 › Let me look.',
+      '    Then write [redacted].',
+      '  model step 1 · 1 tool call · 15 tokens · 5ms',
+      '  ◆ checkpoint after step 1 (64 bytes)',
+      '  model step 2 › Done.',
+      '    [assistant] ▶ assistant run_child',
+      '      model step 1 › child text',
+      '  model step 2 · stop · 15 tokens · 5ms',
+    ]);
+  });
+
+  it('leaves the text out when not streaming to a terminal', () => {
+    const text = render(events());
+    expect(text).not.toContain('›');
+    expect(text).not.toContain('Let me');
+    expect(text).toContain('  model step 2 · stop · 15 tokens · 5ms');
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Live progress of a run from its events: one line per model call and tool call, checkpoint marks,
- * and a spinner on a terminal. Plain lines, no escape codes, when not a terminal.
+ * the model's text as it streams and a spinner on a terminal. Plain lines, no escape codes, when not a
+ * terminal. Steps are shown counting from 1.
  */
 import type { AnyAgentryEvent, JsonValue } from '@agentry/core';
 import type { CliWriter } from '../io.js';
-import { formatDuration, shortJson } from './format.js';
+import { afterSteps, displayStep, formatDuration, shortJson } from './format.js';
 import type { Style } from './style.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -15,7 +16,15 @@ export interface ProgressOptions {
   style: Style;
   /** Spinner and line rewriting (only on a terminal). */
   live: boolean;
+  /** Show `model.delta` text as it arrives (a terminal reading the progress); default false. */
+  streamText?: boolean;
   redact(text: string): string;
+}
+
+/** The model text being streamed: which run and step it belongs to. */
+interface OpenStream {
+  runId: string;
+  step: number;
 }
 
 /** Renders the events of one run (and its child runs) as progress lines. */
@@ -28,6 +37,7 @@ export class ProgressView {
   #frame = 0;
   #timer: NodeJS.Timeout | undefined;
   #spinnerShown = false;
+  #stream: OpenStream | undefined;
 
   constructor(options: ProgressOptions) {
     this.#options = options;
@@ -51,15 +61,17 @@ export class ProgressView {
     this.#timer.unref();
   }
 
-  /** Stops the spinner and clears its line. */
+  /** Stops the spinner and clears its line (and ends streamed text). */
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#endStream();
     this.#clearSpinner();
   }
 
   /** Writes a line above the spinner. */
   line(text: string): void {
+    this.#endStream();
     this.#clearSpinner();
     this.#options.writer.write(`${this.#options.redact(text)}\n`);
     if (this.#timer !== undefined) this.#drawSpinner();
@@ -77,6 +89,10 @@ export class ProgressView {
       }
     }
     if (!this.#runs.has(event.runId)) return;
+    if (event.type === 'model.delta') {
+      this.#delta(event.runId, event.data.step, event.data.text);
+      return;
+    }
     const text = this.#describe(event);
     if (text !== undefined) {
       const indent = event.runId === this.#mainRunId ? '' : '    ';
@@ -93,18 +109,19 @@ export class ProgressView {
         return `${sub}${style.bold('▶')} ${event.agentId} ${style.dim(event.runId)}${event.data.durable ? style.dim(' (durable)') : ''}`;
       case 'run.resumed':
         this.#status = 'resumed';
-        return `${sub}${style.bold('▶')} resumed from step ${event.data.fromStep} ${style.dim(`(${event.data.reason})`)}`;
+        return `${sub}${style.bold('▶')} resumed ${afterSteps(event.data.fromStep)} ${style.dim(`(${event.data.reason})`)}`;
       case 'model.requested':
-        this.#status = `step ${event.data.step}: waiting for the model`;
+        this.#status = `step ${displayStep(event.data.step)}: waiting for the model`;
         return undefined;
       case 'model.responded': {
+        this.#status = 'working';
         const calls = event.data.toolCalls.length;
         const tokens = `${event.data.usage.totalTokens} tokens`;
         const what = calls > 0 ? `${calls} tool call${calls === 1 ? '' : 's'}` : event.data.finishReason;
-        return `${sub}  ${style.cyan('model')} step ${event.data.step} · ${what} · ${tokens} · ${formatDuration(event.data.durationMs)}`;
+        return `${sub}  ${style.cyan('model')} step ${displayStep(event.data.step)} · ${what} · ${tokens} · ${formatDuration(event.data.durationMs)}`;
       }
       case 'model.failed':
-        return `${sub}  ${style.red('model')} step ${event.data.step} failed: ${event.data.error.message} ${style.dim(`[${event.data.error.code}]`)}`;
+        return `${sub}  ${style.red('model')} step ${displayStep(event.data.step)} failed: ${event.data.error.message} ${style.dim(`[${event.data.error.code}]`)}`;
       case 'tool.requested':
         this.#inputs.set(event.data.callId, event.data.input);
         this.#status = `running ${event.data.tool}`;
@@ -122,7 +139,7 @@ export class ProgressView {
       case 'tool.denied':
         return `${sub}  ${style.magenta('tool')}  ${this.#call(event.data.callId, event.data.tool)} · ${style.yellow(`denied: ${event.data.reason}`)}`;
       case 'checkpoint.saved':
-        return `${sub}  ${style.dim(`◆ checkpoint step ${event.data.step} (${event.data.bytes} bytes)`)}`;
+        return `${sub}  ${style.dim(`◆ checkpoint ${afterSteps(event.data.step)} (${event.data.bytes} bytes)`)}`;
       case 'budget.exceeded':
         return `${sub}  ${style.yellow(`budget ${event.data.limit} exceeded: ${event.data.used} of ${event.data.max}`)}`;
       case 'memory.failed':
@@ -143,7 +160,30 @@ export class ProgressView {
     return input === undefined ? tool : `${tool} ${this.#options.style.dim(shortJson(input))}`;
   }
 
+  /** Appends streamed model text under a `model step N ›` head (one head per run and step). */
+  #delta(runId: string, step: number, text: string): void {
+    if (this.#options.streamText !== true || text === '') return;
+    const open = this.#stream;
+    const { style, writer } = this.#options;
+    const indent = runId === this.#mainRunId ? '' : '    ';
+    if (open === undefined || open.runId !== runId || open.step !== step) {
+      this.#endStream();
+      this.#clearSpinner();
+      writer.write(`${indent}  ${style.cyan('model')} step ${displayStep(step)} ${style.dim('›')} `);
+      this.#stream = { runId, step };
+    }
+    writer.write(this.#options.redact(text).replaceAll('\n', `\n${indent}    `));
+  }
+
+  /** Ends the line of streamed text, if one is open. */
+  #endStream(): void {
+    if (this.#stream === undefined) return;
+    this.#stream = undefined;
+    this.#options.writer.write('\n');
+  }
+
   #drawSpinner(): void {
+    if (this.#stream !== undefined) return;
     const frame = FRAMES[this.#frame++ % FRAMES.length];
     this.#options.writer.write(`\r\x1b[2K${this.#options.style.cyan(frame ?? '')} ${this.#status}`);
     this.#spinnerShown = true;
