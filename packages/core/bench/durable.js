@@ -1,5 +1,6 @@
 // Durable bench rows: the per-step cost of a durable run (a checkpoint after every model response and tool
-// result) on the sqlite, redis and postgres stores at K=10 and K=100, next to the same run without durability.
+// result) on the memory, sqlite, redis and postgres stores (postgres also with the opt-in
+// `synchronousCommit: 'off'`) at K=10 and K=100, next to the same run without durability.
 // The stores live in @agentry/plugins (core never imports plugins; only this bench script does, at run time):
 // build both packages first (`npx tsc -b`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
 // defaults; a store that cannot be reached gives a "skipped" row instead of failing the bench.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noteTool, scriptOf } from './workload.js';
 
-const TARGET_US = { sqlite: 1000, redis: 1000, postgres: 2000 };
+const TARGET_US = { sqlite: 1000, redis: 1000, postgres: 2000, 'postgres (synchronousCommit off)': 2000 };
 const RUNS = { 10: 40, 100: 8 };
 
 function median(values) {
@@ -33,6 +34,13 @@ async function openStores(core, dir) {
       new stores.PostgresStore({
         url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
         schema: 'agentry_bench',
+      }),
+    // Opt-in: acknowledged before the WAL flush (a server crash may lose the last few hundred ms, never corrupt).
+    'postgres (synchronousCommit off)': () =>
+      new stores.PostgresStore({
+        url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        schema: 'agentry_bench',
+        synchronousCommit: 'off',
       }),
   };
 }

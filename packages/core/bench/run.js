@@ -1,10 +1,12 @@
 // `npm run bench`: the runtime's own cost per step next to a hand-written loop, concurrency, and import time.
 // Runs against dist (build first: `npx tsc -b`). Child processes measure RSS and import time in isolation.
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { durableRows } from './durable.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
+const loadAtStart = os.loadavg();
 const core = await import('../dist/index.js');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -103,13 +105,26 @@ rows.push({
 });
 
 let failed = false;
-console.log('\nAgentry core bench (node %s, %s)\n', process.version, new Date().toISOString());
-for (const row of rows) {
+const width = Math.max(...rows.map((row) => row.name.length)) + 2;
+const printRow = (row) => {
   const ok = row.target === undefined ? undefined : row.value <= row.target;
-  if (ok === false) failed = true;
   const verdict = ok === undefined ? '' : ok ? `  ok (< ${row.target})` : `  OVER TARGET (${row.target})`;
   console.log(
-    `${row.name.padEnd(52)} ${row.value.toFixed(row.unit === '×' ? 2 : 1).padStart(9)} ${row.unit}${verdict}`,
+    `${row.name.padEnd(width)} ${row.value.toFixed(row.unit === '×' ? 2 : 1).padStart(9)} ${row.unit}${verdict}`,
   );
-}
+  return ok;
+};
+const formatLoad = (load) => load.map((value) => value.toFixed(2)).join(' ');
+console.log(
+  '\nAgentry core bench (node %s, %s, %d CPUs; load average %s at the start, %s at the end)\n',
+  process.version,
+  new Date().toISOString(),
+  os.availableParallelism(),
+  formatLoad(loadAtStart),
+  formatLoad(os.loadavg()),
+);
+for (const row of rows) if (printRow(row) === false) failed = true;
+// The ratios again, together: runtime vs the hand-written loop, and per-step growth from K=10 to K=100.
+console.log('\nRatios');
+for (const row of rows) if (row.unit === '×') printRow(row);
 if (failed) process.exitCode = 1;

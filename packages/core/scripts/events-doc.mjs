@@ -30,7 +30,7 @@ export const WHEN = {
   'model.failed':
     'The model call threw (not when the run was aborted). `run.failed` follows unless the pattern handles it.',
   'tool.requested':
-    'The model asked for a call of a known tool, before its input is validated. `callId` is `<runId>:<step>:<model call id>`, stable across resume. Not repeated when a resumed run reaches the same call again.',
+    'The model asked for a call, before its input is validated. `callId` is `<runId>:<step>:<model call id>`, stable across resume. Not repeated when a resumed run reaches the same call again. A call of a tool the agent does not have is reported too, followed by `tool.failed` (`tool.not_found`).',
   'tool.approval_requested':
     'The approval gate says `ask` and no decision exists: the call is added to the pending list; the run suspends once the other calls of the turn are done. `inputHash` is the sha256 of the canonical JSON input.',
   'tool.approved':
@@ -40,9 +40,9 @@ export const WHEN = {
   'tool.started':
     'The call passed the gate, the budget and the before hooks and is handed to the tool executor. In a durable run a tool with side effects has its `started` ledger record checkpointed first.',
   'tool.succeeded':
-    'The call returned (after hooks applied). `replayed: true` when a resumed run found the outcome in the ledger and did not run the tool again. Also emitted for an `outcome_unknown` call resolved with `skip` (the given result).',
+    "The call returned (after hooks applied). `replayed: true` when a resumed run found the outcome in the ledger and did not run the tool again. Also emitted for an `outcome_unknown` call resolved with `skip` (the given result). An output larger than the agent's `maxToolOutputBytes` reaches the model (and the checkpoint) truncated, ending with an `[output truncated: …]` marker.",
   'tool.failed':
-    "The call ended with an error result: the tool threw, timed out, was vetoed by a before hook (`tool.vetoed`), or the model's input did not match the schema (`tool.input_invalid`). The error goes back to the model as a tool result.",
+    "The call ended with an error result: the tool threw, timed out, was vetoed by a before hook (`tool.vetoed`), the model's input did not match the schema (`tool.input_invalid`), or the model named a tool the agent does not have (`tool.not_found`). The error goes back to the model as a tool result.",
   'memory.injected':
     "A memory's `inject` returned, before the first model call of a fresh run (never on resume). `messages` is how many it added.",
   'memory.written': "A memory's `writeback` finished, when the run completes.",
@@ -51,10 +51,9 @@ export const WHEN = {
   'context.assembled':
     'The context assembler built the messages for the next model call. `kept` / `omitted` count messages.',
   'checkpoint.saved':
-    'Declared for checkpoint writes (`step`, `bytes`, `version`); the runtime does not emit it yet (see the emitters column).',
+    "A durable run's checkpoint was acknowledged by the store: after each model response, after each tool result, before a tool with side effects starts, and at the run's first save. Not emitted for the final save of a segment (after `run.completed`, `run.suspended` …) nor by non-durable runs. It is stored with the next checkpoint. The CLI shows it as a ◆ line.",
   'budget.exceeded':
     "A budget limit stopped the run (`limit` is a key of the run's `Budget`: `maxSteps`, `maxToolCalls`, `maxTotalTokens`, `maxCostUsd`, `maxDurationMs` …; `used` and `max`). `run.failed` follows, with stop reason `max_steps`, `budget_exhausted` or `timeout`.",
-  'run.status': 'Declared for status changes; the runtime does not emit it yet (see the emitters column).',
   'subscriber.failed':
     'A bus subscriber threw or rejected while handling an event. Published by the bus to the other subscribers only, with the `seq` of the event that failed; not part of the stored event log.',
   'pattern.planned': 'The `plan-execute` pattern made its plan, or a new one (`replans > 0`).',

@@ -103,7 +103,7 @@ export type {
   RunUsage,
   StopReason,
 } from './contracts/run.js';
-export type { RunQueries, Runtime } from './contracts/runtime.js';
+export type { ChildRunner, ChildRunRequest, RunQueries, Runtime } from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
 export type { Lease, Store, StoreSetOptions } from './contracts/store.js';
@@ -186,6 +186,7 @@ export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
 export type { AgentDefinition, ResolvedAgent } from './runtime/agent-setup.js';
 export { BudgetExceededError, type BudgetLimit } from './runtime/budget.js';
 export { deriveCallId, hashInput } from './runtime/call-id.js';
+export { childRunId } from './runtime/child-runs.js';
 // --- durability (section owned by the durability work) ------------------------
 export {
   CHECKPOINT_DATA_NAMESPACE,
@@ -206,7 +207,14 @@ export {
   capToolOutput,
   DEFAULT_MAX_TOOL_OUTPUT_BYTES,
 } from './runtime/durable-output-cap.js';
-export { RunOwner, type RunOwnerOptions, RunOwnership, runLeaseName } from './runtime/durable-owner.js';
+export {
+  type AcquireRunOptions,
+  DEFAULT_RUN_LEASE_TTL_MS,
+  RunOwner,
+  type RunOwnerOptions,
+  RunOwnership,
+  runLeaseName,
+} from './runtime/durable-owner.js';
 export {
   type AutomaticResumeOptions,
   DEFAULT_RESUME_POLICY,
@@ -232,7 +240,7 @@ export {
 export type { ToolHooks } from './runtime/hooks.js';
 export { assertJson, canonicalJson } from './runtime/json-guard.js';
 export { MemoryRunPersistence } from './runtime/memory-run-persistence.js';
-export type { RunPersistence, SaveReason } from './runtime/run-persistence.js';
+export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/run-persistence.js';
 export { RUNS_NAMESPACE } from './runtime/run-records.js';
 export { RUN_SCOPE_TOKEN, type RunScope } from './runtime/run-scope.js';
 export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run-signals.js';

@@ -1,6 +1,6 @@
 /** Finding and loading `agentry.yaml`: cosmiconfig discovery, the positional YAML loader, and the public entry points. */
 import { basename, dirname, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import type { PublicExplorer } from 'cosmiconfig';
 import type { Redactor } from '../contracts/services.js';
 import { ConfigError, isAgentryError } from '../errors/agentry-error.js';
 import { createRedactor } from './redactor.js';
@@ -46,13 +46,26 @@ function jsonLoader(filepath: string, content: string): Record<string, SourceBox
   return source.present ? { agentry: new SourceBox(source) } : {};
 }
 
-const explorer = cosmiconfig('agentry', {
-  searchPlaces: [...CONFIG_FILE_NAMES],
-  packageProp: 'agentry',
-  searchStrategy: 'project',
-  cache: false,
-  loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, noExt: yamlLoader, '.json': jsonLoader },
-});
+let explorerPromise: Promise<PublicExplorer> | undefined;
+
+/** The cosmiconfig explorer, built on the first `loadConfig` so importing core does not load cosmiconfig. */
+function configExplorer(): Promise<PublicExplorer> {
+  explorerPromise ??= import('cosmiconfig').then(
+    ({ cosmiconfig }) =>
+      cosmiconfig('agentry', {
+        searchPlaces: [...CONFIG_FILE_NAMES],
+        packageProp: 'agentry',
+        searchStrategy: 'project',
+        cache: false,
+        loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, noExt: yamlLoader, '.json': jsonLoader },
+      }),
+    (error: unknown) => {
+      explorerPromise = undefined;
+      throw error;
+    },
+  );
+  return explorerPromise;
+}
 
 /**
  * Finds, parses and validates the config. Which file is used, highest first:
@@ -74,6 +87,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const explicit = options.path ?? (env.AGENTRY_CONFIG ? env.AGENTRY_CONFIG : undefined);
   let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
+    const explorer = await configExplorer();
     result = explicit ? await explorer.load(resolve(cwd, explicit)) : await explorer.search(cwd);
   } catch (error) {
     if (isAgentryError(error)) throw error;

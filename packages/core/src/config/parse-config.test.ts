@@ -241,6 +241,23 @@ describe('resolveConfigObject', () => {
     expect(values.find((item) => item.path === 'agents.a.durable')?.source).toBe('default');
   });
 
+  it('defaults maxToolOutputBytes to 64 KiB, documents it, and refuses a value below 256', () => {
+    const base = { version: 1, models: { m: { provider: 'scripted' } } };
+    const loaded = resolveConfigObject({ ...base, agents: { a: { model: 'm' } } }, { env: {} });
+    expect(loaded.config.agents.a?.maxToolOutputBytes).toBe(65_536);
+    const error = configError(() =>
+      resolveConfigObject({ ...base, agents: { a: { model: 'm', maxToolOutputBytes: 10 } } }, { env: {} }),
+    );
+    expect(error.issues.map((issue) => issue.path.join('.'))).toEqual(['agents.a.maxToolOutputBytes']);
+    const schema = configJsonSchema() as {
+      properties: {
+        agents: { additionalProperties: { properties: Record<string, { description?: string }> } };
+      };
+    };
+    const agent = schema.properties.agents.additionalProperties.properties;
+    expect(agent.maxToolOutputBytes?.description).toContain('truncated');
+  });
+
   it('reports locations as undefined but still lists every issue', () => {
     const error = configError(() => resolveConfigObject({ version: 2, extra: true }, { env: {} }));
     expect(error.issues.map((issue) => issue.path.join('.'))).toEqual(['version', 'extra']);

@@ -167,6 +167,13 @@ export const agentConfigSchema = z.strictObject({
   outputSchema: configRecord.optional(),
   maxValidationRetries: z.int().nonnegative().default(2),
   maxResumeAttempts: z.int().nonnegative().default(3),
+  maxToolOutputBytes: z
+    .int()
+    .min(256)
+    .default(64 * 1024)
+    .describe(
+      'Largest tool output (UTF-8 bytes of its JSON) the model sees; a larger one is cut and ends with a `[output truncated: …]` marker. The tool still runs in full.',
+    ),
   session: z
     .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
     .optional(),

@@ -1,18 +1,8 @@
 /** Parses one YAML/JSON config text with positions kept, and rejects unsafe YAML (custom tags, alias bombs, prototype keys). */
 import { isAbsolute, relative } from 'node:path';
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  LineCounter,
-  type Node,
-  parseDocument,
-  visit,
-} from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { ConfigIssue } from '../errors/agentry-error.js';
+import { yamlModule } from './lazy-yaml.js';
 
 /** Most aliases a config may expand; a config needs few, an alias bomb needs thousands. */
 export const MAX_ALIAS_COUNT = 100;
@@ -62,6 +52,7 @@ export function displayFile(file: string): string {
  * is only produced when the text is clean.
  */
 export function parseConfigSource(text: string, file: string, prefix: readonly string[] = []): ConfigSource {
+  const { isMap, isNode, isScalar, LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const masked = text.replace(ENV_IN_TEXT, `$${ENV_OPEN}$1${ENV_CLOSE}`);
   const doc = parseDocument(masked, {
@@ -132,6 +123,7 @@ export function parseConfigSource(text: string, file: string, prefix: readonly s
 }
 
 function unsafeConstructs(doc: Document | Node, at: (offset: number) => string, text: string): ConfigIssue[] {
+  const { isPair, isScalar, visit } = yamlModule();
   const issues: ConfigIssue[] = [];
   visit(doc, {
     Node(_key, node) {
@@ -168,6 +160,7 @@ function tagStart(text: string, valueOffset: number): number {
 }
 
 function firstAliasLocation(doc: Document, at: (offset: number) => string): string | undefined {
+  const { isAlias, visit } = yamlModule();
   let location: string | undefined;
   visit(doc, {
     Alias(_key, node) {

@@ -1,7 +1,7 @@
 /** The typed event map: every event the runtime emits, with its payload. */
 import type { JsonValue } from './json.js';
 import type { FinishReason, TokenUsage } from './model.js';
-import type { RunStatus, RunUsage, StopReason } from './run.js';
+import type { RunUsage, StopReason } from './run.js';
 
 /** Payloads by event type. Event payloads never contain secrets. */
 export interface EventMap {
@@ -49,9 +49,12 @@ export interface EventMap {
     error: { code: string; message: string };
   };
   'context.assembled': { step: number; kept: number; omitted: number };
+  /**
+   * `step`: the snapshot's model call count when saved; `bytes`: approximate size written (head record plus
+   * new chunks, as JSON text length); `version`: the checkpoint format (`schemaVersion`).
+   */
   'checkpoint.saved': { step: number; bytes: number; version: number };
   'budget.exceeded': { limit: string; used: number; max: number };
-  'run.status': { status: RunStatus };
   'subscriber.failed': { eventType: string; message: string };
   /** A planning pattern made (or remade, `replans > 0`) its plan. */
   'pattern.planned': { plan: string[]; replans: number };

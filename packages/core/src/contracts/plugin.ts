@@ -5,7 +5,7 @@ import type { EventBus } from './event-bus.js';
 import type { Memory } from './memory.js';
 import type { Model, ModelRegistry } from './model.js';
 import type { Pattern } from './pattern.js';
-import type { Runtime } from './runtime.js';
+import type { ChildRunner, Runtime } from './runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from './services.js';
 import type { Store } from './store.js';
 import type { Tool } from './tool.js';
@@ -60,6 +60,11 @@ export interface PluginDeps {
   events(): EventBus;
   /** The configured models. */
   models(): ModelRegistry;
+  /**
+   * Runs other agents as child runs of the calling run (for tools that delegate, like `agent`).
+   * Available once the runtime exists: call it when a tool executes, not in `create`.
+   */
+  childRuns?(): ChildRunner;
   /** Loads a nested slot (e.g. the `inner` bus of a wrapper); errors point at `path`. */
   load<K extends PluginKind>(
     kind: K,

@@ -52,10 +52,15 @@ export interface PendingCall {
   reason: 'approval' | 'outcome_unknown';
 }
 
-/** A decision on one pending call. */
+/**
+ * A decision on one pending call. An approval or denial may carry the
+ * `inputHash` of the pending call it was made for (as shown to whoever
+ * decided): when the call's input has changed since, the decision is refused
+ * with `run.decision_invalid`.
+ */
 export type Decision =
-  | { approve: true; input?: JsonValue; sticky?: boolean }
-  | { approve: false; reason?: string; sticky?: boolean }
+  | { approve: true; input?: JsonValue; sticky?: boolean; inputHash?: string }
+  | { approve: false; reason?: string; sticky?: boolean; inputHash?: string }
   /** For `outcome_unknown` calls: run it again, record a result without running it, or fail the run. */
   | { outcome: 'retry' }
   | { outcome: 'skip'; result: JsonValue }
@@ -95,7 +100,8 @@ export interface RunResult {
   structured?: JsonValue;
   usage: RunUsage;
   pending: PendingCall[];
-  error?: { code: string; message: string; hint?: string; retryable: boolean };
+  /** Why the run failed; `retryAfterMs` is how long the failing service asked to wait (e.g. Retry-After). */
+  error?: { code: string; message: string; hint?: string; retryable: boolean; retryAfterMs?: number };
 }
 
 /** The stored record of a run. */

@@ -1,7 +1,8 @@
 /** Contract for the `runtime` plugin kind: the orchestrator that runs agents. */
 import type { EventBus } from './event-bus.js';
 import type { AnyAgentryEvent } from './events.js';
-import type { ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from './run.js';
+import type { Budget, ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from './run.js';
+import type { ToolContext } from './tool.js';
 
 /** Read access to stored runs. */
 export interface RunQueries {
@@ -38,4 +39,29 @@ export interface Runtime {
 
 export function isRuntime(value: unknown): value is Runtime {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'runtime';
+}
+
+/** What a tool asks a `ChildRunner` for: another configured agent, a task, and optional limits. */
+export interface ChildRunRequest {
+  /** The configured agent that runs the task. */
+  agent: string;
+  /** The task, as the child's user message. */
+  input: string;
+  /** Limits of the child; each is capped by what the parent run has left. */
+  budget?: Budget;
+}
+
+/**
+ * Runs another agent as a child of the run that is executing a tool call
+ * (`PluginDeps.childRuns()`). The child's run id is derived from
+ * `context.callId`, so a call executed again after a resume finds the same
+ * child; its record carries `parentRunId`; its budget is carved out of the
+ * parent's remaining budget and its usage is added to the parent's; it is
+ * cancelled with `context.signal`. When the child suspends for decisions, its
+ * pending calls become pending calls of the parent and `run` throws; resuming
+ * the parent with decisions for them resumes the child.
+ */
+export interface ChildRunner {
+  /** Runs (or continues) the child of the call `context`; resolves with its result once it ended. */
+  run(request: ChildRunRequest, context: ToolContext): Promise<RunResult>;
 }

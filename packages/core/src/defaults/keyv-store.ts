@@ -1,5 +1,5 @@
 /** `KeyvStore`: the `Store` contract over any keyv 5 adapter — namespaces, JSON checks, typed errors, timeouts, leases. */
-import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import type { Keyv, KeyvStoreAdapter } from 'keyv';
 import type { JsonValue } from '../contracts/json.js';
 import type { Lease, Store, StoreSetOptions } from '../contracts/store.js';
 import { isAgentryError, StoreError } from '../errors/agentry-error.js';
@@ -37,6 +37,24 @@ export interface KeyvStoreOptions {
   maxKeyLength?: number;
 }
 
+let keyvClass: typeof Keyv | undefined;
+let keyvLoading: Promise<typeof Keyv> | undefined;
+
+/** keyv is imported when the first store opens its backend, not when `@agentry/core` is imported. */
+function loadKeyv(): Promise<typeof Keyv> {
+  keyvLoading ??= import('keyv').then(
+    (module) => {
+      keyvClass = module.Keyv;
+      return module.Keyv;
+    },
+    (error: unknown) => {
+      keyvLoading = undefined;
+      throw error;
+    },
+  );
+  return keyvLoading;
+}
+
 interface Envelope {
   value?: JsonValue;
   expires?: number;
@@ -56,6 +74,8 @@ export abstract class KeyvStore implements Store {
   protected readonly options: Required<KeyvStoreOptions>;
   private connection: Promise<KeyvStoreConnection> | undefined;
   private readonly namespaces = new Map<string, Keyv>();
+  /** Encoded keyv namespace per store namespace (a handful per store, asked for on every operation). */
+  private readonly encodedNamespaces = new Map<string, string>();
   private closed = false;
 
   protected constructor(options: KeyvStoreOptions) {
@@ -176,7 +196,12 @@ export abstract class KeyvStore implements Store {
 
   /** The keyv namespace of a store namespace: key prefix + encoded name. */
   protected keyvNamespace(namespace: string): string {
-    return `${this.options.keyPrefix}${encodeStoreSegment(namespace, 'namespace')}`;
+    let encoded = this.encodedNamespaces.get(namespace);
+    if (encoded === undefined) {
+      encoded = `${this.options.keyPrefix}${encodeStoreSegment(namespace, 'namespace')}`;
+      if (this.encodedNamespaces.size < 1024) this.encodedNamespaces.set(namespace, encoded);
+    }
+    return encoded;
   }
 
   /** Encodes a key and checks that `<namespace>:<key>` fits the backend. */
@@ -237,18 +262,20 @@ export abstract class KeyvStore implements Store {
   }
 
   private open(): Promise<KeyvStoreConnection> {
-    this.connection ??= this.connect().then(
-      (connection) => {
-        // Each namespace's Keyv adds an error listener to the shared adapter; 0 would mean "none" to some emitters.
-        const adapter = connection.adapter as { setMaxListeners?: (count: number) => void };
-        if (!(connection.adapter instanceof Map)) adapter.setMaxListeners?.(Number.MAX_SAFE_INTEGER);
-        return connection;
-      },
-      (error: unknown) => {
-        this.connection = undefined;
-        throw error;
-      },
-    );
+    this.connection ??= loadKeyv()
+      .then(() => this.connect())
+      .then(
+        (connection) => {
+          // Each namespace's Keyv adds an error listener to the shared adapter; 0 would mean "none" to some emitters.
+          const adapter = connection.adapter as { setMaxListeners?: (count: number) => void };
+          if (!(connection.adapter instanceof Map)) adapter.setMaxListeners?.(Number.MAX_SAFE_INTEGER);
+          return connection;
+        },
+        (error: unknown) => {
+          this.connection = undefined;
+          throw error;
+        },
+      );
     return this.connection;
   }
 
@@ -256,7 +283,8 @@ export abstract class KeyvStore implements Store {
   protected keyvFor(namespace: string, connection: KeyvStoreConnection): Keyv {
     let keyv = this.namespaces.get(namespace);
     if (keyv === undefined) {
-      keyv = new Keyv({
+      if (keyvClass === undefined) throw new Error('keyv is not loaded yet: open the connection first');
+      keyv = new keyvClass({
         store: connection.adapter,
         namespace: this.keyvNamespace(namespace),
         serialize: (data) => JSON.stringify(data),

@@ -1,8 +1,8 @@
 /** The script format of `ScriptedModel`: zod schema, validation with item-level errors, and loading from files. */
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { yamlModule } from '../config/lazy-yaml.js';
 import type { JsonValue } from '../contracts/json.js';
 import { PluginError } from '../errors/agentry-error.js';
 import type { ErrorCode } from '../errors/codes.js';
@@ -229,6 +229,7 @@ export function loadScriptFile(path: string, baseDir: string): LoadedScript {
       context: { plugin: 'scripted' },
     });
   }
+  const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true });
   const extension = extname(absolute).toLowerCase();

@@ -25,12 +25,43 @@ function childPath(path: string, key: string): string {
   return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+/** Nesting depth the fast pass handles; deeper values (or cycles) take the full walk, which tracks ancestors. */
+const FAST_DEPTH = 256;
+
+/**
+ * The fast pass: true when `value` is certainly plain JSON. It builds no paths
+ * and keeps no ancestor set (a cycle just runs past `FAST_DEPTH`); false means
+ * "not sure" and the full walk decides and names the path.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > FAST_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      // A hole reads as undefined, which is rejected here and explained by the full walk.
+      if (!isPlainJson(value[index], depth + 1)) return false;
+    }
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index += 1) {
+    if (!isPlainJson(record[keys[index]!], depth + 1)) return false;
+  }
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
 /**
  * Returns the first part of `value` that is not plain JSON (BigInt, undefined,
  * NaN/Infinity, functions, symbols, class instances such as Date/Map/Set,
  * sparse arrays, symbol keys, cycles), or `undefined` when all of it is JSON.
+ * Valid values cost one allocation-free pass; paths are built only for invalid ones.
  */
 export function findNonJson(value: unknown, path = 'value'): NonJsonValue | undefined {
+  if (isPlainJson(value, 0)) return undefined;
   return visit(value, path, new Set());
 }
 

@@ -1,16 +1,29 @@
 /** Dependency injection with tsyringe: explicit tokens, a root container of runtime singletons, a child container per run. */
 import 'reflect-metadata';
-import { type DependencyContainer, container as globalContainer, instanceCachingFactory } from 'tsyringe';
+import { createRequire } from 'node:module';
+import type { DependencyContainer } from 'tsyringe';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { ModelRegistry } from '../contracts/model.js';
+import type { ChildRunner } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import { PluginError } from '../errors/agentry-error.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
+
+let tsyringeModule: typeof import('tsyringe') | undefined;
+
+/**
+ * tsyringe, required on the first container (after reflect-metadata, imported above). Its Node entry is
+ * CommonJS, so this is the instance `import 'tsyringe'` gives too; importing core does not load it.
+ */
+function tsyringe(): typeof import('tsyringe') {
+  tsyringeModule ??= createRequire(import.meta.url)('tsyringe') as typeof import('tsyringe');
+  return tsyringeModule;
+}
 
 /** A symbol token that remembers the type it resolves to. */
 export type Token<T> = symbol & { readonly __resolves?: T };
@@ -25,6 +38,7 @@ export const TOKENS = {
   Logger: Symbol.for('agentry.Logger') as Token<Logger>,
   Redactor: Symbol.for('agentry.Redactor') as Token<Redactor>,
   Config: Symbol.for('agentry.Config') as Token<LoadedConfig>,
+  ChildRunner: Symbol.for('agentry.ChildRunner') as Token<ChildRunner>,
 } as const;
 
 /** A singleton given as a value, or as a factory called once on first resolve. */
@@ -40,6 +54,8 @@ export interface RootServices {
   logger?: Provide<Logger>;
   redactor?: Provide<Redactor>;
   config?: Provide<LoadedConfig>;
+  /** Child runs for delegating tools (`PluginDeps.childRuns`); `createRuntime` provides it lazily. */
+  childRuns?: Provide<ChildRunner>;
 }
 
 /** Tokens whose singleton is being created right now, per container family (root and its run children). */
@@ -99,7 +115,7 @@ function register<T>(container: DependencyContainer, token: Token<T>, provide: P
   if (typeof provide === 'function') {
     const factory = provide as (container: DependencyContainer) => T;
     container.register<T>(token, {
-      useFactory: instanceCachingFactory<T>((current) => {
+      useFactory: tsyringe().instanceCachingFactory<T>((current) => {
         const set = creatingSet(container);
         if (set.has(token)) {
           throw new PluginError('plugin.create_failed', {
@@ -131,12 +147,13 @@ function register<T>(container: DependencyContainer, token: Token<T>, provide: P
  * ```
  */
 export function createRootContainer(services: RootServices = {}): DependencyContainer {
-  const root = globalContainer.createChildContainer();
+  const root = tsyringe().container.createChildContainer();
   CREATING.set(root, new Set());
   register(root, TOKENS.Store, services.store);
   register(root, TOKENS.EventBus, services.events);
   register(root, TOKENS.ModelRegistry, services.models);
   register(root, TOKENS.Config, services.config);
+  register(root, TOKENS.ChildRunner, services.childRuns);
   register(root, TOKENS.Clock, services.clock ?? new SystemClock());
   register(root, TOKENS.IdFactory, services.ids ?? new RandomIdFactory());
   register(root, TOKENS.Logger, services.logger ?? silentLogger);

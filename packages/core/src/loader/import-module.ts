@@ -1,17 +1,26 @@
 /** Imports a resolved implementation: this copy of core, `.ts` files through jiti, everything else with `import()`. */
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 import { PluginError } from '../errors/agentry-error.js';
 import type { ResolvedImpl } from './impl-specifier.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
-let jiti: Jiti | undefined;
+let jiti: Promise<Jiti> | undefined;
 
-/** One jiti instance: transpiles TypeScript plugins in memory; its module cache keeps one instance per file. */
-function typescriptImporter(): Jiti {
-  jiti ??= createJiti(import.meta.url, { interopDefault: false, moduleCache: true });
+/**
+ * One jiti instance: transpiles TypeScript plugins in memory; its module cache keeps one instance per file.
+ * jiti is imported on the first `.ts` impl only, so `import('@agentry/core')` does not pay for it.
+ */
+function typescriptImporter(): Promise<Jiti> {
+  jiti ??= import('jiti').then(
+    ({ createJiti }) => createJiti(import.meta.url, { interopDefault: false, moduleCache: true }),
+    (error: unknown) => {
+      jiti = undefined;
+      throw error;
+    },
+  );
   return jiti;
 }
 
@@ -20,7 +29,7 @@ export async function importImpl(impl: string, resolved: ResolvedImpl): Promise<
   try {
     if (resolved.type === 'core') return (await import('../index.js')) as Record<string, unknown>;
     if (TYPESCRIPT.has(extname(resolved.file))) {
-      return await typescriptImporter().import<Record<string, unknown>>(resolved.file);
+      return await (await typescriptImporter()).import<Record<string, unknown>>(resolved.file);
     }
     return (await import(pathToFileURL(resolved.file).href)) as Record<string, unknown>;
   } catch (error) {

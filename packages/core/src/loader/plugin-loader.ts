@@ -300,6 +300,7 @@ export class PluginLoader {
       store: () => resolveToken(container, TOKENS.Store),
       events: () => resolveToken(container, TOKENS.EventBus),
       models: () => resolveToken(container, TOKENS.ModelRegistry),
+      childRuns: () => resolveToken(container, TOKENS.ChildRunner),
       load: (kind, slot, path) => this.load(kind, slot, path, { container }),
     };
   }

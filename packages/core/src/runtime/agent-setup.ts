@@ -11,6 +11,7 @@ import type { NextExecutor, ToolExecutor } from '../contracts/tool-executor.js';
 import { ToolLoopPattern } from '../defaults/tool-loop-pattern.js';
 import { TranscriptContextAssembler } from '../defaults/transcript-context-assembler.js';
 import { ConfigError } from '../errors/agentry-error.js';
+import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
 import { composeExecutors } from './executor-chain.js';
 import type { ToolHooks } from './hooks.js';
 import { compileOutputSchema, type OutputValidator } from './output-schema.js';
@@ -42,6 +43,8 @@ export interface AgentDefinition {
   maxValidationRetries?: number;
   /** Durable runs: automatic resumes after retryable failures (default 3, `0` disables). */
   maxResumeAttempts?: number;
+  /** Tool outputs larger than this (UTF-8 bytes of their JSON) reach the model truncated, with a marker (default 64 KiB). */
+  maxToolOutputBytes?: number;
 }
 
 /** Hooks of one tool: its own first, then the agent's, then the runtime's. */
@@ -71,6 +74,7 @@ export interface ResolvedAgent {
   readonly output: OutputValidator | undefined;
   readonly maxValidationRetries: number;
   readonly maxResumeAttempts: number;
+  readonly maxToolOutputBytes: number;
 }
 
 /**
@@ -123,6 +127,7 @@ export function resolveAgent(
     output: definition.outputSchema ? compileOutputSchema(id, definition.outputSchema) : undefined,
     maxValidationRetries: definition.maxValidationRetries ?? 2,
     maxResumeAttempts: definition.maxResumeAttempts ?? 3,
+    maxToolOutputBytes: definition.maxToolOutputBytes ?? DEFAULT_MAX_TOOL_OUTPUT_BYTES,
   };
 }
 

@@ -8,16 +8,17 @@ import { RunError } from '../errors/agentry-error.js';
  * precedence: the tool's own rule, the agent's `approvals`, the run request's
  * `approvals`, then sticky decisions of this run. Within one policy a tool's
  * own entry beats the policy's `default`. The tool's rule (which may be a
- * function of the input) is only evaluated when nothing above it decides.
+ * function of the input) is only evaluated when nothing above it decides;
+ * only then is the answer a promise.
  */
-export async function resolveApproval(
+export function resolveApproval(
   tool: Tool,
   input: unknown,
   context: ToolContext,
   agentPolicy: ApprovalPolicy | undefined,
   requestPolicy: ApprovalPolicy | undefined,
   sticky: { readonly [tool: string]: ApprovalAction },
-): Promise<ApprovalAction> {
+): ApprovalAction | Promise<ApprovalAction> {
   const fromSticky = sticky[tool.name];
   if (fromSticky) return fromSticky;
   const fromRequest = policyAction(requestPolicy, tool.name);
@@ -27,7 +28,8 @@ export async function resolveApproval(
   const rule = tool.approval;
   if (rule === 'never') return 'allow';
   if (rule === 'always') return 'ask';
-  return (await rule(input, context)) ? 'ask' : 'allow';
+  // Only a rule function can be asynchronous; every other source answers without a promise.
+  return Promise.resolve(rule(input, context)).then((ask) => (ask ? 'ask' : 'allow'));
 }
 
 function policyAction(policy: ApprovalPolicy | undefined, toolName: string): ApprovalAction | undefined {
@@ -67,6 +69,7 @@ export function checkDecisions(
         listing,
       );
     }
+    if (isApproval) checkInputHash(runId, call, decision, listing);
     if (call.reason === 'outcome_unknown' && !isOutcome) {
       throw invalid(
         runId,
@@ -85,6 +88,18 @@ export function checkDecisions(
       listing,
     );
   }
+}
+
+/** An approval or denial made for another input than the pending call's (the `inputHash` it carries differs). */
+function checkInputHash(runId: string, call: PendingCall, decision: Decision, listing: string): void {
+  const given = (decision as { inputHash?: unknown }).inputHash;
+  if (given === undefined || given === call.inputHash) return;
+  const shown = typeof given === 'string' ? given.slice(0, 12) : JSON.stringify(given);
+  throw new RunError('run.decision_invalid', {
+    message: `The decision for call "${call.callId}" (${call.tool}) was made for another input (hash ${shown}); the pending call's input changed (hash ${call.inputHash.slice(0, 12)})`,
+    hint: `Review the pending call's current input and decide again with its inputHash. Pending calls of run ${runId}: ${listing}.`,
+    context: { runId, callId: call.callId, tool: call.tool },
+  });
 }
 
 function invalid(runId: string, callId: string, message: string, listing: string): RunError {

@@ -118,6 +118,27 @@ describe('approval gate', () => {
     expect(send.executed).toEqual([{ value: 'edited mail' }]);
   });
 
+  it('refuses an approval or denial made for another input hash, and accepts the matching one', async () => {
+    const { runtime, send } = await gated(sendThenDone);
+    const first = await runtime.run({ agent: 'assistant', input: 'send it' });
+    const { callId, inputHash } = first.pending[0]!;
+    const stale = 'f'.repeat(64);
+    for (const decision of [
+      { approve: true as const, inputHash: stale },
+      { approve: false as const, reason: 'no', inputHash: stale },
+    ]) {
+      const refused = await runtime
+        .resume(first.runId, { decisions: { [callId]: decision } })
+        .catch((caught: unknown) => caught);
+      expect(isAgentryError(refused) && refused.code).toBe('run.decision_invalid');
+      expect((refused as Error).message).toContain('input changed');
+    }
+    expect(send.executed).toEqual([]);
+    const done = await runtime.resume(first.runId, { decisions: { [callId]: { approve: true, inputHash } } });
+    expect(done.status).toBe('completed');
+    expect(send.executed).toEqual([{ value: 'mail' }]);
+  });
+
   it('refuses decisions for unknown call ids and missing decisions, naming the pending calls', async () => {
     const { runtime, send } = await gated(sendThenDone);
     const first = await runtime.run({ agent: 'assistant', input: 'send it' });

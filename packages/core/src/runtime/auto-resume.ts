@@ -20,13 +20,20 @@ export interface AutoResumeHooks {
 function retryableFailure(result: RunResult): RetryableFailure | undefined {
   const error = result.error;
   if (result.status !== 'failed' || !error?.retryable || error.code === 'run.busy') return undefined;
-  return { code: error.code, message: error.message, retryable: true };
+  return {
+    code: error.code,
+    message: error.message,
+    retryable: true,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
 }
 
 /**
  * Runs `first`; while the result is a retryable failure and attempts remain,
  * waits (backoff with jitter), reloads the last checkpoint and runs again.
- * Each resume emits `run.resumed` with `reason: 'retry'` and persists the count.
+ * Waits at least the error's `retryAfterMs` (a rate limit's Retry-After).
+ * Each resume emits `run.resumed` with `reason: 'retry'` and `attempt` = the
+ * run's resumes of any kind so far, and persists both counts.
  */
 export async function runWithAutomaticResume(
   first: RunContext,
@@ -53,8 +60,13 @@ export async function runWithAutomaticResume(
       snapshot.status = 'running';
       snapshot.pending = [];
       snapshot.resumeAttempts = attempt;
+      snapshot.resumes = (snapshot.resumes ?? 0) + 1;
       current = await hooks.nextSegment(snapshot);
-      current.recorder.emit('run.resumed', { attempt, fromStep: snapshot.step, reason: 'retry' });
+      current.recorder.emit('run.resumed', {
+        attempt: snapshot.resumes,
+        fromStep: snapshot.step,
+        reason: 'retry',
+      });
     },
   });
 }

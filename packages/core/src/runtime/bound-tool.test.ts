@@ -87,6 +87,65 @@ describe('bound tools', () => {
     expect(result.usage.toolCalls).toBe(1);
   });
 
+  it('reports a call of an unknown tool as tool.requested then tool.failed (tool.not_found), once', async () => {
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echoes',
+      input: echoInput,
+      sideEffects: 'none',
+      execute: (input) => input.value,
+    });
+    for (const durable of [false, true]) {
+      const { runtime } = await configRuntime(
+        [{ toolCalls: [{ tool: 'ecko', input: { value: 'a' } }] }, 'done'],
+        { durable },
+        { tools: [echo] },
+      );
+      opened.push(runtime);
+      const result = await runtime.run({ agent: 'assistant', input: 'x' });
+      expect(result.status).toBe('completed');
+      const events = await runtime.runs.events(result.runId);
+      const toolEvents = events.filter((event) => event.type.startsWith('tool.'));
+      expect(toolEvents.map((event) => event.type)).toEqual(['tool.requested', 'tool.failed']);
+      expect(toolEvents[0]?.data).toMatchObject({ tool: 'ecko', input: { value: 'a' } });
+      expect(toolEvents[1]?.data).toMatchObject({ tool: 'ecko', error: { code: 'tool.not_found' } });
+      const [requested, failed] = toolEvents.map((event) => (event.data as { callId: string }).callId);
+      expect(requested).toBe(failed);
+    }
+  });
+
+  it('truncates a tool output beyond maxToolOutputBytes for the model, with a marker', async () => {
+    const big = defineTool({
+      name: 'big',
+      description: 'Returns a lot',
+      input: z.object({ size: z.number() }),
+      sideEffects: 'none',
+      execute: (input) => 'x'.repeat(input.size),
+    });
+    const { runtime, model } = await configRuntime(
+      [
+        {
+          toolCalls: [
+            { tool: 'big', input: { size: 5000 } },
+            { tool: 'big', input: { size: 500 } },
+          ],
+        },
+        'done',
+      ],
+      { maxToolOutputBytes: 1024 },
+      { tools: [big] },
+    );
+    opened.push(runtime);
+    const result = await runtime.run({ agent: 'assistant', input: 'x' });
+    expect(result.status).toBe('completed');
+    const [cut, whole] = toolResults(model, 1);
+    const text = String(cut?.content);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+    expect(text.startsWith('xxx')).toBe(true);
+    expect(text).toMatch(/\[output truncated: showing \d+ of 5000 bytes\]$/);
+    expect(whole?.content).toBe('x'.repeat(500));
+  });
+
   it('runs before hooks in order (tool first), lets them rewrite or veto, and after hooks always run', async () => {
     const order: string[] = [];
     const executed: string[] = [];

@@ -8,7 +8,9 @@ import type { Tool, ToolContext, ToolOutcome } from '../contracts/tool.js';
 import { ToolError } from '../errors/agentry-error.js';
 import { resolveApproval } from './approval-gate.js';
 import { deriveCallId, hashInput } from './call-id.js';
+import { heldByChild } from './child-runs.js';
 import { crashPoint } from './durable-crash-points.js';
+import { capToolOutput } from './durable-output-cap.js';
 import { failureOutcome } from './executor-chain.js';
 import { runAfterHooks, runBeforeHooks } from './hooks.js';
 import type { RunContext } from './run-context.js';
@@ -17,6 +19,18 @@ import { addPending, requestEntry, runtimeFailure, settleEntry, toResult } from 
 
 /** The call waits for a decision; the turn suspends once its other calls are done. */
 export const PENDING = Symbol('pending');
+
+/** Results whose outcome a durable run checkpointed right after the call settled (see `isCheckpointed`). */
+const checkpointed = new WeakSet<ToolCallResult>();
+
+/**
+ * True when the bound tool saved a checkpoint after this result's outcome was
+ * recorded, so a resume replays the call from the ledger. Results the gate or
+ * the ledger produced without a save (denied, invalid input, replayed …) are not.
+ */
+export function isCheckpointed(result: ToolCallResult | typeof PENDING): boolean {
+  return result !== PENDING && checkpointed.has(result);
+}
 
 /**
  * Runs one call of a model turn. Returns its result, or `PENDING` when it
@@ -29,26 +43,21 @@ export async function runBoundCall(
   step: number,
 ): Promise<ToolCallResult | typeof PENDING> {
   const { snapshot, agent } = run;
-  const tool = agent.tools.get(call.name);
-  if (!tool) {
-    const hint = suggestionHint(call.name, agent.tools.keys());
-    return toResult(
-      call,
-      runtimeFailure(
-        'tool.not_found',
-        `There is no tool named "${call.name}"`,
-        `${hint ? `${hint} ` : ''}Available tools: ${[...agent.tools.keys()].join(', ') || 'none'}.`,
-      ),
-    );
-  }
   const callId = deriveCallId(snapshot.runId, step, call.id);
   const known = snapshot.ledger[callId];
   if (known && (known.status === 'succeeded' || known.status === 'failed') && known.outcome) {
     if (known.outcome.ok) settleEntry(run, known, known.outcome, 0, true);
     return toResult(call, known.outcome);
   }
+  const tool = agent.tools.get(call.name);
+  if (!tool) return unknownTool(run, call, callId);
   const context = toolContext(run, callId, step);
-  if (known?.status === 'started') return resumeUnknownOutcome(run, call, tool, known, context);
+  if (known?.status === 'started') {
+    // A call waiting on its child run (child-runs.ts) runs again: it finds that child and resumes it.
+    if (known.childRunId !== undefined)
+      return execute(run, call, tool, known, tool.input.parse(known.input), context);
+    return resumeUnknownOutcome(run, call, tool, known, context);
+  }
   if (!known) run.recorder.emit('tool.requested', { callId, tool: tool.name, input: call.input });
   const entry = requestEntry(run, callId, tool, call.input);
 
@@ -84,7 +93,7 @@ export async function runBoundCall(
       return deny(run, call, entry, decision.reason ?? 'The user denied this call.');
     }
   } else {
-    const action = await resolveApproval(
+    const resolved = resolveApproval(
       tool,
       input,
       context,
@@ -92,6 +101,7 @@ export async function runBoundCall(
       snapshot.approvals,
       snapshot.sticky,
     );
+    const action = typeof resolved === 'string' ? resolved : await resolved;
     if (action === 'deny') return deny(run, call, entry, `The approval policy denies "${tool.name}".`);
     if (action === 'ask') {
       addPending(run, entry, 'approval');
@@ -105,6 +115,20 @@ export async function runBoundCall(
     }
   }
   return execute(run, call, tool, entry, input, context);
+}
+
+/** A call of a tool the agent does not have: recorded and reported like any failed call, never run. */
+function unknownTool(run: RunContext, call: ToolCallRequest, callId: string): ToolCallResult {
+  const hint = suggestionHint(call.name, run.agent.tools.keys());
+  run.recorder.emit('tool.requested', { callId, tool: call.name, input: call.input });
+  const entry = requestEntry(run, callId, { name: call.name, sideEffects: 'none' }, call.input);
+  const outcome = runtimeFailure(
+    'tool.not_found',
+    `There is no tool named "${call.name}"`,
+    `${hint ? `${hint} ` : ''}Available tools: ${[...run.agent.tools.keys()].join(', ') || 'none'}.`,
+  );
+  settleEntry(run, entry, outcome, 0);
+  return toResult(call, outcome);
 }
 
 /** A call found `started` without an outcome (the process stopped while it ran). */
@@ -151,7 +175,7 @@ async function execute(
   entry: LedgerEntry,
   validInput: unknown,
   context: ToolContext,
-): Promise<ToolCallResult> {
+): Promise<ToolCallResult | typeof PENDING> {
   run.budget.beforeToolCall();
   const hooks = run.agent.hooks.get(tool.name) ?? { before: [], after: [] };
   let input = validInput;
@@ -181,15 +205,26 @@ async function execute(
     run.abort.throwIfAborted();
     outcome = failureOutcome(error);
   }
+  if (heldByChild(run, entry, outcome)) return PENDING;
   if (hooks.after.length > 0) {
     outcome = await runAfterHooks(hooks.after, tool.name, input, context, outcome, run.services.logger);
   }
+  outcome = capOutcome(run, outcome);
   settleEntry(run, entry, outcome, clock.now() - started);
+  const result = toResult(call, outcome);
   if (run.durable) {
     await run.save('tool.finished');
     crashPoint('tool-checkpoint');
+    checkpointed.add(result);
   }
-  return toResult(call, outcome);
+  return result;
+}
+
+/** Keeps a successful output within the agent's `maxToolOutputBytes` (what the model sees and the checkpoint holds). */
+function capOutcome(run: RunContext, outcome: ToolOutcome): ToolOutcome {
+  if (!outcome.ok) return outcome;
+  const capped = capToolOutput(outcome.output, run.agent.maxToolOutputBytes);
+  return capped.truncated ? { ...outcome, output: capped.output } : outcome;
 }
 
 function takeDecision(run: RunContext, callId: string): Decision | undefined {

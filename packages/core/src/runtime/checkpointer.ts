@@ -29,7 +29,7 @@ import {
 } from './envelope.js';
 import { readRunEvents, writeRunEvents } from './event-log.js';
 import { canonicalJson, sha256Hex } from './json-guard.js';
-import type { RunPersistence, SaveReason } from './run-persistence.js';
+import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /** Namespace of the head records (key = run id). */
@@ -103,7 +103,7 @@ export class StoreCheckpointer implements RunPersistence {
   readonly #options: StoreCheckpointerOptions;
   readonly #inlineTailBytes: number;
   readonly #tracks = new Map<string, RunTrack>();
-  readonly #pending = new Map<string, Promise<void>>();
+  readonly #pending = new Map<string, Promise<SaveReceipt>>();
 
   constructor(options: StoreCheckpointerOptions) {
     this.#store = options.store;
@@ -115,7 +115,7 @@ export class StoreCheckpointer implements RunPersistence {
    * Makes `snapshot` the run's checkpoint; see `RunPersistence.save`. Saves of
    * one run are applied one after another, in call order.
    */
-  save(snapshot: RunSnapshot, events: readonly AnyAgentryEvent[], reason: SaveReason): Promise<void> {
+  save(snapshot: RunSnapshot, events: readonly AnyAgentryEvent[], reason: SaveReason): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     const previous = this.#pending.get(runId);
     const current =
@@ -134,11 +134,13 @@ export class StoreCheckpointer implements RunPersistence {
     snapshot: RunSnapshot,
     events: readonly AnyAgentryEvent[],
     reason: SaveReason,
-  ): Promise<void> {
+  ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     const track = this.#tracks.get(runId) ?? (await this.#trackFromStore(runId));
     const next: RunTrack = { ...track };
     const writes: { key: string; value: JsonValue }[] = [];
+    /** JSON text length of the deltas written before the head. */
+    let deltaBytes = 0;
 
     this.#appendMessages(next, snapshot.patternState.messages);
     if (snapshot.memoryMessages !== track.memoryRef) {
@@ -149,6 +151,7 @@ export class StoreCheckpointer implements RunPersistence {
       } else if (digest !== track.memory.digest) {
         const key = `mem:${runId}:${digest.slice(0, 16)}`;
         writes.push({ key, value: JSON.parse(text) as JsonValue });
+        deltaBytes += text.length;
         next.memory = { key, count: snapshot.memoryMessages.length, digest };
       }
       next.memoryRef = snapshot.memoryMessages;
@@ -162,9 +165,11 @@ export class StoreCheckpointer implements RunPersistence {
     const eventTail = next.events.tail;
     if (eventTail.items.length > 0 && (ending || eventTail.bytes > this.#inlineTailBytes)) {
       flushEvents = eventTail.items as unknown as AnyAgentryEvent[];
+      deltaBytes += eventTail.bytes;
       next.events = { flushedSeq: (flushEvents.at(-1) as AnyAgentryEvent).seq, tail: emptyTail() };
     }
     if (next.messages.tail.bytes > this.#inlineTailBytes) {
+      deltaBytes += next.messages.tail.bytes;
       const flushed = flushLog(next.messages);
       writes.push({ key: messageKey(runId, next.generation, next.messages.chunks), value: flushed.chunk });
       next.messages = flushed.log;
@@ -192,7 +197,8 @@ export class StoreCheckpointer implements RunPersistence {
       events: { flushedSeq: next.events.flushedSeq },
       eventSeq: snapshot.eventSeq,
     };
-    const head = sealEnvelope(body, next.messages.tail, next.events.tail);
+    const size = { bytes: 0 };
+    const head = sealEnvelope(body, next.messages.tail, next.events.tail, size);
 
     if (writes.length > 0 || flushEvents.length > 0) {
       await Promise.all([
@@ -209,6 +215,7 @@ export class StoreCheckpointer implements RunPersistence {
     this.#tracks.set(runId, next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
+    return { bytes: size.bytes + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
   }
 
   /** The run's latest checkpoint; see `RunPersistence.load`. */

@@ -101,5 +101,6 @@ export async function loadAgentDefinition(
     ...(agent.outputSchema ? { outputSchema: agent.outputSchema as AgentDefinition['outputSchema'] } : {}),
     maxValidationRetries: agent.maxValidationRetries,
     maxResumeAttempts: agent.maxResumeAttempts,
+    maxToolOutputBytes: agent.maxToolOutputBytes,
   };
 }

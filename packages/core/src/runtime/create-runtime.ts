@@ -1,16 +1,20 @@
 /** `createRuntime`: config (path or object) plus code-supplied plugins → a ready runtime, every slot loaded once. */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { Model } from '../contracts/model.js';
 import { type Closeable, isCloseable } from '../contracts/plugin.js';
-import type { Runtime } from '../contracts/runtime.js';
+import type { ChildRunner, Runtime } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import type { Tool } from '../contracts/tool.js';
 import { MemoryStore } from '../defaults/memory-store.js';
 import { MittEventBus } from '../defaults/mitt-event-bus.js';
+import { ConfigError } from '../errors/agentry-error.js';
 import { createRootContainer } from '../loader/container.js';
 import { PluginLoader } from '../loader/plugin-loader.js';
 import { silentLogger } from '../services/console-logger.js';
@@ -18,8 +22,10 @@ import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent-setup.js';
 import { StoreCheckpointer } from './checkpointer.js';
+import { childRunnerOf } from './child-runs.js';
 import { loadAgentDefinition } from './config-agents.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
+import { DEFAULT_RUN_LEASE_TTL_MS } from './durable-owner.js';
 import type { ToolHooks } from './hooks.js';
 import { NamedModels } from './model-registry.js';
 import { loadRuntimeSlot } from './runtime-slot.js';
@@ -38,7 +44,13 @@ export interface CreateRuntimeOptions {
   models?: { readonly [name: string]: Model };
   /** Agents defined in code, beside (and over) the config's `agents`. */
   agents?: { readonly [agentId: string]: AgentDefinition };
-  /** The store (default: the config's `store`, else an in-memory store). */
+  /**
+   * The store. Default: the config's `store`; without one, a config read from
+   * a FILE uses `sqlite` (`.agentry/agentry.db` beside the config) when
+   * `@agentry/plugins` resolves from the config's directory, else an
+   * in-memory store (with a logger warning); a config object passed in code
+   * uses an in-memory store.
+   */
   store?: Store;
   /** The event bus (default: the config's `events`, else an in-process mitt bus). */
   events?: EventBus;
@@ -48,12 +60,26 @@ export interface CreateRuntimeOptions {
   clock?: Clock;
   ids?: IdFactory;
   redactor?: Redactor;
+  /**
+   * Time-to-live of the lease a durable run holds while this runtime runs it
+   * (renewed every third of it). After a crash, another process can resume
+   * the run once the lease has expired; `resume` watches a held lease for up
+   * to twice this long before it gives up. Default: env
+   * `AGENTRY_RUN_LEASE_TTL_MS`, else 15 000 ms.
+   */
+  runLeaseTtlMs?: number;
 }
 
 /**
  * Creates a runtime. Loads the config, then every plugin slot once (store,
  * event bus, models, and per agent: pattern, memory, context, executors,
  * tools, hooks); nothing is resolved again per run or per step.
+ *
+ * Default store: the config's `store:`; without one, a config FILE gets
+ * `sqlite` at `.agentry/agentry.db` beside it when `@agentry/plugins` resolves
+ * from its directory, otherwise an in-memory store and one logger warning
+ * (runs then do not survive the process). A config object passed in code
+ * keeps the in-memory default.
  *
  * @throws ConfigError / PluginError when the config or a plugin is invalid (with file:line:col).
  * @example
@@ -73,8 +99,10 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   let store: Store | undefined = options.store;
   let events: EventBus | undefined = options.events;
   let models: NamedModels | undefined;
+  let childRuns: ChildRunner | undefined;
   const root = createRootContainer({
     store: () => required(store, 'store'),
+    childRuns: () => required(childRuns, 'child-run service'),
     events: () => required(events, 'event bus'),
     models: () => required(models, 'model registry'),
     clock,
@@ -90,7 +118,9 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     if (isCloseable(instance) && !closeables.includes(instance)) closeables.push(instance);
     return instance;
   };
-  store ??= config.store ? await loader.load('store', config.store, ['store']) : new MemoryStore({ clock });
+  store ??= config.store
+    ? await loader.load('store', config.store, ['store'])
+    : await defaultStore(loader, loaded, logger, clock);
   events ??= await loadEvents(loader, config.events, logger);
   const named = new Map<string, Model>();
   for (const [name, model] of Object.entries(config.models)) {
@@ -135,6 +165,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     closeables,
     container: root,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    runLeaseTtlMs: leaseTtl(options.runLeaseTtlMs, env),
     durablePersistence: new StoreCheckpointer({
       store,
       runtimeVersion: '0.1.0',
@@ -142,7 +173,9 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
       now: () => clock.now(),
     }),
   };
-  return loadRuntimeSlot(config.runtime, setup, loader);
+  const runtime = await loadRuntimeSlot(config.runtime, setup, loader);
+  childRuns = childRunnerOf(runtime);
+  return runtime;
 }
 
 async function loadRuntimeConfig(
@@ -164,6 +197,46 @@ async function loadRuntimeConfig(
   if (options.agents !== undefined)
     return resolveConfigObject({ version: 1 }, { baseDir: cwd, env, redactor });
   return loadConfig({ cwd, env, redactor });
+}
+
+/**
+ * The store when the config sets none: `sqlite` beside a config file when
+ * `@agentry/plugins` can be loaded from there, else in-memory (with a warning
+ * for a config file, whose user expects runs to last).
+ */
+async function defaultStore(
+  loader: PluginLoader,
+  loaded: LoadedConfig,
+  logger: Logger,
+  clock: Clock,
+): Promise<Store> {
+  if (loaded.file === undefined) return new MemoryStore({ clock });
+  if (resolvesFrom(loaded.baseDir, '@agentry/plugins')) return loader.load('store', 'sqlite', ['store']);
+  logger.warn(
+    'no store configured and @agentry/plugins is not installed: using an in-memory store; runs will not survive this process; install @agentry/plugins or set store:',
+    { config: loaded.file },
+  );
+  return new MemoryStore({ clock });
+}
+
+/** True when `name` is installed where Node's resolution from `dir` looks (its node_modules chain). */
+function resolvesFrom(dir: string, name: string): boolean {
+  const paths = createRequire(join(dir, 'noop.js')).resolve.paths(name) ?? [];
+  return paths.some((path) => existsSync(join(path, name, 'package.json')));
+}
+
+/** `runLeaseTtlMs`, else env `AGENTRY_RUN_LEASE_TTL_MS`, else the default; a bad value is a config error. */
+function leaseTtl(option: number | undefined, env: NodeJS.ProcessEnv): number {
+  const raw = option ?? env.AGENTRY_RUN_LEASE_TTL_MS;
+  if (raw === undefined || raw === '') return DEFAULT_RUN_LEASE_TTL_MS;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(value) || value < 30) {
+    throw new ConfigError('config.invalid', {
+      message: `The run lease TTL must be a number of milliseconds of at least 30, got ${JSON.stringify(raw)}`,
+      hint: 'Set runLeaseTtlMs (or AGENTRY_RUN_LEASE_TTL_MS) to e.g. 15000, or leave it unset.',
+    });
+  }
+  return Math.floor(value);
 }
 
 async function loadEvents(

@@ -12,10 +12,24 @@ export interface RunOwnerOptions {
   store: Store;
   /** Who this process is (e.g. `worker-<host>-<pid>`); shown in `run.not_resumable` errors. */
   owner: string;
-  /** Lease time-to-live; the heartbeat renews it every `ttlMs / 3`. Default 30 000 ms. */
+  /** Lease time-to-live; the heartbeat renews it every `ttlMs / 3`. Default 15 000 ms (`DEFAULT_RUN_LEASE_TTL_MS`). */
   ttlMs?: number;
   /** Called when the heartbeat finds the lease lost (taken over, or expired while the store was down). */
   onLost?: (runId: string) => void;
+}
+
+/** Default time-to-live of a run lease. */
+export const DEFAULT_RUN_LEASE_TTL_MS = 15_000;
+
+/** Options of `RunOwner.acquire`. */
+export interface AcquireRunOptions {
+  /**
+   * How long to watch a lease held by someone else for it to expire (an
+   * orphaned run whose owner died). Default 0: fail at once.
+   */
+  waitMs?: number;
+  /** Stops waiting. */
+  signal?: AbortSignal;
 }
 
 /** Store lease name of a run. */
@@ -32,6 +46,7 @@ export class RunOwnership {
   readonly #timer: NodeJS.Timeout;
   #lease: Lease;
   #released = false;
+  #renewing = false;
 
   readonly #onEnd: () => void;
 
@@ -68,6 +83,18 @@ export class RunOwnership {
     return this.#controller.signal.aborted;
   }
 
+  /**
+   * Fences a write: throws `run.not_resumable` when the lease was lost, and
+   * renews it first when it has expired by this process's clock (a paused
+   * process must not write over the process that took its run over).
+   */
+  async ensureHeld(): Promise<void> {
+    if (!this.lost && Date.now() < this.#lease.expiresAt) return;
+    if (!this.lost && !this.#released && (await this.#renew())) return;
+    this.#lose();
+    throw lostLease(this.runId);
+  }
+
   /** Stops the heartbeat and gives the lease up. Safe to call twice. */
   async release(): Promise<void> {
     if (this.#released) return;
@@ -78,29 +105,58 @@ export class RunOwnership {
   }
 
   async #heartbeat(onLost?: (runId: string) => void): Promise<void> {
-    if (this.#released || this.lost) return;
+    if (this.#released || this.lost || this.#renewing) return;
+    this.#renewing = true;
     try {
-      const renewed = await this.#store.renewLease(this.#lease, this.#ttlMs);
-      if (renewed !== undefined) {
-        this.#lease = renewed;
-        return;
-      }
+      if (await this.#renew()) return;
     } catch {
       // The store is unreachable: keep trying until the lease would have expired.
       if (Date.now() < this.#lease.expiresAt) return;
+    } finally {
+      this.#renewing = false;
     }
     if (this.#released) return;
-    clearInterval(this.#timer);
-    this.#onEnd();
-    this.#controller.abort(
-      new RunError('run.not_resumable', {
-        message: `Run ${this.runId} lost its lease; another process may own it now`,
-        hint: 'The run stops here; the new owner continues it from its last checkpoint.',
-        context: { runId: this.runId },
-      }),
-    );
+    this.#lose();
     onLost?.(this.runId);
   }
+
+  /**
+   * Renews the lease. When it expired before the renewal came (a starved
+   * event loop), takes it again, but only if nobody held it in between: the
+   * fencing token then moved by at most one. Anything else means another
+   * process may have run the run, and this process's state is stale.
+   */
+  async #renew(): Promise<boolean> {
+    const current = this.#lease;
+    const renewed = await this.#store.renewLease(current, this.#ttlMs);
+    if (renewed !== undefined) {
+      this.#lease = renewed;
+      return true;
+    }
+    const retaken = await this.#store.acquireLease(current.name, current.owner, this.#ttlMs);
+    if (retaken === undefined) return false;
+    if (retaken.token <= current.token + 1 && !this.#released) {
+      this.#lease = retaken;
+      return true;
+    }
+    await this.#store.releaseLease(retaken);
+    return false;
+  }
+
+  #lose(): void {
+    if (this.lost) return;
+    clearInterval(this.#timer);
+    this.#onEnd();
+    this.#controller.abort(lostLease(this.runId));
+  }
+}
+
+function lostLease(runId: string): RunError {
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} lost its lease; another process may own it now`,
+    hint: 'The run stops here; the new owner continues it from its last checkpoint.',
+    context: { runId },
+  });
 }
 
 /**
@@ -124,7 +180,7 @@ export class RunOwner {
   constructor(options: RunOwnerOptions) {
     this.#store = options.store;
     this.#owner = options.owner;
-    this.#ttlMs = options.ttlMs ?? 30_000;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
     this.#onLost = options.onLost;
   }
 
@@ -134,11 +190,14 @@ export class RunOwner {
   }
 
   /**
-   * Takes the run's lease and starts its heartbeat.
+   * Takes the run's lease and starts its heartbeat. With `waitMs`, a lease
+   * held by someone else is watched for up to that long: when it expires
+   * without being renewed (its owner died) it is taken over; when its owner
+   * renews it, that owner is alive and the call fails at once.
    * @throws RunError `run.not_resumable` naming the current owner when another
    *   process (or another call in this one) holds the run.
    */
-  async acquire(runId: string): Promise<RunOwnership> {
+  async acquire(runId: string, options: AcquireRunOptions = {}): Promise<RunOwnership> {
     if (this.#held.has(runId)) {
       throw new RunError('run.not_resumable', {
         message: `Run ${runId} is already being executed by "${this.#owner}" (this process)`,
@@ -147,29 +206,41 @@ export class RunOwner {
       });
     }
     this.#held.add(runId);
-    let lease: Lease | undefined;
     try {
-      lease = await this.#store.acquireLease(runLeaseName(runId), this.#owner, this.#ttlMs);
+      const lease = await this.#take(runId, options);
+      return new RunOwnership(this.#store, lease, runId, this.#ttlMs, this.#onLost, () =>
+        this.#held.delete(runId),
+      );
     } catch (error) {
       this.#held.delete(runId);
       throw error;
     }
-    if (lease === undefined) this.#held.delete(runId);
-    const acquired = lease;
-    if (acquired === undefined) {
-      const holder = await this.#store.readLease(runLeaseName(runId));
-      const who = holder === undefined ? 'another process' : `"${holder.owner}"`;
-      const until =
-        holder === undefined ? '' : ` (lease expires ${new Date(holder.expiresAt).toISOString()})`;
-      throw new RunError('run.not_resumable', {
-        message: `Run ${runId} is being executed by ${who}${until}`,
-        hint: 'Wait for it to finish or suspend; if that process died, the run becomes resumable once its lease expires.',
-        context: { runId },
-      });
+  }
+
+  async #take(runId: string, options: AcquireRunOptions): Promise<Lease> {
+    const name = runLeaseName(runId);
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    const pollMs = Math.max(10, Math.min(1_000, Math.floor(this.#ttlMs / 6)));
+    const renewalTolerance = Math.max(5, Math.min(2_000, Math.floor(this.#ttlMs / 6)));
+    let seen: Lease | undefined;
+    for (let vanished = 0; ; ) {
+      const lease = await this.#store.acquireLease(name, this.#owner, this.#ttlMs);
+      if (lease !== undefined) return lease;
+      const holder = await this.#store.readLease(name);
+      if (holder === undefined) {
+        // Released between the two calls: try again (a few times; a store that keeps disagreeing is refused).
+        if (++vanished < 3) continue;
+        throw busy(runId, undefined);
+      }
+      // Renewed (or re-taken) since the last look: its owner is alive. Stores that derive `expiresAt`
+      // from a remaining TTL report it with a little jitter, hence the tolerance.
+      const alive =
+        seen !== undefined &&
+        (holder.token !== seen.token || holder.expiresAt > seen.expiresAt + renewalTolerance);
+      if (alive || holder.expiresAt > deadline || options.signal?.aborted) throw busy(runId, holder);
+      seen = holder;
+      await sleep(Math.min(pollMs, Math.max(1, holder.expiresAt - Date.now() + 5)), options.signal);
     }
-    return new RunOwnership(this.#store, acquired, runId, this.#ttlMs, this.#onLost, () =>
-      this.#held.delete(runId),
-    );
   }
 
   /** True when the run's checkpoint says `running` and nobody holds its lease: its owner crashed. */
@@ -201,4 +272,26 @@ function runningStatus(head: unknown): boolean {
     snapshot !== null &&
     (snapshot as { status?: unknown }).status === 'running'
   );
+}
+
+function busy(runId: string, holder: Lease | undefined): RunError {
+  const who = holder === undefined ? 'another process' : `"${holder.owner}"`;
+  const until = holder === undefined ? '' : ` (lease expires ${new Date(holder.expiresAt).toISOString()})`;
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} is being executed by ${who}${until}`,
+    hint: 'Wait for it to finish or suspend; if that process died, the run becomes resumable once its lease expires.',
+    context: { runId },
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

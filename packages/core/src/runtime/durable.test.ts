@@ -5,7 +5,7 @@ import type { Runtime } from '../contracts/runtime.js';
 import type { Store } from '../contracts/store.js';
 import { MemoryStore } from '../defaults/memory-store.js';
 import { ScriptedModel } from '../defaults/scripted-model.js';
-import { ModelError } from '../errors/agentry-error.js';
+import { ModelError, StoreError } from '../errors/agentry-error.js';
 import { defineTool } from '../plugin/define-tool.js';
 import { createRuntime } from './create-runtime.js';
 
@@ -13,6 +13,28 @@ const opened: Runtime[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
 });
+
+/**
+ * The store as one "process" sees it: `kill()` makes every call fail like a
+ * store the process can no longer reach (a dead or partitioned process), so
+ * its run lease stops being renewed and expires.
+ */
+function reachable(store: Store): { store: Store; kill: () => void } {
+  let dead = false;
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (dead && property !== 'close') {
+          return Promise.reject(new StoreError('store.unavailable', { message: 'gone', hint: 'none' }));
+        }
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, kill: () => (dead = true) };
+}
 
 /** A runtime of a second "process": same store, same config, its own instances. */
 async function processOn(store: Store, execute: (input: { to: string }) => Promise<string> | string) {
@@ -34,6 +56,7 @@ async function processOn(store: Store, execute: (input: { to: string }) => Promi
     },
     tools: [send],
     store,
+    runLeaseTtlMs: 120,
   });
   return runtime;
 }
@@ -74,7 +97,8 @@ describe('durable runs', () => {
       entered = resolve;
     });
     const attempts: string[] = [];
-    const a = await processOn(store, ({ to }) => {
+    const seenByA = reachable(store);
+    const a = await processOn(seenByA.store, ({ to }) => {
       attempts.push(`a:${to}`);
       entered();
       return new Promise<string>(() => undefined);
@@ -88,6 +112,12 @@ describe('durable runs', () => {
       return 'ok';
     });
     opened.push(b);
+    // A is alive (it renews its run lease): B is refused and told who runs it.
+    const refused = await b.resume(first.runId).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'run.not_resumable' });
+    expect((refused as Error).message).toMatch(/is being executed by ".+"/);
+    // A dies: its lease expires unrenewed and B takes the run over.
+    seenByA.kill();
     const recovered = await b.resume(first.runId);
     expect(recovered.status).toBe('suspended');
     expect(recovered.stopReason).toBe('outcome_unknown');
@@ -105,8 +135,9 @@ describe('durable runs', () => {
     });
     expect(skipped.status).toBe('completed');
     expect(attempts).toEqual(['a:ada']);
-    await a.cancel(first.runId);
-    await hung;
+    // A noticed it lost the run: it stopped without writing over B's result.
+    expect(await hung).toMatchObject({ status: 'failed', error: { code: 'run.not_resumable' } });
+    expect((await b.runs.get(first.runId))?.status).toBe('completed');
     await a.close();
   });
 });

@@ -99,6 +99,8 @@ export function sealEnvelope(
   },
   messageTail: InlineTail,
   eventTail: InlineTail,
+  /** When given, receives the approximate size of the sealed head (its JSON text length). */
+  size?: { bytes: number },
 ): CheckpointEnvelope {
   const blank = {
     ...envelope,
@@ -110,6 +112,8 @@ export function sealEnvelope(
   sealed.messages.tail = [...messageTail.items];
   sealed.events.tail = [...eventTail.items];
   sealed.checksum = checksumText(coreText, tailDigest(messageTail), tailDigest(eventTail));
+  // The core text, the tails' items with their commas, and the checksum field (`,"checksum":"<64 hex>"`).
+  if (size) size.bytes = coreText.length + messageTail.bytes + eventTail.bytes + 78;
   return sealed;
 }
 

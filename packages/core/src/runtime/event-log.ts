@@ -40,9 +40,13 @@ export interface EncodedRunEvents {
   readonly items: readonly string[];
 }
 
-/** The stored text of one event (`[type, seq, time, data]`); type names and ISO times need no escaping. */
+/**
+ * The stored text of one event (`[type, seq, time, data]`). One `JSON.stringify`
+ * gives a flat string: a run keeps these until they are stored, and a string
+ * built by concatenation would hold a tree of pieces several times its size.
+ */
 export function encodeEvent(event: AnyAgentryEvent): string {
-  return `["${event.type}",${event.seq},"${event.time}",${JSON.stringify(event.data)}]`;
+  return JSON.stringify([event.type, event.seq, event.time, event.data]);
 }
 
 function blockText(

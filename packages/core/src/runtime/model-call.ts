@@ -21,8 +21,11 @@ export async function callModel(
   const step = snapshot.step;
   run.budget.beforeModelCall(step);
   // A dictionary-mode object: call ids are unique strings, and adding them to `{}` would
-  // create a new hidden class per call.
-  snapshot.ledger = Object.create(null) as RunSnapshot['ledger'];
+  // create a new hidden class per call. Replaced only when the last turn left entries in it.
+  for (const _ in snapshot.ledger) {
+    snapshot.ledger = Object.create(null) as RunSnapshot['ledger'];
+    break;
+  }
   recorder.emit('step.started', { step });
   const tools = options?.tools ?? agent.toolSpecs;
   const assembled = await agent.context.assemble({
@@ -41,14 +44,16 @@ export async function callModel(
     messages: assembled.messages.length,
     tools: tools.length,
   });
-  const request: ModelRequest = {
-    messages: assembled.messages,
-    tools,
-    signal: abort.signal,
-    runId: snapshot.runId,
-    callIndex: step,
-    ...(agent.outputSchema ? { outputSchema: agent.outputSchema } : {}),
-  };
+  const request: ModelRequest = agent.outputSchema
+    ? {
+        messages: assembled.messages,
+        tools,
+        signal: abort.signal,
+        runId: snapshot.runId,
+        callIndex: step,
+        outputSchema: agent.outputSchema,
+      }
+    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex: step };
   const clock = run.services.clock;
   const started = clock.now();
   let response: ModelResponse;

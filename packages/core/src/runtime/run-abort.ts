@@ -4,7 +4,10 @@ import { RunAbortedSignal } from './run-signals.js';
 /**
  * Owns the run's abort signal. The signal reaches the model call and every
  * tool; `race` makes sure work that ignores the signal cannot keep the run
- * alive after it aborted.
+ * alive after it aborted. The `maxDurationMs` timer keeps the process alive
+ * while the run waits on raced work (a model call or tool that holds no
+ * handle of its own would otherwise let Node exit before the timeout), and
+ * lets it exit between them; `dispose` clears it when the run ends.
  */
 export class RunAbort {
   readonly signal: AbortSignal;
@@ -27,6 +30,7 @@ export class RunAbort {
         () => this.abort(new RunAbortedSignal('timeout', `The run exceeded maxDurationMs`)),
         Math.max(0, remainingMs),
       );
+      // Ref'd only while raced work is in flight (see `race`).
       this.timer.unref?.();
     }
     if (external) {
@@ -64,18 +68,26 @@ export class RunAbort {
     }
     return new Promise<T>((resolve, reject) => {
       const racers = this.racers;
+      if (racers.size === 0) this.timer?.ref?.();
       racers.add(reject);
       work.then(
         (value) => {
-          racers.delete(reject);
+          this.release(reject);
           resolve(value);
         },
         (error: unknown) => {
-          racers.delete(reject);
+          this.release(reject);
           reject(this.reason ?? error);
         },
       );
     });
+  }
+
+  /** Forgets a settled race; with none left in flight, the timer no longer keeps the process alive. */
+  private release(reject: (reason: unknown) => void): void {
+    const racers = this.racers;
+    racers.delete(reject);
+    if (racers.size === 0) this.timer?.unref?.();
   }
 
   /** Stops the timer and detaches from the caller's signal. */

@@ -79,13 +79,23 @@ export class RunContext {
   /**
    * Saves the snapshot (with the events since the last save when the
    * persistence stores events). Saves are serialised; resolves when this one is
-   * acknowledged and rejects when it failed.
+   * acknowledged and rejects when it failed. A durable save the persistence
+   * reports (a `SaveReceipt`) emits `checkpoint.saved`, except the final save
+   * of a segment (after `run.completed` / `run.suspended` … nothing is emitted).
    */
   save(reason: SaveReason): Promise<void> {
     const run = async (): Promise<void> => {
-      this.snapshot.eventSeq = this.recorder.lastSeq;
+      const snapshot = this.snapshot;
+      snapshot.eventSeq = this.recorder.lastSeq;
       const events = this.persistenceWritesEvents ? this.recorder.takeUnsaved() : [];
-      await this.persistence.save(this.snapshot, events, reason);
+      const receipt = await this.persistence.save(snapshot, events, reason);
+      if (receipt && snapshot.durable && reason !== 'run.finished' && reason !== 'run.suspended') {
+        this.recorder.emit('checkpoint.saved', {
+          step: snapshot.step,
+          bytes: receipt.bytes,
+          version: receipt.version,
+        });
+      }
     };
     const next = this.saving.then(run, run);
     this.saving = next.catch(() => undefined);

@@ -7,10 +7,10 @@ import { validationFeedback } from './output-schema.js';
 import type { RunContext } from './run-context.js';
 import { completeRun } from './run-finish.js';
 import { stopRun } from './run-outcome.js';
-import { runToolTurn } from './tool-turn.js';
+import { runToolTurn, type TurnTrack } from './tool-turn.js';
 
-/** The context lent to the pattern for this segment (built once, not per step). */
-export function patternContext(run: RunContext): PatternContext {
+/** The context lent to the pattern for this segment (built once, not per step); `track` sees its tool turns. */
+export function patternContext(run: RunContext, track?: TurnTrack): PatternContext {
   const { snapshot, agent } = run;
   return {
     runId: snapshot.runId,
@@ -19,11 +19,24 @@ export function patternContext(run: RunContext): PatternContext {
     signal: run.abort.signal,
     budget: run.budget.limits,
     callModel: (messages, options) => callModel(run, messages, options),
-    callTools: (calls, options) => runToolTurn(run, calls, options),
+    callTools: (calls, options) => runToolTurn(run, calls, options, track),
     emit: async (event) => {
       run.recorder.emit(event.type, event.data as never);
     },
   };
+}
+
+/**
+ * The checkpoint after a transition. One that made a model call is saved. One
+ * that only ran tool turns whose every call was checkpointed right after its
+ * result is not saved again: its last checkpoint holds every outcome in the
+ * ledger, so a resume replays the turn (no tool runs twice) and the pattern
+ * rebuilds the same state. Any other transition is saved.
+ */
+async function checkpointTransition(run: RunContext, calledModel: boolean, track: TurnTrack): Promise<void> {
+  if (calledModel) return run.save('model.responded');
+  if (track.turns > 0 && track.checkpointed) return;
+  return run.save('tool.finished');
 }
 
 /**
@@ -32,14 +45,17 @@ export function patternContext(run: RunContext): PatternContext {
  */
 export async function driveRun(run: RunContext): Promise<RunResult> {
   const { snapshot, agent } = run;
-  const context = patternContext(run);
+  const track: TurnTrack = { turns: 0, checkpointed: true };
+  const context = patternContext(run, track);
   try {
     for (;;) {
       run.abort.throwIfAborted();
       const stepBefore = snapshot.step;
+      track.turns = 0;
+      track.checkpointed = true;
       const transition = await agent.pattern.next(snapshot.patternState, context);
       snapshot.patternState = transition.state;
-      if (run.durable) await run.save(snapshot.step > stepBefore ? 'model.responded' : 'tool.finished');
+      if (run.durable) await checkpointTransition(run, snapshot.step > stepBefore, track);
       if (!transition.done) continue;
       const output = transition.done.output;
       if (!agent.output) return await completeRun(run, output);

@@ -51,7 +51,8 @@ export async function stopRun(run: RunContext, error: unknown): Promise<RunResul
     }
     return fail(run, error.stopReason ?? 'budget_exhausted', error.toJSON());
   }
-  const serialized = serializeError(error);
+  const serialized: NonNullable<RunResult['error']> = serializeError(error);
+  if (isAgentryError(error) && error.retryAfterMs !== undefined) serialized.retryAfterMs = error.retryAfterMs;
   if (!isAgentryError(error)) {
     run.services.logger.error('run failed with an unexpected error', {
       runId: snapshot.runId,

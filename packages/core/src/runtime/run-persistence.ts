@@ -15,13 +15,27 @@ export type SaveReason =
   | 'run.suspended'
   | 'run.finished';
 
+/** What a persistence may report about an acknowledged save (the runtime's `checkpoint.saved` event). */
+export interface SaveReceipt {
+  /** Approximate size of what the save wrote (head record plus new chunks), as JSON text length. */
+  bytes: number;
+  /** Format version of the written checkpoint (the envelope's `schemaVersion`). */
+  version: number;
+}
+
 export interface RunPersistence {
   /**
    * Makes `snapshot` the run's latest checkpoint, together with `events`
    * (those emitted since the previous save, in seq order). Resolves only once
-   * the write is acknowledged; throws `StoreError`/`CheckpointError` otherwise.
+   * the write is acknowledged (optionally with a `SaveReceipt`); throws
+   * `StoreError`/`CheckpointError` otherwise.
    */
-  save(snapshot: RunSnapshot, events: readonly AnyAgentryEvent[], reason: SaveReason): Promise<void>;
+  save(
+    snapshot: RunSnapshot,
+    events: readonly AnyAgentryEvent[],
+    reason: SaveReason,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
+  ): Promise<SaveReceipt | undefined | void>;
   /** The latest checkpoint, or `undefined` when the run has none. Throws `CheckpointError` when it is unreadable. */
   load(runId: string): Promise<RunSnapshot | undefined>;
   /** Drops the run's checkpoint data (after completion, when configured to). */

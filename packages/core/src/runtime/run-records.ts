@@ -1,6 +1,6 @@
 /** Run records in the store (namespace `runs`): one per run, listed newest first by `runtime.runs.list`. */
 import type { JsonValue } from '../contracts/json.js';
-import type { RunFilter, RunRecord, RunResult } from '../contracts/run.js';
+import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../contracts/run.js';
 import type { Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import type { RunSnapshot } from './run-snapshot.js';
@@ -8,8 +8,19 @@ import type { RunSnapshot } from './run-snapshot.js';
 /** Store namespace of run records. */
 export const RUNS_NAMESPACE = 'runs';
 
-/** A stored record: the contract's fields plus a tie-breaker for runs created in the same millisecond. */
-type StoredRecord = RunRecord & { sequence?: number };
+/**
+ * A stored record: the contract's fields plus a tie-breaker for runs created
+ * in the same millisecond and, while a durable run is running, the request's
+ * budget and approvals (so a run stopped before its first checkpoint restarts
+ * under the same limits).
+ */
+type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits };
+
+/** The parts of a run request a restart needs beyond the record. */
+export interface RunRequestLimits {
+  budget?: Budget;
+  approvals?: ApprovalPolicy;
+}
 
 let nextSequence = 0;
 
@@ -48,9 +59,20 @@ export class RunRecords {
     };
     nextSequence += 1;
     this.sequences.set(record.runId, nextSequence);
-    if (snapshot.durable) await this.write(record);
-    else this.live.set(record.runId, { record, snapshot });
+    if (snapshot.durable) {
+      const request: RunRequestLimits = {
+        ...(snapshot.budget ? { budget: snapshot.budget } : {}),
+        ...(snapshot.approvals ? { approvals: snapshot.approvals } : {}),
+      };
+      await this.write(record, Object.keys(request).length > 0 ? request : undefined);
+    } else this.live.set(record.runId, { record, snapshot });
     return record;
+  }
+
+  /** The budget and approvals a running durable run was started with (empty when none were given). */
+  async requestLimits(runId: string): Promise<RunRequestLimits> {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    return stored?.request ?? {};
   }
 
   /** Writes the final (or suspended) state of a run from its result. */
@@ -92,7 +114,7 @@ export class RunRecords {
     }
     const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
     if (!stored) return undefined;
-    const { sequence: _sequence, ...record } = stored;
+    const { sequence: _sequence, request: _request, ...record } = stored;
     return record;
   }
 
@@ -120,13 +142,17 @@ export class RunRecords {
           : -1,
     );
     const limited = filter.limit === undefined ? matches : matches.slice(0, filter.limit);
-    return limited.map(({ sequence: _sequence, ...record }) => record);
+    return limited.map(({ sequence: _sequence, request: _request, ...record }) => record);
   }
 
-  private async write(plain: RunRecord): Promise<void> {
+  private async write(plain: RunRecord, request?: RunRequestLimits): Promise<void> {
     const record = this.redactor ? this.redactor.redact(plain) : plain;
     const sequence = this.sequences.get(record.runId);
-    const stored: StoredRecord = sequence === undefined ? record : { ...record, sequence };
+    const stored: StoredRecord = {
+      ...record,
+      ...(sequence === undefined ? {} : { sequence }),
+      ...(request === undefined ? {} : { request }),
+    };
     await this.store.set(RUNS_NAMESPACE, record.runId, stored as unknown as JsonValue);
   }
 }

@@ -33,10 +33,23 @@ const runRequestSchema = z.object({
   signal: z.instanceof(AbortSignal).optional(),
 });
 
+const inputHash = z.string().optional();
 const decisionSchema = z.union([
-  z.object({ approve: z.literal(true), input: z.json().optional(), sticky: z.boolean().optional() }).strict(),
   z
-    .object({ approve: z.literal(false), reason: z.string().optional(), sticky: z.boolean().optional() })
+    .object({
+      approve: z.literal(true),
+      input: z.json().optional(),
+      sticky: z.boolean().optional(),
+      inputHash,
+    })
+    .strict(),
+  z
+    .object({
+      approve: z.literal(false),
+      reason: z.string().optional(),
+      sticky: z.boolean().optional(),
+      inputHash,
+    })
     .strict(),
   z.object({ outcome: z.literal('retry') }).strict(),
   z.object({ outcome: z.literal('skip'), result: z.json() }).strict(),

@@ -1,5 +1,5 @@
 /** Loading a run for `resume`: find its snapshot, check it can continue, check and apply the decisions. */
-import type { ResumeRequest } from '../contracts/run.js';
+import type { ResumeRequest, RunRecord } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
 import type { ResolvedAgent } from './agent-setup.js';
 import { checkDecisions } from './approval-gate.js';
@@ -7,35 +7,55 @@ import type { RunPersistence } from './run-persistence.js';
 import type { RunRecords } from './run-records.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
-/** Where a snapshot was found. */
+/** Why a run is resumed, as `run.resumed` reports it. */
+export type ResumeReason = 'decision' | 'retry' | 'recovery';
+
+/** Where a snapshot was found, and why the run can continue. */
 export interface LoadedRun {
+  kind: 'checkpoint';
   snapshot: RunSnapshot;
   persistence: RunPersistence;
   createdAt: string;
+  /** `running` (its process stopped), `suspended`, or `failed` with a retryable error. */
+  from: 'running' | 'suspended' | 'failed';
+}
+
+/** A durable run whose process stopped before its first checkpoint: it starts again from its input. */
+export interface RestartRun {
+  kind: 'restart';
+  record: RunRecord;
+  persistence: RunPersistence;
 }
 
 /**
  * Finds the run's snapshot (in-process first, then the durable persistence)
- * and checks that it can continue. Throws `run.not_found` / `run.not_resumable`.
+ * and checks that it can continue: suspended runs, durable runs left
+ * `running` by a stopped process, and durable runs that failed with a
+ * retryable error. A durable run recorded as `running` with no checkpoint at
+ * all comes back as `restart`. Throws `run.not_found` / `run.not_resumable`.
  */
 export async function loadForResume(
   runId: string,
   sources: readonly RunPersistence[],
   records: RunRecords,
-): Promise<LoadedRun> {
+  durable: RunPersistence | undefined,
+): Promise<LoadedRun | RestartRun> {
   const record = await records.get(runId);
   for (const persistence of sources) {
     const snapshot = await persistence.load(runId);
     if (!snapshot) continue;
-    const resumable = snapshot.status === 'suspended' || (snapshot.durable && snapshot.status === 'running');
-    if (!resumable) {
-      throw new RunError('run.not_resumable', {
-        message: `Run ${runId} is ${snapshot.status} and cannot be resumed`,
-        hint: 'Only suspended runs (or durable runs whose process stopped) can be resumed; start a new run.',
-        context: { runId },
-      });
+    const createdAt = record?.createdAt ?? snapshot.startedAt;
+    const status = snapshot.status;
+    if (status === 'suspended' || (snapshot.durable && status === 'running')) {
+      return { kind: 'checkpoint', snapshot, persistence, createdAt, from: status };
     }
-    return { snapshot, persistence, createdAt: record?.createdAt ?? snapshot.startedAt };
+    if (snapshot.durable && status === 'failed' && record?.status === 'failed' && record.error?.retryable) {
+      return { kind: 'checkpoint', snapshot, persistence, createdAt, from: 'failed' };
+    }
+    throw notResumable(runId, status, record);
+  }
+  if (record?.status === 'running' && record.durable && durable !== undefined && sources.includes(durable)) {
+    return { kind: 'restart', record, persistence: durable };
   }
   if (record) {
     throw new RunError('run.not_resumable', {
@@ -43,7 +63,7 @@ export async function loadForResume(
       hint:
         record.status === 'suspended'
           ? 'A non-durable run can only be resumed by the process that ran it; use durable: true to resume from anywhere.'
-          : 'Only suspended runs can be resumed; start a new run.',
+          : 'Only suspended runs and durable runs (stopped, or failed with a retryable error) can be resumed; start a new run.',
       context: { runId },
     });
   }
@@ -52,6 +72,31 @@ export async function loadForResume(
     hint: 'List runs with runtime.runs.list() (or `agentry runs`).',
     context: { runId },
   });
+}
+
+function notResumable(runId: string, status: RunSnapshot['status'], record: RunRecord | undefined): RunError {
+  const error = record?.error;
+  const detail = status === 'failed' && error ? ` (${error.code}: ${error.message})` : '';
+  const hint =
+    status === 'completed'
+      ? 'The run already completed; start a new run for new work.'
+      : status === 'cancelled'
+        ? 'A cancelled run stays cancelled; start a new run.'
+        : status === 'failed' && error && !error.retryable
+          ? `It failed with a non-retryable error (${error.code}); fix the cause${error.hint ? ` (${error.hint})` : ''} and start a new run.`
+          : 'Only suspended runs and durable runs (stopped, or failed with a retryable error) can be resumed; start a new run.';
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} is ${status}${detail} and cannot be resumed`,
+    hint,
+    context: { runId },
+  });
+}
+
+/** The `run.resumed` reason of a resume that continues from `from`. */
+export function resumeReason(from: LoadedRun['from'], request: ResumeRequest | undefined): ResumeReason {
+  if (Object.keys(request?.decisions ?? {}).length > 0) return 'decision';
+  if (from === 'running') return 'recovery';
+  return from === 'failed' ? 'retry' : 'decision';
 }
 
 /**

@@ -32,6 +32,8 @@ export type LedgerEntry = {
   outcome?: ToolOutcome;
   /** How many times execution started (1 unless retried after an unknown outcome). */
   attempts: number;
+  /** Set when the call runs another agent as a child run (see `child-runs.ts`): that run's id. */
+  childRunId?: string;
 };
 
 /** A run's complete state between two steps. */
@@ -64,6 +66,8 @@ export type RunSnapshot = {
   eventSeq: number;
   /** Automatic resumes after retryable errors so far. */
   resumeAttempts: number;
+  /** Resumes of any kind so far (decisions, recovery, retries): `run.resumed`'s `attempt`. */
+  resumes?: number;
   /** ISO-8601 start time. */
   startedAt: string;
   /** The run request's budget (overrides the agent's), kept so a resume enforces the same limits. */

@@ -1,13 +1,11 @@
-/** What `DefaultRuntime` is built from, and what it tracks per active run. */
+/** What `DefaultRuntime` is built from. */
 import type { DependencyContainer } from 'tsyringe';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { Closeable, PluginDeps } from '../contracts/plugin.js';
-import type { RunResult } from '../contracts/run.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import type { AgentDefinition } from './agent-setup.js';
 import type { ToolHooks } from './hooks.js';
-import type { RunContext } from './run-context.js';
 import type { RunPersistence } from './run-persistence.js';
 
 /** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
@@ -27,14 +25,14 @@ export interface DefaultRuntimeSetup {
   closeables?: readonly Closeable[];
   /** Root DI container (from `createRuntime`); each run gets a child container of it. */
   container?: DependencyContainer;
-}
-
-/** A run executing in this process; `run` is its current segment. */
-export interface ActiveRun {
-  run: RunContext;
-  /** Stops waits between automatic resumes. */
-  readonly stop: AbortController;
-  done?: Promise<RunResult>;
+  /**
+   * Time-to-live of the run lease a durable run holds while this runtime
+   * executes it (renewed every third of it). A run whose process died can be
+   * resumed elsewhere once it expires. Default 15 000 ms.
+   */
+  runLeaseTtlMs?: number;
+  /** This runtime's name in run leases (default `<host>-<pid>-<random>`); shown when a resume is refused. */
+  owner?: string;
 }
 
 /** Deps a runtime plugin receives from `createRuntime`: the usual plugin deps plus the resolved setup. */

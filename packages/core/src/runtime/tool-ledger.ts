@@ -9,7 +9,12 @@ import type { RunContext } from './run-context.js';
 import type { LedgerEntry } from './run-snapshot.js';
 
 /** Creates (or returns) the ledger entry of a call in `requested` state. */
-export function requestEntry(run: RunContext, callId: string, tool: Tool, input: JsonValue): LedgerEntry {
+export function requestEntry(
+  run: RunContext,
+  callId: string,
+  tool: Pick<Tool, 'name' | 'sideEffects'>,
+  input: JsonValue,
+): LedgerEntry {
   const ledger = run.snapshot.ledger;
   const existing = ledger[callId];
   if (existing) return existing;

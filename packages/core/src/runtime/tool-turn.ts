@@ -1,7 +1,7 @@
 /** `PatternContext.callTools`: one model turn of tool calls, run concurrently up to a limit, results in order. */
 import type { ToolCallRequest } from '../contracts/message.js';
 import type { ToolCallResult } from '../contracts/pattern.js';
-import { type PENDING, runBoundCall } from './bound-tool.js';
+import { isCheckpointed, type PENDING, runBoundCall } from './bound-tool.js';
 import type { RunContext } from './run-context.js';
 import { RunSuspendedSignal } from './run-signals.js';
 
@@ -9,6 +9,14 @@ import { RunSuspendedSignal } from './run-signals.js';
 export interface ToolTurnOptions {
   /** Most calls of this turn running at once (the executor chain's own limit still applies). */
   concurrency?: number;
+}
+
+/** What the run loop learns of the tool turns of one pattern transition. */
+export interface TurnTrack {
+  /** Tool turns run in the transition. */
+  turns: number;
+  /** Every call of every turn had its outcome checkpointed by the bound tool (durable runs). */
+  checkpointed: boolean;
 }
 
 /**
@@ -21,6 +29,7 @@ export async function runToolTurn(
   run: RunContext,
   calls: readonly ToolCallRequest[],
   options?: ToolTurnOptions,
+  track?: TurnTrack,
 ): Promise<ToolCallResult[]> {
   const step = Math.max(0, run.snapshot.step - 1);
   const limit = Math.max(1, Math.min(options?.concurrency ?? Infinity, run.agent.concurrency ?? Infinity));
@@ -39,6 +48,10 @@ export async function runToolTurn(
     throw new RunSuspendedSignal(
       pending.some((call) => call.reason === 'outcome_unknown') ? 'outcome_unknown' : 'awaiting_approval',
     );
+  }
+  if (track) {
+    track.turns += 1;
+    track.checkpointed &&= calls.length > 0 && results.every(isCheckpointed);
   }
   run.recorder.emit('step.completed', { step, toolCalls: calls.length });
   return results as ToolCallResult[];

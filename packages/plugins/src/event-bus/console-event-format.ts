@@ -82,8 +82,6 @@ export function describeEvent(event: AnyAgentryEvent): string {
       return `step=${event.data.step} bytes=${event.data.bytes} version=${event.data.version}`;
     case 'budget.exceeded':
       return `limit=${event.data.limit} used=${event.data.used} max=${event.data.max}`;
-    case 'run.status':
-      return `status=${event.data.status}`;
     case 'subscriber.failed':
       return `event=${event.data.eventType} ${quote(event.data.message, 100)}`;
     default:

@@ -46,6 +46,35 @@ const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
   };
 };
 
+/** Rows per multi-row upsert (well under SQLite's bound-parameter limit). */
+const UPSERT_BATCH = 400;
+
+/**
+ * @keyv/sqlite with single-statement writes: `setMany` is one multi-row upsert
+ * per batch (one transaction, instead of one per entry), `delete` one
+ * `DELETE … RETURNING` (instead of a SELECT first). Same table and values.
+ */
+class BatchedKeyvSqlite extends KeyvSqlite {
+  /** keyv uses an adapter's `setMany` when it has one. */
+  async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
+    for (let start = 0; start < entries.length; start += UPSERT_BATCH) {
+      const batch = entries.slice(start, start + UPSERT_BATCH);
+      const parameters: unknown[] = [];
+      for (const entry of batch) parameters.push(entry.key, entry.value);
+      await this.query(
+        `INSERT INTO ${TABLE} (key, value) VALUES ${batch.map(() => '(?, ?)').join(', ')}
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        ...parameters,
+      );
+    }
+  }
+
+  override async delete(key: string): Promise<boolean> {
+    const rows = (await this.query(`DELETE FROM ${TABLE} WHERE key = ? RETURNING key`, key)) as unknown[];
+    return rows.length > 0;
+  }
+}
+
 /** Leases in the `agentry_leases` table; each operation is one SQL statement, so it is atomic across processes. */
 class SqliteLeases implements LeaseBackend {
   constructor(private readonly query: Query) {}
@@ -136,7 +165,7 @@ export class SqliteStore extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     await mkdir(dirname(this.path), { recursive: true });
-    const adapter = new KeyvSqlite({
+    const adapter = new BatchedKeyvSqlite({
       uri: `sqlite://${this.path}`,
       table: TABLE,
       busyTimeout: this.busyTimeoutMs,

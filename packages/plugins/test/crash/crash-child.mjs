@@ -1,5 +1,5 @@
 // Crash-test child: runs durable agents against built `dist` code, for the crash harness (crash-harness.ts).
-// Input: one JSON argument { store, dir, inlineTailBytes, tasks: [...] }. Output: one JSON line per task result.
+// Input: one JSON argument { store, dir, inlineTailBytes, runLeaseTtlMs?, tasks: [...] }. Output: one JSON line per task result.
 // Tools append to ledger files in `dir` (outside the store), so duplicate effects are counted independently.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,6 +115,8 @@ const runtime = new DefaultRuntime({
       tools: [ledgerTool('transfer', 'unsafe', 'always')],
     },
   },
+  // Short run leases: a resume right after a SIGKILL waits for the dead child's lease to expire.
+  runLeaseTtlMs: options.runLeaseTtlMs ?? 300,
   durablePersistence: new StoreCheckpointer({
     store,
     runtimeVersion: 'crash-test',

@@ -6,6 +6,8 @@
  * calls interrupted mid-flight come back as `outcome_unknown`, events stay
  * contiguous. Each child resumes the previous crashed run, then starts (and
  * crashes) the next one, so a chain of N cycles costs N + 1 processes.
+ * Children use a 300 ms run lease: a resume right after a SIGKILL waits for
+ * the dead child's lease to expire (part of `median_resume_ms`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -24,8 +26,6 @@ export interface CrashPointPlan {
     | 'tool-checkpoint'
     | 'delta-written';
   hits: number;
-  /** First hit to kill at (default 1). */
-  firstHit?: number;
   /** Hit numbers at which the unsafe `charge` call is between `started` and its result. */
   unsafeHits?: number[];
 }
@@ -37,8 +37,8 @@ const ALL_POINTS: readonly CrashPointPlan[] = [
   { point: 'tool-started', hits: 3, unsafeHits: [2] },
   { point: 'tool-effect', hits: 3, unsafeHits: [2] },
   { point: 'tool-checkpoint', hits: 5 },
-  // Hit 1 is the first save of a run: a kill there leaves no checkpoint at all (see the report).
-  { point: 'delta-written', hits: 5, firstHit: 2 },
+  // Hit 1 is the first save of a run: a kill there leaves no checkpoint; resume starts the run again from its input.
+  { point: 'delta-written', hits: 5 },
 ];
 
 /** The points to run: all of them, or those listed in `AGENTRY_CRASH_POINTS` (comma-separated). */
@@ -179,7 +179,7 @@ export async function runCrashChain(
     if (cycle < cycles) {
       runId = runIdOf(cycle);
       runIds.push(runId);
-      const hit = (plan.firstHit ?? 1) + (cycle % plan.hits);
+      const hit = 1 + (cycle % plan.hits);
       if (plan.unsafeHits?.includes(hit)) unsafeCrash.add(runId);
       tasks.push({ action: 'run', runId, crashAt: `${plan.point}:${hit}` });
     }

@@ -1,0 +1,76 @@
+/** The runs a runtime executes right now, registered synchronously so `cancel` reaches a run from its first tick. */
+import type { RunContext } from './run-context.js';
+
+/** A run executing (or about to execute) in this process; `run` is its current segment once it exists. */
+export class ActiveRun {
+  /** The current segment; undefined while the run is still being loaded or prepared. */
+  run: RunContext | undefined;
+  /** The caller's signal (`RunRequest.signal` / `ResumeRequest.signal`), kept for later segments. */
+  callerSignal: AbortSignal | undefined;
+  /** Stops waits (automatic-resume backoff, waiting for an orphaned lease). */
+  readonly stop = new AbortController();
+  /** Resolves when the run has ended (or failed to start). */
+  readonly done: Promise<void>;
+  #cancelReason: string | undefined;
+  #settle!: () => void;
+
+  constructor(readonly runId: string) {
+    this.done = new Promise<void>((resolve) => {
+      this.#settle = resolve;
+    });
+  }
+
+  /** Makes `run` the current segment; a cancel that came earlier applies to it at once. */
+  attach(run: RunContext): RunContext {
+    this.run = run;
+    if (this.#cancelReason !== undefined) run.abort.cancel(this.#cancelReason);
+    return run;
+  }
+
+  /** Cancels the current segment, or the first one as soon as it exists. */
+  cancel(reason: string): void {
+    this.#cancelReason ??= reason;
+    this.stop.abort();
+    this.run?.abort.cancel(reason);
+  }
+
+  /** True once `cancel` was called. */
+  get cancelled(): boolean {
+    return this.#cancelReason !== undefined;
+  }
+
+  /** Marks the run as ended. */
+  settle(): void {
+    this.#settle();
+  }
+}
+
+/** Active runs by id. */
+export class ActiveRuns {
+  readonly #runs = new Map<string, ActiveRun>();
+
+  has(runId: string): boolean {
+    return this.#runs.has(runId);
+  }
+
+  get(runId: string): ActiveRun | undefined {
+    return this.#runs.get(runId);
+  }
+
+  /** Registers a run synchronously; `end` removes it again and settles it. */
+  register(runId: string): ActiveRun {
+    const entry = new ActiveRun(runId);
+    this.#runs.set(runId, entry);
+    return entry;
+  }
+
+  end(entry: ActiveRun): void {
+    if (this.#runs.get(entry.runId) === entry) this.#runs.delete(entry.runId);
+    entry.settle();
+  }
+
+  /** Resolves once every run active now has ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#runs.values()].map((entry) => entry.done));
+  }
+}

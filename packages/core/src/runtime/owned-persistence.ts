@@ -1,0 +1,32 @@
+/** A durable run's persistence fenced by its run lease: no checkpoint is written once the lease is lost. */
+import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { RunOwnership } from './durable-owner.js';
+import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+/**
+ * Delegates to the checkpointer, but checks the ownership before each save:
+ * a process that lost its run (paused past its lease, partitioned from the
+ * store) fails the save with `run.not_resumable` instead of writing over the
+ * process that took the run over.
+ */
+export class OwnedPersistence implements RunPersistence {
+  constructor(
+    readonly inner: RunPersistence,
+    readonly ownership: RunOwnership,
+  ) {}
+
+  async save(
+    snapshot: RunSnapshot,
+    events: readonly AnyAgentryEvent[],
+    reason: SaveReason,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
+  ): Promise<SaveReceipt | undefined | void> {
+    await this.ownership.ensureHeld();
+    return this.inner.save(snapshot, events, reason);
+  }
+
+  load(runId: string): Promise<RunSnapshot | undefined> {
+    return this.inner.load(runId);
+  }
+}
