@@ -9,17 +9,29 @@ describe('builtin plugin registry', () => {
   it('covers every kind the plugins package implements', () => {
     const kinds = new Set(builtins.map((info) => info.kind));
     expect([...kinds].sort()).toEqual(
-      ['context-assembler', 'event-bus', 'memory', 'model', 'pattern', 'store', 'tool', 'tool-executor'].sort(),
+      [
+        'context-assembler',
+        'event-bus',
+        'memory',
+        'model',
+        'pattern',
+        'store',
+        'tool',
+        'tool-executor',
+      ].sort(),
     );
   });
 
-  it.each(builtins.map((info) => [`${info.kind} ${info.name}`, info] as const))('%s resolves', async (_, info) => {
-    const [specifier, exportName] = info.impl.split('#') as [string, string];
-    const module = (await import(specifier)) as Record<string, unknown>;
-    const exported = module[exportName] as { plugin?: unknown } | undefined;
-    expect(exported, `${info.impl} is not exported`).toBeDefined();
-    const definition = isPluginDefinition(exported) ? exported : exported?.plugin;
-    expect(isPluginDefinition(definition)).toBe(true);
-    expect(definition).toMatchObject({ kind: info.kind, name: info.name });
-  });
+  it.each(builtins.map((info) => [`${info.kind} ${info.name}`, info] as const))(
+    '%s resolves',
+    async (_, info) => {
+      const [specifier, exportName] = info.impl.split('#') as [string, string];
+      const module = (await import(specifier)) as Record<string, unknown>;
+      const exported = module[exportName] as { plugin?: unknown } | undefined;
+      expect(exported, `${info.impl} is not exported`).toBeDefined();
+      const definition = isPluginDefinition(exported) ? exported : exported?.plugin;
+      expect(isPluginDefinition(definition)).toBe(true);
+      expect(definition).toMatchObject({ kind: info.kind, name: info.name });
+    },
+  );
 });

@@ -15,7 +15,12 @@ describe('defineTool', () => {
     });
     const tools: Tool[] = [gated];
     expect(Object.isFrozen(tools[0])).toBe(true);
-    expect(tools[0]).toMatchObject({ kind: 'tool', specVersion: 1, name: 'send-email', sideEffects: 'unsafe' });
+    expect(tools[0]).toMatchObject({
+      kind: 'tool',
+      specVersion: 1,
+      name: 'send-email',
+      sideEffects: 'unsafe',
+    });
   });
 
   it('defaults approval to never and rejects names providers refuse', () => {
@@ -28,7 +33,13 @@ describe('defineTool', () => {
     });
     expect(plain.approval).toBe('never');
     expect(() =>
-      defineTool({ name: 'has space', description: '', input: z.object({}), sideEffects: 'none', execute: () => 1 }),
+      defineTool({
+        name: 'has space',
+        description: '',
+        input: z.object({}),
+        sideEffects: 'none',
+        execute: () => 1,
+      }),
     ).toThrow(/not valid/);
   });
 });
