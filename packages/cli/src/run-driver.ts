@@ -90,6 +90,14 @@ export async function runStreamed(runtime: Runtime, request: RunRequest): Promis
   return resultOfRecord(record);
 }
 
+/**
+ * Whether `run`/`resume` may prompt for approvals: the user did not pass `--no-interactive` (`requested`)
+ * or `--json`, and both stdin and stderr are terminals.
+ */
+export function canPrompt(context: CliContext, requested: boolean): boolean {
+  return requested && !context.json && context.io.stdin.isTTY === true && context.io.stderr.isTTY === true;
+}
+
 /** Options of `driveRun`. */
 export interface DriveRunOptions {
   context: CliContext;

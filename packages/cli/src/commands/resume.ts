@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../core-api.js';
 import { collect, withRuntime } from '../open-runtime.js';
 import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
-import { driveRun } from '../run-driver.js';
+import { canPrompt, driveRun } from '../run-driver.js';
 import { checkToolInput } from '../tool-input-check.js';
 
 /** Options of `agentry resume`. */
@@ -143,7 +143,8 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
     .option('--json', 'print the RunResult as one JSON document; nothing prompts')
     .action(
       action(context, exit, async (runId: string, options: ResumeOptions) =>
-        withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
+        withRuntime(context, options.config, async (opened) => {
+          const { runtime, loaded } = opened;
           const record = await runtime.runs.get(runId);
           if (record === undefined) {
             throw new RunError('run.not_found', {
@@ -155,17 +156,10 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
           const pending = record.pending;
           const decisions = decisionsFromOptions(options, pending);
           await checkEditedInput(loaded, record.agentId, pending, decisions);
-          const interactive =
-            options.interactive &&
-            !context.json &&
-            context.io.stdin.isTTY === true &&
-            context.io.stderr.isTTY === true;
           return driveRun({
             context,
-            runtime,
-            persistentStore,
-            loaded,
-            interactive,
+            ...opened,
+            interactive: canPrompt(context, options.interactive),
             runId,
             ...(options.config === undefined ? {} : { configArg: options.config }),
             start: (signal) =>

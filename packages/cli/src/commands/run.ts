@@ -9,7 +9,7 @@ import type { CliReader } from '../io.js';
 import { collect, withRuntime } from '../open-runtime.js';
 import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
-import { driveRun, runStreamed, streamsText } from '../run-driver.js';
+import { canPrompt, driveRun, runStreamed, streamsText } from '../run-driver.js';
 
 interface RunOptions {
   config?: string;
@@ -116,7 +116,8 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
         context,
         exit,
         async (agentArg: string | undefined, inputArg: string | undefined, options: RunOptions) =>
-          withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
+          withRuntime(context, options.config, async (opened) => {
+            const { runtime } = opened;
             const { agent, input } = await resolveAgentAndInput(
               context,
               runtime.agents(),
@@ -125,17 +126,10 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
               options,
             );
             const approvals = approvalPolicy(options.approve, options.deny);
-            const interactive =
-              options.interactive &&
-              !context.json &&
-              context.io.stdin.isTTY === true &&
-              context.io.stderr.isTTY === true;
             return driveRun({
               context,
-              runtime,
-              persistentStore,
-              loaded,
-              interactive,
+              ...opened,
+              interactive: canPrompt(context, options.interactive),
               ...(options.config === undefined ? {} : { configArg: options.config }),
               start: (signal) => {
                 const request: RunRequest = {

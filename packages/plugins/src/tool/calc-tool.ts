@@ -1,15 +1,9 @@
 /** `calc` tool: evaluates arithmetic expressions safely (own parser, no `eval`). */
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
 import { CalcError, evaluate, KNOWN_NAMES } from './calc-expression.js';
-import { approvalFrom, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
+import { ConfiguredTool } from './configured-tool.js';
+import { asTool, commonToolConfig } from './tool-support.js';
 
 const configSchema = z.object({
   ...commonToolConfig,
@@ -33,7 +27,7 @@ const inputSchema = z.object({
 export type CalcInput = z.output<typeof inputSchema>;
 
 /** Evaluates an arithmetic expression and returns the number. */
-export class CalcTool implements Tool<CalcInput, JsonObject> {
+export class CalcTool extends ConfiguredTool<CalcInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'calc',
@@ -42,24 +36,20 @@ export class CalcTool implements Tool<CalcInput, JsonObject> {
     create: (config: CalcToolConfig) => asTool(new CalcTool(config)),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'none' as const;
-  readonly approval: ApprovalRule<CalcInput>;
 
   constructor(private readonly config: CalcToolConfig = configSchema.parse({})) {
-    this.name = config.name ?? 'calc';
-    this.description =
-      config.description ??
-      'Calculates the value of an arithmetic expression exactly as written. Use it for any arithmetic.';
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'calc',
+      description:
+        'Calculates the value of an arithmetic expression exactly as written. Use it for any arithmetic.',
+      approval: 'never',
+    });
   }
 
   execute(input: CalcInput, context: ToolContext): JsonObject {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     if (input.expression.length > this.config.maxLength) {
       throw new ToolError('tool.input_invalid', {
         message: `${this.name}: the expression is ${input.expression.length} characters, the limit is ${this.config.maxLength}`,

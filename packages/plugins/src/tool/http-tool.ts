@@ -4,14 +4,14 @@ import {
   isAgentryError,
   type JsonObject,
   type SideEffects,
-  type Tool,
   type ToolContext,
   ToolError,
 } from '@agentry/core';
 import { z } from 'zod';
+import { ConfiguredTool } from './configured-tool.js';
 import { type GuardedResponse, sendRequest } from './http-request.js';
 import { checkUrl, type NetworkPolicy } from './network-guard.js';
-import { abortedError, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
+import { abortedError, asTool, commonToolConfig } from './tool-support.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const SAFE_METHODS: readonly string[] = ['GET', 'HEAD'];
@@ -87,7 +87,7 @@ function isText(contentType: string | undefined): boolean {
 }
 
 /** Fetches URLs under a network policy; GET/HEAD need no approval, other methods do (unless configured). */
-export class HttpTool implements Tool<HttpInput, JsonObject> {
+export class HttpTool extends ConfiguredTool<HttpInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'http',
@@ -96,23 +96,19 @@ export class HttpTool implements Tool<HttpInput, JsonObject> {
     create: (config: HttpToolConfig) => asTool(new HttpTool(config)),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects: SideEffects;
-  readonly approval: 'never' | 'always' | ((input: HttpInput) => boolean);
   private readonly policy: NetworkPolicy;
 
   constructor(private readonly config: HttpToolConfig) {
-    this.name = config.name ?? 'http';
-    this.description =
-      config.description ??
-      `Sends an HTTP request and returns status, headers and body (text, at most ${config.maxResponseBytes} bytes). ` +
-        `Reachable hosts: ${config.allowHosts.join(', ')}.`;
+    super(config, {
+      name: 'http',
+      description:
+        `Sends an HTTP request and returns status, headers and body (text, at most ${config.maxResponseBytes} bytes). ` +
+        `Reachable hosts: ${config.allowHosts.join(', ')}.`,
+      approval: (input: HttpInput) => !SAFE_METHODS.includes(input.method),
+    });
     this.sideEffects = config.methods.every((method) => SAFE_METHODS.includes(method)) ? 'none' : 'unsafe';
-    this.approval = config.approval ?? ((input: HttpInput) => !SAFE_METHODS.includes(input.method));
     this.policy = { allowHosts: config.allowHosts, allowPrivate: config.allowPrivate };
   }
 
@@ -125,7 +121,7 @@ export class HttpTool implements Tool<HttpInput, JsonObject> {
   }
 
   async execute(input: HttpInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     if (!(this.config.methods as readonly string[]).includes(input.method)) {
       throw this.refuse(
         `method ${input.method} is not allowed`,

@@ -1,24 +1,10 @@
 /** `list-files` tool: lists a directory (optionally recursively) inside a configured root. */
 import { lstat } from 'node:fs/promises';
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type PluginDeps,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
-import { confinePath, resolveRoot } from './path-guard.js';
-import {
-  abortedError,
-  approvalFrom,
-  asTool,
-  commonToolConfig,
-  fileError,
-  throwIfAborted,
-} from './tool-support.js';
+import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { confinePath } from './path-guard.js';
+import { abortedError, commonToolConfig, fileError } from './tool-support.js';
 import { walkDirectory } from './walk-directory.js';
 
 const configSchema = z.object({
@@ -55,38 +41,35 @@ const inputSchema = z.object({
 export type ListFilesInput = z.output<typeof inputSchema>;
 
 /** Lists files and directories confined to `root`; symlinks are shown, never followed. */
-export class ListFilesTool implements Tool<ListFilesInput, JsonObject> {
+export class ListFilesTool extends ConfiguredTool<ListFilesInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'list-files',
     description: 'Lists files inside a configured root directory',
     configSchema,
-    create: async (config: ListFilesToolConfig, deps: PluginDeps) =>
-      asTool(new ListFilesTool(config, await resolveRoot(config.root, deps.baseDir, 'list-files'))),
+    create: createInRoot(
+      'list-files',
+      (config: ListFilesToolConfig, root) => new ListFilesTool(config, root),
+    ),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'none' as const;
-  readonly approval: ApprovalRule<ListFilesInput>;
 
   /** @param root real path of the root directory */
   constructor(
     private readonly config: ListFilesToolConfig,
     private readonly root: string,
   ) {
-    this.name = config.name ?? 'list-files';
-    this.description =
-      config.description ??
-      `Lists the files and directories of a workspace directory (names relative to the workspace root; at most ${config.maxEntries} entries).`;
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'list-files',
+      description: `Lists the files and directories of a workspace directory (names relative to the workspace root; at most ${config.maxEntries} entries).`,
+      approval: 'never',
+    });
   }
 
   async execute(input: ListFilesInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     const target = await confinePath(this.root, input.path, this.name);
     const entries: JsonObject[] = [];
     let truncated = false;

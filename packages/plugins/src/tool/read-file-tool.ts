@@ -1,18 +1,11 @@
 /** `read-file` tool: reads a text file inside a configured root, up to a size cap. */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type PluginDeps,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
-import { confinePath, resolveRoot } from './path-guard.js';
-import { approvalFrom, asTool, commonToolConfig, fileError, throwIfAborted } from './tool-support.js';
+import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { confinePath } from './path-guard.js';
+import { commonToolConfig, fileError } from './tool-support.js';
 
 const configSchema = z.object({
   ...commonToolConfig,
@@ -40,38 +33,32 @@ const inputSchema = z.object({
 export type ReadFileInput = z.output<typeof inputSchema>;
 
 /** Reads UTF-8 text files confined to `root`. */
-export class ReadFileTool implements Tool<ReadFileInput, JsonObject> {
+export class ReadFileTool extends ConfiguredTool<ReadFileInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'read-file',
     description: 'Reads a text file inside a configured root directory',
     configSchema,
-    create: async (config: ReadFileToolConfig, deps: PluginDeps) =>
-      asTool(new ReadFileTool(config, await resolveRoot(config.root, deps.baseDir, 'read-file'))),
+    create: createInRoot('read-file', (config: ReadFileToolConfig, root) => new ReadFileTool(config, root)),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'none' as const;
-  readonly approval: ApprovalRule<ReadFileInput>;
 
   /** @param root real path of the root directory */
   constructor(
     private readonly config: ReadFileToolConfig,
     private readonly root: string,
   ) {
-    this.name = config.name ?? 'read-file';
-    this.description =
-      config.description ??
-      `Reads a UTF-8 text file from the workspace (at most ${config.maxBytes} bytes per call; use offset for more).`;
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'read-file',
+      description: `Reads a UTF-8 text file from the workspace (at most ${config.maxBytes} bytes per call; use offset for more).`,
+      approval: 'never',
+    });
   }
 
   async execute(input: ReadFileInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     const target = await confinePath(this.root, input.path, this.name);
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
@@ -88,7 +75,7 @@ export class ReadFileTool implements Tool<ReadFileInput, JsonObject> {
       const length = Math.max(0, Math.min(this.config.maxBytes, stats.size - input.offset));
       const buffer = Buffer.alloc(length);
       const { bytesRead } = await handle.read(buffer, 0, length, input.offset);
-      throwIfAborted(context.signal, this.name);
+      this.throwIfAborted(context.signal);
       return {
         path: target.relative,
         content: buffer.subarray(0, bytesRead).toString('utf8'),

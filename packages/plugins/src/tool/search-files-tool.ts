@@ -1,25 +1,11 @@
 /** `search-files` tool: substring or regex search over text files inside a configured root, with result caps. */
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type PluginDeps,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
-import { confinePath, resolveRoot } from './path-guard.js';
-import {
-  abortedError,
-  approvalFrom,
-  asTool,
-  commonToolConfig,
-  fileError,
-  throwIfAborted,
-} from './tool-support.js';
+import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { confinePath } from './path-guard.js';
+import { abortedError, commonToolConfig, fileError } from './tool-support.js';
 import { walkDirectory } from './walk-directory.js';
 
 const configSchema = z.object({
@@ -63,34 +49,32 @@ export type SearchFilesInput = z.output<typeof inputSchema>;
 const MAX_LINE = 400;
 
 /** Searches text files confined to `root`; symlinks are not followed, binary files are skipped. */
-export class SearchFilesTool implements Tool<SearchFilesInput, JsonObject> {
+export class SearchFilesTool extends ConfiguredTool<SearchFilesInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'search-files',
     description: 'Searches text files inside a configured root directory',
     configSchema,
-    create: async (config: SearchFilesToolConfig, deps: PluginDeps) =>
-      asTool(new SearchFilesTool(config, await resolveRoot(config.root, deps.baseDir, 'search-files'))),
+    create: createInRoot(
+      'search-files',
+      (config: SearchFilesToolConfig, root) => new SearchFilesTool(config, root),
+    ),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'none' as const;
-  readonly approval: ApprovalRule<SearchFilesInput>;
 
   /** @param root real path of the root directory */
   constructor(
     private readonly config: SearchFilesToolConfig,
     private readonly root: string,
   ) {
-    this.name = config.name ?? 'search-files';
-    this.description =
-      config.description ??
-      'Finds lines containing a text (or matching a regular expression) in the workspace files; returns path, line number and line.';
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'search-files',
+      description:
+        'Finds lines containing a text (or matching a regular expression) in the workspace files; returns path, line number and line.',
+      approval: 'never',
+    });
   }
 
   private matcher(input: SearchFilesInput): (line: string) => boolean {
@@ -112,7 +96,7 @@ export class SearchFilesTool implements Tool<SearchFilesInput, JsonObject> {
   }
 
   async execute(input: SearchFilesInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     const matches = this.matcher(input);
     const target = await confinePath(this.root, input.path, this.name);
     const limit = Math.min(input.maxResults ?? this.config.maxResults, this.config.maxResults);
@@ -149,7 +133,7 @@ export class SearchFilesTool implements Tool<SearchFilesInput, JsonObject> {
           }
           results.push({ path: entry.relative, line: index + 1, text: shown });
         }
-        throwIfAborted(context.signal, this.name);
+        this.throwIfAborted(context.signal);
       }
     } catch (error) {
       if (context.signal.aborted) throw abortedError(context.signal, this.name);

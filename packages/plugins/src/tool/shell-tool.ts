@@ -1,18 +1,11 @@
 /** `shell` tool: runs an allowlisted command with an argument list (`execFile`, no shell), confined to a root. */
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type PluginDeps,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
-import { confinePath, resolveRoot } from './path-guard.js';
-import { abortedError, approvalFrom, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
+import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { confinePath } from './path-guard.js';
+import { abortedError, commonToolConfig } from './tool-support.js';
 
 const configSchema = z.object({
   ...commonToolConfig,
@@ -68,38 +61,32 @@ interface ExecResult {
 }
 
 /** Runs allowlisted programs without a shell; unsafe, asks for approval by default. */
-export class ShellTool implements Tool<ShellInput, JsonObject> {
+export class ShellTool extends ConfiguredTool<ShellInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'shell',
     description: 'Runs allowlisted commands with an argument list (no shell), confined to a root directory',
     configSchema,
-    create: async (config: ShellToolConfig, deps: PluginDeps) =>
-      asTool(new ShellTool(config, await resolveRoot(config.root, deps.baseDir, 'shell'))),
+    create: createInRoot('shell', (config: ShellToolConfig, root) => new ShellTool(config, root)),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'unsafe' as const;
-  readonly approval: ApprovalRule<ShellInput>;
 
   /** @param root real path of the root directory */
   constructor(
     private readonly config: ShellToolConfig,
     private readonly root: string,
   ) {
-    this.name = config.name ?? 'shell';
-    this.description =
-      config.description ??
-      `Runs a program with arguments (no shell: no pipes, globs or variables) and returns exit code, stdout and stderr. Allowed programs: ${config.allowCommands.join(', ')}.`;
-    this.approval = approvalFrom(config, 'always');
+    super(config, {
+      name: 'shell',
+      description: `Runs a program with arguments (no shell: no pipes, globs or variables) and returns exit code, stdout and stderr. Allowed programs: ${config.allowCommands.join(', ')}.`,
+      approval: 'always',
+    });
   }
 
   async execute(input: ShellInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     if (!this.config.allowCommands.includes(input.command)) {
       throw new ToolError('tool.policy_denied', {
         message: `${this.name}: command "${input.command}" is not allowed`,

@@ -1,16 +1,15 @@
 /** `time` tool: the current time in an IANA time zone, as ISO 8601 with the zone's offset. */
 import {
-  type ApprovalRule,
   type Clock,
   definePlugin,
   type JsonObject,
   type PluginDeps,
-  type Tool,
   type ToolContext,
   ToolError,
 } from '@agentry/core';
 import { z } from 'zod';
-import { approvalFrom, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
+import { ConfiguredTool } from './configured-tool.js';
+import { asTool, commonToolConfig } from './tool-support.js';
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -79,7 +78,7 @@ function formatOffset(minutes: number): string {
 }
 
 /** Tells the current date and time in a time zone. */
-export class TimeTool implements Tool<TimeInput, JsonObject> {
+export class TimeTool extends ConfiguredTool<TimeInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'time',
@@ -88,26 +87,22 @@ export class TimeTool implements Tool<TimeInput, JsonObject> {
     create: (config: TimeToolConfig, deps: PluginDeps) => asTool(new TimeTool(config, deps.clock)),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'none' as const;
-  readonly approval: ApprovalRule<TimeInput>;
 
   constructor(
     private readonly config: TimeToolConfig = configSchema.parse({}),
     private readonly clock: Clock = { now: () => Date.now() },
   ) {
-    this.name = config.name ?? 'time';
-    this.description =
-      config.description ?? 'Returns the current date and time (ISO 8601) in a given IANA time zone.';
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'time',
+      description: 'Returns the current date and time (ISO 8601) in a given IANA time zone.',
+      approval: 'never',
+    });
   }
 
   execute(input: TimeInput, context: ToolContext): JsonObject {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     const timeZone = input.timeZone ?? this.config.defaultTimeZone;
     if (!isTimeZone(timeZone)) {
       throw new ToolError('tool.input_invalid', {

@@ -2,18 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type ApprovalRule,
-  definePlugin,
-  type JsonObject,
-  type PluginDeps,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from '@agentry/core';
+import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
-import { confinePath, isInside, resolveRoot } from './path-guard.js';
-import { approvalFrom, asTool, commonToolConfig, fileError, throwIfAborted } from './tool-support.js';
+import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { confinePath, isInside } from './path-guard.js';
+import { commonToolConfig, fileError } from './tool-support.js';
 
 const configSchema = z.object({
   ...commonToolConfig,
@@ -45,38 +38,35 @@ export type WriteFileInput = z.output<typeof inputSchema>;
  * Replaces a file's content inside `root`. Idempotent: the same call twice leaves the same file. The new
  * content is written to a temp file next to the target and renamed over it, so readers never see half a file.
  */
-export class WriteFileTool implements Tool<WriteFileInput, JsonObject> {
+export class WriteFileTool extends ConfiguredTool<WriteFileInput, JsonObject> {
   static readonly plugin = definePlugin({
     kind: 'tool',
     name: 'write-file',
     description: 'Writes a text file inside a configured root directory (atomic replace)',
     configSchema,
-    create: async (config: WriteFileToolConfig, deps: PluginDeps) =>
-      asTool(new WriteFileTool(config, await resolveRoot(config.root, deps.baseDir, 'write-file'))),
+    create: createInRoot(
+      'write-file',
+      (config: WriteFileToolConfig, root) => new WriteFileTool(config, root),
+    ),
   });
 
-  readonly kind = 'tool' as const;
-  readonly specVersion = 1 as const;
-  readonly name: string;
-  readonly description: string;
   readonly input = inputSchema;
   readonly sideEffects = 'idempotent' as const;
-  readonly approval: ApprovalRule<WriteFileInput>;
 
   /** @param root real path of the root directory */
   constructor(
     private readonly config: WriteFileToolConfig,
     private readonly root: string,
   ) {
-    this.name = config.name ?? 'write-file';
-    this.description =
-      config.description ??
-      `Creates or replaces a UTF-8 text file in the workspace with the given content (at most ${config.maxBytes} bytes).`;
-    this.approval = approvalFrom(config, 'never');
+    super(config, {
+      name: 'write-file',
+      description: `Creates or replaces a UTF-8 text file in the workspace with the given content (at most ${config.maxBytes} bytes).`,
+      approval: 'never',
+    });
   }
 
   async execute(input: WriteFileInput, context: ToolContext): Promise<JsonObject> {
-    throwIfAborted(context.signal, this.name);
+    this.throwIfAborted(context.signal);
     const bytes = Buffer.byteLength(input.content, 'utf8');
     if (bytes > this.config.maxBytes) {
       throw new ToolError('tool.policy_denied', {
@@ -111,7 +101,7 @@ export class WriteFileTool implements Tool<WriteFileInput, JsonObject> {
         if (!this.config.createDirectories) await lstat(directory);
         else await mkdir(directory, { recursive: true });
       }
-      throwIfAborted(context.signal, this.name);
+      this.throwIfAborted(context.signal);
       await writeFile(temp, input.content, { encoding: 'utf8', flag: 'wx', mode: 0o644 });
       await rename(temp, target.absolute);
       return { path: target.relative, bytes, created: !target.exists };
