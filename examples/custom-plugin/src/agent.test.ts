@@ -1,19 +1,31 @@
 /** Builds a runtime from agentry.yaml (custom memory + custom tool loaded by path) and runs the agent. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AnyAgentryEvent, createRuntime, type Runtime } from '@agentry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const config = fileURLToPath(new URL('../agentry.yaml', import.meta.url));
 
 describe('the notes agent of agentry.yaml', () => {
   let runtime: Runtime | undefined;
+  let work: string;
+  /** The config's SQLite store moved to a fresh temp dir: nothing from earlier runs, nothing left in the repo. */
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'agentry-custom-plugin-'));
+    env = { ...process.env, AGENTRY_DB: join(work, 'agentry.db') };
+  });
   afterEach(async () => {
     await runtime?.close();
     runtime = undefined;
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('runs to completion, calling the custom tool once', async () => {
-    runtime = await createRuntime({ config });
+    runtime = await createRuntime({ config, env });
     const result = await runtime.run({
       agent: 'notes',
       input: 'Count the words of my note about my cat.',
@@ -28,15 +40,16 @@ describe('the notes agent of agentry.yaml', () => {
   });
 
   it('recalls the first run of a session in the second one through the custom memory', async () => {
-    runtime = await createRuntime({ config });
+    runtime = await createRuntime({ config, env });
+    const sessionId = `session_cat_${randomUUID()}`;
     const first = await runtime.run({
       agent: 'notes',
-      sessionId: 'session_cat',
+      sessionId,
       input: 'My cat is called Miso.',
     });
     const second = await runtime.run({
       agent: 'notes',
-      sessionId: 'session_cat',
+      sessionId,
       input: 'What is my cat called?',
     });
     expect([first.status, second.status]).toEqual(['completed', 'completed']);

@@ -47,13 +47,23 @@ function journalLines(dir: string): string[] {
   return readFileSync(join(dir, FILES.journal), 'utf8').trim().split('\n');
 }
 
-describe('a durable run killed mid-way', () => {
+// Each test spawns the CLI several times; node start-up is slow on a loaded machine. A ceiling, not a timing check.
+const SPAWNING_TEST_TIMEOUT_MS = 90_000;
+
+describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
 
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'agentry-durable-'));
-    env = { ...process.env, AGENTRY_DB: join(work, 'agentry.db'), DURABLE_WORKDIR: work, NO_COLOR: '1' };
+    env = {
+      ...process.env,
+      AGENTRY_DB: join(work, 'agentry.db'),
+      DURABLE_WORKDIR: work,
+      NO_COLOR: '1',
+      // The killed process's run lease must expire before a resume may take the run over: keep it short.
+      AGENTRY_RUN_LEASE_TTL_MS: '300',
+    };
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cli, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
+import { BIN, cli, SPAWN_TEST_TIMEOUT_MS, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
@@ -44,7 +44,7 @@ export const slow = defineTool({
 });
 `;
 
-describe('agentry binary: Ctrl-C', () => {
+describe('agentry binary: Ctrl-C', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
   it('the first Ctrl-C cancels the run cleanly: stop reason cancelled, exit 1', async () => {
     const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
     cleanups.push(scratch.remove);
@@ -108,23 +108,25 @@ export const send = defineTool({
 });
 `;
 
-describe('agentry binary: a crashed durable run', () => {
+describe('agentry binary: a crashed durable run', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
   it('resume asks about the unsafe call whose outcome is unknown; --skip records a result without running it', async () => {
     const scratch = scratchDir({ 'agentry.yaml': SEND_CONFIG, 'send-tool.mjs': SEND_TOOL });
     cleanups.push(scratch.remove);
     const cwd = scratch.dir;
+    // The crashed process's run lease must expire before the resume may take the run over: keep it short.
+    const env = { AGENTRY_RUN_LEASE_TTL_MS: '300' };
     const crashed = await spawnCli(['run', 'sender', 'go'], {
       cwd,
-      env: { AGENTRY_CRASH_AT: 'tool-started:1' },
+      env: { ...env, AGENTRY_CRASH_AT: 'tool-started:1' },
     });
     expect(crashed.code).not.toBe(0);
-    const [record] = JSON.parse((await spawnCli(['runs', '--json'], { cwd })).stdout) as {
+    const [record] = JSON.parse((await spawnCli(['runs', '--json'], { cwd, env })).stdout) as {
       runId: string;
       status: string;
     }[];
     expect(record!.status).toBe('running');
 
-    const unknown = await spawnCli(['resume', record!.runId, '--json'], { cwd });
+    const unknown = await spawnCli(['resume', record!.runId, '--json'], { cwd, env });
     expect(unknown.code).toBe(3);
     const suspended = JSON.parse(unknown.stdout) as {
       stopReason: string;
@@ -136,7 +138,7 @@ describe('agentry binary: a crashed durable run', () => {
 
     const skipped = await spawnCli(
       ['resume', record!.runId, '--skip', callId, '--result', '{"sent":"alice"}'],
-      { cwd },
+      { cwd, env },
     );
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toBe('Sent.\n');
@@ -144,7 +146,7 @@ describe('agentry binary: a crashed durable run', () => {
   });
 });
 
-describe('agentry events --follow', () => {
+describe('agentry events --follow', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
   it('prints the events of a run another process is executing, until it completes', async () => {
     const scratch = scratchDir({
       'agentry.yaml': SLOW_CONFIG.replace('seconds: 30', 'seconds: 2'),

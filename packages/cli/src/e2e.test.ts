@@ -2,7 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { quickstartCopy, REPO_DIR, scratchDir, spawnCli } from './__fixtures__/cli-harness.js';
+import {
+  quickstartCopy,
+  REPO_DIR,
+  SPAWN_TEST_TIMEOUT_MS,
+  scratchDir,
+  spawnCli,
+} from './__fixtures__/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
@@ -16,7 +22,7 @@ function quickstart(): string {
   return scratch.dir;
 }
 
-describe('agentry binary: inspection commands', () => {
+describe('agentry binary: inspection commands', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
   it('validate exits 0 on the examples and 2 with file:line:col on a broken file', async () => {
     for (const file of [
       'quickstart/agentry.yaml',
@@ -81,7 +87,9 @@ describe('agentry binary: inspection commands', () => {
   });
 });
 
-describe('agentry binary: a gated run suspends, resumes from another process, and leaves a record', () => {
+describe('agentry binary: a gated run suspends, resumes from another process, and leaves a record', {
+  timeout: SPAWN_TEST_TIMEOUT_MS,
+}, () => {
   it('run → exit 3 with resume commands → resume --approve → completed', async () => {
     const cwd = quickstart();
     const task = 'Summarise notes.md into summary.md';

@@ -78,35 +78,47 @@ const NOTES = `Agentry notes
 - Risky tools wait for a human decision; the decision can come later, from another process.
 `;
 
-function packageJson(name: string): string {
+/** Version ranges of the dependencies, used when the CLI was installed from a registry. */
+const REGISTRY_DEPENDENCIES: Record<string, string> = {
+  '@agentry/cli': '^0.1.0',
+  '@agentry/core': '^0.1.0',
+  '@agentry/plugins': '^0.1.0',
+  zod: '4.6.7',
+};
+
+function packageJson(name: string, localDirs?: Readonly<Record<string, string>>): string {
+  const dependencies: Record<string, string> = {};
+  for (const [dependency, range] of Object.entries(REGISTRY_DEPENDENCIES)) {
+    const local = localDirs?.[dependency];
+    dependencies[dependency] = local === undefined ? range : `file:${local}`;
+  }
   const manifest = {
     name,
     private: true,
     type: 'module',
     scripts: {
+      agentry: 'agentry',
       start: `agentry run assistant "${DEMO_TASK}"`,
       validate: 'agentry validate',
       doctor: 'agentry doctor',
       runs: 'agentry runs',
     },
-    dependencies: {
-      '@agentry/cli': '^0.1.0',
-      '@agentry/core': '^0.1.0',
-      '@agentry/plugins': '^0.1.0',
-      zod: '4.6.7',
-    },
+    dependencies,
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The files of a new project named `name`. */
-export function initTemplates(name: string): TemplateFile[] {
+/**
+ * The files of a new project named `name`. With `localDirs` (package name → absolute directory), the
+ * package.json depends on those directories (`file:` links, installable offline) instead of version ranges.
+ */
+export function initTemplates(name: string, localDirs?: Readonly<Record<string, string>>): TemplateFile[] {
   return [
     { path: 'agentry.yaml', content: CONFIG },
     { path: 'demo.script.yaml', content: SCRIPT },
     { path: 'tools/word-count.ts', content: TOOL },
     { path: 'workspace/notes.txt', content: NOTES },
-    { path: 'package.json', content: packageJson(name) },
+    { path: 'package.json', content: packageJson(name, localDirs) },
     { path: '.gitignore', content: 'node_modules/\n.agentry/\n' },
   ];
 }

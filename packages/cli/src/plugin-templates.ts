@@ -1,8 +1,32 @@
-/** Source templates of `agentry new plugin`: a tool and a memory, each ready to reference by `impl` path. */
+/** Source templates of `agentry new plugin`: every kind with a conformance suite, each with its test and YAML. */
+import {
+  contextTemplate,
+  eventBusTemplate,
+  modelTemplate,
+  patternTemplate,
+  storeTemplate,
+  toolExecutorTemplate,
+} from './plugin-kind-templates.js';
+import { conformanceTest } from './plugin-test-templates.js';
 
-/** Kinds `agentry new plugin` can scaffold. */
-export const SCAFFOLD_KINDS = ['tool', 'memory'] as const;
+/** Kinds `agentry new plugin` can scaffold: those with a `describe<Kind>Conformance` suite in `@agentry/core/testing`. */
+export const SCAFFOLD_KINDS = [
+  'tool',
+  'memory',
+  'store',
+  'model',
+  'event-bus',
+  'pattern',
+  'context-assembler',
+  'tool-executor',
+] as const;
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
+
+/** `send-email` → `SendEmail`. */
+export function pascalCase(name: string): string {
+  const camel = camelCase(name);
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
 
 /** `word-count` → `wordCount`; `notes` → `notes`. */
 export function camelCase(name: string): string {
@@ -14,8 +38,12 @@ export interface PluginScaffold {
   file: string;
   content: string;
   exportName: string;
-  /** The YAML keys that use it inside an agent, not indented (`tools:` or `memory:` at column 0). */
+  /** The YAML keys that use it inside an agent, not indented (`tools:` or `memory:` at column 0); may be empty. */
   usage: string;
+  /** Top-level YAML keys that declare it (`store:`, `events:`, `models:`), when the kind lives there. */
+  topLevel?: string;
+  /** The conformance test written next to the plugin. */
+  test: { file: string; content: string };
 }
 
 function toolTemplate(name: string, exportName: string): string {
@@ -50,22 +78,27 @@ const configSchema = z.object({
   notes: z.array(z.string()).default([]).describe('Notes given to the model at the start of every run'),
 });
 
-export const ${exportName} = definePlugin({
-  kind: 'memory',
-  name: '${name}',
-  description: 'Pins fixed notes into every run',
-  configSchema,
-  create: (config): Memory => ({
+/** A memory that pins \`notes\` into every run. */
+export function create${pascalCase(name)}Memory(notes: readonly string[]): Memory {
+  return {
     kind: 'memory',
     specVersion: 1,
     name: '${name}',
     // Called once per run, before the first model call (never again on resume).
     async inject() {
-      return { messages: config.notes.map((note) => ({ role: 'system' as const, content: note })) };
+      return { messages: notes.map((note) => ({ role: 'system' as const, content: note })) };
     },
     // Called once when a run completes: store what should be remembered (input.store is the runtime's store).
     async writeback() {},
-  }),
+  };
+}
+
+export const ${exportName} = definePlugin({
+  kind: 'memory',
+  name: '${name}',
+  description: 'Pins fixed notes into every run',
+  configSchema,
+  create: (config) => create${pascalCase(name)}Memory(config.notes),
 });
 `;
 }
@@ -73,21 +106,80 @@ export const ${exportName} = definePlugin({
 /** The scaffold of a plugin of `kind` named `name`. */
 export function pluginScaffold(kind: ScaffoldKind, name: string, directory: string): PluginScaffold {
   const exportName = camelCase(name);
-  const file = `${directory.replace(/\/$/, '')}/${name}-${kind}.ts`;
-  if (kind === 'tool') {
-    return {
-      file,
-      content: toolTemplate(name, exportName),
-      exportName,
-      usage: `tools:\n  - { impl: ./${file}#${exportName} }`,
-    };
+  const className = `${pascalCase(name)}${pascalCase(kind)}`;
+  const base = `${directory.replace(/\/$/, '')}/${name}-${kind}`;
+  const file = `${base}.ts`;
+  const impl = `{ impl: ./${file}#${exportName} }`;
+  const test = { file: `${base}.test.ts`, content: conformanceTest(kind, name, exportName, className) };
+  switch (kind) {
+    case 'tool':
+      return {
+        file,
+        content: toolTemplate(name, exportName),
+        exportName,
+        usage: `tools:\n  - ${impl}`,
+        test,
+      };
+    case 'memory':
+      return {
+        file,
+        content: memoryTemplate(name, exportName),
+        exportName,
+        usage: `memory: { impl: ./${file}#${exportName}, config: { notes: ["Answer in English."] } }`,
+        test,
+      };
+    case 'store':
+      return {
+        file,
+        content: storeTemplate(name, exportName, className),
+        exportName,
+        usage: '',
+        topLevel: `store: ${impl}`,
+        test,
+      };
+    case 'event-bus':
+      return {
+        file,
+        content: eventBusTemplate(name, exportName, className),
+        exportName,
+        usage: '',
+        topLevel: `events:\n  - ${impl}`,
+        test,
+      };
+    case 'model':
+      return {
+        file,
+        content: modelTemplate(name, exportName, className),
+        exportName,
+        usage: `model: ${name}`,
+        topLevel: `models:\n  ${name}: ${impl}`,
+        test,
+      };
+    case 'pattern':
+      return {
+        file,
+        content: patternTemplate(name, exportName, className),
+        exportName,
+        usage: `pattern: ${impl}`,
+        test,
+      };
+    case 'context-assembler':
+      return {
+        file,
+        content: contextTemplate(name, exportName, className),
+        exportName,
+        usage: `context: { impl: ./${file}#${exportName}, config: { lastMessages: 20 } }`,
+        test,
+      };
+    case 'tool-executor':
+      return {
+        file,
+        content: toolExecutorTemplate(name, exportName, className),
+        exportName,
+        usage: `toolExecutor:\n  - ${impl}`,
+        test,
+      };
   }
-  return {
-    file,
-    content: memoryTemplate(name, exportName),
-    exportName,
-    usage: `memory: { impl: ./${file}#${exportName}, config: { notes: ["Answer in English."] } }`,
-  };
 }
 
 /** Indents every non-empty line of `text` by `spaces`. */
@@ -100,6 +192,8 @@ export function indent(text: string, spaces: number): string {
 }
 
 /** The YAML to paste into agentry.yaml: the scaffold's keys nested under `agents: <agent>:`. */
-export function usageSnippet(scaffold: Pick<PluginScaffold, 'usage'>): string {
-  return `agents:\n  <agent>:\n${indent(scaffold.usage, 4)}`;
+export function usageSnippet(scaffold: Pick<PluginScaffold, 'usage' | 'topLevel'>): string {
+  const top = scaffold.topLevel ?? '';
+  if (scaffold.usage === '') return top;
+  return `${top === '' ? '' : `${top}\n`}agents:\n  <agent>:\n${indent(scaffold.usage, 4)}`;
 }

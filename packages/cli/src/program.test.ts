@@ -95,6 +95,12 @@ describe('agentry completion', () => {
     expect(check.status).toBe(0);
   });
 
+  it('no shell is a usage error that lists the shells', async () => {
+    const result = await cli(['completion']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bash, zsh, fish');
+  });
+
   it('an unknown shell is a usage error', async () => {
     const result = await cli(['completion', 'fishh']);
     expect(result.code).toBe(2);

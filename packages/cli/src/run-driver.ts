@@ -15,9 +15,15 @@ export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
   return EXIT.failed;
 }
 
-/** The `agentry resume …` commands that settle each pending call. */
+/**
+ * How printed commands invoke the CLI: the project's (or checkout's) own `agentry` binary, never a download
+ * (`npx agentry` alone would fetch an unrelated registry package of that name).
+ */
+export const AGENTRY_COMMAND = 'npx --no agentry';
+
+/** The `npx --no agentry resume …` commands that settle each pending call, runnable as printed. */
 export function resumeCommands(runId: string, pending: readonly PendingCall[], configArg?: string): string[] {
-  const base = `agentry resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
+  const base = `${AGENTRY_COMMAND} resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
   return pending.flatMap((call) =>
     call.reason === 'approval'
       ? [

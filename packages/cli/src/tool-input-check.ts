@@ -64,3 +64,37 @@ export async function checkToolInput(
     }
   }
 }
+
+/**
+ * The tool names of agent `agentId` (for `run --approve/--deny`), or `undefined` when a tool slot cannot be
+ * loaded outside a running runtime (an MCP server that is down, a sub-agent): then the names are unknown.
+ * Every plugin loaded on the way is closed again.
+ */
+export async function agentToolNames(
+  loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'locate'>,
+  agentId: string,
+): Promise<string[] | undefined> {
+  const loader = new PluginLoader({ baseDir: loaded.baseDir, locate: loaded.locate });
+  const opened: unknown[] = [];
+  const names: string[] = [];
+  try {
+    const agents = isRecord(loaded.config) && isRecord(loaded.config.agents) ? loaded.config.agents : {};
+    const agent = agents[agentId];
+    const slots = isRecord(agent) && Array.isArray(agent.tools) ? agent.tools : [];
+    for (const [index, slot] of slots.entries()) {
+      let created: Tool | Tool[];
+      try {
+        created = await loader.load('tool', slot as LoadableSlot, ['agents', agentId, 'tools', index]);
+      } catch {
+        return undefined;
+      }
+      opened.push(created);
+      for (const tool of Array.isArray(created) ? created : [created]) names.push(tool.name);
+    }
+    return names;
+  } finally {
+    for (const instance of opened.flat()) {
+      if (isCloseable(instance)) await instance.close().catch(() => undefined);
+    }
+  }
+}

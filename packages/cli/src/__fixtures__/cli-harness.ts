@@ -14,6 +14,11 @@ export const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const REPO_DIR = path.resolve(CLI_DIR, '../..');
 /** The built binary. */
 export const BIN = path.join(CLI_DIR, 'bin/agentry.js');
+/**
+ * Per-test timeout of tests that spawn the binary (each start of node is slow on a loaded machine).
+ * A ceiling against hangs, not a timing assertion.
+ */
+export const SPAWN_TEST_TIMEOUT_MS = 90_000;
 
 /** A writer that keeps everything written. */
 export class Collector implements CliWriter {

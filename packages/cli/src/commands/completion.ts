@@ -107,9 +107,15 @@ export function registerCompletion(program: Command, context: CliContext, exit: 
   const command = program
     .command('completion')
     .description('Print a shell completion script')
-    .argument('<shell>', SHELLS.join(' | '))
+    .argument('[shell]', SHELLS.join(' | '))
     .action(
-      action(context, exit, async (shell: string) => {
+      action(context, exit, async (shell: string | undefined) => {
+        if (shell === undefined) {
+          throw new UsageError(
+            `Which shell? Give one of: ${SHELLS.join(', ')}.`,
+            `Usage: agentry completion <${SHELLS.join('|')}>, e.g. source <(agentry completion bash).`,
+          );
+        }
         if (!(SHELLS as readonly string[]).includes(shell)) {
           throw new UsageError(
             `No completion for "${shell}".${didYouMean(shell, SHELLS)}`,

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, scratchDir } from '../__fixtures__/cli-harness.js';
+import { cli, REPO_DIR, scratchDir } from '../__fixtures__/cli-harness.js';
+import { initTemplates, type TemplateFile } from '../init-templates.js';
+import { isInstalled, localPackageDirs } from '../local-packages.js';
+import { nextSteps } from './init.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -33,7 +36,8 @@ describe('agentry init', () => {
     expect(readFileSync(path.join(dir, 'agentry.yaml'), 'utf8')).toContain(
       '# main:\n#   provider: openai'.replaceAll('#', '  #'),
     );
-    expect(created.stdout).toContain('npx agentry run assistant');
+    expect(created.stdout).toContain('npx --no agentry run assistant');
+    expect(created.stdout).not.toMatch(/npx agentry|npx @agentry/);
 
     const validated = await cli(['validate'], { cwd: dir });
     expect(validated.stderr).toBe('');
@@ -45,6 +49,46 @@ describe('agentry init', () => {
     const forced = await cli(['init', 'my-agent', '--force', '--json'], { cwd: scratch.dir });
     expect(forced.code).toBe(0);
     expect((JSON.parse(forced.stdout) as { written: string[] }).written).toContain('agentry.yaml');
+  });
+});
+
+describe('init dependencies', () => {
+  it('links a checkout with file: paths, and uses version ranges when installed from a registry', () => {
+    const linked = initTemplates('demo', {
+      '@agentry/cli': '/src/agentry/packages/cli',
+      '@agentry/core': '/src/agentry/packages/core',
+      '@agentry/plugins': '/src/agentry/packages/plugins',
+      zod: '/src/agentry/node_modules/zod',
+    });
+    const dependencies = (files: TemplateFile[]) =>
+      (
+        JSON.parse(files.find((file) => file.path === 'package.json')!.content) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies;
+    expect(dependencies(linked)).toEqual({
+      '@agentry/cli': 'file:/src/agentry/packages/cli',
+      '@agentry/core': 'file:/src/agentry/packages/core',
+      '@agentry/plugins': 'file:/src/agentry/packages/plugins',
+      zod: 'file:/src/agentry/node_modules/zod',
+    });
+    expect(dependencies(initTemplates('demo'))['@agentry/cli']).toBe('^0.1.0');
+  });
+
+  it('knows a checkout from an installed package, and this CLI runs from a checkout', () => {
+    expect(isInstalled('/home/me/app/node_modules/@agentry/cli')).toBe(true);
+    expect(isInstalled('/home/me/agentry/packages/cli')).toBe(false);
+    expect(localPackageDirs()?.['@agentry/core']).toBe(path.join(REPO_DIR, 'packages/core'));
+  });
+
+  it('prints steps that never download an unrelated `agentry` package', () => {
+    expect(nextSteps('my-agent', true)).toEqual([
+      'cd my-agent',
+      'npm install --no-audit --no-fund --offline',
+      'npx --no agentry validate',
+      "npx --no agentry run assistant 'Summarise workspace/notes.txt into workspace/summary.md'",
+    ]);
+    expect(nextSteps('.', false)[0]).toBe('npm install');
   });
 });
 

@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
 import { DEMO_TASK, initTemplates } from '../init-templates.js';
+import { localPackageDirs } from '../local-packages.js';
 import { EXIT, UsageError } from '../render/errors.js';
+import { shellQuote } from '../render/format.js';
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -26,6 +28,19 @@ export function packageName(directory: string): string {
   return base === '' ? 'agentry-project' : base;
 }
 
+/**
+ * The commands to run after `init` into `dir`. They use `npx --no agentry` (the project's own binary, never a
+ * download: the registry's `agentry` is another package). `local`: the dependencies link to this checkout.
+ */
+export function nextSteps(dir: string, local: boolean): string[] {
+  return [
+    ...(dir === '.' ? [] : [`cd ${shellQuote(dir)}`]),
+    local ? 'npm install --no-audit --no-fund --offline' : 'npm install',
+    'npx --no agentry validate',
+    `npx --no agentry run assistant ${shellQuote(DEMO_TASK)}`,
+  ];
+}
+
 export function registerInit(program: Command, context: CliContext, exit: ExitSlot): void {
   const command = program
     .command('init')
@@ -36,7 +51,8 @@ export function registerInit(program: Command, context: CliContext, exit: ExitSl
     .action(
       action(context, exit, async (dir: string, options: { force?: boolean }) => {
         const target = path.resolve(context.io.cwd, dir);
-        const files = initTemplates(packageName(target));
+        const localDirs = localPackageDirs();
+        const files = initTemplates(packageName(target), localDirs);
         const written: string[] = [];
         const skipped: string[] = [];
         if (!options.force && (await exists(path.join(target, 'agentry.yaml')))) {
@@ -55,17 +71,17 @@ export function registerInit(program: Command, context: CliContext, exit: ExitSl
           await writeFile(destination, file.content);
           written.push(file.path);
         }
+        const next = nextSteps(dir, localDirs !== undefined);
         if (context.json) {
-          context.printJson({ directory: target, written, skipped });
+          context.printJson({ directory: target, written, skipped, next });
           return EXIT.ok;
         }
         const style = context.style;
         for (const file of written) context.human(`${style.symbols.ok} ${path.join(dir, file)}`);
         for (const file of skipped)
           context.human(`${style.symbols.warn} ${path.join(dir, file)} exists, left as is`);
-        const into = dir === '.' ? '' : `cd ${dir}\n  `;
         context.human(
-          `\nNext:\n  ${into}npm install\n  npx agentry validate\n  npx agentry run assistant "${DEMO_TASK}"\n\nThe run stops for your approval before it writes a file. Switch to a real model in agentry.yaml when ready.`,
+          `\nNext:\n  ${next.join('\n  ')}\n\nThe run stops for your approval before it writes a file. Switch to a real model in agentry.yaml when ready.`,
         );
         return EXIT.ok;
       }),

@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, scratchDir } from '../__fixtures__/cli-harness.js';
+import { cli, SPAWN_TEST_TIMEOUT_MS, scratchDir } from '../__fixtures__/cli-harness.js';
+import { SCAFFOLD_KINDS } from '../plugin-templates.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -106,4 +109,71 @@ describe('agentry new plugin', () => {
     const name = await cli(['new', 'plugin', 'tool', 'Bad Name']);
     expect(name.code).toBe(2);
   });
+
+  it('scaffolds every kind with a conformance test that passes and YAML that loads', {
+    timeout: SPAWN_TEST_TIMEOUT_MS * 2,
+  }, async () => {
+    const scratch = scratchDir({ 'vitest.config.mjs': 'export default {};\n' });
+    cleanups.push(scratch.remove);
+    for (const kind of SCAFFOLD_KINDS) {
+      const created = await cli(['new', 'plugin', kind, 'my-thing'], { cwd: scratch.dir });
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout).toContain(`wrote plugins/my-thing-${kind}.test.ts`);
+      writeFileSync(path.join(scratch.dir, `${kind}.yaml`), configWith(printedSnippet(created.stdout)));
+      const validated = await cli(['validate', '--load', '--config', `${kind}.yaml`], { cwd: scratch.dir });
+      expect(validated.stderr, `${kind}: ${validated.stderr}`).toBe('');
+      expect(validated.code).toBe(0);
+      expect(validated.stdout).toContain('1 agent(s) [helper]');
+    }
+
+    const report = path.join(scratch.dir, 'report.json');
+    const result = await runVitest(scratch.dir, [
+      'run',
+      'plugins',
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ]);
+    const files = (JSON.parse(readFileSync(report, 'utf8')) as VitestReport).testResults;
+    for (const kind of SCAFFOLD_KINDS) {
+      const file = files.find((entry) => entry.name.endsWith(`plugins/my-thing-${kind}.test.ts`));
+      expect(file, `${kind} conformance test did not run:\n${result}`).toBeDefined();
+      const failed = file?.assertionResults.filter((test) => test.status !== 'passed') ?? [];
+      expect(failed.map((test) => `${kind}: ${test.fullName}`)).toEqual([]);
+      expect(file?.assertionResults.length).toBeGreaterThan(3);
+    }
+  });
 });
+
+interface VitestReport {
+  testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+
+/** Runs the repository's vitest as a user would in their own project directory; resolves with its output. */
+function runVitest(cwd: string, args: string[]): Promise<string> {
+  const bin = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
+    'vitest.mjs',
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: '' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(output));
+  });
+}
+
+/** A config holding a printed snippet: the agent named `helper`, with the scripted model unless it names one. */
+function configWith(snippet: string): string {
+  let body = snippet.replace('<agent>:', 'helper:');
+  if (!/^agents:/m.test(body)) body += '\nagents:\n  helper:\n    model: demo';
+  else if (!/^ {4}model:/m.test(body)) body = body.replace('  helper:', '  helper:\n    model: demo');
+  const models = 'models:\n  demo:\n    provider: scripted\n    script: [Done.]';
+  body = /^models:/m.test(body) ? body.replace('models:', models) : `${models}\n${body}`;
+  return `version: 1\n${body}\n`;
+}

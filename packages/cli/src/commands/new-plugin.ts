@@ -21,7 +21,7 @@ export function registerNew(program: Command, context: CliContext, exit: ExitSlo
   withExamples(group, [['agentry new plugin tool send-email', 'a tool in plugins/send-email-tool.ts']]);
   const command = group
     .command('plugin')
-    .description('Write a plugin skeleton (tool or memory) and print the YAML that references it')
+    .description('Write a plugin skeleton and its conformance test, and print the YAML that references it')
     .argument('<kind>', SCAFFOLD_KINDS.join(' | '))
     .argument('<name>', 'plugin name: lowercase letters, digits and "-"')
     .option('-d, --dir <dir>', 'directory for the file, relative to the working directory', 'plugins')
@@ -41,21 +41,32 @@ export function registerNew(program: Command, context: CliContext, exit: ExitSlo
           );
         const scaffold = pluginScaffold(kind as ScaffoldKind, name, options.dir);
         const target = path.resolve(context.io.cwd, scaffold.file);
-        const exists = await stat(target).then(
-          () => true,
-          () => false,
-        );
-        if (exists && options.force !== true) {
+        const testTarget = path.resolve(context.io.cwd, scaffold.test.file);
+        const existing = [];
+        for (const [file, absolute] of [
+          [scaffold.file, target],
+          [scaffold.test.file, testTarget],
+        ] as const) {
+          if (
+            await stat(absolute).then(
+              () => true,
+              () => false,
+            )
+          )
+            existing.push(file);
+        }
+        if (existing.length > 0 && options.force !== true) {
           throw new UsageError(
-            `${scaffold.file} already exists.`,
+            `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}.`,
             'Pick another name, or pass --force to overwrite it.',
           );
         }
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, scaffold.content);
+        await writeFile(testTarget, scaffold.test.content);
         const style = context.style;
         context.human(
-          `${style.symbols.ok} wrote ${scaffold.file}\n\nUse it in agentry.yaml (paths are relative to the config file):\n\n${indent(usageSnippet(scaffold), 2)}\n\nThen: agentry validate`,
+          `${style.symbols.ok} wrote ${scaffold.file}\n${style.symbols.ok} wrote ${scaffold.test.file} (its conformance test: npx vitest run ${scaffold.test.file})\n\nUse it in agentry.yaml (paths are relative to the config file):\n\n${indent(usageSnippet(scaffold), 2)}\n\nThen: agentry validate`,
         );
         return EXIT.ok;
       }),
@@ -63,5 +74,6 @@ export function registerNew(program: Command, context: CliContext, exit: ExitSlo
   withExamples(command, [
     ['agentry new plugin tool send-email', 'plugins/send-email-tool.ts exporting sendEmail'],
     ['agentry new plugin memory pinned-notes --dir src', 'src/pinned-notes-memory.ts'],
+    ['agentry new plugin store kv', 'plugins/kv-store.ts and plugins/kv-store.test.ts'],
   ]);
 }

@@ -1,5 +1,11 @@
 /** `agentry resume <runId>`: decides pending calls of a suspended run and continues it, from any process. */
-import { type Decision, type JsonValue, type PendingCall, RunError } from '@agentry/core';
+import {
+  DEFAULT_RUN_LEASE_TTL_MS,
+  type Decision,
+  type JsonValue,
+  type PendingCall,
+  RunError,
+} from '@agentry/core';
 import { type Command, Option } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -121,6 +127,16 @@ export async function checkEditedInput(
   }
 }
 
+/**
+ * Seconds `resume` may wait for a crashed owner's run lease to expire: twice the lease TTL (env
+ * `AGENTRY_RUN_LEASE_TTL_MS`, else the default), as the runtime watches a held lease that long.
+ */
+export function leaseWaitSeconds(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = Number(env.AGENTRY_RUN_LEASE_TTL_MS);
+  const ttlMs = env.AGENTRY_RUN_LEASE_TTL_MS !== undefined && raw > 0 ? raw : DEFAULT_RUN_LEASE_TTL_MS;
+  return Math.ceil((2 * ttlMs) / 1000);
+}
+
 export function registerResume(program: Command, context: CliContext, exit: ExitSlot): void {
   const command = program
     .command('resume')
@@ -156,6 +172,12 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
           const pending = record.pending;
           const decisions = decisionsFromOptions(options, pending);
           await checkEditedInput(loaded, record.agentId, pending, decisions);
+          if (record.status === 'running') {
+            // Still marked running: its process crashed (or runs elsewhere) and holds the run lease until it expires.
+            context.note(
+              `Waiting up to ${leaseWaitSeconds(context.io.env)}s for the crashed process's lease on run ${runId} to expire…`,
+            );
+          }
           return driveRun({
             context,
             ...opened,

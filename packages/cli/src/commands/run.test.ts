@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, scratchDir } from '../__fixtures__/cli-harness.js';
-import { approvalPolicy } from './run.js';
+import { approvalPolicy, checkApprovalTools } from './run.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -43,7 +43,13 @@ describe('agentry run input', () => {
     expect(noInput.stderr).toContain('No input given');
     const empty = await cli(['run', 'first'], { cwd, stdin: '  \n' });
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toContain('The input is empty');
+    expect(empty.stderr).toContain('nothing came on stdin');
+    expect(empty.stderr).toContain('Usage: agentry run [options] [agent] [input]');
+    const blank = await cli(['run', 'first', ' '], { cwd });
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toContain('The input is empty');
+    expect(blank.stderr).toContain('Usage: agentry run');
+    expect(noInput.stderr).toContain('Usage: agentry run');
   });
 
   it('--durable and --session reach the run record', async () => {
@@ -67,5 +73,47 @@ describe('approval flags', () => {
       default: 'allow',
       tools: { 'read-file': 'allow', shell: 'deny' },
     });
+  });
+});
+
+const TOOLS_CONFIG = `version: 1
+store: memory
+models:
+  demo: { provider: scripted, script: ["Done."] }
+agents:
+  writer:
+    model: demo
+    tools:
+      - { type: read-file, config: { root: . } }
+      - { type: write-file, config: { root: ., approval: always } }
+`;
+
+describe('agentry run --approve/--deny', () => {
+  it('a tool the agent does not have fails fast with a did-you-mean, before the run starts', async () => {
+    const cwd = project({ 'agentry.yaml': TOOLS_CONFIG });
+    const approve = await cli(['run', 'writer', 'go', '--approve', 'write_file'], { cwd });
+    expect(approve.code).toBe(2);
+    expect(approve.stderr).toContain('--approve write_file');
+    expect(approve.stderr).toContain('Did you mean "write-file"?');
+    expect(approve.stderr).toContain('read-file, write-file');
+    expect(approve.stderr).not.toContain('completed');
+    const deny = await cli(['run', 'writer', 'go', '--deny', 'shell'], { cwd });
+    expect(deny.code).toBe(2);
+    expect(deny.stderr).toContain('has no tool named "shell"');
+  });
+
+  it('known tools and * pass', async () => {
+    const cwd = project({ 'agentry.yaml': TOOLS_CONFIG });
+    const result = await cli(['run', 'writer', 'go', '--approve', 'write-file', '--deny', 'read-file'], {
+      cwd,
+    });
+    expect(result.stderr).not.toContain('has no tool');
+    expect(result.code).toBe(0);
+    expect((await cli(['run', 'writer', 'go', '--approve', '*'], { cwd })).code).toBe(0);
+  });
+
+  it('checks nothing when the tool names cannot be known', () => {
+    expect(() => checkApprovalTools('writer', undefined, ['anything'])).not.toThrow();
+    expect(() => checkApprovalTools('writer', [], [], ['x'])).toThrow(/has no tool named "x"/);
   });
 });

@@ -10,6 +10,7 @@ import { collect, withRuntime } from '../open-runtime.js';
 import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
 import { canPrompt, driveRun, runStreamed, streamsText } from '../run-driver.js';
+import { agentToolNames } from '../tool-input-check.js';
 
 interface RunOptions {
   config?: string;
@@ -48,6 +49,37 @@ export function approvalPolicy(
   return policy;
 }
 
+/**
+ * Fails with a did-you-mean when `--approve`/`--deny` names a tool the agent does not have (a policy for it
+ * would be silently ignored). `*` always passes; with unknown tool names (`undefined`) nothing is checked.
+ */
+export function checkApprovalTools(
+  agent: string,
+  tools: readonly string[] | undefined,
+  approve: readonly string[] = [],
+  deny: readonly string[] = [],
+): void {
+  if (tools === undefined) return;
+  for (const [flag, names] of [
+    ['--approve', approve],
+    ['--deny', deny],
+  ] as const) {
+    for (const name of names) {
+      if (name === '*' || tools.includes(name)) continue;
+      throw new UsageError(
+        `${flag} ${name}: agent "${agent}" has no tool named "${name}".${didYouMean(name, tools)}`,
+        tools.length === 0
+          ? `Agent "${agent}" has no tools.`
+          : `Its tools: ${tools.join(', ')} (or * for every tool).`,
+      );
+    }
+  }
+}
+
+/** The usage line of `agentry run`, shown when no input was given. */
+export const RUN_USAGE = 'agentry run [options] [agent] [input]';
+const INPUT_HINT = `Usage: ${RUN_USAGE}\nPass the input as an argument, with --input-file <file>, or pipe it on stdin (see agentry run --help).`;
+
 /** Picks the agent and the input from the positional arguments, a file or stdin. */
 async function resolveAgentAndInput(
   context: CliContext,
@@ -84,14 +116,15 @@ async function resolveAgentAndInput(
     input = await readFile(path.resolve(context.io.cwd, options.inputFile), 'utf8');
   } else if (input === undefined || input === '-') {
     if (context.io.stdin.isTTY === true && input !== '-') {
-      throw new UsageError(
-        'No input given.',
-        'Pass it as an argument, with --input-file <file>, or pipe it on stdin.',
-      );
+      throw new UsageError('No input given.', INPUT_HINT);
     }
     input = await readAll(context.io.stdin);
+    if (input.trim() === '' && inputArg === undefined) {
+      throw new UsageError('No input given: nothing came on stdin.', INPUT_HINT);
+    }
   }
-  if (input.trim() === '') throw new UsageError('The input is empty.', 'Give the agent something to do.');
+  if (input.trim() === '')
+    throw new UsageError('The input is empty: give the agent something to do.', INPUT_HINT);
   return { agent, input };
 }
 
@@ -125,6 +158,10 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
               inputArg,
               options,
             );
+            if (options.approve !== undefined || options.deny !== undefined) {
+              const tools = await agentToolNames(opened.loaded, agent);
+              checkApprovalTools(agent, tools, options.approve, options.deny);
+            }
             const approvals = approvalPolicy(options.approve, options.deny);
             return driveRun({
               context,
@@ -150,7 +187,7 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
     ['agentry run assistant "Summarise notes.txt"', 'run with live progress'],
     ['echo "Summarise notes.txt" | agentry run assistant', 'input from stdin'],
     ['agentry run assistant -f task.md --durable --session demo', 'durable run in a session'],
-    ['agentry run assistant "Clean up" --approve read_file --deny shell', 'pre-decide approvals'],
+    ['agentry run assistant "Clean up" --approve read-file --deny write-file', 'pre-decide approvals'],
     ['agentry run assistant "Write a report" --no-interactive --json', 'for scripts: exit 3 when it waits'],
   ]);
   command.addHelpText(

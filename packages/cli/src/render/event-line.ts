@@ -3,7 +3,7 @@ import type { AnyAgentryEvent } from '@agentry/core';
 import { afterSteps, displayStep, formatDuration, shortJson } from './format.js';
 import type { Style } from './style.js';
 
-/** `#12 12:00:01.123 tool.succeeded  read_file · 3ms`. */
+/** `#12 12:00:01.123 tool.succeeded  read-file · 3ms`. */
 export function formatEventLine(event: AnyAgentryEvent, style: Style): string {
   const time = event.time.length >= 23 ? event.time.slice(11, 23) : event.time;
   const head = `${style.dim(`#${String(event.seq).padStart(3)}`)} ${style.dim(time)} ${event.type.padEnd(24)}`;

@@ -28,5 +28,5 @@ describe('docs/reference/events.md', () => {
         stdio: 'pipe',
       });
     expect(run).not.toThrow();
-  });
+  }, 60_000); // spawns node: a ceiling for a loaded machine, not a timing check
 });

@@ -113,5 +113,5 @@ describe.skipIf(!url)('RedisStore (needs REDIS_URL)', () => {
       await store.close();
       server.kill('SIGKILL');
     }
-  }, 30_000);
+  }, 90_000);
 });

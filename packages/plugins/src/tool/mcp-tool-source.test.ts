@@ -40,7 +40,10 @@ describeToolConformance({
   checkOutput: (output) => expect(output).toEqual({ sum: 3 }),
 });
 
-describe('mcp over stdio', () => {
+/** Tests here start MCP server processes: a ceiling for a loaded machine, not a timing check. */
+const SPAWN_TIMEOUT_MS = 60_000;
+
+describe('mcp over stdio', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('exposes each server tool as its own tool, with the server schema and hints', async () => {
     const tools = await source(stdioConfig);
     expect(tools.map((tool) => tool.name)).toEqual(['fx_add', 'fx_echo', 'fx_fail', 'fx_wait', 'fx_crash']);
@@ -117,7 +120,7 @@ describe('mcp over stdio', () => {
   });
 });
 
-describe('mcp over streamable HTTP', () => {
+describe('mcp over streamable HTTP', { timeout: SPAWN_TIMEOUT_MS }, () => {
   let child: ChildProcess;
   let url: string;
 

@@ -60,5 +60,5 @@ describe('durable runs survive SIGKILL at every named point (sqlite)', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(executions.map((line) => [line.tool, line.key])).toEqual([['transfer', callId]]);
-  });
+  }, 90_000);
 });
