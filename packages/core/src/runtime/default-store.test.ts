@@ -35,7 +35,9 @@ afterAll(() => {
   rmSync(outsideProject, { recursive: true, force: true });
 });
 
-describe('the default store', () => {
+// The first test loads the sqlite store through the plugin loader: ~12 s of a 20 s default on a loaded
+// 2-core machine. A ceiling against hangs, not a timing check.
+describe('the default store', { timeout: 60_000 }, () => {
   it('is sqlite beside a config file when @agentry/plugins is installed: runs outlive the runtime', async () => {
     const config = join(insideProject, 'agentry.yaml');
     writeFileSync(config, yaml);
