@@ -66,17 +66,18 @@ export async function checkToolInput(
 }
 
 /**
- * The tool names of agent `agentId` (for `run --approve/--deny`), or `undefined` when a tool slot cannot be
- * loaded outside a running runtime (an MCP server that is down, a sub-agent): then the names are unknown.
- * Every plugin loaded on the way is closed again.
+ * Loads the tools of agent `agentId` the way the runtime does, hands them to `use`, and closes every plugin
+ * again. `undefined` when a tool slot cannot be loaded outside a running runtime (an MCP server that is down,
+ * a sub-agent): then the agent's tools are not known here.
  */
-export async function agentToolNames(
+export async function withAgentTools<T>(
   loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'locate'>,
   agentId: string,
-): Promise<string[] | undefined> {
+  use: (tools: readonly Tool[]) => T,
+): Promise<T | undefined> {
   const loader = new PluginLoader({ baseDir: loaded.baseDir, locate: loaded.locate });
   const opened: unknown[] = [];
-  const names: string[] = [];
+  const tools: Tool[] = [];
   try {
     const agents = isRecord(loaded.config) && isRecord(loaded.config.agents) ? loaded.config.agents : {};
     const agent = agents[agentId];
@@ -89,12 +90,20 @@ export async function agentToolNames(
         return undefined;
       }
       opened.push(created);
-      for (const tool of Array.isArray(created) ? created : [created]) names.push(tool.name);
+      tools.push(...(Array.isArray(created) ? created : [created]));
     }
-    return names;
+    return use(tools);
   } finally {
     for (const instance of opened.flat()) {
       if (isCloseable(instance)) await instance.close().catch(() => undefined);
     }
   }
+}
+
+/** The tool names of agent `agentId` (for `run --approve/--deny`), or `undefined` when they are not known here. */
+export function agentToolNames(
+  loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'locate'>,
+  agentId: string,
+): Promise<string[] | undefined> {
+  return withAgentTools(loaded, agentId, (tools) => tools.map((tool) => tool.name));
 }

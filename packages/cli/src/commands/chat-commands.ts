@@ -1,16 +1,9 @@
 /** The slash commands of `agentry chat` (`/exit /reset /tools /runs /approve /help`) and what they print. */
-import {
-  type ApprovalPolicy,
-  isCloseable,
-  type LoadableSlot,
-  PluginLoader,
-  type RunRecord,
-  type SideEffects,
-  type Tool,
-} from '@agentry/core';
+import type { ApprovalPolicy, RunRecord, SideEffects } from '@agentry/core';
 import type { LoadedConfig } from '../core-api.js';
 import type { Style } from '../render/style.js';
 import { didYouMean } from '../render/suggest.js';
+import { withAgentTools } from '../tool-input-check.js';
 
 /** Every slash command with its one-line help. */
 export const CHAT_COMMANDS = [
@@ -68,36 +61,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The tools of `agentId` as configured (loaded the way the runtime does, then closed again), or `undefined`
  * when a tool slot cannot be loaded outside a running runtime (an MCP server that is down, a sub-agent).
  */
-export async function agentTools(
+export function agentTools(
   loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'locate'>,
   agentId: string,
 ): Promise<ChatToolInfo[] | undefined> {
-  const loader = new PluginLoader({ baseDir: loaded.baseDir, locate: loaded.locate });
-  const opened: unknown[] = [];
-  const tools: ChatToolInfo[] = [];
-  try {
-    const agents = isRecord(loaded.config) && isRecord(loaded.config.agents) ? loaded.config.agents : {};
-    const agent = agents[agentId];
-    const slots = isRecord(agent) && Array.isArray(agent.tools) ? agent.tools : [];
-    for (const [index, slot] of slots.entries()) {
-      let created: Tool | Tool[];
-      try {
-        created = await loader.load('tool', slot as LoadableSlot, ['agents', agentId, 'tools', index]);
-      } catch {
-        return undefined;
-      }
-      opened.push(created);
-      for (const tool of Array.isArray(created) ? created : [created]) {
-        const rule = typeof tool.approval === 'function' ? 'depends on input' : tool.approval;
-        tools.push({ name: tool.name, sideEffects: tool.sideEffects, rule });
-      }
-    }
-    return tools;
-  } finally {
-    for (const instance of opened.flat()) {
-      if (isCloseable(instance)) await instance.close().catch(() => undefined);
-    }
-  }
+  return withAgentTools(loaded, agentId, (tools) =>
+    tools.map((tool) => ({
+      name: tool.name,
+      sideEffects: tool.sideEffects,
+      rule: typeof tool.approval === 'function' ? 'depends on input' : tool.approval,
+    })),
+  );
 }
 
 /** The approval policy of agent `agentId` in the config (`agents.<id>.approvals`), if any. */
