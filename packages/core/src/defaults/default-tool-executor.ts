@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
-import { isAgentryError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { failureOutcome } from '../runtime/executor-chain.js';
 
 const configSchema = z
   .object({
@@ -18,23 +18,6 @@ const configSchema = z
 
 /** Config of `DefaultToolExecutor`. */
 export type DefaultToolExecutorConfig = z.input<typeof configSchema>;
-
-/** A thrown error as the `{ ok: false }` outcome the model is shown. */
-function failedOutcome(error: unknown): ToolOutcome {
-  if (isAgentryError(error)) {
-    return {
-      ok: false,
-      error: {
-        code: error.code,
-        message: error.message,
-        retryable: error.retryable,
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-      },
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { ok: false, error: { code: 'tool.failed', message, retryable: false } };
-}
 
 /**
  * Runs each call once, as is: `execute` calls `next` (the runtime's terminal
@@ -70,7 +53,7 @@ export class DefaultToolExecutor implements ToolExecutor {
     } catch (error) {
       // Cancellation and timeouts of the run are not tool failures: pass them on.
       if (execution.context.signal.aborted) throw error;
-      return failedOutcome(error);
+      return failureOutcome(error);
     }
   }
 }

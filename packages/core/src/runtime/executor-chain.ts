@@ -4,7 +4,10 @@ import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
 import { isAgentryError } from '../errors/agentry-error.js';
 
-/** Turns anything a tool threw into the outcome the model is shown. */
+/**
+ * Turns anything a tool (or executor) threw into the outcome the model is shown. A `retryAfterMs` on the
+ * error is kept as `metadata.retryAfterMs`, so a retrying executor can honour it.
+ */
 export function failureOutcome(error: unknown): ToolOutcome {
   if (isAgentryError(error)) {
     return {
@@ -15,6 +18,7 @@ export function failureOutcome(error: unknown): ToolOutcome {
         retryable: error.retryable,
         ...(error.hint === undefined ? {} : { hint: error.hint }),
       },
+      ...(error.retryAfterMs === undefined ? {} : { metadata: { retryAfterMs: error.retryAfterMs } }),
     };
   }
   return {

@@ -1,29 +1,5 @@
-/** Shared helpers of the builtin tool executors: error → outcome, guarded `next`, abortable sleep. */
-import { isAgentryError, type NextExecutor, type ToolExecution, type ToolOutcome } from '@agentry/core';
-
-/** Anything thrown, as the `{ ok: false }` outcome the model is shown. */
-export function errorOutcome(error: unknown): ToolOutcome {
-  if (isAgentryError(error)) {
-    return {
-      ok: false,
-      error: {
-        code: error.code,
-        message: error.message,
-        retryable: error.retryable,
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-      },
-      ...(error.retryAfterMs === undefined ? {} : { metadata: { retryAfterMs: error.retryAfterMs } }),
-    };
-  }
-  return {
-    ok: false,
-    error: {
-      code: 'tool.failed',
-      message: error instanceof Error ? error.message : String(error),
-      retryable: false,
-    },
-  };
-}
+/** Shared helpers of the builtin tool executors: guarded `next`, abortable sleep. */
+import { failureOutcome, type NextExecutor, type ToolExecution, type ToolOutcome } from '@agentry/core';
 
 /**
  * Calls `next` and turns an ordinary throw into `{ ok: false }`. When the run itself was aborted
@@ -34,7 +10,7 @@ export async function callNext(next: NextExecutor, execution: ToolExecution): Pr
     return await next(execution);
   } catch (error) {
     if (execution.context.signal.aborted) throw error;
-    return errorOutcome(error);
+    return failureOutcome(error);
   }
 }
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import {
   definePlugin,
+  failureOutcome,
   isAgentryError,
   type NextExecutor,
   type PluginDeps,
@@ -14,7 +15,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { checkUrl, type NetworkPolicy, resolveAndCheck } from '../tool/network-guard.js';
 import { confinePath, resolveRoot } from '../tool/path-guard.js';
-import { callNext, errorOutcome } from './executor-support.js';
+import { callNext } from './executor-support.js';
 
 const configSchema = z
   .object({
@@ -128,7 +129,7 @@ export class PolicyToolExecutor implements ToolExecutor {
     try {
       await this.check(execution);
     } catch (error) {
-      if (isAgentryError(error)) return errorOutcome(error);
+      if (isAgentryError(error)) return failureOutcome(error);
       throw error;
     }
     return callNext(next, execution);

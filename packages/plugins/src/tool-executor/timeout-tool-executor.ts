@@ -1,6 +1,7 @@
 /** `timeout` executor: gives every call a time limit, aborts the tool's signal and answers without waiting. */
 import {
   definePlugin,
+  failureOutcome,
   type NextExecutor,
   ToolError,
   type ToolExecution,
@@ -8,7 +9,7 @@ import {
   type ToolOutcome,
 } from '@agentry/core';
 import { z } from 'zod';
-import { callNext, errorOutcome } from './executor-support.js';
+import { callNext } from './executor-support.js';
 
 const configSchema = z
   .object({
@@ -63,16 +64,17 @@ export class TimeoutToolExecutor implements ToolExecutor {
     return new Promise<ToolOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         controller.abort(timedOut);
-        resolve(errorOutcome(timedOut));
+        resolve(failureOutcome(timedOut));
       }, limit);
       callNext(next, { ...execution, context: { ...execution.context, signal } }).then(
         (outcome) => {
           clearTimeout(timer);
-          resolve(controller.signal.aborted ? errorOutcome(timedOut) : outcome);
+          resolve(controller.signal.aborted ? failureOutcome(timedOut) : outcome);
         },
         (error: unknown) => {
           clearTimeout(timer);
-          if (controller.signal.aborted && !execution.context.signal.aborted) resolve(errorOutcome(timedOut));
+          if (controller.signal.aborted && !execution.context.signal.aborted)
+            resolve(failureOutcome(timedOut));
           else reject(error);
         },
       );
