@@ -73,8 +73,11 @@ async function perStepUs(core, store, steps, durable) {
   return median(samples);
 }
 
-/** @param {typeof import('../dist/index.js')} core */
-export async function durableRows(core) {
+/**
+ * @param {typeof import('../dist/index.js')} core
+ * @param {string} [only] run only the stores whose name starts with this
+ */
+export async function durableRows(core, only) {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
   const rows = [];
   let factories;
@@ -86,6 +89,7 @@ export async function durableRows(core) {
     return rows;
   }
   for (const [name, create] of Object.entries(factories)) {
+    if (only !== undefined && !name.startsWith(only)) continue;
     const store = create();
     try {
       await store.get('bench', 'probe');

@@ -54,6 +54,11 @@ function isPlainJson(value: unknown, depth: number): boolean {
   return Object.getOwnPropertySymbols(value).length === 0;
 }
 
+/** True when `value` is certainly plain JSON (one allocation-free pass); false means "look closer". */
+export function isCertainlyPlainJson(value: unknown): boolean {
+  return isPlainJson(value, 0);
+}
+
 /**
  * Returns the first part of `value` that is not plain JSON (BigInt, undefined,
  * NaN/Infinity, functions, symbols, class instances such as Date/Map/Set,

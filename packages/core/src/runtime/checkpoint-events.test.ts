@@ -5,6 +5,7 @@ import type { Runtime } from '../contracts/runtime.js';
 import type { SideEffects } from '../contracts/tool.js';
 import { defineTool } from '../plugin/define-tool.js';
 import { configRuntime } from './__fixtures__/config-runtime.js';
+import { CHECKPOINT_SCHEMA_VERSION } from './envelope.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -49,7 +50,7 @@ describe('checkpoint.saved', () => {
     // The first save, then per tool step one for the model response and one for the tool result, then the answer.
     expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 2, 2, 3, 3, 4]);
     for (const data of checkpoints) {
-      expect(data.version).toBe(1);
+      expect(data.version).toBe(CHECKPOINT_SCHEMA_VERSION);
       expect(data.bytes).toBeGreaterThan(100);
     }
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));

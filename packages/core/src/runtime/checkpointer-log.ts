@@ -1,20 +1,19 @@
 /**
  * In-process state of the append-only parts of a checkpoint (messages, events):
  * the inline tail kept in the head, and for messages the chunk count and chain
- * digest. Appending costs O(new items): items are validated and copied once,
- * and the tail's digest is a running hash.
+ * digest. Items are kept as their JSON texts, made once when they are
+ * appended: appending costs O(new items), and later changes to the live run
+ * state cannot reach what was persisted. The tail's digest is a running hash.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { JsonValue } from '../contracts/json.js';
-import { canonicalJson } from './json-guard.js';
 
 /** Items not yet in a chunk. Immutable: appending returns a new tail, so a failed write changes nothing. */
 export interface InlineTail {
-  /** Detached copies of the items (parsed from their canonical text), safe from later changes of run state. */
-  readonly items: readonly JsonValue[];
-  /** Size of the items' canonical JSON. */
+  /** The items' JSON texts, in order. */
+  readonly texts: readonly string[];
+  /** Total length of the texts. */
   readonly bytes: number;
-  /** Running sha256 over the canonical texts joined by `,`; copy it before reading. */
+  /** Running sha256 over the texts joined by `,`; copy it before reading. */
   readonly hash: Hash;
 }
 
@@ -29,45 +28,47 @@ export interface CheckpointLog {
 
 /** An empty tail. */
 export function emptyTail(): InlineTail {
-  return { items: [], bytes: 0, hash: createHash('sha256') };
+  return { texts: [], bytes: 0, hash: createHash('sha256') };
 }
 
-/** Appends items given as canonical JSON texts (already validated by `canonicalJson`). */
+/** Appends items given as JSON texts (already validated). */
 export function appendTail(tail: InlineTail, texts: readonly string[]): InlineTail {
+  if (texts.length === 0) return tail;
   const hash = tail.hash.copy();
-  const items = [...tail.items];
   let bytes = tail.bytes;
-  for (const text of texts) {
-    hash.update(items.length === 0 ? text : `,${text}`);
-    items.push(JSON.parse(text) as JsonValue);
+  for (const [index, text] of texts.entries()) {
+    hash.update(tail.texts.length === 0 && index === 0 ? text : `,${text}`);
     bytes += text.length;
   }
-  return { items, bytes, hash };
+  return { texts: [...tail.texts, ...texts], bytes, hash };
 }
 
-/** Hex sha256 of the tail's canonical texts joined by `,` (what `digestOfItems` computes from scratch). */
+/** The stored form of a tail or chunk: its texts joined by `,` (the inside of a JSON array). */
+export function tailText(tail: InlineTail): string {
+  return tail.texts.join(',');
+}
+
+/** Hex sha256 of the tail's text (`tailText`), from the running hash. */
 export function tailDigest(tail: InlineTail): string {
   return tail.hash.copy().digest('hex');
 }
 
-/** `tailDigest` computed from items (on load and verification). */
-export function digestOfItems(items: readonly JsonValue[]): string {
-  return createHash('sha256')
-    .update(items.map((item) => canonicalJson(item)).join(','))
-    .digest('hex');
+/** Hex sha256 of a stored tail or chunk text: what `tailDigest` gave when it was written. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Next chain digest after a chunk with this digest. */
+export function chainDigest(previous: string, chunkDigest: string): string {
+  return createHash('sha256').update(`${previous}\n${chunkDigest}`).digest('hex');
 }
 
 /** Rebuilds a tail from items read back from a verified head. */
-export function tailFrom(items: readonly JsonValue[]): InlineTail {
+export function tailFrom(items: readonly unknown[]): InlineTail {
   return appendTail(
     emptyTail(),
-    items.map((item) => canonicalJson(item)),
+    items.map((item) => JSON.stringify(item)),
   );
-}
-
-/** Next chain digest after a chunk with this tail digest. */
-export function chainDigest(previous: string, chunkDigest: string): string {
-  return createHash('sha256').update(`${previous}\n${chunkDigest}`).digest('hex');
 }
 
 /** A log with nothing in it. */
@@ -75,15 +76,15 @@ export function emptyLog(): CheckpointLog {
   return { chunks: 0, count: 0, digest: '', tail: emptyTail() };
 }
 
-/** Appends validated items (as canonical texts) to the log's tail. */
+/** Appends validated items (as JSON texts) to the log's tail. */
 export function appendLog(log: CheckpointLog, texts: readonly string[]): CheckpointLog {
   return { ...log, count: log.count + texts.length, tail: appendTail(log.tail, texts) };
 }
 
-/** Moves the tail into a new chunk: returns the chunk to write (before the head) and the log after it. */
-export function flushLog(log: CheckpointLog): { chunk: JsonValue[]; log: CheckpointLog } {
+/** Moves the tail into a new chunk: returns the chunk text to write (before the head) and the log after it. */
+export function flushLog(log: CheckpointLog): { chunk: string; log: CheckpointLog } {
   return {
-    chunk: [...log.tail.items],
+    chunk: tailText(log.tail),
     log: {
       chunks: log.chunks + 1,
       count: log.count,

@@ -10,6 +10,7 @@ import {
   readCheckpointedEvents,
   StoreCheckpointer,
 } from './checkpointer.js';
+import { type EncodedRunEvents, encodeEvent } from './event-log.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 const stores: MemoryStore[] = [];
@@ -82,6 +83,15 @@ function turn(index: number, size = 40): Message[] {
   ];
 }
 
+/** Events as the runtime hands them to a save: their stored texts. */
+function encoded(events: AnyAgentryEvent[]): EncodedRunEvents {
+  const first = events[0] as AnyAgentryEvent;
+  return { ...first, firstSeq: first.seq, items: events.map(encodeEvent) };
+}
+
+/** A save with no new events. */
+const NONE: EncodedRunEvents = { runId: '', sessionId: '', agentId: '', firstSeq: 0, items: [] };
+
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -99,7 +109,7 @@ describe('StoreCheckpointer', () => {
     let messages: Message[] = [{ role: 'user', content: 'hello' }];
     for (let index = 0; index < 12; index++) {
       messages = [...messages, ...turn(index)];
-      await checkpointer.save(snapshotOf('run-a', messages), [], 'tool.finished');
+      await checkpointer.save(snapshotOf('run-a', messages), NONE, 'tool.finished');
     }
     const snapshot = snapshotOf('run-a', messages, {
       ledger: {
@@ -114,7 +124,7 @@ describe('StoreCheckpointer', () => {
         },
       },
     });
-    await checkpointer.save(snapshot, [], 'tool.started');
+    await checkpointer.save(snapshot, NONE, 'tool.started');
 
     const loaded = await new StoreCheckpointer({ store, runtimeVersion: '0.1.0' }).load('run-a');
     expect(loaded).toEqual(snapshot);
@@ -128,7 +138,7 @@ describe('StoreCheckpointer', () => {
     const headBytes: number[] = [];
     for (let index = 0; index < 100; index++) {
       messages = [...messages, ...turn(index, 400)];
-      await checkpointer.save(snapshotOf('run-b', messages), [], 'tool.finished');
+      await checkpointer.save(snapshotOf('run-b', messages), NONE, 'tool.finished');
       headBytes.push(JSON.stringify(await store.get(CHECKPOINT_NAMESPACE, 'run-b')).length);
     }
     // The head holds at most the inline tail (4 KiB by default, plus the save that passed it) besides its fixed part.
@@ -144,12 +154,11 @@ describe('StoreCheckpointer', () => {
     const store = newStore();
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1), ...turn(2)];
-    await checkpointer.save(snapshotOf('run-c', messages), [], 'tool.finished');
+    await checkpointer.save(snapshotOf('run-c', messages), NONE, 'tool.finished');
     const compacted: Message[] = [{ role: 'user', content: 'summary of the run so far' }, ...turn(3)];
-    await checkpointer.save(snapshotOf('run-c', compacted), [], 'tool.finished');
+    await checkpointer.save(snapshotOf('run-c', compacted), NONE, 'tool.finished');
 
-    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-c')) as { messages: { generation: number } };
-    expect(head.messages.generation).toBe(1);
+    expect((await checkpointer.head('run-c'))?.messages.generation).toBe(1);
     expect((await checkpointer.load('run-c'))?.patternState.messages).toEqual(compacted);
     expect(await store.get(CHECKPOINT_DATA_NAMESPACE, 'msg:run-c:0:0')).toBeUndefined();
   });
@@ -158,23 +167,20 @@ describe('StoreCheckpointer', () => {
     const store = newStore();
     const first = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1)];
-    await first.save(snapshotOf('run-d', messages), [], 'tool.finished');
+    await first.save(snapshotOf('run-d', messages), NONE, 'tool.finished');
 
     const second = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     const loaded = (await second.load('run-d')) as RunSnapshot;
     const cloned = structuredClone(loaded.patternState.messages);
-    await second.save(snapshotOf('run-d', [...cloned, ...turn(2)]), [], 'tool.finished');
-    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-d')) as {
-      messages: { generation: number; chunks: number };
-    };
-    expect(head.messages).toMatchObject({ generation: 0, chunks: 2 });
+    await second.save(snapshotOf('run-d', [...cloned, ...turn(2)]), NONE, 'tool.finished');
+    expect((await second.head('run-d'))?.messages).toMatchObject({ generation: 0, chunks: 2 });
   });
 
   it('leaves the previous checkpoint whole when the head write fails after the chunks were written', async () => {
     const store = newStore();
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     const messages: Message[] = [{ role: 'user', content: 'hello' }, ...turn(1)];
-    await checkpointer.save(snapshotOf('run-e', messages), [], 'tool.finished');
+    await checkpointer.save(snapshotOf('run-e', messages), NONE, 'tool.finished');
 
     const failing = Object.create(store) as MemoryStore;
     failing.set = async () => {
@@ -183,7 +189,7 @@ describe('StoreCheckpointer', () => {
     const broken = new StoreCheckpointer({ store: failing, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     await broken.load('run-e');
     await expect(
-      broken.save(snapshotOf('run-e', [...messages, ...turn(2)]), [], 'tool.finished'),
+      broken.save(snapshotOf('run-e', [...messages, ...turn(2)]), NONE, 'tool.finished'),
     ).rejects.toThrow('disk full');
     // The orphan chunk is ignored: the head still references one chunk.
     expect(await store.get(CHECKPOINT_DATA_NAMESPACE, 'msg:run-e:0:1')).toBeDefined();
@@ -201,7 +207,11 @@ describe('StoreCheckpointer', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return store.set(namespace, key, value);
     };
-    await new StoreCheckpointer({ store: slow, runtimeVersion: '0.1.0' }).save(snapshot, [], 'tool.started');
+    await new StoreCheckpointer({ store: slow, runtimeVersion: '0.1.0' }).save(
+      snapshot,
+      NONE,
+      'tool.started',
+    );
     const loaded = await new StoreCheckpointer({ store, runtimeVersion: '0.1.0' }).load('run-m');
     expect(loaded?.usage.toolCalls).toBe(0);
     expect(loaded?.patternState.messages).toEqual([{ role: 'user', content: 'hello' }]);
@@ -216,7 +226,7 @@ describe('StoreCheckpointer', () => {
       { role: 'tool', toolCallId: 't', toolName: 'count', content: { count: 10n } },
     ] as unknown as Message[];
     const error = await checkpointer
-      .save(snapshotOf('run-f', messages), [], 'tool.finished')
+      .save(snapshotOf('run-f', messages), NONE, 'tool.finished')
       .catch((caught) => caught);
     expect(error.code).toBe('checkpoint.not_serializable');
     expect(error.message).toContain('patternState.messages[3].content.count');
@@ -230,12 +240,24 @@ describe('StoreCheckpointer', () => {
       runtimeVersion: '0.1.0',
       configHash: (agentId) => (agentId === 'assistant' ? 'hash-1' : undefined),
     });
-    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), [], 'run.started');
+    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), NONE, 'run.started');
     const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-g')) as Record<string, JsonValue>;
 
-    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, step: 99 });
+    const text = head.head as string;
+    expect(text).toContain('"step":1,');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', {
+      ...head,
+      head: text.replace('"step":1,', '"step":99,'),
+    });
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
-    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 2 });
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', {
+      ...head,
+      messages: '{"role":"user","content":"forged"}',
+    });
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 3 });
+    expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.unsupported_version');
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 1 });
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.unsupported_version');
     await store.set(CHECKPOINT_NAMESPACE, 'run-g', 'not an envelope');
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
@@ -250,7 +272,7 @@ describe('StoreCheckpointer', () => {
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     await checkpointer.save(
       snapshotOf('run-h', [{ role: 'user', content: 'hello' }, ...turn(1)]),
-      [],
+      NONE,
       'tool.finished',
     );
     await store.set(CHECKPOINT_DATA_NAMESPACE, 'msg:run-h:0:0', [{ role: 'user', content: 'forged' }]);
@@ -267,7 +289,11 @@ describe('StoreCheckpointer', () => {
     for (let index = 0; index < 10; index++) {
       const events = eventsOf('run-i', 2);
       all.push(...events);
-      await checkpointer.save(snapshotOf('run-i', messages, { eventSeq: seq }), events, 'model.responded');
+      await checkpointer.save(
+        snapshotOf('run-i', messages, { eventSeq: seq }),
+        encoded(events),
+        'model.responded',
+      );
       expect(await readCheckpointedEvents(store, 'run-i')).toEqual(all);
     }
     expect(await checkpointer.events('run-i', { afterSeq: all[14]?.seq })).toEqual(all.slice(15));
@@ -275,11 +301,10 @@ describe('StoreCheckpointer', () => {
     all.push(...last);
     await checkpointer.save(
       snapshotOf('run-i', messages, { eventSeq: seq, status: 'completed' }),
-      last,
+      encoded(last),
       'run.finished',
     );
-    const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-i')) as { events: { tail: unknown[] } };
-    expect(head.events.tail).toEqual([]);
+    expect((await checkpointer.head('run-i'))?.events.tail).toEqual([]);
     expect(await readCheckpointedEvents(store, 'run-i')).toEqual(all);
   });
 
@@ -288,7 +313,7 @@ describe('StoreCheckpointer', () => {
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     const messages: Message[] = [{ role: 'user', content: 'hello' }];
     const kept = eventsOf('run-j', 3);
-    await checkpointer.save(snapshotOf('run-j', messages, { eventSeq: 3 }), kept, 'model.responded');
+    await checkpointer.save(snapshotOf('run-j', messages, { eventSeq: 3 }), encoded(kept), 'model.responded');
     const failing = Object.create(store) as MemoryStore;
     failing.set = async () => {
       throw new Error('killed');
@@ -297,7 +322,7 @@ describe('StoreCheckpointer', () => {
     await crashed.load('run-j');
     const lost = eventsOf('run-j', 2);
     await expect(
-      crashed.save(snapshotOf('run-j', messages, { eventSeq: 5 }), lost, 'tool.started'),
+      crashed.save(snapshotOf('run-j', messages, { eventSeq: 5 }), encoded(lost), 'tool.started'),
     ).rejects.toThrow('killed');
     expect(await readCheckpointedEvents(store, 'run-j')).toEqual(kept);
 
@@ -307,7 +332,7 @@ describe('StoreCheckpointer', () => {
     const again = eventsOf('run-j', 1).map((event) => ({ ...event, data: { step: 99 } }) as AnyAgentryEvent);
     await resumed.save(
       snapshotOf('run-j', messages, { eventSeq: 4, status: 'completed' }),
-      again,
+      encoded(again),
       'run.finished',
     );
     expect(await readCheckpointedEvents(store, 'run-j')).toEqual([...kept, ...again]);
@@ -320,8 +345,8 @@ describe('StoreCheckpointer', () => {
     const first = eventsOf('run-k', 1);
     const second = eventsOf('run-k', 1);
     await Promise.all([
-      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq - 1 }), first, 'tool.started'),
-      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq }), second, 'tool.started'),
+      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq - 1 }), encoded(first), 'tool.started'),
+      checkpointer.save(snapshotOf('run-k', messages, { eventSeq: seq }), encoded(second), 'tool.started'),
     ]);
     expect(await checkpointer.events('run-k')).toEqual([...first, ...second]);
   });
@@ -331,7 +356,7 @@ describe('StoreCheckpointer', () => {
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0', inlineTailBytes: 0 });
     await checkpointer.save(
       snapshotOf('run-l', [{ role: 'user', content: 'hello' }, ...turn(1)]),
-      [],
+      NONE,
       'tool.finished',
     );
     await checkpointer.discard('run-l');

@@ -4,7 +4,7 @@
  * record; messages and events are appended as deltas written before the head.
  */
 import type { AnyAgentryEvent } from '../contracts/events.js';
-import type { JsonObject, JsonValue } from '../contracts/json.js';
+import type { JsonValue } from '../contracts/json.js';
 import type { Message } from '../contracts/message.js';
 import type { PatternState } from '../contracts/pattern.js';
 import type { Store } from '../contracts/store.js';
@@ -18,17 +18,26 @@ import {
   flushLog,
   type InlineTail,
   tailFrom,
+  textDigest,
 } from './checkpointer-log.js';
 import { crashPoint } from './durable-crash-points.js';
 import {
   CHECKPOINT_SCHEMA_VERSION,
   type CheckpointEnvelope,
+  type HeadBody,
   openEnvelope,
+  parseItems,
   sealEnvelope,
   verifyChunks,
 } from './envelope.js';
-import { readRunEvents, writeRunEvents } from './event-log.js';
-import { canonicalJson, sha256Hex } from './json-guard.js';
+import {
+  type EncodedRunEvents,
+  encodeEvent,
+  type OpenBlock,
+  readRunEvents,
+  writeEncodedRunEvents,
+} from './event-log.js';
+import { jsonText } from './json-guard.js';
 import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
@@ -67,6 +76,8 @@ interface RunTrack {
   lastMessageText: string;
   firstMessage: Message | undefined;
   events: EventTail;
+  /** The events block this process wrote last for the run (so the next flush need not read it back). */
+  eventBlock?: OpenBlock | undefined;
   memoryRef: readonly Message[] | undefined;
   memory: { key: string; count: number; digest: string };
   /** Chunks of a replaced message generation, deleted once the head no longer references them. */
@@ -82,8 +93,11 @@ interface EventTail {
 const messageKey = (runId: string, generation: number, index: number) =>
   `msg:${runId}:${generation}:${index}`;
 
-function eventTailFrom(ref: { flushedSeq: number; tail: JsonValue[] }): EventTail {
-  return { flushedSeq: ref.flushedSeq, tail: tailFrom(ref.tail) };
+function eventTailFrom(ref: CheckpointEnvelope['events']): EventTail {
+  return {
+    flushedSeq: ref.flushedSeq,
+    tail: appendTail(emptyTail(), ref.tail.map(encodeEvent)),
+  };
 }
 
 /**
@@ -115,7 +129,7 @@ export class StoreCheckpointer implements RunPersistence {
    * Makes `snapshot` the run's checkpoint; see `RunPersistence.save`. Saves of
    * one run are applied one after another, in call order.
    */
-  save(snapshot: RunSnapshot, events: readonly AnyAgentryEvent[], reason: SaveReason): Promise<SaveReceipt> {
+  save(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     const previous = this.#pending.get(runId);
     const current =
@@ -130,13 +144,11 @@ export class StoreCheckpointer implements RunPersistence {
     return current;
   }
 
-  async #saveNow(
-    snapshot: RunSnapshot,
-    events: readonly AnyAgentryEvent[],
-    reason: SaveReason,
-  ): Promise<SaveReceipt> {
+  async #saveNow(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
     const runId = snapshot.runId;
-    const track = this.#tracks.get(runId) ?? (await this.#trackFromStore(runId));
+    // A fresh run has no stored head to continue (its id is new): nothing to read.
+    const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
+    const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const next: RunTrack = { ...track };
     const writes: { key: string; value: JsonValue }[] = [];
     /** JSON text length of the deltas written before the head. */
@@ -144,29 +156,34 @@ export class StoreCheckpointer implements RunPersistence {
 
     this.#appendMessages(next, snapshot.patternState.messages);
     if (snapshot.memoryMessages !== track.memoryRef) {
-      const text = canonicalJson(snapshot.memoryMessages, 'memoryMessages');
-      const digest = snapshot.memoryMessages.length === 0 ? '' : sha256Hex(text);
+      const text = jsonText(snapshot.memoryMessages, 'memoryMessages');
+      const digest = snapshot.memoryMessages.length === 0 ? '' : textDigest(text);
       if (digest === '') {
         next.memory = { key: '', count: 0, digest: '' };
       } else if (digest !== track.memory.digest) {
         const key = `mem:${runId}:${digest.slice(0, 16)}`;
-        writes.push({ key, value: JSON.parse(text) as JsonValue });
+        writes.push({ key, value: text });
         deltaBytes += text.length;
         next.memory = { key, count: snapshot.memoryMessages.length, digest };
       }
       next.memoryRef = snapshot.memoryMessages;
     }
-    let flushEvents: readonly AnyAgentryEvent[] = [];
-    if (events.length > 0) {
-      const texts = events.map((event, index) => canonicalJson(event, `events[${index}]`));
-      next.events = { flushedSeq: next.events.flushedSeq, tail: appendTail(next.events.tail, texts) };
+    if (events.items.length > 0) {
+      const expected = next.events.flushedSeq + next.events.tail.texts.length + 1;
+      if (events.firstSeq !== expected) {
+        throw new Error(
+          `Checkpoint of run ${runId}: events start at seq ${events.firstSeq}, expected ${expected} (events must be saved in order, without gaps)`,
+        );
+      }
+      next.events = { flushedSeq: next.events.flushedSeq, tail: appendTail(next.events.tail, events.items) };
     }
     const ending = reason === 'run.finished' || reason === 'run.suspended';
     const eventTail = next.events.tail;
-    if (eventTail.items.length > 0 && (ending || eventTail.bytes > this.#inlineTailBytes)) {
-      flushEvents = eventTail.items as unknown as AnyAgentryEvent[];
+    let flushEvents: EncodedRunEvents | undefined;
+    if (eventTail.texts.length > 0 && (ending || eventTail.bytes > this.#inlineTailBytes)) {
+      flushEvents = { ...events, firstSeq: next.events.flushedSeq + 1, items: eventTail.texts };
       deltaBytes += eventTail.bytes;
-      next.events = { flushedSeq: (flushEvents.at(-1) as AnyAgentryEvent).seq, tail: emptyTail() };
+      next.events = { flushedSeq: next.events.flushedSeq + eventTail.texts.length, tail: emptyTail() };
     }
     if (next.messages.tail.bytes > this.#inlineTailBytes) {
       deltaBytes += next.messages.tail.bytes;
@@ -177,16 +194,14 @@ export class StoreCheckpointer implements RunPersistence {
 
     const { messages: _messages, ...patternRest } = snapshot.patternState;
     const { patternState: _pattern, memoryMessages: _memory, ...snapshotRest } = snapshot;
-    // Sealed from canonical texts: the live snapshot may change while the writes are in flight.
-    const body: Parameters<typeof sealEnvelope>[0] = {
-      schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+    const body: HeadBody = {
       runtimeVersion: this.#options.runtimeVersion,
       agentId: snapshot.agentId,
       configHash: this.#options.configHash?.(snapshot.agentId) ?? '',
       step: snapshot.step,
       reason,
       savedAt: new Date(this.#options.now?.() ?? Date.now()).toISOString(),
-      snapshot: { ...snapshotRest, patternState: patternRest } as unknown as JsonObject,
+      snapshot: { ...snapshotRest, patternState: patternRest } as unknown as HeadBody['snapshot'],
       messages: {
         generation: next.generation,
         chunks: next.messages.chunks,
@@ -197,17 +212,24 @@ export class StoreCheckpointer implements RunPersistence {
       events: { flushedSeq: next.events.flushedSeq },
       eventSeq: snapshot.eventSeq,
     };
-    const size = { bytes: 0 };
-    const head = sealEnvelope(body, next.messages.tail, next.events.tail, size);
+    // Made now, before any await: the live snapshot may change while the writes are in flight.
+    const { stored, bytes } = sealEnvelope(
+      jsonText(body, 'checkpoint'),
+      next.messages.tail,
+      next.events.tail,
+    );
 
-    if (writes.length > 0 || flushEvents.length > 0) {
-      await Promise.all([
+    if (writes.length > 0 || flushEvents !== undefined) {
+      const [, eventBlock] = await Promise.all([
         writes.length > 0 ? this.#store.setMany(CHECKPOINT_DATA_NAMESPACE, writes) : undefined,
-        writeRunEvents(this.#store, flushEvents),
+        flushEvents === undefined
+          ? next.eventBlock
+          : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock),
       ]);
+      next.eventBlock = eventBlock;
       crashPoint('delta-written');
     }
-    await this.#store.set(CHECKPOINT_NAMESPACE, runId, head as unknown as JsonValue);
+    await this.#store.set(CHECKPOINT_NAMESPACE, runId, stored as unknown as JsonValue);
     if (next.stale !== undefined) {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;
@@ -215,7 +237,7 @@ export class StoreCheckpointer implements RunPersistence {
     this.#tracks.set(runId, next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
-    return { bytes: size.bytes + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
+    return { bytes: bytes + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
   }
 
   /** The run's latest checkpoint; see `RunPersistence.load`. */
@@ -234,18 +256,19 @@ export class StoreCheckpointer implements RunPersistence {
     let memoryMessages: Message[] = [];
     if (memory.key !== '') {
       const blob = values[messages.chunks];
-      if (!Array.isArray(blob) || sha256Hex(canonicalJson(blob)) !== memory.digest) {
+      if (typeof blob !== 'string' || textDigest(blob) !== memory.digest) {
         throw new CheckpointError('checkpoint.corrupt', {
           message: `Checkpoint of run ${runId} is corrupt: its memory messages are missing or altered`,
           hint: 'The run is parked; start it again.',
           context: { runId },
         });
       }
-      memoryMessages = blob as unknown as Message[];
+      memoryMessages = parseItems(runId, 'memory messages', blob.slice(1, -1)) as unknown as Message[];
     }
     const snapshot = envelope.snapshot as unknown as RunSnapshot;
     const patternState = { ...snapshot.patternState, messages: persisted } as PatternState;
     const restored: RunSnapshot = { ...snapshot, patternState, memoryMessages };
+    const lastMessage = persisted.at(-1);
     this.#tracks.set(runId, {
       messages: {
         chunks: messages.chunks,
@@ -254,8 +277,8 @@ export class StoreCheckpointer implements RunPersistence {
         tail: tailFrom(messages.tail),
       },
       generation: messages.generation,
-      lastMessage: persisted.at(-1),
-      lastMessageText: persisted.length === 0 ? '' : canonicalJson(persisted.at(-1)),
+      lastMessage,
+      lastMessageText: lastMessage === undefined ? '' : JSON.stringify(lastMessage),
       firstMessage: persisted[0],
       events: eventTailFrom(envelope.events),
       memoryRef: memoryMessages,
@@ -331,32 +354,13 @@ export class StoreCheckpointer implements RunPersistence {
   /** A track for a run this process has not saved or loaded: continue its stored logs, rewrite messages once. */
   async #trackFromStore(runId: string): Promise<RunTrack> {
     const stored = await this.#store.get(CHECKPOINT_NAMESPACE, runId);
-    let envelope: CheckpointEnvelope | undefined;
-    let generation = 0;
-    if (stored !== undefined) {
-      try {
-        envelope = openEnvelope(runId, stored);
-        generation = envelope.messages.generation + 1;
-      } catch {
-        // An unreadable head is being replaced: use a generation no earlier chunk can have.
-        generation = Date.now();
-      }
+    if (stored === undefined) return trackOf(undefined);
+    try {
+      return trackOf(openEnvelope(runId, stored));
+    } catch {
+      // An unreadable head is being replaced: use a generation no earlier chunk can have.
+      return { ...trackOf(undefined), generation: Date.now() };
     }
-    const events =
-      envelope === undefined ? { flushedSeq: 0, tail: emptyTail() } : eventTailFrom(envelope.events);
-    return {
-      messages: emptyLog(),
-      generation,
-      lastMessage: undefined,
-      lastMessageText: '',
-      firstMessage: undefined,
-      events,
-      memoryRef: undefined,
-      memory: envelope?.memory ?? { key: '', count: 0, digest: '' },
-      ...(envelope === undefined || envelope.messages.chunks === 0
-        ? {}
-        : { stale: { generation: envelope.messages.generation, chunks: envelope.messages.chunks } }),
-    };
   }
 
   /** Appends the messages new since the last save, or starts a new generation when history was rewritten. */
@@ -367,9 +371,9 @@ export class StoreCheckpointer implements RunPersistence {
       const first = messages[0];
       const last = messages[persisted - 1];
       appendOnly =
-        (first === next.firstMessage || canonicalJson(first) === canonicalJson(next.firstMessage)) &&
+        (first === next.firstMessage || sameJson(first, next.firstMessage)) &&
         (last === next.lastMessage ||
-          canonicalJson(last, `patternState.messages[${persisted - 1}]`) === next.lastMessageText);
+          jsonText(last, `patternState.messages[${persisted - 1}]`) === next.lastMessageText);
       // Same content under new references (a pattern that clones): compare by reference next time.
       next.firstMessage = first;
       next.lastMessage = last;
@@ -383,14 +387,34 @@ export class StoreCheckpointer implements RunPersistence {
     const start = next.messages.count;
     if (messages.length === start) return;
     const fresh = messages.slice(start);
-    const texts = fresh.map((message, index) =>
-      canonicalJson(message, `patternState.messages[${start + index}]`),
-    );
+    const texts = fresh.map((message, index) => jsonText(message, `patternState.messages[${start + index}]`));
     next.messages = appendLog(next.messages, texts);
     next.lastMessage = fresh.at(-1);
     next.lastMessageText = texts.at(-1) ?? '';
     if (start === 0) next.firstMessage = fresh[0];
   }
+}
+
+/** A track for a run this process has not saved or loaded: continue its stored logs, rewrite messages once. */
+function trackOf(envelope: CheckpointEnvelope | undefined): RunTrack {
+  return {
+    messages: emptyLog(),
+    generation: envelope === undefined ? 0 : envelope.messages.generation + 1,
+    lastMessage: undefined,
+    lastMessageText: '',
+    firstMessage: undefined,
+    events: envelope === undefined ? { flushedSeq: 0, tail: emptyTail() } : eventTailFrom(envelope.events),
+    memoryRef: undefined,
+    memory: envelope?.memory ?? { key: '', count: 0, digest: '' },
+    ...(envelope === undefined || envelope.messages.chunks === 0
+      ? {}
+      : { stale: { generation: envelope.messages.generation, chunks: envelope.messages.chunks } }),
+  };
+}
+
+/** Whether two messages have the same JSON text (a pattern that cloned them keeps key order). */
+function sameJson(a: Message | undefined, b: Message | undefined): boolean {
+  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
@@ -415,7 +439,7 @@ export async function readCheckpointedEvents(
       ? stored.filter((event) => event.seq <= envelope.eventSeq)
       : stored;
   let lastSeq = events.at(-1)?.seq ?? afterSeq;
-  for (const event of envelope.events.tail as unknown as AnyAgentryEvent[]) {
+  for (const event of envelope.events.tail) {
     if (event.seq !== lastSeq + 1) continue;
     events.push(event);
     lastSeq = event.seq;

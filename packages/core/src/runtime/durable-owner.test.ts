@@ -3,7 +3,10 @@ import { MemoryStore } from '../defaults/memory-store.js';
 import { isAgentryError } from '../errors/agentry-error.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { RunOwner, runLeaseName } from './durable-owner.js';
+import type { EncodedRunEvents } from './event-log.js';
 import type { RunSnapshot } from './run-snapshot.js';
+
+const NONE: EncodedRunEvents = { runId: '', sessionId: '', agentId: '', firstSeq: 0, items: [] };
 
 const stores: MemoryStore[] = [];
 afterEach(async () => {
@@ -121,9 +124,9 @@ describe('RunOwner', () => {
     const store = new MemoryStore();
     stores.push(store);
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: 'test' });
-    await checkpointer.save(snapshot('crashed', 'running'), [], 'run.started');
-    await checkpointer.save(snapshot('alive', 'running'), [], 'run.started');
-    await checkpointer.save(snapshot('suspended', 'suspended'), [], 'run.suspended');
+    await checkpointer.save(snapshot('crashed', 'running'), NONE, 'run.started');
+    await checkpointer.save(snapshot('alive', 'running'), NONE, 'run.started');
+    await checkpointer.save(snapshot('suspended', 'suspended'), NONE, 'run.suspended');
     const owner = new RunOwner({ store, owner: 'worker-a' });
     const alive = await owner.acquire('alive');
     // A crashed owner: its lease was taken with a short ttl and never renewed.

@@ -6,6 +6,7 @@
 import type { Lease, Store } from '../contracts/store.js';
 import { RunError } from '../errors/agentry-error.js';
 import { CHECKPOINT_NAMESPACE } from './checkpointer.js';
+import { peekStatus } from './envelope.js';
 
 /** Options of `RunOwner`. */
 export interface RunOwnerOptions {
@@ -263,15 +264,9 @@ export class RunOwner {
   }
 }
 
-/** Reads `snapshot.status` of a raw head without verifying it (a corrupt head is reported on load). */
+/** True when a raw head says `running` (read without verifying it; a corrupt head is reported on load). */
 function runningStatus(head: unknown): boolean {
-  if (typeof head !== 'object' || head === null) return false;
-  const snapshot = (head as { snapshot?: unknown }).snapshot;
-  return (
-    typeof snapshot === 'object' &&
-    snapshot !== null &&
-    (snapshot as { status?: unknown }).status === 'running'
-  );
+  return peekStatus(head) === 'running';
 }
 
 function busy(runId: string, holder: Lease | undefined): RunError {

@@ -1,16 +1,27 @@
-/** The versioned, checksummed head record of a durable run's checkpoint: its shape, sealing and verification. */
+/**
+ * The versioned, checksummed head record of a durable run's checkpoint: its
+ * stored form, sealing and verification.
+ *
+ * Stored form (namespace `checkpoints`, key = run id), all text made once:
+ * `{ schemaVersion, checksum, head, messages, events }` where `head` is the JSON
+ * text of everything but the two inline tails, and `messages` / `events` are
+ * the tails' item texts joined by `,`. The checksum covers exactly the stored
+ * texts, so nothing is re-serialised to verify it, and a store only has to
+ * encode five strings per checkpoint.
+ */
+import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonObject, JsonValue } from '../contracts/json.js';
 import { CheckpointError } from '../errors/agentry-error.js';
-import { chainDigest, digestOfItems, type InlineTail, tailDigest } from './checkpointer-log.js';
-import { canonicalJson, sha256Hex } from './json-guard.js';
+import { chainDigest, type InlineTail, tailDigest, tailText, textDigest } from './checkpointer-log.js';
+import { decodeEvents } from './event-log.js';
 
 /** The envelope schema version this core writes and reads. */
-export const CHECKPOINT_SCHEMA_VERSION = 1;
+export const CHECKPOINT_SCHEMA_VERSION = 2;
 
 /**
  * An append-only log persisted as numbered chunks plus a small inline tail.
- * `digest` chains the chunks (`sha256(previous digest + chunk text)`), so a
- * chunk that is missing, stale or overwritten is detected on load.
+ * `digest` chains the chunks (`sha256(previous digest + "\n" + sha256(chunk text))`),
+ * so a chunk that is missing, stale or overwritten is detected on load.
  */
 export interface LogRef {
   /** Chunks written so far (keys `…:0` to `…:chunks-1`). */
@@ -30,10 +41,11 @@ export interface MessageLogRef extends LogRef {
 /** Where the run's persisted events stand. */
 export interface EventTailRef {
   flushedSeq: number;
-  tail: JsonValue[];
+  /** Events newer than `flushedSeq`, kept in the head. */
+  tail: AnyAgentryEvent[];
 }
 
-/** The run's head record, stored under `checkpoints/<runId>`; one atomic write makes a checkpoint visible. */
+/** A verified checkpoint head, as `StoreCheckpointer.head()` returns it. */
 export interface CheckpointEnvelope {
   schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
   runtimeVersion: string;
@@ -51,70 +63,51 @@ export interface CheckpointEnvelope {
   memory: { key: string; count: number; digest: string };
   /**
    * Events of acknowledged checkpoints: those up to `flushedSeq` are in the
-   * store's `events` namespace (one key per seq); newer ones are in `tail`.
+   * store's `events` namespace; newer ones are in `tail`.
    */
   events: EventTailRef;
   eventSeq: number;
-  /** sha256 over the canonical JSON of every other field. */
+  /** sha256 over the stored head text and the digests of the stored tails. */
   checksum: string;
 }
 
-/** The envelope with both tails blanked: the part whose canonical text starts the checksummed text. */
-function coreOf(envelope: Omit<CheckpointEnvelope, 'checksum'>): JsonObject {
-  return {
-    ...(envelope as unknown as JsonObject),
-    messages: { ...(envelope.messages as unknown as JsonObject), tail: null },
-    events: { ...(envelope.events as unknown as JsonObject), tail: null },
-  };
+/** What the head text holds: the envelope without its tails and checksum. */
+export type HeadBody = Omit<CheckpointEnvelope, 'schemaVersion' | 'checksum' | 'messages' | 'events'> & {
+  messages: Omit<MessageLogRef, 'tail'>;
+  events: Omit<EventTailRef, 'tail'>;
+};
+
+/** The record as stored. */
+export interface StoredHead {
+  schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
+  checksum: string;
+  head: string;
+  messages: string;
+  events: string;
 }
 
-function checksumText(coreText: string, messageTailDigest: string, eventTailDigest: string): string {
-  return sha256Hex(`${coreText}\n${messageTailDigest}\n${eventTailDigest}`);
-}
-
-/**
- * The checksum of an envelope: sha256 over the canonical JSON of everything
- * but the two tails and the checksum, then the digests of the tails' canonical
- * texts (so a save hashes only what is new; see `InlineTail`).
- */
-export function checksumOf(envelope: Omit<CheckpointEnvelope, 'checksum'>): string {
-  return checksumText(
-    canonicalJson(coreOf(envelope), 'checkpoint'),
-    digestOfItems(envelope.messages.tail),
-    digestOfItems(envelope.events.tail),
-  );
+function checksumOf(headText: string, messagesDigest: string, eventsDigest: string): string {
+  return textDigest(`${headText}\n${messagesDigest}\n${eventsDigest}`);
 }
 
 /**
- * Validates the envelope and returns a detached copy with its checksum: the
- * fixed part is parsed back from its canonical text and the tails are copies
- * made when their items were appended, so later changes to the live run state
- * can never make the stored head differ from what the checksum covers.
- * @throws CheckpointError `checkpoint.not_serializable` naming the path.
+ * The stored record of a checkpoint from the JSON text of its body (already
+ * validated, see `jsonText`) and its two tails; `bytes` is its approximate size.
  */
 export function sealEnvelope(
-  envelope: Omit<CheckpointEnvelope, 'checksum' | 'messages' | 'events'> & {
-    messages: Omit<MessageLogRef, 'tail'>;
-    events: Omit<EventTailRef, 'tail'>;
-  },
+  headText: string,
   messageTail: InlineTail,
   eventTail: InlineTail,
-  /** When given, receives the approximate size of the sealed head (its JSON text length). */
-  size?: { bytes: number },
-): CheckpointEnvelope {
-  const blank = {
-    ...envelope,
-    messages: { ...envelope.messages, tail: [] },
-    events: { ...envelope.events, tail: [] },
+): { stored: StoredHead; bytes: number } {
+  const stored: StoredHead = {
+    schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+    checksum: checksumOf(headText, tailDigest(messageTail), tailDigest(eventTail)),
+    head: headText,
+    messages: tailText(messageTail),
+    events: tailText(eventTail),
   };
-  const coreText = canonicalJson(coreOf(blank), 'checkpoint');
-  const sealed = JSON.parse(coreText) as CheckpointEnvelope;
-  sealed.messages.tail = [...messageTail.items];
-  sealed.events.tail = [...eventTail.items];
-  sealed.checksum = checksumText(coreText, tailDigest(messageTail), tailDigest(eventTail));
-  // The core text, the tails' items with their commas, and the checksum field (`,"checksum":"<64 hex>"`).
-  if (size) size.bytes = coreText.length + messageTail.bytes + eventTail.bytes + 78;
-  return sealed;
+  // The texts plus the field names, quotes and the 64-hex checksum.
+  return { stored, bytes: headText.length + messageTail.bytes + eventTail.bytes + 140 };
 }
 
 function corrupt(runId: string, detail: string): CheckpointError {
@@ -132,22 +125,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isLogRef(value: unknown): value is LogRef {
+function isBody(value: unknown): value is HeadBody {
+  if (!isObject(value)) return false;
+  const { messages, events, memory, snapshot } = value;
   return (
-    isObject(value) &&
-    Number.isInteger(value.chunks) &&
-    Number.isInteger(value.count) &&
-    typeof value.digest === 'string' &&
-    Array.isArray(value.tail)
+    typeof value.runtimeVersion === 'string' &&
+    typeof value.agentId === 'string' &&
+    typeof value.configHash === 'string' &&
+    Number.isInteger(value.step) &&
+    Number.isInteger(value.eventSeq) &&
+    isObject(snapshot) &&
+    isObject(snapshot.patternState) &&
+    typeof snapshot.runId === 'string' &&
+    typeof snapshot.sessionId === 'string' &&
+    isObject(messages) &&
+    Number.isInteger(messages.generation) &&
+    Number.isInteger(messages.chunks) &&
+    Number.isInteger(messages.count) &&
+    typeof messages.digest === 'string' &&
+    isObject(events) &&
+    Number.isInteger(events.flushedSeq) &&
+    isObject(memory) &&
+    typeof memory.key === 'string' &&
+    typeof memory.digest === 'string'
   );
 }
 
-/**
- * Verifies a stored head: shape, schema version and checksum.
- * @throws CheckpointError `checkpoint.unsupported_version` for an unknown or
- *   newer `schemaVersion`, `checkpoint.corrupt` for a bad shape or checksum.
- */
-export function openEnvelope(runId: string, stored: unknown): CheckpointEnvelope {
+/** Checks the version and the fields of a stored head, before anything is parsed. */
+function checkStored(runId: string, stored: unknown): StoredHead {
   if (!isObject(stored)) throw corrupt(runId, 'the head record is not a JSON object');
   const version = stored.schemaVersion;
   if (typeof version !== 'number') throw corrupt(runId, 'the head record has no schemaVersion');
@@ -156,44 +161,80 @@ export function openEnvelope(runId: string, stored: unknown): CheckpointEnvelope
       message: `Checkpoint of run ${runId} has schemaVersion ${version}; this Agentry reads version ${CHECKPOINT_SCHEMA_VERSION}`,
       hint:
         version > CHECKPOINT_SCHEMA_VERSION
-          ? `It was written by a newer Agentry (${String(stored.runtimeVersion)}): resume it with that version or newer.`
-          : 'The checkpoint format is unknown: the run cannot be resumed; start it again.',
+          ? 'It was written by a newer Agentry: resume it with that version or newer.'
+          : 'It was written by an earlier Agentry in a format this one no longer reads: resume it with that version, or start the run again.',
       context: { runId },
     });
   }
-  const messages = stored.messages;
-  const events = stored.events;
-  const memory = stored.memory;
+  const { checksum, head, messages, events } = stored;
   if (
-    typeof stored.runtimeVersion !== 'string' ||
-    typeof stored.agentId !== 'string' ||
-    typeof stored.configHash !== 'string' ||
-    !Number.isInteger(stored.step) ||
-    !Number.isInteger(stored.eventSeq) ||
-    typeof stored.checksum !== 'string' ||
-    !isObject(stored.snapshot) ||
-    !isObject(stored.snapshot.patternState) ||
-    !isLogRef(messages) ||
-    !Number.isInteger((messages as unknown as Record<string, unknown>).generation) ||
-    !isObject(events) ||
-    !Number.isInteger(events.flushedSeq) ||
-    !Array.isArray(events.tail) ||
-    !isObject(memory) ||
-    typeof memory.key !== 'string' ||
-    typeof memory.digest !== 'string'
+    typeof checksum !== 'string' ||
+    typeof head !== 'string' ||
+    typeof messages !== 'string' ||
+    typeof events !== 'string'
   ) {
     throw corrupt(runId, 'the head record does not have the checkpoint shape');
   }
-  const envelope = stored as unknown as CheckpointEnvelope;
-  const { checksum, ...rest } = envelope;
-  let expected: string;
+  return stored as unknown as StoredHead;
+}
+
+/** Parses `[<text>]`, the stored form of a tail or chunk. */
+export function parseItems(runId: string, what: string, text: string): JsonValue[] {
   try {
-    expected = checksumOf(rest);
-  } catch (error) {
-    throw corrupt(runId, `it holds a value that is not JSON (${(error as Error).message})`);
+    return JSON.parse(`[${text}]`) as JsonValue[];
+  } catch {
+    throw corrupt(runId, `its ${what} are not valid JSON`);
   }
-  if (expected !== checksum) throw corrupt(runId, 'the checksum does not match its content');
-  return envelope;
+}
+
+/**
+ * Verifies a stored head: version, shape and checksum, and returns it parsed.
+ * @throws CheckpointError `checkpoint.unsupported_version` for an unknown or
+ *   other `schemaVersion`, `checkpoint.corrupt` for a bad shape or checksum.
+ */
+export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope {
+  const stored = checkStored(runId, value);
+  const expected = checksumOf(stored.head, textDigest(stored.messages), textDigest(stored.events));
+  if (expected !== stored.checksum) throw corrupt(runId, 'the checksum does not match its content');
+  let body: unknown;
+  try {
+    body = JSON.parse(stored.head);
+  } catch {
+    throw corrupt(runId, 'its head is not valid JSON');
+  }
+  if (!isBody(body)) throw corrupt(runId, 'the head record does not have the checkpoint shape');
+  const identity = {
+    runId: body.snapshot.runId as string,
+    sessionId: body.snapshot.sessionId as string,
+    agentId: body.agentId,
+  };
+  let eventTail: AnyAgentryEvent[];
+  try {
+    eventTail = decodeEvents(identity, stored.events);
+  } catch {
+    throw corrupt(runId, 'its inline events are not valid');
+  }
+  return {
+    ...body,
+    schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+    messages: { ...body.messages, tail: parseItems(runId, 'inline messages', stored.messages) },
+    events: { ...body.events, tail: eventTail },
+    checksum: stored.checksum,
+  };
+}
+
+/**
+ * `snapshot.status` of a stored head without verifying it (a corrupt head is
+ * reported when it is loaded); `undefined` when it cannot be read.
+ */
+export function peekStatus(value: unknown): string | undefined {
+  if (!isObject(value) || typeof value.head !== 'string') return undefined;
+  try {
+    const body = JSON.parse(value.head) as { snapshot?: { status?: unknown } };
+    return typeof body.snapshot?.status === 'string' ? body.snapshot.status : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Throws `checkpoint.corrupt` for a chunk that is missing or does not chain to the head's digest. */
@@ -206,9 +247,9 @@ export function verifyChunks(
   let digest = '';
   const items: JsonValue[] = [];
   for (const [index, chunk] of chunks.entries()) {
-    if (!Array.isArray(chunk)) throw corrupt(runId, `${what} chunk ${index} is missing or not an array`);
-    digest = chainDigest(digest, digestOfItems(chunk));
-    for (const item of chunk) items.push(item);
+    if (typeof chunk !== 'string') throw corrupt(runId, `${what} chunk ${index} is missing or not text`);
+    digest = chainDigest(digest, textDigest(chunk));
+    for (const item of parseItems(runId, `${what} chunk ${index}`, chunk)) items.push(item);
   }
   if (digest !== expectedDigest)
     throw corrupt(runId, `${what} chunks do not match the head (stale or overwritten)`);

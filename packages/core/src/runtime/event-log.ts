@@ -23,19 +23,29 @@ function blockKey(runId: string, block: number): string {
   return `${runId}:b${String(block).padStart(8, '0')}`;
 }
 
-/** A stored block: the run's identity once, then `[type, seq, time, data]` per event. */
-interface StoredBlock {
-  runId: string;
-  sessionId: string;
-  agentId: string;
-  events: [type: string, seq: number, time: string, data: JsonValue][];
-}
-
-/** Events of one run with consecutive seqs from `firstSeq`, each already encoded as `[type,seq,time,data]` text. */
-export interface EncodedRunEvents {
+/** Who a run's events belong to. */
+export interface RunIdentity {
   readonly runId: string;
   readonly sessionId: string;
   readonly agentId: string;
+}
+
+/** A stored block: the run's identity once, then `[type, seq, time, data]` per event. */
+interface StoredBlock extends RunIdentity {
+  events: [type: string, seq: number, time: string, data: JsonValue][];
+}
+
+/**
+ * The last block a writer stored for a run and the event texts in it, so the
+ * next write that continues the block need not read it back.
+ */
+export interface OpenBlock {
+  readonly block: number;
+  readonly items: readonly string[];
+}
+
+/** Events of one run with consecutive seqs from `firstSeq`, each already encoded as `[type,seq,time,data]` text. */
+export interface EncodedRunEvents extends RunIdentity {
   readonly firstSeq: number;
   readonly items: readonly string[];
 }
@@ -49,20 +59,27 @@ export function encodeEvent(event: AnyAgentryEvent): string {
   return JSON.stringify([event.type, event.seq, event.time, event.data]);
 }
 
-function blockText(
-  runs: Pick<EncodedRunEvents, 'runId' | 'sessionId' | 'agentId'>,
-  items: readonly string[],
-): string {
+function blockText(runs: RunIdentity, items: readonly string[]): string {
   return `{"runId":${JSON.stringify(runs.runId)},"sessionId":${JSON.stringify(runs.sessionId)},"agentId":${JSON.stringify(runs.agentId)},"events":[${items.join(',')}]}`;
 }
 
 function parseBlock(value: JsonValue | undefined): AnyAgentryEvent[] {
   if (value === undefined) return [];
   const block = (typeof value === 'string' ? JSON.parse(value) : value) as StoredBlock;
-  const { runId, sessionId, agentId } = block;
-  return block.events.map(
+  return eventsOf(block, block.events);
+}
+
+function eventsOf(identity: RunIdentity, items: StoredBlock['events']): AnyAgentryEvent[] {
+  const { runId, sessionId, agentId } = identity;
+  return items.map(
     ([type, seq, time, data]) => ({ type, runId, sessionId, agentId, seq, time, data }) as AnyAgentryEvent,
   );
+}
+
+/** Events of one run from their stored texts joined by `,` (as `encodeEvent` made them). */
+export function decodeEvents(identity: RunIdentity, text: string): AnyAgentryEvent[] {
+  if (text === '') return [];
+  return eventsOf(identity, JSON.parse(`[${text}]`) as StoredBlock['events']);
 }
 
 /**
@@ -84,26 +101,43 @@ export async function writeRunEvents(store: Store, events: readonly AnyAgentryEv
   });
 }
 
-/** `writeRunEvents` for events encoded as they were emitted (what non-durable runs keep instead of objects). */
-export async function writeEncodedRunEvents(store: Store, encoded: EncodedRunEvents): Promise<void> {
+/**
+ * `writeRunEvents` for events encoded as they were emitted. `open` is what the
+ * previous write of this run returned: when the new events continue that
+ * block, its earlier events are taken from it instead of read back. Returns
+ * the block written last, for the next write.
+ */
+export async function writeEncodedRunEvents(
+  store: Store,
+  encoded: EncodedRunEvents,
+  open?: OpenBlock,
+): Promise<OpenBlock | undefined> {
   const { runId, firstSeq, items } = encoded;
-  if (items.length === 0) return;
+  if (items.length === 0) return open;
   const entries: { key: string; value: JsonValue }[] = [];
+  let last: OpenBlock | undefined;
   let index = 0;
   while (index < items.length) {
     const seq = firstSeq + index;
     const block = Math.floor((seq - 1) / EVENT_BLOCK_SIZE);
     const take = Math.min(items.length - index, (block + 1) * EVENT_BLOCK_SIZE - seq + 1);
     let blockItems = items.slice(index, index + take);
-    if ((seq - 1) % EVENT_BLOCK_SIZE !== 0) {
-      const earlier = parseBlock(await store.get(RUN_EVENTS_NAMESPACE, blockKey(runId, block)));
-      const kept = earlier.filter((event) => event.seq < firstSeq).map(encodeEvent);
+    const before = (seq - 1) % EVENT_BLOCK_SIZE;
+    if (before !== 0) {
+      const kept =
+        open?.block === block && open.items.length === before
+          ? open.items
+          : parseBlock(await store.get(RUN_EVENTS_NAMESPACE, blockKey(runId, block)))
+              .filter((event) => event.seq < firstSeq)
+              .map(encodeEvent);
       if (kept.length > 0) blockItems = [...kept, ...blockItems];
     }
     entries.push({ key: blockKey(runId, block), value: blockText(encoded, blockItems) });
+    last = { block, items: blockItems };
     index += take;
   }
   await store.setMany(RUN_EVENTS_NAMESPACE, entries);
+  return last;
 }
 
 /**

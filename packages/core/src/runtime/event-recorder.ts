@@ -35,31 +35,25 @@ export type RunEventListener = (event: AnyAgentryEvent) => void;
 /**
  * Emits the events of one run. Publishing does not block the run: the bus
  * isolates subscribers, and `settled()` waits for every delivery before a run
- * reports its result. Events are kept (as objects, or as stored text) until
- * `takeUnsaved` / `takeEncoded` hands them to the store (batched at
- * suspend/finish, or with every durable save).
+ * reports its result. Each event is encoded as its stored text when emitted
+ * (a long or concurrent run holds strings, not object trees) and kept until
+ * `takeEncoded` hands the texts to the store (batched at suspend/finish, or
+ * with every durable save).
  */
 export class EventRecorder {
   private seq: number;
-  private unsaved: AnyAgentryEvent[] = [];
   private encoded: string[] = [];
   private deliveries: Promise<unknown>[] = [];
   private lastDelivery: Promise<void> | undefined;
 
   constructor(
-    private readonly identity: RecorderIdentity,
+    readonly identity: RecorderIdentity,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly redactor: Redactor | undefined,
     private readonly logger: Logger,
     startSeq: number,
     private readonly listener?: RunEventListener,
-    /**
-     * Keep event objects for `takeUnsaved` (durable persistence stores them);
-     * otherwise each event is encoded at once and only its text is kept, so a
-     * long or concurrent run holds far less memory.
-     */
-    private readonly keepObjects = true,
   ) {
     this.seq = startSeq;
   }
@@ -82,8 +76,7 @@ export class EventRecorder {
       data: this.redactor && REDACTED_TYPES.has(type) ? this.redactor.redact(data) : data,
     };
     const any = event as unknown as AnyAgentryEvent;
-    if (this.keepObjects) this.unsaved.push(any);
-    else this.encoded.push(encodeEvent(any));
+    this.encoded.push(encodeEvent(any));
     if (this.listener) this.listener(any);
     try {
       const delivery = this.bus.publish(any);
@@ -108,19 +101,20 @@ export class EventRecorder {
     return lastTimeText;
   }
 
-  /** Events emitted since the last call, in seq order; the recorder forgets them. Empty when encoding. */
-  takeUnsaved(): AnyAgentryEvent[] {
-    const events = this.unsaved;
-    this.unsaved = [];
-    return events;
-  }
-
-  /** Events emitted since the last call as stored text (when not keeping objects); the recorder forgets them. */
+  /** Events emitted since the last call, as stored text in seq order; the recorder forgets them. */
   takeEncoded(): EncodedRunEvents {
     const items = this.encoded;
     this.encoded = [];
     const taken: EncodedRunEvents = { ...this.identity, firstSeq: this.seq - items.length + 1, items };
     return taken;
+  }
+
+  /**
+   * Hands back events taken with `takeEncoded` that could not be stored (a
+   * failed save): they are taken again, in order, by the next `takeEncoded`.
+   */
+  putBack(taken: EncodedRunEvents): void {
+    if (taken.items.length > 0) this.encoded = [...taken.items, ...this.encoded];
   }
 
   /** Resolves once every event emitted so far has been delivered to the bus's subscribers. */

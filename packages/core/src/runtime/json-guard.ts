@@ -1,6 +1,7 @@
 /** Validates that run state is plain JSON and writes it as canonical JSON (sorted keys), naming the path of any bad value. */
 import { createHash } from 'node:crypto';
 import type { JsonValue } from '../contracts/json.js';
+import { isCertainlyPlainJson } from '../defaults/store-json.js';
 import { CheckpointError } from '../errors/agentry-error.js';
 
 /** Thrown inside the walk; carries the path segments collected while unwinding (cheap on the happy path). */
@@ -127,6 +128,20 @@ export function canonicalJson(value: unknown, label = ''): string {
       context: { path },
     });
   }
+}
+
+/**
+ * `JSON.stringify(value)` after checking that `value` is plain JSON: the same
+ * validation and errors as `canonicalJson`, but keys keep their order, so the
+ * text is only reproducible from itself (store it, and hash what was stored).
+ * The check is one allocation-free pass; only a value that fails it takes the
+ * slow walk that names the path.
+ *
+ * @throws CheckpointError `checkpoint.not_serializable` naming the path.
+ */
+export function jsonText(value: unknown, label = ''): string {
+  if (!isCertainlyPlainJson(value)) canonicalJson(value, label);
+  return JSON.stringify(value);
 }
 
 /**

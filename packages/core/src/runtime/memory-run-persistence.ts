@@ -1,5 +1,5 @@
 /** In-process run persistence (a Map) for non-durable runs: a suspended run resumes in the same process. */
-import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { EncodedRunEvents } from './event-log.js';
 import type { RunPersistence, SaveReason } from './run-persistence.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
@@ -11,7 +11,7 @@ import type { RunSnapshot } from './run-snapshot.js';
 export class MemoryRunPersistence implements RunPersistence {
   private readonly snapshots = new Map<string, RunSnapshot>();
 
-  async save(snapshot: RunSnapshot, _events: readonly AnyAgentryEvent[], reason: SaveReason): Promise<void> {
+  async save(snapshot: RunSnapshot, _events: EncodedRunEvents, reason: SaveReason): Promise<void> {
     if (reason === 'run.finished') {
       this.snapshots.delete(snapshot.runId);
       return;

@@ -1,6 +1,6 @@
 /** A durable run's persistence fenced by its run lease: no checkpoint is written once the lease is lost. */
-import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { RunOwnership } from './durable-owner.js';
+import type { EncodedRunEvents } from './event-log.js';
 import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
@@ -18,7 +18,7 @@ export class OwnedPersistence implements RunPersistence {
 
   async save(
     snapshot: RunSnapshot,
-    events: readonly AnyAgentryEvent[],
+    events: EncodedRunEvents,
     reason: SaveReason,
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void> {

@@ -67,7 +67,6 @@ export class RunContext {
       services.logger,
       snapshot.eventSeq,
       options.listener,
-      persistenceWritesEvents,
     );
   }
 
@@ -87,8 +86,17 @@ export class RunContext {
     const run = async (): Promise<void> => {
       const snapshot = this.snapshot;
       snapshot.eventSeq = this.recorder.lastSeq;
-      const events = this.persistenceWritesEvents ? this.recorder.takeUnsaved() : [];
-      const receipt = await this.persistence.save(snapshot, events, reason);
+      const events = this.persistenceWritesEvents
+        ? this.recorder.takeEncoded()
+        : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };
+      let receipt: Awaited<ReturnType<RunPersistence['save']>>;
+      try {
+        receipt = await this.persistence.save(snapshot, events, reason);
+      } catch (error) {
+        // Not stored: the next save (the run's failure or suspension) stores them, so no seq goes missing.
+        this.recorder.putBack(events);
+        throw error;
+      }
       if (receipt && snapshot.durable && reason !== 'run.finished' && reason !== 'run.suspended') {
         this.recorder.emit('checkpoint.saved', {
           step: snapshot.step,

@@ -3,7 +3,7 @@
  * in-process implementation (suspended runs resume in the same process);
  * durable runs use the store-backed checkpointer.
  */
-import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { EncodedRunEvents } from './event-log.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /** Why a snapshot is being saved (recorded for diagnostics and crash tests). */
@@ -26,13 +26,13 @@ export interface SaveReceipt {
 export interface RunPersistence {
   /**
    * Makes `snapshot` the run's latest checkpoint, together with `events`
-   * (those emitted since the previous save, in seq order). Resolves only once
+   * (those emitted since the previous save, in seq order, as stored text). Resolves only once
    * the write is acknowledged (optionally with a `SaveReceipt`); throws
    * `StoreError`/`CheckpointError` otherwise.
    */
   save(
     snapshot: RunSnapshot,
-    events: readonly AnyAgentryEvent[],
+    events: EncodedRunEvents,
     reason: SaveReason,
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void>;

@@ -74,13 +74,27 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ path });
     await store.set('ns', 'k', 1);
     await store.close();
-    const { default: sqlite3 } = await import('sqlite3');
-    const mode = await new Promise<unknown>((resolve, reject) => {
-      const database = new sqlite3.Database(path, (error) => error && reject(error));
-      database.get('PRAGMA journal_mode', (error, row) =>
-        error ? reject(error) : database.close(() => resolve(row)),
-      );
-    });
-    expect(mode).toEqual({ journal_mode: 'wal' });
+    const { default: Database } = await import('better-sqlite3');
+    const database = new Database(path, { readonly: true });
+    const mode = database.pragma('journal_mode', { simple: true });
+    database.close();
+    expect(mode).toBe('wal');
+  });
+
+  it('fails a write blocked by another connection past busyTimeoutMs with a retryable error, and writes once the lock is gone', async () => {
+    const path = freshPath();
+    const store = new SqliteStore({ path, busyTimeoutMs: 50 });
+    await store.set('ns', 'k', 'first');
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const error = await store.set('ns', 'k', 'second').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'store.unavailable', retryable: true });
+    expect((error as Error).message).toContain(path);
+    other.exec('ROLLBACK');
+    other.close();
+    await store.set('ns', 'k', 'second');
+    expect(await store.get('ns', 'k')).toBe('second');
+    await store.close();
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * The keyv adapter and the lease backend of the `sqlite` store, over one
+ * better-sqlite3 connection with prepared statements. better-sqlite3 runs each
+ * statement synchronously (no thread-pool round trip): a small upsert in WAL
+ * mode costs microseconds, so a durable checkpoint costs about as much as its
+ * serialisation. Table layout: `<table>(key VARCHAR(255) PRIMARY KEY, value TEXT)`.
+ */
+import { EventEmitter } from 'node:events';
+import type { Lease, LeaseBackend } from '@agentry/core';
+import type { Database, Statement } from 'better-sqlite3';
+import type { StoredData } from 'keyv';
+
+/** Rows per multi-row statement of `setMany` (well under SQLite's bound-parameter limit). */
+const BATCH = 400;
+
+interface Entry {
+  key: string;
+  value: unknown;
+}
+
+/**
+ * A keyv store adapter on one SQLite table. Operations are synchronous inside
+ * (better-sqlite3) and exposed as promises, as keyv expects; a failure (a lock
+ * held past the busy timeout, a full disk) rejects the operation.
+ */
+export class SqliteKeyvAdapter extends EventEmitter {
+  readonly opts: { table: string; dialect: 'sqlite' };
+  /** Set by keyv; unused (keyv prefixes keys itself). */
+  namespace: string | undefined;
+  readonly #db: Database;
+  readonly #get: Statement<[string], { value: string }>;
+  readonly #set: Statement<[string, unknown]>;
+  readonly #delete: Statement<[string]>;
+  readonly #getMany: Statement<[string], { key: string; value: string }>;
+  readonly #setMany: (entries: readonly Entry[]) => void;
+  readonly #deleteRange: Statement<[string, string]>;
+  readonly #page: Statement<[string, string, number], { key: string; value: string }>;
+
+  constructor(db: Database, table: string) {
+    super();
+    this.#db = db;
+    this.opts = { table, dialect: 'sqlite' };
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+    const upsert = (rows: number) =>
+      `INSERT INTO ${table} (key, value) VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')}
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value`;
+    this.#get = db.prepare(`SELECT value FROM ${table} WHERE key = ?`);
+    this.#set = db.prepare(upsert(1));
+    this.#delete = db.prepare(`DELETE FROM ${table} WHERE key = ?`);
+    this.#getMany = db.prepare(
+      `SELECT key, value FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`,
+    );
+    this.#deleteRange = db.prepare(`DELETE FROM ${table} WHERE key >= ? AND key < ?`);
+    this.#page = db.prepare(`SELECT key, value FROM ${table} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`);
+    // One transaction for the whole batch: all rows are written, or none.
+    this.#setMany = db.transaction((entries: readonly Entry[]) => {
+      for (let start = 0; start < entries.length; start += BATCH) {
+        const batch = entries.slice(start, start + BATCH);
+        const parameters: unknown[] = [];
+        for (const entry of batch) parameters.push(entry.key, entry.value);
+        db.prepare(upsert(batch.length)).run(...parameters);
+      }
+    });
+  }
+
+  /** The stored text (keyv's serialised entry), or `undefined`. */
+  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    return this.#get.get(key)?.value as StoredData<Value> | undefined;
+  }
+
+  async getMany<Value>(keys: string[]): Promise<StoredData<Value | undefined>[]> {
+    const found = new Map<string, string>();
+    for (const row of this.#getMany.all(JSON.stringify(keys))) found.set(row.key, row.value);
+    return keys.map((key) => found.get(key) as StoredData<Value | undefined>);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    this.#set.run(key, value);
+  }
+
+  async setMany(entries: Entry[]): Promise<void> {
+    if (entries.length === 1) this.#set.run(entries[0]!.key, entries[0]!.value);
+    else if (entries.length > 0) this.#setMany(entries);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.#delete.run(key).changes > 0;
+  }
+
+  async deleteMany(keys: string[]): Promise<boolean> {
+    let deleted = false;
+    for (const key of keys) deleted = this.#delete.run(key).changes > 0 || deleted;
+    return deleted;
+  }
+
+  /** Deletes the entries of keyv's namespace (every entry when there is none). */
+  async clear(): Promise<void> {
+    if (this.namespace === undefined) this.#db.exec(`DELETE FROM ${this.opts.table}`);
+    else this.#deleteRange.run(`${this.namespace}:`, `${this.namespace};`);
+  }
+
+  /** Up to `limit` entries with `after < key < end`, in key order. */
+  page(after: string, end: string, limit: number): { key: string; value: string }[] {
+    return this.#page.all(after, end, limit);
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+interface LeaseRow {
+  name: string;
+  owner: string;
+  token: number;
+  expires_at: number;
+}
+
+const toLease = (row: LeaseRow | undefined): Lease | undefined =>
+  row === undefined
+    ? undefined
+    : { name: row.name, owner: row.owner, token: Number(row.token), expiresAt: Number(row.expires_at) };
+
+/** Leases in a `<table>` of the same file; each operation is one SQL statement, so it is atomic across processes. */
+export class SqliteLeases implements LeaseBackend {
+  readonly #acquire: Statement<[string, string, number, number, number], LeaseRow>;
+  readonly #renew: Statement<[number, string, string, number, number], LeaseRow>;
+  readonly #release: Statement<[string, string, number]>;
+  readonly #read: Statement<[string, number], LeaseRow>;
+
+  constructor(db: Database, table: string) {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, token INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+    );
+    this.#acquire = db.prepare(
+      `INSERT INTO ${table} (name, owner, token, expires_at) VALUES (?, ?, 1, ?)
+       ON CONFLICT(name) DO UPDATE SET
+         token = CASE WHEN ${table}.owner = excluded.owner AND ${table}.expires_at > ?
+                      THEN ${table}.token ELSE ${table}.token + 1 END,
+         owner = excluded.owner,
+         expires_at = excluded.expires_at
+       WHERE ${table}.expires_at <= ? OR ${table}.owner = excluded.owner
+       RETURNING name, owner, token, expires_at`,
+    );
+    this.#renew = db.prepare(
+      `UPDATE ${table} SET expires_at = ? WHERE name = ? AND owner = ? AND token = ? AND expires_at > ?
+       RETURNING name, owner, token, expires_at`,
+    );
+    this.#release = db.prepare(
+      `UPDATE ${table} SET expires_at = 0 WHERE name = ? AND owner = ? AND token = ?`,
+    );
+    this.#read = db.prepare(
+      `SELECT name, owner, token, expires_at FROM ${table} WHERE name = ? AND expires_at > ?`,
+    );
+  }
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
+    return toLease(this.#acquire.get(name, owner, now + ttlMs, now, now));
+  }
+
+  async renew(lease: Lease, ttlMs: number, now: number): Promise<Lease | undefined> {
+    return toLease(this.#renew.get(now + ttlMs, lease.name, lease.owner, lease.token, now));
+  }
+
+  async release(lease: Lease): Promise<void> {
+    this.#release.run(lease.name, lease.owner, lease.token);
+  }
+
+  async read(name: string, now: number): Promise<Lease | undefined> {
+    return toLease(this.#read.get(name, now));
+  }
+}
