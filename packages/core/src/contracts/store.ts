@@ -21,7 +21,8 @@ export interface Lease {
  * Durable storage. Every method either does what it says or throws a
  * `StoreError` (`store.unavailable` is retryable); a write that did not
  * happen is never a silent no-op. Values are plain JSON: implementations may
- * reject anything else. Namespaces are isolated from each other.
+ * reject anything else, and give values back with their object keys in the
+ * order they were written. Namespaces are isolated from each other.
  */
 export interface Store {
   readonly kind: 'store';
@@ -34,6 +35,14 @@ export interface Store {
     keys: readonly string[],
   ): Promise<(T | undefined)[]>;
   set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions): Promise<void>;
+  /**
+   * Optional fast path of `set` for a value the caller already holds as JSON
+   * text: `text` must be what `JSON.stringify` made of a plain JSON value. The
+   * store keeps it without parsing or re-serialising it; `get` returns the
+   * parsed value, with its keys in the same order. Callers fall back to
+   * `set(namespace, key, JSON.parse(text))` when a store lacks it.
+   */
+  setJsonText?(namespace: string, key: string, text: string, options?: StoreSetOptions): Promise<void>;
   /** Writes several entries; each entry is written atomically, the batch as a whole need not be. */
   setMany(namespace: string, entries: readonly { key: string; value: JsonValue }[]): Promise<void>;
   /** Returns true when something was deleted. */

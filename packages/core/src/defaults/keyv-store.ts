@@ -60,6 +60,18 @@ interface Envelope {
   expires?: number;
 }
 
+/** A value given as JSON text (`setJsonText`): `serialize` splices it into the entry instead of escaping it. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** keyv's entry `{ value, expires }` as stored text; a `JsonText` value is written as is. */
+function serialize(entry: { value?: unknown; expires?: number | null }): string {
+  if (!(entry.value instanceof JsonText)) return JSON.stringify(entry);
+  const expires = typeof entry.expires === 'number' ? `,"expires":${entry.expires}` : '';
+  return `{"value":${entry.value.text}${expires}}`;
+}
+
 /**
  * Base class of every keyv-backed store. Subclasses implement `connect()`;
  * this class keeps one `Keyv` per namespace (each with its own keyv
@@ -118,6 +130,22 @@ export abstract class KeyvStore implements Store {
     assertStoreJson(this.name, value);
     await this.run('write', async (opened) => {
       await this.keyvFor(namespace, opened).set(encoded, value, ttlMs);
+    });
+  }
+
+  /** See `Store.setJsonText`: the text goes into the stored entry as is (no check, no re-serialisation). */
+  async setJsonText(namespace: string, key: string, text: string, options?: StoreSetOptions): Promise<void> {
+    const encoded = this.encodeKey(namespace, key);
+    const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
+    if (typeof text !== 'string' || text === '') {
+      throw new StoreError('store.not_json', {
+        message: `${this.name} store: setJsonText needs the JSON text of a value, got ${text === '' ? 'an empty string' : typeof text}; nothing was written`,
+        hint: 'Pass JSON.stringify(value), or use set() with the value itself.',
+        context: { plugin: this.name },
+      });
+    }
+    await this.run('write', async (opened) => {
+      await this.keyvFor(namespace, opened).set(encoded, new JsonText(text), ttlMs);
     });
   }
 
@@ -287,7 +315,7 @@ export abstract class KeyvStore implements Store {
       keyv = new keyvClass({
         store: connection.adapter,
         namespace: this.keyvNamespace(namespace),
-        serialize: (data) => JSON.stringify(data),
+        serialize: (data) => serialize(data as { value?: unknown; expires?: number | null }),
         deserialize: (data) => JSON.parse(data),
         throwOnErrors: true,
         emitErrors: false,

@@ -1,7 +1,6 @@
 /** A checkpoint write that fails mid-run: the run resumes from its last checkpoint, its event log stays whole. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { JsonValue } from '../contracts/json.js';
 import type { Runtime } from '../contracts/runtime.js';
 import type { StoreSetOptions } from '../contracts/store.js';
 import { MemoryStore } from '../defaults/memory-store.js';
@@ -22,7 +21,7 @@ class FlakyStore extends MemoryStore {
     super();
   }
 
-  override async set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions) {
+  override async setJsonText(namespace: string, key: string, text: string, options?: StoreSetOptions) {
     if (namespace === CHECKPOINT_NAMESPACE && ++this.checkpointWrites === this.failAt) {
       throw new StoreError('store.unavailable', {
         message: 'memory store could not write: connection reset',
@@ -30,7 +29,7 @@ class FlakyStore extends MemoryStore {
         retryable: true,
       });
     }
-    return super.set(namespace, key, value, options);
+    return super.setJsonText(namespace, key, text, options);
   }
 }
 

@@ -213,11 +213,7 @@ export class StoreCheckpointer implements RunPersistence {
       eventSeq: snapshot.eventSeq,
     };
     // Made now, before any await: the live snapshot may change while the writes are in flight.
-    const { stored, bytes } = sealEnvelope(
-      jsonText(body, 'checkpoint'),
-      next.messages.tail,
-      next.events.tail,
-    );
+    const headText = sealEnvelope(jsonText(body, 'checkpoint'), next.messages.tail, next.events.tail);
 
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
@@ -229,7 +225,8 @@ export class StoreCheckpointer implements RunPersistence {
       next.eventBlock = eventBlock;
       crashPoint('delta-written');
     }
-    await this.#store.set(CHECKPOINT_NAMESPACE, runId, stored as unknown as JsonValue);
+    if (this.#store.setJsonText) await this.#store.setJsonText(CHECKPOINT_NAMESPACE, runId, headText);
+    else await this.#store.set(CHECKPOINT_NAMESPACE, runId, JSON.parse(headText) as JsonValue);
     if (next.stale !== undefined) {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;
@@ -237,7 +234,7 @@ export class StoreCheckpointer implements RunPersistence {
     this.#tracks.set(runId, next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
-    return { bytes: bytes + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
+    return { bytes: headText.length + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
   }
 
   /** The run's latest checkpoint; see `RunPersistence.load`. */

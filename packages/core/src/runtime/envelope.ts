@@ -2,12 +2,14 @@
  * The versioned, checksummed head record of a durable run's checkpoint: its
  * stored form, sealing and verification.
  *
- * Stored form (namespace `checkpoints`, key = run id), all text made once:
- * `{ schemaVersion, checksum, head, messages, events }` where `head` is the JSON
- * text of everything but the two inline tails, and `messages` / `events` are
- * the tails' item texts joined by `,`. The checksum covers exactly the stored
- * texts, so nothing is re-serialised to verify it, and a store only has to
- * encode five strings per checkpoint.
+ * Stored form (namespace `checkpoints`, key = run id):
+ * `{ schemaVersion, checksum, head, messages, events }` where `head` is the
+ * envelope without its two inline tails, and `messages` / `events` are the
+ * tails (events as `[type, seq, time, data]`). It is assembled from JSON texts
+ * made once per item (`jsonText`) and handed to the store as text
+ * (`Store.setJsonText`), so a save serialises only what is new. The checksum
+ * covers those texts; a verified read re-serialises the parsed record, which
+ * gives the same text because `JSON.stringify` output round-trips exactly.
  */
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonObject, JsonValue } from '../contracts/json.js';
@@ -77,37 +79,17 @@ export type HeadBody = Omit<CheckpointEnvelope, 'schemaVersion' | 'checksum' | '
   events: Omit<EventTailRef, 'tail'>;
 };
 
-/** The record as stored. */
-export interface StoredHead {
-  schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
-  checksum: string;
-  head: string;
-  messages: string;
-  events: string;
-}
-
 function checksumOf(headText: string, messagesDigest: string, eventsDigest: string): string {
   return textDigest(`${headText}\n${messagesDigest}\n${eventsDigest}`);
 }
 
 /**
- * The stored record of a checkpoint from the JSON text of its body (already
- * validated, see `jsonText`) and its two tails; `bytes` is its approximate size.
+ * The JSON text of a checkpoint's stored record, from the JSON text of its
+ * body (already validated, see `jsonText`) and its two tails.
  */
-export function sealEnvelope(
-  headText: string,
-  messageTail: InlineTail,
-  eventTail: InlineTail,
-): { stored: StoredHead; bytes: number } {
-  const stored: StoredHead = {
-    schemaVersion: CHECKPOINT_SCHEMA_VERSION,
-    checksum: checksumOf(headText, tailDigest(messageTail), tailDigest(eventTail)),
-    head: headText,
-    messages: tailText(messageTail),
-    events: tailText(eventTail),
-  };
-  // The texts plus the field names, quotes and the 64-hex checksum.
-  return { stored, bytes: headText.length + messageTail.bytes + eventTail.bytes + 140 };
+export function sealEnvelope(headText: string, messageTail: InlineTail, eventTail: InlineTail): string {
+  const checksum = checksumOf(headText, tailDigest(messageTail), tailDigest(eventTail));
+  return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${tailText(messageTail)}],"events":[${tailText(eventTail)}]}`;
 }
 
 function corrupt(runId: string, detail: string): CheckpointError {
@@ -151,7 +133,16 @@ function isBody(value: unknown): value is HeadBody {
   );
 }
 
-/** Checks the version and the fields of a stored head, before anything is parsed. */
+/** The record as stored (parsed). */
+interface StoredHead {
+  schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
+  checksum: string;
+  head: HeadBody;
+  messages: JsonValue[];
+  events: JsonValue[];
+}
+
+/** Checks the version and the fields of a stored head. */
 function checkStored(runId: string, stored: unknown): StoredHead {
   if (!isObject(stored)) throw corrupt(runId, 'the head record is not a JSON object');
   const version = stored.schemaVersion;
@@ -166,25 +157,29 @@ function checkStored(runId: string, stored: unknown): StoredHead {
       context: { runId },
     });
   }
-  const { checksum, head, messages, events } = stored;
   if (
-    typeof checksum !== 'string' ||
-    typeof head !== 'string' ||
-    typeof messages !== 'string' ||
-    typeof events !== 'string'
+    typeof stored.checksum !== 'string' ||
+    !isBody(stored.head) ||
+    !Array.isArray(stored.messages) ||
+    !Array.isArray(stored.events)
   ) {
     throw corrupt(runId, 'the head record does not have the checkpoint shape');
   }
   return stored as unknown as StoredHead;
 }
 
-/** Parses `[<text>]`, the stored form of a tail or chunk. */
+/** Parses `[<text>]`, the stored form of a chunk. */
 export function parseItems(runId: string, what: string, text: string): JsonValue[] {
   try {
     return JSON.parse(`[${text}]`) as JsonValue[];
   } catch {
     throw corrupt(runId, `its ${what} are not valid JSON`);
   }
+}
+
+/** The text of a stored array's items, as the tail text it was made from. */
+function itemsText(items: readonly JsonValue[]): string {
+  return JSON.stringify(items).slice(1, -1);
 }
 
 /**
@@ -194,15 +189,13 @@ export function parseItems(runId: string, what: string, text: string): JsonValue
  */
 export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope {
   const stored = checkStored(runId, value);
-  const expected = checksumOf(stored.head, textDigest(stored.messages), textDigest(stored.events));
+  const expected = checksumOf(
+    JSON.stringify(stored.head),
+    textDigest(itemsText(stored.messages)),
+    textDigest(itemsText(stored.events)),
+  );
   if (expected !== stored.checksum) throw corrupt(runId, 'the checksum does not match its content');
-  let body: unknown;
-  try {
-    body = JSON.parse(stored.head);
-  } catch {
-    throw corrupt(runId, 'its head is not valid JSON');
-  }
-  if (!isBody(body)) throw corrupt(runId, 'the head record does not have the checkpoint shape');
+  const body = stored.head;
   const identity = {
     runId: body.snapshot.runId as string,
     sessionId: body.snapshot.sessionId as string,
@@ -210,14 +203,14 @@ export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope 
   };
   let eventTail: AnyAgentryEvent[];
   try {
-    eventTail = decodeEvents(identity, stored.events);
+    eventTail = decodeEvents(identity, itemsText(stored.events));
   } catch {
     throw corrupt(runId, 'its inline events are not valid');
   }
   return {
     ...body,
     schemaVersion: CHECKPOINT_SCHEMA_VERSION,
-    messages: { ...body.messages, tail: parseItems(runId, 'inline messages', stored.messages) },
+    messages: { ...body.messages, tail: stored.messages },
     events: { ...body.events, tail: eventTail },
     checksum: stored.checksum,
   };
@@ -228,13 +221,9 @@ export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope 
  * reported when it is loaded); `undefined` when it cannot be read.
  */
 export function peekStatus(value: unknown): string | undefined {
-  if (!isObject(value) || typeof value.head !== 'string') return undefined;
-  try {
-    const body = JSON.parse(value.head) as { snapshot?: { status?: unknown } };
-    return typeof body.snapshot?.status === 'string' ? body.snapshot.status : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!isObject(value) || !isObject(value.head) || !isObject(value.head.snapshot)) return undefined;
+  const status = value.head.snapshot.status;
+  return typeof status === 'string' ? status : undefined;
 }
 
 /** Throws `checkpoint.corrupt` for a chunk that is missing or does not chain to the head's digest. */

@@ -174,6 +174,32 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       });
     }
 
+    it('stores JSON text with setJsonText (when it has it) as the value it encodes, key order kept', async () => {
+      const setJsonText = store.setJsonText?.bind(store);
+      if (setJsonText === undefined) return;
+      const value = {
+        z: 1,
+        a: [true, null, 'two'],
+        nested: { 10: 'ten', b: 'x', 2: 'two' },
+        text: 'a "quoted" \\ line\n',
+      };
+      const text = JSON.stringify(value);
+      await setJsonText('text', 'k', text);
+      const read = await store.get('text', 'k');
+      expect(read).toEqual(value);
+      expect(JSON.stringify(read)).toBe(text);
+      expect(await store.getMany('text', ['k'])).toEqual([value]);
+      expect(await collect(store.entries('text'))).toEqual([['k', value]]);
+      await setJsonText('text', 'k', '"replaced"');
+      expect(await store.get('text', 'k')).toBe('replaced');
+      if (options.supportsTtl ?? true) {
+        await setJsonText('text', 'short', '[1]', { ttlMs: 100 });
+        expect(await store.get('text', 'short')).toEqual([1]);
+        await sleep(300);
+        expect(await store.get('text', 'short')).toBeUndefined();
+      }
+    });
+
     it('rejects values that are not plain JSON before writing, naming the path', async () => {
       const bad: [unknown, string][] = [
         [{ items: [1, 2, 3, 10n] }, 'value.items[3]'],
