@@ -3,7 +3,7 @@
  * events and the default in-process plugins.
  * @module
  */
-import 'reflect-metadata';
+import './loader/reflect-metadata.js';
 
 export { didYouMean, levenshtein } from './config/did-you-mean.js';
 export { formatIssue, formatPath } from './config/issues.js';
@@ -243,7 +243,6 @@ export { assertJson, canonicalJson } from './runtime/json-guard.js';
 export { MemoryRunPersistence } from './runtime/memory-run-persistence.js';
 export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/run-persistence.js';
 export { RUNS_NAMESPACE } from './runtime/run-records.js';
-export { RUN_SCOPE_TOKEN, type RunScope } from './runtime/run-scope.js';
 export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run-signals.js';
 export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run-snapshot.js';
 export type { SessionPolicy } from './runtime/session-lease.js';

@@ -17,6 +17,11 @@ const SECRET_WORDS = new Set([
 ]);
 const SECRET_KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'access', 'signing', 'encryption']);
 
+/** Answers of `isSecretName` by name: `redact` asks about every key of every value, and key names repeat. */
+const secretNames = new Map<string, boolean>();
+/** Most names remembered; the cache starts over when full (tool inputs can bring any key names). */
+const SECRET_NAMES_CACHED = 4096;
+
 /**
  * True for key or env var names that hold secrets: the last word is `token`,
  * `password`, `secret`, `credential(s)`, `authorization`, or `key` after
@@ -24,6 +29,16 @@ const SECRET_KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'access', 'si
  * `GITHUB_TOKEN`). Counters such as `maxTotalTokens` are not secrets.
  */
 export function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = looksSecret(name);
+    if (secretNames.size >= SECRET_NAMES_CACHED) secretNames.clear();
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+function looksSecret(name: string): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -66,10 +81,11 @@ class DefaultRedactor implements Redactor {
   }
 
   redact<T>(value: T): T {
-    return this.#copy(value, new WeakMap()) as T;
+    // A Map, not a WeakMap: it lives for this one call, and weak tables cost the garbage collector more.
+    return this.#copy(value, new Map()) as T;
   }
 
-  #copy(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  #copy(value: unknown, seen: Map<object, unknown>): unknown {
     if (typeof value === 'string') return this.redactText(value);
     if (typeof value !== 'object' || value === null) return value;
     const known = seen.get(value);
@@ -84,15 +100,21 @@ class DefaultRedactor implements Redactor {
     if (prototype !== Object.prototype && prototype !== null) return value;
     const copy: Record<string, unknown> = {};
     seen.set(value, copy);
-    for (const [key, item] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       const secretField =
         isSecretName(key) && item !== null && item !== undefined && typeof item !== 'object';
-      Object.defineProperty(copy, key, {
-        value: secretField ? REDACTED : this.#copy(item, seen),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const redacted = secretField ? REDACTED : this.#copy(item, seen);
+      // Plain assignment is much cheaper than defineProperty, except for `__proto__`, which it would not create.
+      if (key === '__proto__') {
+        Object.defineProperty(copy, key, {
+          value: redacted,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else copy[key] = redacted;
     }
     return copy;
   }

@@ -12,7 +12,10 @@ export type UnionChooser = (value: unknown) => z.ZodType | { message: string; hi
 /** Unions with a chooser; the validator uses it to explain a failed union. */
 export const UNION_CHOOSERS = new WeakMap<z.ZodType, UnionChooser>();
 
-const configRecord = z.record(z.string(), z.unknown());
+/** A slot's `config`: any object (the plugin validates it). */
+function configRecord() {
+  return z.record(z.string(), z.unknown());
+}
 
 function builtinName(kind: PluginKind): z.ZodString {
   const schema = z.string().min(1);
@@ -61,8 +64,8 @@ function slotUnion<T extends z.ZodType, I extends z.ZodType, S extends z.ZodType
 export function slotSchema(kind: PluginKind) {
   return slotUnion(
     builtinName(kind),
-    z.strictObject({ type: builtinName(kind), config: configRecord.optional() }),
-    z.strictObject({ impl: z.string().min(1), config: configRecord.optional() }),
+    z.strictObject({ type: builtinName(kind), config: configRecord().optional() }),
+    z.strictObject({ impl: z.string().min(1), config: configRecord().optional() }),
   );
 }
 
@@ -75,128 +78,148 @@ export function slotListSchema(kind: PluginKind) {
   return schema;
 }
 
-const approvalRule = z.enum(['never', 'always']);
-
 /** A tool slot: like any slot, plus `approval: never | always` overriding the tool's own rule. */
-export const toolSlotSchema = slotUnion(
-  builtinName('tool'),
-  z.strictObject({
-    type: builtinName('tool'),
-    config: configRecord.optional(),
-    approval: approvalRule.optional(),
-  }),
-  z.strictObject({
-    impl: z.string().min(1),
-    config: configRecord.optional(),
-    approval: approvalRule.optional(),
-  }),
-);
-
-const pricingSchema = z.strictObject({
-  inputPerMillion: z.number().nonnegative(),
-  outputPerMillion: z.number().nonnegative(),
-});
-
-const providerModelSchema = z.looseObject({
-  provider: builtinName('model'),
-  model: z.string().min(1).optional(),
-  apiKey: z.string().optional().meta({ secret: true }),
-  pricing: pricingSchema.optional(),
-});
-const implModelSchema = z.strictObject({
-  impl: z.string().min(1),
-  config: configRecord.optional(),
-  pricing: pricingSchema.optional(),
-});
+export function toolSlotSchema() {
+  const approvalRule = z.enum(['never', 'always']);
+  return slotUnion(
+    builtinName('tool'),
+    z.strictObject({
+      type: builtinName('tool'),
+      config: configRecord().optional(),
+      approval: approvalRule.optional(),
+    }),
+    z.strictObject({
+      impl: z.string().min(1),
+      config: configRecord().optional(),
+      approval: approvalRule.optional(),
+    }),
+  );
+}
 
 /** A model: `{ provider: <builtin>, ...provider config }` or `{ impl, config }`. */
-export const modelConfigSchema = z.union([providerModelSchema, implModelSchema]);
-UNION_CHOOSERS.set(modelConfigSchema, (value) => {
-  if (!isObject(value)) {
-    return { message: 'expected a model', hint: 'use { provider: <name>, ... } or { impl, config }' };
-  }
-  if ('impl' in value && 'provider' in value) {
-    return { message: '`provider` and `impl` together', hint: 'keep one of them' };
-  }
-  if ('impl' in value) return implModelSchema;
-  if ('provider' in value) return providerModelSchema;
-  return {
-    message: 'model needs `provider` or `impl`',
-    hint: `providers: ${builtinNames('model').join(', ')}`,
-  };
-});
-
-const positiveInt = z.int().positive();
-
-const budgetSchema = z.strictObject({
-  maxSteps: positiveInt.optional(),
-  maxToolCalls: z.int().nonnegative().optional(),
-  maxInputTokens: positiveInt.optional(),
-  maxOutputTokens: positiveInt.optional(),
-  maxTotalTokens: positiveInt.optional(),
-  maxCostUsd: z.number().positive().optional(),
-  maxDurationMs: positiveInt.optional(),
-});
-
-const approvalAction = z.enum(['ask', 'allow', 'deny']);
+export function modelConfigSchema() {
+  const pricingSchema = z.strictObject({
+    inputPerMillion: z.number().nonnegative(),
+    outputPerMillion: z.number().nonnegative(),
+  });
+  const providerModelSchema = z.looseObject({
+    provider: builtinName('model'),
+    model: z.string().min(1).optional(),
+    apiKey: z.string().optional().meta({ secret: true }),
+    pricing: pricingSchema.optional(),
+  });
+  const implModelSchema = z.strictObject({
+    impl: z.string().min(1),
+    config: configRecord().optional(),
+    pricing: pricingSchema.optional(),
+  });
+  const schema = z.union([providerModelSchema, implModelSchema]);
+  UNION_CHOOSERS.set(schema, (value) => {
+    if (!isObject(value)) {
+      return { message: 'expected a model', hint: 'use { provider: <name>, ... } or { impl, config }' };
+    }
+    if ('impl' in value && 'provider' in value) {
+      return { message: '`provider` and `impl` together', hint: 'keep one of them' };
+    }
+    if ('impl' in value) return implModelSchema;
+    if ('provider' in value) return providerModelSchema;
+    return {
+      message: 'model needs `provider` or `impl`',
+      hint: `providers: ${builtinNames('model').join(', ')}`,
+    };
+  });
+  return schema;
+}
 
 /** One agent. */
-export const agentConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  instructions: z.string().optional(),
-  description: z.string().optional(),
-  pattern: slotSchema('pattern').optional(),
-  memory: slotListSchema('memory').optional(),
-  context: slotSchema('context-assembler').optional(),
-  toolExecutor: slotListSchema('tool-executor').optional(),
-  tools: z.array(toolSlotSchema).default([]),
-  hooks: z
-    .strictObject({
-      before: z.array(z.string().min(1)).default([]),
-      after: z.array(z.string().min(1)).default([]),
-    })
-    .optional(),
-  budget: budgetSchema.optional(),
-  durable: z.boolean().default(false),
-  approvals: z
-    .strictObject({
-      default: approvalAction.optional(),
-      tools: z.record(z.string(), approvalAction).optional(),
-    })
-    .optional(),
-  outputSchema: configRecord.optional(),
-  maxValidationRetries: z.int().nonnegative().default(2),
-  maxResumeAttempts: z.int().nonnegative().default(3),
-  maxToolOutputBytes: z
-    .int()
-    .min(256)
-    .default(64 * 1024)
-    .describe(
-      'Largest tool output (UTF-8 bytes of its JSON) the model sees; a larger one is cut and ends with a `[output truncated: …]` marker. The tool still runs in full.',
-    ),
-  session: z
-    .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
-    .optional(),
-});
+export function agentConfigSchema() {
+  const positiveInt = z.int().positive();
+  const budgetSchema = z.strictObject({
+    maxSteps: positiveInt.optional(),
+    maxToolCalls: z.int().nonnegative().optional(),
+    maxInputTokens: positiveInt.optional(),
+    maxOutputTokens: positiveInt.optional(),
+    maxTotalTokens: positiveInt.optional(),
+    maxCostUsd: z.number().positive().optional(),
+    maxDurationMs: positiveInt.optional(),
+  });
+  const approvalAction = z.enum(['ask', 'allow', 'deny']);
+  return z.strictObject({
+    model: z.string().min(1),
+    instructions: z.string().optional(),
+    description: z.string().optional(),
+    pattern: slotSchema('pattern').optional(),
+    memory: slotListSchema('memory').optional(),
+    context: slotSchema('context-assembler').optional(),
+    toolExecutor: slotListSchema('tool-executor').optional(),
+    tools: z.array(toolSlotSchema()).default([]),
+    hooks: z
+      .strictObject({
+        before: z.array(z.string().min(1)).default([]),
+        after: z.array(z.string().min(1)).default([]),
+      })
+      .optional(),
+    budget: budgetSchema.optional(),
+    durable: z.boolean().default(false),
+    approvals: z
+      .strictObject({
+        default: approvalAction.optional(),
+        tools: z.record(z.string(), approvalAction).optional(),
+      })
+      .optional(),
+    outputSchema: configRecord().optional(),
+    maxValidationRetries: z.int().nonnegative().default(2),
+    maxResumeAttempts: z.int().nonnegative().default(3),
+    maxToolOutputBytes: z
+      .int()
+      .min(256)
+      .default(64 * 1024)
+      .describe(
+        'Largest tool output (UTF-8 bytes of its JSON) the model sees; a larger one is cut and ends with a `[output truncated: …]` marker. The tool still runs in full.',
+      ),
+    session: z
+      .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
+      .optional(),
+  });
+}
 
-/** The whole config file. Objects are strict: an unknown key is an error with a did-you-mean. */
+/**
+ * The whole config file. Objects are strict: an unknown key is an error with a did-you-mean.
+ *
+ * Its parts are behind getters, built on first use, not when `@agentry/core` is
+ * imported (building them all costs ~10 ms). Zod reads a getter once, on the
+ * first parse or walk of the shape, and keeps that schema (zod's own pattern
+ * for recursive objects), so the schema behaves exactly as if built eagerly.
+ */
 export const agentryConfigSchema = z.strictObject({
-  version: z.literal(1),
-  runtime: slotSchema('runtime').default('default'),
-  store: slotSchema('store').optional(),
-  events: slotListSchema('event-bus').optional(),
-  models: z.record(z.string(), modelConfigSchema).default({}),
-  agents: z.record(z.string(), agentConfigSchema).default({}),
+  get version() {
+    return z.literal(1);
+  },
+  get runtime() {
+    return slotSchema('runtime').default('default');
+  },
+  get store() {
+    return slotSchema('store').optional();
+  },
+  get events() {
+    return slotListSchema('event-bus').optional();
+  },
+  get models() {
+    return z.record(z.string(), modelConfigSchema()).default({});
+  },
+  get agents() {
+    return z.record(z.string(), agentConfigSchema()).default({});
+  },
 });
 
 /** The validated config, defaults applied. */
 export type AgentryConfig = z.output<typeof agentryConfigSchema>;
 /** One validated agent. */
-export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type AgentConfig = z.output<ReturnType<typeof agentConfigSchema>>;
 /** One validated model entry. */
-export type ModelConfig = z.output<typeof modelConfigSchema>;
+export type ModelConfig = z.output<ReturnType<typeof modelConfigSchema>>;
 /** One validated tool slot (a slot plus optional `approval`). */
-export type ToolSlotConfig = z.output<typeof toolSlotSchema>;
+export type ToolSlotConfig = z.output<ReturnType<typeof toolSlotSchema>>;
 
 /** JSON Schema of the config file (input side: defaults are optional), for editors and `agentry schema`. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -5,14 +5,17 @@ import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/too
 import { definePlugin } from '../plugin/define-plugin.js';
 import { failureOutcome } from '../runtime/executor-chain.js';
 
+// A getter: zod builds the field on first use, not when `@agentry/core` is imported.
 const configSchema = z
   .object({
-    concurrency: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('How many calls of one model turn may run at once; unset means all of them.'),
+    get concurrency() {
+      return z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('How many calls of one model turn may run at once; unset means all of them.');
+    },
   })
   .strict();
 

@@ -21,82 +21,95 @@ export const SCRIPTED_FAULTS = {
 /** A fault kind (`rate_limit`, `connection`, …). */
 export type ScriptedFault = keyof typeof SCRIPTED_FAULTS;
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
+/** The zod schemas of script items. Built on first use: common items are checked without zod (`isSimpleItem`). */
+function buildItemSchemas() {
+  const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValue),
+      z.record(z.string(), jsonValue),
+    ]),
+  );
 
-const toolCallSchema = z
-  .object({
-    tool: z.string().min(1).describe('Name of the tool the model calls.'),
-    input: jsonValue.optional().describe('Arguments of the call (any JSON; default `{}`).'),
-  })
-  .strict();
+  const toolCallSchema = z
+    .object({
+      tool: z.string().min(1).describe('Name of the tool the model calls.'),
+      input: jsonValue.optional().describe('Arguments of the call (any JSON; default `{}`).'),
+    })
+    .strict();
 
-const responseItemSchema = z
-  .object({
-    text: z.string().optional().describe('Text of the response.'),
-    toolCalls: z.array(toolCallSchema).optional().describe('Tool calls of the response, in order.'),
-    finishReason: z
-      .enum(['stop', 'tool-calls', 'length', 'content-filter', 'other'])
-      .optional()
-      .describe('Overrides the finish reason (default `tool-calls` when there are calls, else `stop`).'),
-    usage: z
-      .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
-      .strict()
-      .optional()
-      .describe('Overrides the estimated token usage of this call.'),
-  })
-  .strict()
-  .refine((item) => item.text !== undefined || item.toolCalls !== undefined, {
-    message: 'a response item needs `text` and/or `toolCalls` (or use `error` to inject a fault)',
-  });
+  const responseItemSchema = z
+    .object({
+      text: z.string().optional().describe('Text of the response.'),
+      toolCalls: z.array(toolCallSchema).optional().describe('Tool calls of the response, in order.'),
+      finishReason: z
+        .enum(['stop', 'tool-calls', 'length', 'content-filter', 'other'])
+        .optional()
+        .describe('Overrides the finish reason (default `tool-calls` when there are calls, else `stop`).'),
+      usage: z
+        .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
+        .strict()
+        .optional()
+        .describe('Overrides the estimated token usage of this call.'),
+    })
+    .strict()
+    .refine((item) => item.text !== undefined || item.toolCalls !== undefined, {
+      message: 'a response item needs `text` and/or `toolCalls` (or use `error` to inject a fault)',
+    });
 
-const errorItemSchema = z
-  .object({
-    error: z
-      .enum(Object.keys(SCRIPTED_FAULTS) as [ScriptedFault, ...ScriptedFault[]])
-      .describe('Fault to inject: the call throws a ModelError with the matching code.'),
-    message: z.string().optional().describe('Error message (default: a description of the fault).'),
-    retryAfterMs: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('For `rate_limit`: suggested wait before retrying.'),
-  })
-  .strict();
+  const errorItemSchema = z
+    .object({
+      error: z
+        .enum(Object.keys(SCRIPTED_FAULTS) as [ScriptedFault, ...ScriptedFault[]])
+        .describe('Fault to inject: the call throws a ModelError with the matching code.'),
+      message: z.string().optional().describe('Error message (default: a description of the fault).'),
+      retryAfterMs: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('For `rate_limit`: suggested wait before retrying.'),
+    })
+    .strict();
 
-const hangItemSchema = z
-  .object({
-    hang: z
-      .literal(true)
-      .describe('The call never answers; it rejects with the abort reason once the run is aborted.'),
-  })
-  .strict();
+  const hangItemSchema = z
+    .object({
+      hang: z
+        .literal(true)
+        .describe('The call never answers; it rejects with the abort reason once the run is aborted.'),
+    })
+    .strict();
 
-/** One script item: a response (plain text as shorthand), a fault, or a call that hangs until aborted. */
-export const scriptItemSchema = z.union([
-  z.string().describe('Shorthand for `{ text }`.'),
-  errorItemSchema,
-  hangItemSchema,
-  responseItemSchema,
-]);
+  // One script item: a response (plain text as shorthand), a fault, or a call that hangs until aborted.
+  const scriptItemSchema = z.union([
+    z.string().describe('Shorthand for `{ text }`.'),
+    errorItemSchema,
+    hangItemSchema,
+    responseItemSchema,
+  ]);
+  return { responseItemSchema, errorItemSchema, hangItemSchema, scriptItemSchema };
+}
+
+type ItemSchemas = ReturnType<typeof buildItemSchemas>;
+
+let builtSchemas: ItemSchemas | undefined;
+
+function itemSchemas(): ItemSchemas {
+  builtSchemas ??= buildItemSchemas();
+  return builtSchemas;
+}
 
 /** One scripted model call. */
-export type ScriptItem = z.input<typeof scriptItemSchema>;
+export type ScriptItem = z.input<ItemSchemas['scriptItemSchema']>;
 /** A validated response item. */
-export type ScriptedResponseItem = z.output<typeof responseItemSchema>;
+export type ScriptedResponseItem = z.output<ItemSchemas['responseItemSchema']>;
 /** A validated fault item. */
-export type ScriptedErrorItem = z.output<typeof errorItemSchema>;
+export type ScriptedErrorItem = z.output<ItemSchemas['errorItemSchema']>;
 /** A validated hang item (for cancellation and timeout tests). */
-export type ScriptedHangItem = z.output<typeof hangItemSchema>;
+export type ScriptedHangItem = z.output<ItemSchemas['hangItemSchema']>;
 
 /** A validated script with where it came from (file path or inline). */
 export interface LoadedScript {
@@ -173,6 +186,7 @@ function itemIssues(value: unknown, index: number): z.core.$ZodIssue[] {
       },
     ];
   }
+  const { errorItemSchema, hangItemSchema, responseItemSchema } = itemSchemas();
   const schema = 'error' in value ? errorItemSchema : 'hang' in value ? hangItemSchema : responseItemSchema;
   const result = schema.safeParse(value);
   return result.success
@@ -205,7 +219,7 @@ export function validateScript(
       context: { plugin: 'scripted' },
     });
   }
-  const items = (value as z.output<typeof scriptItemSchema>[]).map((item) =>
+  const items = (value as z.output<ItemSchemas['scriptItemSchema']>[]).map((item) =>
     typeof item === 'string' ? { text: item } : item,
   );
   return { items, source };

@@ -56,9 +56,7 @@ function textTokens(length: number): number {
   return Math.ceil(length / CHARS_PER_TOKEN);
 }
 
-function tokensOf(message: Message): number {
-  let tokens = messageTokens.get(message);
-  if (tokens !== undefined) return tokens;
+function countTokens(message: Message): number {
   let length = 0;
   if (message.role === 'tool') {
     length =
@@ -69,8 +67,16 @@ function tokensOf(message: Message): number {
       for (const call of message.toolCalls) length += call.name.length + JSON.stringify(call.input).length;
     }
   }
-  tokens = MESSAGE_OVERHEAD_TOKENS + textTokens(length);
-  messageTokens.set(message, tokens);
+  return MESSAGE_OVERHEAD_TOKENS + textTokens(length);
+}
+
+/** `countTokens`, remembered per message (for requests that are not a continuation of the last one). */
+function cachedTokensOf(message: Message): number {
+  let tokens = messageTokens.get(message);
+  if (tokens === undefined) {
+    tokens = countTokens(message);
+    messageTokens.set(message, tokens);
+  }
   return tokens;
 }
 
@@ -80,8 +86,9 @@ const LOOKBACK = 8;
 /**
  * Estimates input tokens (~4 characters per token). The running total of a
  * request is remembered on its last message; when the next request of the
- * run extends the same list, only the messages added since are counted.
- * Otherwise (a trimmed window) it sums cached per-message counts.
+ * run extends the same list, only the messages added since are counted (and
+ * not cached one by one: the new running total covers them). Otherwise (a
+ * trimmed window) it sums cached per-message counts.
  */
 function estimateInputTokens(messages: readonly Message[], tools: readonly ToolSpec[]): number {
   const length = messages.length;
@@ -95,7 +102,8 @@ function estimateInputTokens(messages: readonly Message[], tools: readonly ToolS
       break;
     }
   }
-  for (let index = start; index < length; index++) total += tokensOf(messages[index]!);
+  const count = start > 0 ? countTokens : cachedTokensOf;
+  for (let index = start; index < length; index++) total += count(messages[index]!);
   if (start < length) prefixTokens.set(messages[length - 1]!, { index: length - 1, total });
   if (tools.length > 0) {
     let forTools = toolTokens.get(tools);
@@ -142,22 +150,35 @@ function chunks(text: string): string[] {
   );
 }
 
+// The fields are getters: zod builds each on first use (it reads a getter once and keeps the
+// schema), so importing `@agentry/core` does not pay for building them.
 const configSchema = z
   .object({
-    script: z
-      .union([z.string().min(1), z.array(z.unknown())])
-      .describe(
-        'The responses, one per model call of a run: a list of items, or a path (relative to the config file) to a YAML/JSON file holding that list. Item: a string (text), `{ text?, toolCalls?: [{ tool, input }], finishReason?, usage? }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output, message?, retryAfterMs? }`, or `{ hang: true }` (answers only by rejecting when the run is aborted).',
-      ),
-    model: z.string().min(1).optional().describe('Model id reported in responses (default `scripted`).'),
-    pricing: z
-      .object({
-        inputPerMillion: z.number().min(0).describe('USD per million input tokens.'),
-        outputPerMillion: z.number().min(0).describe('USD per million output tokens.'),
-      })
-      .optional()
-      .describe('Prices so that `maxCostUsd` budgets can be exercised.'),
-    record: z.boolean().default(false).describe('Keep every request in `calls` (tests); off for benchmarks.'),
+    get script() {
+      return z
+        .union([z.string().min(1), z.array(z.unknown())])
+        .describe(
+          'The responses, one per model call of a run: a list of items, or a path (relative to the config file) to a YAML/JSON file holding that list. Item: a string (text), `{ text?, toolCalls?: [{ tool, input }], finishReason?, usage? }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output, message?, retryAfterMs? }`, or `{ hang: true }` (answers only by rejecting when the run is aborted).',
+        );
+    },
+    get model() {
+      return z.string().min(1).optional().describe('Model id reported in responses (default `scripted`).');
+    },
+    get pricing() {
+      return z
+        .object({
+          inputPerMillion: z.number().min(0).describe('USD per million input tokens.'),
+          outputPerMillion: z.number().min(0).describe('USD per million output tokens.'),
+        })
+        .optional()
+        .describe('Prices so that `maxCostUsd` budgets can be exercised.');
+    },
+    get record() {
+      return z
+        .boolean()
+        .default(false)
+        .describe('Keep every request in `calls` (tests); off for benchmarks.');
+    },
   })
   .strict();
 

@@ -41,10 +41,15 @@ function loopState(
   return { messages, phase, pendingCalls, steps, output };
 }
 
+// Getters: zod builds the fields on first use, not when `@agentry/core` is imported.
 const configSchema = z
   .object({
-    maxSteps: z.int().positive().optional(),
-    maxConcurrentTools: z.int().positive().optional(),
+    get maxSteps() {
+      return z.int().positive().optional();
+    },
+    get maxConcurrentTools() {
+      return z.int().positive().optional();
+    },
   })
   .strict();
 

@@ -1,6 +1,6 @@
-/** Dependency injection with tsyringe: explicit tokens, a root container of runtime singletons, a child container per run. */
-import 'reflect-metadata';
+/** Dependency injection with tsyringe: explicit tokens, a root container of runtime singletons, child containers for scoped registrations. */
 import { createRequire } from 'node:module';
+import './reflect-metadata.js';
 import type { DependencyContainer } from 'tsyringe';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';

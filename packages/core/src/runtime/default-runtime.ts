@@ -26,7 +26,6 @@ import type { RunPersistence } from './run-persistence.js';
 import { RunRecords } from './run-records.js';
 import { checkResumeRequest, checkRunRequest, unknownAgent } from './run-request.js';
 import { applyDecisions, loadForResume, type RestartRun, resumeReason } from './run-resume.js';
-import { closeRunScope, openRunScope } from './run-scope.js';
 import { executeSegment } from './run-segment.js';
 import type { RunSnapshot } from './run-snapshot.js';
 import { streamRun } from './run-stream.js';
@@ -334,50 +333,35 @@ export class DefaultRuntime implements Runtime {
   }
 
   /**
-   * Executes the segment in the run's DI scope. Durable runs with a
-   * checkpointer resume automatically after retryable failures, under the
-   * same run lease.
+   * Executes the segment. Durable runs with a checkpointer resume
+   * automatically after retryable failures, under the same run lease.
    */
-  private async launch(
+  private launch(
     entry: ActiveRun,
     run: RunContext,
     explicitSession: boolean,
     prepare?: (run: RunContext) => Promise<void>,
   ): Promise<RunResult> {
-    const root = this.setup.container;
-    const { snapshot } = run;
-    const scope = root
-      ? openRunScope(root, {
-          runId: snapshot.runId,
-          sessionId: snapshot.sessionId,
-          agentId: snapshot.agentId,
-          signal: run.abort.signal,
-        })
-      : undefined;
     const persistence = run.persistence;
-    try {
-      if (!run.durable || persistence === this.memoryPersistence) {
-        return await executeSegment(run, explicitSession, prepare);
-      }
-      return await runWithAutomaticResume(run, persistence, {
-        signal: entry.stop.signal,
-        execute: (segment, first) => executeSegment(segment, explicitSession, first ? prepare : undefined),
-        nextSegment: async (next) => {
-          const ownership = persistence instanceof OwnedPersistence ? persistence.ownership : undefined;
-          const options = {
-            streaming: run.options.streaming,
-            signal: entry.callerSignal,
-            createdAt: run.options.createdAt,
-            ...(run.options.listener ? { listener: run.options.listener } : {}),
-          };
-          const segment = entry.attach(this.context(next, run.agent, persistence, options, ownership));
-          await this.services.records.started(next, this.now(), run.options.createdAt);
-          return segment;
-        },
-      });
-    } finally {
-      await closeRunScope(scope);
+    if (!run.durable || persistence === this.memoryPersistence) {
+      return executeSegment(run, explicitSession, prepare);
     }
+    return runWithAutomaticResume(run, persistence, {
+      signal: entry.stop.signal,
+      execute: (segment, first) => executeSegment(segment, explicitSession, first ? prepare : undefined),
+      nextSegment: async (next) => {
+        const ownership = persistence instanceof OwnedPersistence ? persistence.ownership : undefined;
+        const options = {
+          streaming: run.options.streaming,
+          signal: entry.callerSignal,
+          createdAt: run.options.createdAt,
+          ...(run.options.listener ? { listener: run.options.listener } : {}),
+        };
+        const segment = entry.attach(this.context(next, run.agent, persistence, options, ownership));
+        await this.services.records.started(next, this.now(), run.options.createdAt);
+        return segment;
+      },
+    });
   }
 
   private checkOpen(): void {

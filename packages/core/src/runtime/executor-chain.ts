@@ -31,7 +31,8 @@ export function failureOutcome(error: unknown): ToolOutcome {
   };
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise or any other thenable (what `await` would wait for). */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
   );

@@ -3,6 +3,7 @@ import type { Message } from '../contracts/message.js';
 import type { ModelRequest, ModelResponse, ToolSpec } from '../contracts/model.js';
 import { ModelError, serializeError } from '../errors/agentry-error.js';
 import { crashPoint } from './durable-crash-points.js';
+import { isPromiseLike } from './executor-chain.js';
 import type { RunContext } from './run-context.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
@@ -28,7 +29,7 @@ export async function callModel(
   }
   recorder.emit('step.started', { step });
   const tools = options?.tools ?? agent.toolSpecs;
-  const assembled = await agent.context.assemble({
+  const assembling = agent.context.assemble({
     agentId: agent.id,
     runId: snapshot.runId,
     instructions: agent.instructions,
@@ -37,6 +38,8 @@ export async function callModel(
     tools,
     model: agent.model,
   });
+  // Most assemblers answer synchronously: awaiting a plain value would still cost a promise and a tick.
+  const assembled = isPromiseLike(assembling) ? await assembling : assembling;
   recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted });
   recorder.emit('model.requested', {
     step,

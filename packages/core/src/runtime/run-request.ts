@@ -4,62 +4,76 @@ import { suggestionHint } from '../config/did-you-mean.js';
 import type { ResumeRequest, RunRequest } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
 
-const approvalAction = z.enum(['allow', 'deny', 'ask']);
-const limit = z.number().nonnegative().optional();
+/**
+ * The zod schemas of run and resume requests, built by the first request that
+ * needs them rather than when `@agentry/core` is imported.
+ */
+function buildSchemas() {
+  const approvalAction = z.enum(['allow', 'deny', 'ask']);
+  const limit = z.number().nonnegative().optional();
 
-const runRequestSchema = z.object({
-  agent: z.string().min(1),
-  input: z.string(),
-  sessionId: z.string().min(1).optional(),
-  durable: z.boolean().optional(),
-  approvals: z
-    .object({ default: approvalAction.optional(), tools: z.record(z.string(), approvalAction).optional() })
-    .strict()
-    .optional(),
-  budget: z
-    .object({
-      maxSteps: limit,
-      maxToolCalls: limit,
-      maxInputTokens: limit,
-      maxOutputTokens: limit,
-      maxTotalTokens: limit,
-      maxCostUsd: limit,
-      maxDurationMs: limit,
-    })
-    .strict()
-    .optional(),
-  parentRunId: z.string().min(1).optional(),
-  runId: z.string().min(1).optional(),
-  signal: z.instanceof(AbortSignal).optional(),
-});
+  const runRequestSchema = z.object({
+    agent: z.string().min(1),
+    input: z.string(),
+    sessionId: z.string().min(1).optional(),
+    durable: z.boolean().optional(),
+    approvals: z
+      .object({ default: approvalAction.optional(), tools: z.record(z.string(), approvalAction).optional() })
+      .strict()
+      .optional(),
+    budget: z
+      .object({
+        maxSteps: limit,
+        maxToolCalls: limit,
+        maxInputTokens: limit,
+        maxOutputTokens: limit,
+        maxTotalTokens: limit,
+        maxCostUsd: limit,
+        maxDurationMs: limit,
+      })
+      .strict()
+      .optional(),
+    parentRunId: z.string().min(1).optional(),
+    runId: z.string().min(1).optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  });
 
-const inputHash = z.string().optional();
-const decisionSchema = z.union([
-  z
-    .object({
-      approve: z.literal(true),
-      input: z.json().optional(),
-      sticky: z.boolean().optional(),
-      inputHash,
-    })
-    .strict(),
-  z
-    .object({
-      approve: z.literal(false),
-      reason: z.string().optional(),
-      sticky: z.boolean().optional(),
-      inputHash,
-    })
-    .strict(),
-  z.object({ outcome: z.literal('retry') }).strict(),
-  z.object({ outcome: z.literal('skip'), result: z.json() }).strict(),
-  z.object({ outcome: z.literal('fail'), reason: z.string().optional() }).strict(),
-]);
+  const inputHash = z.string().optional();
+  const decisionSchema = z.union([
+    z
+      .object({
+        approve: z.literal(true),
+        input: z.json().optional(),
+        sticky: z.boolean().optional(),
+        inputHash,
+      })
+      .strict(),
+    z
+      .object({
+        approve: z.literal(false),
+        reason: z.string().optional(),
+        sticky: z.boolean().optional(),
+        inputHash,
+      })
+      .strict(),
+    z.object({ outcome: z.literal('retry') }).strict(),
+    z.object({ outcome: z.literal('skip'), result: z.json() }).strict(),
+    z.object({ outcome: z.literal('fail'), reason: z.string().optional() }).strict(),
+  ]);
 
-const resumeRequestSchema = z.object({
-  decisions: z.record(z.string(), decisionSchema).optional(),
-  signal: z.instanceof(AbortSignal).optional(),
-});
+  const resumeRequestSchema = z.object({
+    decisions: z.record(z.string(), decisionSchema).optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  });
+  return { runRequestSchema, resumeRequestSchema };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+
+function requestSchemas(): ReturnType<typeof buildSchemas> {
+  schemas ??= buildSchemas();
+  return schemas;
+}
 
 const SIMPLE_KEYS: ReadonlySet<string> = new Set([
   'agent',
@@ -88,7 +102,7 @@ function isSimpleValidRequest(request: RunRequest): boolean {
 /** Throws `RunError('run.request_invalid')` naming the bad field. */
 export function checkRunRequest(request: RunRequest): void {
   if (isSimpleValidRequest(request)) return;
-  const result = runRequestSchema.safeParse(request);
+  const result = requestSchemas().runRequestSchema.safeParse(request);
   if (!result.success) {
     throw new RunError('run.request_invalid', {
       message: `Invalid run request:\n${z.prettifyError(result.error)}`,
@@ -100,7 +114,7 @@ export function checkRunRequest(request: RunRequest): void {
 /** Throws `RunError('run.request_invalid')` for malformed decisions. */
 export function checkResumeRequest(runId: string, request: ResumeRequest | undefined): void {
   if (request === undefined) return;
-  const result = resumeRequestSchema.safeParse(request);
+  const result = requestSchemas().resumeRequestSchema.safeParse(request);
   if (!result.success) {
     throw new RunError('run.decision_invalid', {
       message: `Invalid resume request for run ${runId}:\n${z.prettifyError(result.error)}`,

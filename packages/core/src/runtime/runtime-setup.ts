@@ -23,7 +23,7 @@ export interface DefaultRuntimeSetup {
   durablePersistence?: RunPersistence;
   /** Plugins holding resources, closed by `close()` (after the bus, before the store). */
   closeables?: readonly Closeable[];
-  /** Root DI container (from `createRuntime`); each run gets a child container of it. */
+  /** Root DI container (from `createRuntime`): the runtime singletons its plugins were created from. */
   container?: DependencyContainer;
   /**
    * Time-to-live of the run lease a durable run holds while this runtime
