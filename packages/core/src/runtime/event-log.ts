@@ -1,7 +1,9 @@
 /**
  * Where a run's events live in the store: namespace `events`, in blocks of
  * `EVENT_BLOCK_SIZE` consecutive seqs, key `<runId>:b<block, 8 digits>`, each
- * value the JSON text of `{ runId, sessionId, agentId, events: [[type, seq, time, data], …] }`.
+ * value `{ runId, sessionId, agentId, events: [[type, seq, time, data], …] }`
+ * (written from its JSON text with `setJsonText`; as that text in a JSON
+ * string by stores without it).
  */
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonValue } from '../contracts/json.js';
@@ -86,8 +88,8 @@ export function decodeEvents(identity: RunIdentity, text: string): AnyAgentryEve
  * Writes events (of one run, ascending contiguous seqs) in one batch. A block
  * that already holds earlier events of the run is merged; stored events at or
  * past the first new seq (left by a crashed process) are replaced. Blocks are
- * stored as JSON text: one string is far cheaper for a store to check and
- * encode than a tree of small objects, and events are plain JSON by construction.
+ * built and handed to the store as JSON text (events are plain JSON by
+ * construction): nothing is checked or serialised twice.
  */
 export async function writeRunEvents(store: Store, events: readonly AnyAgentryEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -114,7 +116,7 @@ export async function writeEncodedRunEvents(
 ): Promise<OpenBlock | undefined> {
   const { runId, firstSeq, items } = encoded;
   if (items.length === 0) return open;
-  const entries: { key: string; value: JsonValue }[] = [];
+  const entries: { key: string; text: string }[] = [];
   let last: OpenBlock | undefined;
   let index = 0;
   while (index < items.length) {
@@ -132,12 +134,28 @@ export async function writeEncodedRunEvents(
               .map(encodeEvent);
       if (kept.length > 0) blockItems = [...kept, ...blockItems];
     }
-    entries.push({ key: blockKey(runId, block), value: blockText(encoded, blockItems) });
+    entries.push({ key: blockKey(runId, block), text: blockText(encoded, blockItems) });
     last = { block, items: blockItems };
     index += take;
   }
-  await store.setMany(RUN_EVENTS_NAMESPACE, entries);
+  await storeBlocks(store, entries);
   return last;
+}
+
+/**
+ * Stores blocks given as JSON text: as the objects they encode through
+ * `setJsonText` (no escaping, nothing re-checked), else as JSON strings.
+ */
+async function storeBlocks(store: Store, blocks: readonly { key: string; text: string }[]): Promise<void> {
+  const setJsonText = store.setJsonText?.bind(store);
+  if (setJsonText === undefined) {
+    await store.setMany(
+      RUN_EVENTS_NAMESPACE,
+      blocks.map((block) => ({ key: block.key, value: block.text })),
+    );
+  } else {
+    await Promise.all(blocks.map((block) => setJsonText(RUN_EVENTS_NAMESPACE, block.key, block.text)));
+  }
 }
 
 /**
