@@ -5,6 +5,14 @@ import type { JsonValue } from './json.js';
 export interface StoreSetOptions {
   /** Expire the entry after this many milliseconds (stores without TTL support throw `store.unsupported`). */
   ttlMs?: number;
+  /**
+   * The write may be acknowledged before the backend has flushed it to disk:
+   * it is visible to every client at once and survives this process crashing,
+   * but a crash of the backend itself may lose it (PostgreSQL: committed with
+   * `synchronous_commit = off`; every later write without this option flushes
+   * it too). Backends that make no such distinction ignore it.
+   */
+  deferFlush?: boolean;
 }
 
 /** An exclusive, expiring claim on a name (a session or a run), with a fencing token. */

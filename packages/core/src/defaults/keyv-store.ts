@@ -15,6 +15,11 @@ export interface KeyvStoreConnection {
   listRaw(prefix: string): AsyncIterable<readonly [key: string, raw: unknown]>;
   /** Lease operations; atomic across processes for shared backends. */
   readonly leases: LeaseBackend;
+  /**
+   * Optional: writes a stored entry (full key, serialised entry) without
+   * waiting for the backend to flush it (`StoreSetOptions.deferFlush`).
+   */
+  setDeferred?(key: string, entry: string): Promise<void>;
   /** Releases the connection. Called at most once. */
   close(): Promise<void>;
 }
@@ -128,9 +133,7 @@ export abstract class KeyvStore implements Store {
     const encoded = this.encodeKey(namespace, key);
     const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
     assertStoreJson(this.name, value);
-    await this.run('write', async (opened) => {
-      await this.keyvFor(namespace, opened).set(encoded, value, ttlMs);
-    });
+    await this.write(namespace, encoded, value, ttlMs, options?.deferFlush);
   }
 
   /** See `Store.setJsonText`: the text goes into the stored entry as is (no check, no re-serialisation). */
@@ -144,8 +147,28 @@ export abstract class KeyvStore implements Store {
         context: { plugin: this.name },
       });
     }
+    await this.write(namespace, encoded, new JsonText(text), ttlMs, options?.deferFlush);
+  }
+
+  /** One entry write, through keyv, or `setDeferred` for a `deferFlush` write when the backend has it. */
+  private async write(
+    namespace: string,
+    encodedKey: string,
+    value: JsonValue | JsonText,
+    ttlMs: number | undefined,
+    deferFlush: boolean | undefined,
+  ): Promise<void> {
     await this.run('write', async (opened) => {
-      await this.keyvFor(namespace, opened).set(encoded, new JsonText(text), ttlMs);
+      if (deferFlush && opened.setDeferred) {
+        // The entry as keyv would store it: its key prefix and `{ value, expires }` envelope.
+        const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+        await opened.setDeferred(
+          `${this.keyvNamespace(namespace)}:${encodedKey}`,
+          serialize({ value, expires }),
+        );
+      } else {
+        await this.keyvFor(namespace, opened).set(encodedKey, value, ttlMs);
+      }
     });
   }
 

@@ -152,6 +152,36 @@ describe('StoreCheckpointer', () => {
     expect(loaded?.patternState.messages).toEqual(messages);
   });
 
+  it('lets the store defer the flush of saves that precede nothing with side effects, never of tool.started or the final save', async () => {
+    const store = newStore();
+    const deferred = new Map<string, boolean>();
+    const recording: Store = Object.create(store);
+    recording.setJsonText = (namespace, key, text, options) => {
+      if (namespace === CHECKPOINT_NAMESPACE)
+        deferred.set(JSON.parse(text).head.reason, options?.deferFlush === true);
+      return store.setJsonText(namespace, key, text, options);
+    };
+    const checkpointer = new StoreCheckpointer({ store: recording, runtimeVersion: '0.1.0' });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const reasons = [
+      'run.started',
+      'model.responded',
+      'tool.started',
+      'tool.finished',
+      'run.suspended',
+      'run.finished',
+    ] as const;
+    for (const reason of reasons) await checkpointer.save(snapshotOf('run-q', messages), NONE, reason);
+    expect(Object.fromEntries(deferred)).toEqual({
+      'run.started': true,
+      'model.responded': true,
+      'tool.started': false,
+      'tool.finished': true,
+      'run.suspended': false,
+      'run.finished': false,
+    });
+  });
+
   it('writes only the new messages per save, so the head stays small at step 100', async () => {
     const store = newStore();
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });

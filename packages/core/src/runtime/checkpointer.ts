@@ -90,6 +90,23 @@ interface EventTail {
   tail: InlineTail;
 }
 
+/**
+ * Saves whose write need not be flushed before it is acknowledged
+ * (`StoreSetOptions.deferFlush`): each is followed by a flushed write before
+ * anything with side effects happens — `tool.started` before a tool with side
+ * effects runs, the run's final save before its result is returned — and a
+ * flushed write flushes every earlier one. A store backend that crashes may
+ * lose the deferred ones; the run then resumes from an earlier checkpoint,
+ * repeating model calls and side-effect-free tools, retrying idempotent calls
+ * under their key, and stopping at `outcome_unknown` for unsafe ones.
+ */
+const DEFERRED_REASONS: ReadonlySet<SaveReason> = new Set<SaveReason>([
+  'run.started',
+  'model.responded',
+  'tool.finished',
+]);
+const DEFERRED = { deferFlush: true } as const;
+
 const messageKey = (runId: string, generation: number, index: number) =>
   `msg:${runId}:${generation}:${index}`;
 
@@ -215,18 +232,20 @@ export class StoreCheckpointer implements RunPersistence {
     // Made now, before any await: the live snapshot may change while the writes are in flight.
     const headText = sealEnvelope(jsonText(body, 'checkpoint'), next.messages.tail, next.events.tail);
 
+    const options = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
         writes.length > 0 ? this.#store.setMany(CHECKPOINT_DATA_NAMESPACE, writes) : undefined,
         flushEvents === undefined
           ? next.eventBlock
-          : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock),
+          : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock, options),
       ]);
       next.eventBlock = eventBlock;
       crashPoint('delta-written');
     }
-    if (this.#store.setJsonText) await this.#store.setJsonText(CHECKPOINT_NAMESPACE, runId, headText);
-    else await this.#store.set(CHECKPOINT_NAMESPACE, runId, JSON.parse(headText) as JsonValue);
+    if (this.#store.setJsonText)
+      await this.#store.setJsonText(CHECKPOINT_NAMESPACE, runId, headText, options);
+    else await this.#store.set(CHECKPOINT_NAMESPACE, runId, JSON.parse(headText) as JsonValue, options);
     if (next.stale !== undefined) {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;

@@ -7,7 +7,7 @@
  */
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonValue } from '../contracts/json.js';
-import type { Store } from '../contracts/store.js';
+import type { Store, StoreSetOptions } from '../contracts/store.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
 export const RUN_EVENTS_NAMESPACE = 'events';
@@ -113,6 +113,7 @@ export async function writeEncodedRunEvents(
   store: Store,
   encoded: EncodedRunEvents,
   open?: OpenBlock,
+  options?: StoreSetOptions,
 ): Promise<OpenBlock | undefined> {
   const { runId, firstSeq, items } = encoded;
   if (items.length === 0) return open;
@@ -138,7 +139,7 @@ export async function writeEncodedRunEvents(
     last = { block, items: blockItems };
     index += take;
   }
-  await storeBlocks(store, entries);
+  await storeBlocks(store, entries, options);
   return last;
 }
 
@@ -146,7 +147,11 @@ export async function writeEncodedRunEvents(
  * Stores blocks given as JSON text: as the objects they encode through
  * `setJsonText` (no escaping, nothing re-checked), else as JSON strings.
  */
-async function storeBlocks(store: Store, blocks: readonly { key: string; text: string }[]): Promise<void> {
+async function storeBlocks(
+  store: Store,
+  blocks: readonly { key: string; text: string }[],
+  options: StoreSetOptions | undefined,
+): Promise<void> {
   const setJsonText = store.setJsonText?.bind(store);
   if (setJsonText === undefined) {
     await store.setMany(
@@ -154,7 +159,9 @@ async function storeBlocks(store: Store, blocks: readonly { key: string; text: s
       blocks.map((block) => ({ key: block.key, value: block.text })),
     );
   } else {
-    await Promise.all(blocks.map((block) => setJsonText(RUN_EVENTS_NAMESPACE, block.key, block.text)));
+    await Promise.all(
+      blocks.map((block) => setJsonText(RUN_EVENTS_NAMESPACE, block.key, block.text, options)),
+    );
   }
 }
 

@@ -200,6 +200,18 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       }
     });
 
+    it('writes with deferFlush like any other write: visible at once, overwritten, listed', async () => {
+      await store.set('deferred', 'k', { step: 1 }, { deferFlush: true });
+      expect(await store.get('deferred', 'k')).toEqual({ step: 1 });
+      await store.setJsonText?.('deferred', 'k', '{"step":2}', { deferFlush: true });
+      await store.set('deferred', 'other', 'flushed');
+      expect(await store.getMany('deferred', ['k', 'other'])).toEqual([
+        store.setJsonText ? { step: 2 } : { step: 1 },
+        'flushed',
+      ]);
+      expect((await collect(store.entries('deferred'))).length).toBe(2);
+    });
+
     it('rejects values that are not plain JSON before writing, naming the path', async () => {
       const bad: [unknown, string][] = [
         [{ items: [1, 2, 3, 10n] }, 'value.items[3]'],

@@ -51,57 +51,79 @@ const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
         expiresAt: Number(row.expires_at),
       };
 
-/** Leases in `<schema>.<table>_leases`; each operation is one statement, so it is atomic across processes. */
-class PostgresLeases implements LeaseBackend {
-  constructor(
-    private readonly query: Query,
-    private readonly table: string,
-  ) {}
+type PreparedQuery = (
+  statement: { name: string; text: string },
+  values: unknown[],
+) => Promise<Record<string, unknown>[]>;
 
-  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(
-      `INSERT INTO ${this.table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
+/**
+ * Leases in `<schema>.<table>_leases`; each operation is one named prepared
+ * statement, so it is atomic across processes and planned once per connection.
+ */
+class PostgresLeases implements LeaseBackend {
+  readonly #statements: Record<'acquire' | 'renew' | 'release' | 'read', { name: string; text: string }>;
+
+  constructor(
+    private readonly query: PreparedQuery,
+    table: string,
+  ) {
+    const tag = createHash('sha256').update(table).digest('hex').slice(0, 16);
+    this.#statements = {
+      acquire: {
+        name: `agentry_lease_acquire_${tag}`,
+        text: `INSERT INTO ${table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
        ON CONFLICT (name) DO UPDATE SET
          token = CASE WHEN held.owner = EXCLUDED.owner AND held.expires_at > $4 THEN held.token ELSE held.token + 1 END,
          owner = EXCLUDED.owner,
          expires_at = EXCLUDED.expires_at
        WHERE held.expires_at <= $4 OR held.owner = EXCLUDED.owner
        RETURNING name, owner, token, expires_at`,
-      [name, owner, now + ttlMs, now],
-    );
+      },
+      renew: {
+        name: `agentry_lease_renew_${tag}`,
+        text: `UPDATE ${table} SET expires_at = $1
+       WHERE name = $2 AND owner = $3 AND token = $4 AND expires_at > $5
+       RETURNING name, owner, token, expires_at`,
+      },
+      // A release may be acknowledged before it is flushed: if the server crashes and loses it,
+      // the lease only stays taken until it expires.
+      release: {
+        name: `agentry_lease_release_${tag}`,
+        text: `UPDATE ${table} SET expires_at = 0 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred
+       WHERE name = $1 AND owner = $2 AND token = $3`,
+      },
+      read: {
+        name: `agentry_lease_read_${tag}`,
+        text: `SELECT name, owner, token, expires_at FROM ${table} WHERE name = $1 AND expires_at > $2`,
+      },
+    };
+  }
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const rows = await this.query(this.#statements.acquire, [name, owner, now + ttlMs, now]);
     return toLease(rows[0]);
   }
 
   async renew(lease: Lease, ttlMs: number, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(
-      `UPDATE ${this.table} SET expires_at = $1
-       WHERE name = $2 AND owner = $3 AND token = $4 AND expires_at > $5
-       RETURNING name, owner, token, expires_at`,
-      [now + ttlMs, lease.name, lease.owner, lease.token, now],
-    );
+    const rows = await this.query(this.#statements.renew, [
+      now + ttlMs,
+      lease.name,
+      lease.owner,
+      lease.token,
+      now,
+    ]);
     return toLease(rows[0]);
   }
 
   async release(lease: Lease): Promise<void> {
-    await this.query(
-      `UPDATE ${this.table} SET expires_at = 0 WHERE name = $1 AND owner = $2 AND token = $3`,
-      [lease.name, lease.owner, lease.token],
-    );
+    await this.query(this.#statements.release, [lease.name, lease.owner, lease.token]);
   }
 
   async read(name: string, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(
-      `SELECT name, owner, token, expires_at FROM ${this.table} WHERE name = $1 AND expires_at > $2`,
-      [name, now],
-    );
+    const rows = await this.query(this.#statements.read, [name, now]);
     return toLease(rows[0]);
   }
 }
-
-type PreparedQuery = (
-  statement: { name: string; text: string },
-  values: unknown[],
-) => Promise<Record<string, unknown>[]>;
 
 /**
  * @keyv/postgres with the hot entry operations as named prepared statements
@@ -109,7 +131,10 @@ type PreparedQuery = (
  * Same table layout and semantics as the adapter's own statements.
  */
 class PreparedKeyvPostgres extends KeyvPostgres {
-  #statements: Record<'get' | 'getMany' | 'set' | 'setMany' | 'delete', { name: string; text: string }>;
+  #statements: Record<
+    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'delete',
+    { name: string; text: string }
+  >;
 
   constructor(options: ConstructorParameters<typeof KeyvPostgres>[0] & { schema: string; table: string }) {
     super(options);
@@ -122,6 +147,12 @@ class PreparedKeyvPostgres extends KeyvPostgres {
       set: {
         name: `agentry_set_${tag}`,
         text: `INSERT INTO ${entries} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      },
+      // `set_config(…, true)` lasts until the end of the statement's own transaction: that one commit
+      // is acknowledged before its WAL is flushed (one round trip, no BEGIN/SET LOCAL/COMMIT).
+      setDeferred: {
+        name: `agentry_setd_${tag}`,
+        text: `INSERT INTO ${entries} (key, value) SELECT $1, $2 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       },
       delete: { name: `agentry_del_${tag}`, text: `DELETE FROM ${entries} WHERE key = $1 RETURNING key` },
       setMany: {
@@ -149,6 +180,11 @@ class PreparedKeyvPostgres extends KeyvPostgres {
   // biome-ignore lint/suspicious/noExplicitAny: matches the adapter's signature
   override async set(key: string, value: any): Promise<void> {
     await this.prepared(this.#statements.set, [key, value]);
+  }
+
+  /** `set` committed with `synchronous_commit = off` (the store's `deferFlush` writes). */
+  async setDeferred(key: string, value: string): Promise<void> {
+    await this.prepared(this.#statements.setDeferred, [key, value]);
   }
 
   /** One round trip (the adapter's own delete reads the row first). */
@@ -306,7 +342,7 @@ export class PostgresStore extends KeyvStore {
     }
     return {
       adapter,
-      leases: new PostgresLeases(query, leases),
+      leases: new PostgresLeases(adapter.query as unknown as PreparedQuery, leases),
       async *listRaw(prefix: string) {
         let after = prefix;
         for (;;) {
@@ -320,6 +356,7 @@ export class PostgresStore extends KeyvStore {
           after = String(rows[rows.length - 1]!.key);
         }
       },
+      setDeferred: (key, entry) => adapter.setDeferred(key, entry),
       close: () => this.release(adapter),
     };
   }
