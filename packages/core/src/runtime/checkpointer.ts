@@ -26,7 +26,7 @@ import {
   type CheckpointEnvelope,
   type HeadBody,
   openEnvelope,
-  parseItems,
+  parseStored,
   sealEnvelope,
   verifyChunks,
 } from './envelope.js';
@@ -279,7 +279,7 @@ export class StoreCheckpointer implements RunPersistence {
           context: { runId },
         });
       }
-      memoryMessages = parseItems(runId, 'memory messages', blob.slice(1, -1)) as unknown as Message[];
+      memoryMessages = parseStored(runId, 'memory messages', blob) as unknown as Message[];
     }
     const snapshot = envelope.snapshot as unknown as RunSnapshot;
     const patternState = { ...snapshot.patternState, messages: persisted } as PatternState;

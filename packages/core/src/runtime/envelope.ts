@@ -15,7 +15,7 @@ import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonObject, JsonValue } from '../contracts/json.js';
 import { CheckpointError } from '../errors/agentry-error.js';
 import { chainDigest, type InlineTail, tailDigest, tailText, textDigest } from './checkpointer-log.js';
-import { decodeEvents } from './event-log.js';
+import { eventsOf } from './event-log.js';
 
 /** The envelope schema version this core writes and reads. */
 export const CHECKPOINT_SCHEMA_VERSION = 2;
@@ -168,10 +168,10 @@ function checkStored(runId: string, stored: unknown): StoredHead {
   return stored as unknown as StoredHead;
 }
 
-/** Parses `[<text>]`, the stored form of a chunk. */
-export function parseItems(runId: string, what: string, text: string): JsonValue[] {
+/** Parses stored JSON text of a checkpoint; `checkpoint.corrupt` naming `what` when it is not JSON. */
+export function parseStored(runId: string, what: string, text: string): JsonValue {
   try {
-    return JSON.parse(`[${text}]`) as JsonValue[];
+    return JSON.parse(text) as JsonValue;
   } catch {
     throw corrupt(runId, `its ${what} are not valid JSON`);
   }
@@ -203,7 +203,7 @@ export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope 
   };
   let eventTail: AnyAgentryEvent[];
   try {
-    eventTail = decodeEvents(identity, itemsText(stored.events));
+    eventTail = eventsOf(identity, stored.events);
   } catch {
     throw corrupt(runId, 'its inline events are not valid');
   }
@@ -238,7 +238,8 @@ export function verifyChunks(
   for (const [index, chunk] of chunks.entries()) {
     if (typeof chunk !== 'string') throw corrupt(runId, `${what} chunk ${index} is missing or not text`);
     digest = chainDigest(digest, textDigest(chunk));
-    for (const item of parseItems(runId, `${what} chunk ${index}`, chunk)) items.push(item);
+    const chunkItems = parseStored(runId, `${what} chunk ${index}`, `[${chunk}]`) as JsonValue[];
+    for (const item of chunkItems) items.push(item);
   }
   if (digest !== expectedDigest)
     throw corrupt(runId, `${what} chunks do not match the head (stale or overwritten)`);

@@ -71,17 +71,16 @@ function parseBlock(value: JsonValue | undefined): AnyAgentryEvent[] {
   return eventsOf(block, block.events);
 }
 
-function eventsOf(identity: RunIdentity, items: StoredBlock['events']): AnyAgentryEvent[] {
+/**
+ * Events of one run from their stored form, `[type, seq, time, data]` each.
+ * @throws TypeError when an item is not such an array.
+ */
+export function eventsOf(identity: RunIdentity, items: readonly unknown[]): AnyAgentryEvent[] {
   const { runId, sessionId, agentId } = identity;
-  return items.map(
-    ([type, seq, time, data]) => ({ type, runId, sessionId, agentId, seq, time, data }) as AnyAgentryEvent,
-  );
-}
-
-/** Events of one run from their stored texts joined by `,` (as `encodeEvent` made them). */
-export function decodeEvents(identity: RunIdentity, text: string): AnyAgentryEvent[] {
-  if (text === '') return [];
-  return eventsOf(identity, JSON.parse(`[${text}]`) as StoredBlock['events']);
+  return items.map((item) => {
+    const [type, seq, time, data] = item as StoredBlock['events'][number];
+    return { type, runId, sessionId, agentId, seq, time, data } as AnyAgentryEvent;
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
-/** Validates that run state is plain JSON and writes it as canonical JSON (sorted keys), naming the path of any bad value. */
-import { createHash } from 'node:crypto';
+/** Validates that run state is plain JSON and writes it as JSON text (`jsonText`) or canonical JSON with sorted keys (`canonicalJson`), naming the path of any bad value. */
 import type { JsonValue } from '../contracts/json.js';
 import { isCertainlyPlainJson } from '../defaults/store-json.js';
 import { CheckpointError } from '../errors/agentry-error.js';
@@ -150,9 +149,4 @@ export function jsonText(value: unknown, label = ''): string {
  */
 export function assertJson(value: unknown, label = ''): asserts value is JsonValue {
   canonicalJson(value, label);
-}
-
-/** Hex sha256 of a UTF-8 string. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
