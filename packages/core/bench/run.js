@@ -7,6 +7,20 @@ import { durableRows } from './durable.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
 const loadAtStart = os.loadavg();
+
+/**
+ * Machine calibration: a fixed loop of plain arithmetic, timed in ms. It does
+ * not depend on Agentry, so it tells how fast this machine was during the run
+ * (shared machines drift); compare figures from different runs through it.
+ */
+function calibrationMs() {
+  const started = process.hrtime.bigint();
+  let sum = 0;
+  for (let index = 0; index < 1e8; index += 1) sum += index % 7;
+  if (sum < 0) throw new Error('unreachable');
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+const calibrationAtStart = calibrationMs();
 const core = await import('../dist/index.js');
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -104,6 +118,7 @@ rows.push({
   target: 150,
 });
 
+const calibrationAtEnd = calibrationMs();
 let failed = false;
 const width = Math.max(...rows.map((row) => row.name.length)) + 2;
 const printRow = (row) => {
@@ -116,12 +131,14 @@ const printRow = (row) => {
 };
 const formatLoad = (load) => load.map((value) => value.toFixed(2)).join(' ');
 console.log(
-  '\nAgentry core bench (node %s, %s, %d CPUs; load average %s at the start, %s at the end)\n',
+  '\nAgentry core bench (node %s, %s, %d CPUs; load average %s at the start, %s at the end;\ncalibration loop %s ms at the start, %s ms at the end: compare runs on other machines or days through it)\n',
   process.version,
   new Date().toISOString(),
   os.availableParallelism(),
   formatLoad(loadAtStart),
   formatLoad(os.loadavg()),
+  calibrationAtStart.toFixed(0),
+  calibrationAtEnd.toFixed(0),
 );
 for (const row of rows) if (printRow(row) === false) failed = true;
 // The ratios again, together: runtime vs the hand-written loop, and per-step growth from K=10 to K=100.
