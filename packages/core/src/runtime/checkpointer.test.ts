@@ -182,6 +182,39 @@ describe('StoreCheckpointer', () => {
     });
   });
 
+  it('reads nothing back while saving a fresh run, event flushes included', async () => {
+    const store = newStore();
+    let reads = 0;
+    const counting: Store = Object.create(store);
+    counting.get = (namespace, key) => {
+      reads += 1;
+      return store.get(namespace, key);
+    };
+    counting.getMany = (namespace, keys) => {
+      reads += 1;
+      return store.getMany(namespace, keys);
+    };
+    const checkpointer = new StoreCheckpointer({
+      store: counting,
+      runtimeVersion: '0.1.0',
+      inlineTailBytes: 200,
+    });
+    const messages: Message[] = [{ role: 'user', content: 'hello' }];
+    const all: AnyAgentryEvent[] = [];
+    await checkpointer.save(snapshotOf('run-r', messages, { step: 0 }), NONE, 'run.started');
+    for (let index = 0; index < 10; index++) {
+      const events = eventsOf('run-r', 3);
+      all.push(...events);
+      await checkpointer.save(
+        snapshotOf('run-r', messages, { eventSeq: seq }),
+        encoded(events),
+        'tool.finished',
+      );
+    }
+    expect(reads).toBe(0);
+    expect(await readCheckpointedEvents(store, 'run-r')).toEqual(all);
+  });
+
   it('writes only the new messages per save, so the head stays small at step 100', async () => {
     const store = newStore();
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
