@@ -168,7 +168,7 @@ describe('agentry plugins', () => {
     const table = await cli(['plugins', '--kind', 'store'], { tty: true });
     expect(table.stdout.split('\n')[0]).toMatch(/KIND\s+NAME\s+IMPL\s+DESCRIPTION/);
     const plain = await cli(['plugins', '--kind', 'store']);
-    expect(plain.stdout).toContain('store\tsqlite\t@agentry/plugins/store#SqliteStore\t');
+    expect(plain.stdout).toContain('store\tsqlite\t@agentry/plugins/store/sqlite#SqliteStore\t');
     expect(plain.stdout).not.toContain('KIND');
   });
 });

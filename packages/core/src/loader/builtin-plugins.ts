@@ -12,6 +12,13 @@ export interface BuiltinPluginInfo {
 }
 
 const CORE = '@agentry/core';
+/**
+ * Builtins whose kinds pull in client libraries (stores, models, tools, event
+ * buses) load from one module each, `@agentry/plugins/<kind>/<name>`, so a
+ * config on SQLite never loads the Redis or PostgreSQL clients, nor file
+ * tools the MCP SDK. Each kind's barrel (`@agentry/plugins/store`, …) exports
+ * the same classes.
+ */
 const PLUGINS = '@agentry/plugins';
 
 function entry(kind: PluginKind, name: string, impl: string, description: string): BuiltinPluginInfo {
@@ -27,16 +34,16 @@ export const BUILTIN_PLUGINS: readonly BuiltinPluginInfo[] = Object.freeze([
   entry('pattern', 'tool-loop', `${CORE}#ToolLoopPattern`, 'ReAct loop with native tool calling'),
   entry('model', 'scripted', `${CORE}#ScriptedModel`, 'Canned responses for tests and demos'),
   entry('runtime', 'default', `${CORE}#DefaultRuntime`, 'The default orchestrator'),
-  entry('store', 'sqlite', `${PLUGINS}/store#SqliteStore`, 'Embedded SQLite store'),
-  entry('store', 'file', `${PLUGINS}/store#FileStore`, 'JSON files in a directory'),
-  entry('store', 'redis', `${PLUGINS}/store#RedisStore`, 'Shared Redis store'),
-  entry('store', 'postgres', `${PLUGINS}/store#PostgresStore`, 'Shared PostgreSQL store'),
-  entry('model', 'openai', `${PLUGINS}/model#OpenAIModel`, 'OpenAI models'),
-  entry('model', 'anthropic', `${PLUGINS}/model#AnthropicModel`, 'Anthropic models'),
+  entry('store', 'sqlite', `${PLUGINS}/store/sqlite#SqliteStore`, 'Embedded SQLite store'),
+  entry('store', 'file', `${PLUGINS}/store/file#FileStore`, 'JSON files in a directory'),
+  entry('store', 'redis', `${PLUGINS}/store/redis#RedisStore`, 'Shared Redis store'),
+  entry('store', 'postgres', `${PLUGINS}/store/postgres#PostgresStore`, 'Shared PostgreSQL store'),
+  entry('model', 'openai', `${PLUGINS}/model/openai#OpenAIModel`, 'OpenAI models'),
+  entry('model', 'anthropic', `${PLUGINS}/model/anthropic#AnthropicModel`, 'Anthropic models'),
   entry(
     'model',
     'openai-compatible',
-    `${PLUGINS}/model#OpenAICompatibleModel`,
+    `${PLUGINS}/model/openai-compatible#OpenAICompatibleModel`,
     'OpenAI-compatible servers (Ollama, vLLM, LM Studio)',
   ),
   entry('pattern', 'plan-execute', `${PLUGINS}/pattern#PlanExecutePattern`, 'Plan first, then execute'),
@@ -80,22 +87,27 @@ export const BUILTIN_PLUGINS: readonly BuiltinPluginInfo[] = Object.freeze([
   entry(
     'event-bus',
     'ndjson-file',
-    `${PLUGINS}/event-bus#NdjsonFileEventBus`,
+    `${PLUGINS}/event-bus/ndjson-file#NdjsonFileEventBus`,
     'Appends events to an NDJSON file',
   ),
-  entry('event-bus', 'console', `${PLUGINS}/event-bus#ConsoleEventBus`, 'Prints events'),
-  entry('event-bus', 'otel', `${PLUGINS}/event-bus#OtelEventBus`, 'OpenTelemetry spans'),
-  entry('event-bus', 'redis', `${PLUGINS}/event-bus#RedisEventBus`, 'Cross-process events over Redis'),
-  entry('tool', 'read-file', `${PLUGINS}/tool#ReadFileTool`, 'Reads a file under a root'),
-  entry('tool', 'write-file', `${PLUGINS}/tool#WriteFileTool`, 'Writes a file under a root'),
-  entry('tool', 'list-files', `${PLUGINS}/tool#ListFilesTool`, 'Lists files under a root'),
-  entry('tool', 'search-files', `${PLUGINS}/tool#SearchFilesTool`, 'Searches files under a root'),
-  entry('tool', 'http', `${PLUGINS}/tool#HttpTool`, 'HTTP requests to allowed hosts'),
-  entry('tool', 'shell', `${PLUGINS}/tool#ShellTool`, 'Shell commands (approval by default)'),
-  entry('tool', 'calc', `${PLUGINS}/tool#CalcTool`, 'Arithmetic'),
-  entry('tool', 'time', `${PLUGINS}/tool#TimeTool`, 'Current time'),
-  entry('tool', 'mcp', `${PLUGINS}/tool#McpToolSource`, 'One tool per MCP server tool'),
-  entry('tool', 'agent', `${PLUGINS}/tool#AgentTool`, 'Another agent as a tool'),
+  entry('event-bus', 'console', `${PLUGINS}/event-bus/console#ConsoleEventBus`, 'Prints events'),
+  entry('event-bus', 'otel', `${PLUGINS}/event-bus/otel#OtelEventBus`, 'OpenTelemetry spans'),
+  entry('event-bus', 'redis', `${PLUGINS}/event-bus/redis#RedisEventBus`, 'Cross-process events over Redis'),
+  entry('tool', 'read-file', `${PLUGINS}/tool/read-file#ReadFileTool`, 'Reads a file under a root'),
+  entry('tool', 'write-file', `${PLUGINS}/tool/write-file#WriteFileTool`, 'Writes a file under a root'),
+  entry('tool', 'list-files', `${PLUGINS}/tool/list-files#ListFilesTool`, 'Lists files under a root'),
+  entry(
+    'tool',
+    'search-files',
+    `${PLUGINS}/tool/search-files#SearchFilesTool`,
+    'Searches files under a root',
+  ),
+  entry('tool', 'http', `${PLUGINS}/tool/http#HttpTool`, 'HTTP requests to allowed hosts'),
+  entry('tool', 'shell', `${PLUGINS}/tool/shell#ShellTool`, 'Shell commands (approval by default)'),
+  entry('tool', 'calc', `${PLUGINS}/tool/calc#CalcTool`, 'Arithmetic'),
+  entry('tool', 'time', `${PLUGINS}/tool/time#TimeTool`, 'Current time'),
+  entry('tool', 'mcp', `${PLUGINS}/tool/mcp#McpToolSource`, 'One tool per MCP server tool'),
+  entry('tool', 'agent', `${PLUGINS}/tool/agent#AgentTool`, 'Another agent as a tool'),
 ]);
 
 /** The builtins, optionally of one kind. */

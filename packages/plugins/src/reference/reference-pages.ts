@@ -59,7 +59,7 @@ const TITLES: { readonly [K in ReferenceKind]: { title: string; contract: string
   tool: { title: 'Tool plugins', contract: 'Tool' },
 };
 
-/** The module behind each implementation specifier of the registry. */
+/** Each kind's barrel module; a builtin's own module (`@agentry/plugins/store/sqlite`) exports a subset of its kind's barrel. */
 const MODULES: { readonly [specifier: string]: Readonly<Record<string, unknown>> } = {
   '@agentry/core': core,
   '@agentry/plugins/context': context,
@@ -72,10 +72,15 @@ const MODULES: { readonly [specifier: string]: Readonly<Record<string, unknown>>
   '@agentry/plugins/tool-executor': toolExecutor,
 };
 
+/** The barrel of the module a specifier names: `@agentry/plugins/store/sqlite` → `@agentry/plugins/store`. */
+function barrelOf(specifier: string): Readonly<Record<string, unknown>> | undefined {
+  return MODULES[specifier] ?? MODULES[specifier.slice(0, specifier.lastIndexOf('/'))];
+}
+
 /** The definition a registry entry points to, or undefined when this build does not export it. */
 export function definitionOf(info: BuiltinPluginInfo): PluginDefinition | undefined {
   const [specifier = '', exportName = ''] = info.impl.split('#');
-  const exported = MODULES[specifier]?.[exportName] as { plugin?: unknown } | undefined;
+  const exported = barrelOf(specifier)?.[exportName] as { plugin?: unknown } | undefined;
   if (isPluginDefinition(exported)) return exported;
   return isPluginDefinition(exported?.plugin) ? exported.plugin : undefined;
 }

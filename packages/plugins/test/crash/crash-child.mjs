@@ -20,20 +20,20 @@ const { dir } = options;
 const effectsFile = join(dir, 'effects.ndjson');
 const executionsFile = join(dir, 'executions.ndjson');
 
+/** Opens the store of `spec`, loading only that store's module (as `type: <kind>` in a config does). */
 async function openStore(spec) {
-  let stores;
-  try {
-    stores = await import('@agentry/plugins/store');
-  } catch {
-    stores = {
-      ...(await import('../../dist/store/sqlite-store.js')),
-      ...(await import('../../dist/store/redis-store.js').catch(() => ({}))),
-      ...(await import('../../dist/store/postgres-store.js').catch(() => ({}))),
-    };
+  if (spec.kind === 'sqlite') {
+    const { SqliteStore } = await import('@agentry/plugins/store/sqlite');
+    return new SqliteStore({ path: spec.path });
   }
-  if (spec.kind === 'sqlite') return new stores.SqliteStore({ path: spec.path });
-  if (spec.kind === 'redis') return new stores.RedisStore({ url: spec.url, prefix: spec.prefix });
-  if (spec.kind === 'postgres') return new stores.PostgresStore(spec.options);
+  if (spec.kind === 'redis') {
+    const { RedisStore } = await import('@agentry/plugins/store/redis');
+    return new RedisStore({ url: spec.url, prefix: spec.prefix });
+  }
+  if (spec.kind === 'postgres') {
+    const { PostgresStore } = await import('@agentry/plugins/store/postgres');
+    return new PostgresStore(spec.options);
+  }
   throw new Error(`unknown store ${spec.kind}`);
 }
 

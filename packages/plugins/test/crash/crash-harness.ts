@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const CHILD = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
 
@@ -297,4 +298,23 @@ export function printCrashReport(store: string, reports: readonly ChainReport[])
   }));
   console.log(`crash matrix (${store})`);
   console.table(rows);
+}
+
+/**
+ * What every crash matrix must show, per point: every cycle killed and finished, no duplicate
+ * effect, no silent rerun of an unsafe call, every kill inside one an `outcome_unknown`, events contiguous.
+ */
+export function expectCrashReports(reports: readonly ChainReport[], cycles: number): void {
+  for (const report of reports) {
+    expect(report.failures, report.point).toEqual([]);
+    expect(report.kills, report.point).toBe(cycles);
+    expect(report.completed, report.point).toBe(cycles);
+    expect(report.duplicateEffects, report.point).toBe(0);
+    expect(report.silentUnsafeReruns, report.point).toBe(0);
+    expect(report.unsafeKillsNotUnknown, report.point).toBe(0);
+    expect(report.eventsContiguous, report.point).toBe(true);
+    expect(report.duplicateSucceededEvents, report.point).toBe(0);
+    if (report.point === 'tool-started' || report.point === 'tool-effect')
+      expect(report.outcomeUnknown, report.point).toBeGreaterThan(0);
+  }
 }

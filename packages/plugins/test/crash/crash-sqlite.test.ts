@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRASH_POINTS, printCrashReport, runChild, runCrashMatrix } from './crash-harness.js';
+import {
+  CRASH_POINTS,
+  expectCrashReports,
+  printCrashReport,
+  runChild,
+  runCrashMatrix,
+} from './crash-harness.js';
 
 // Requires built dist code: run `npx tsc -b` at the repository root first.
 const root = mkdtempSync(join(tmpdir(), 'agentry-crash-'));
@@ -20,20 +26,7 @@ describe('durable runs survive SIGKILL at every named point (sqlite)', () => {
       3,
     );
     printCrashReport('sqlite', reports);
-    for (const report of reports) {
-      expect(report.failures, report.point).toEqual([]);
-      expect(report.kills, report.point).toBe(CYCLES);
-      expect(report.completed, report.point).toBe(CYCLES);
-      expect(report.duplicateEffects, report.point).toBe(0);
-      expect(report.silentUnsafeReruns, report.point).toBe(0);
-      expect(report.unsafeKillsNotUnknown, report.point).toBe(0);
-      expect(report.eventsContiguous, report.point).toBe(true);
-      expect(report.duplicateSucceededEvents, report.point).toBe(0);
-    }
-    const unsafePoints = reports.filter(
-      (report) => report.point === 'tool-started' || report.point === 'tool-effect',
-    );
-    for (const report of unsafePoints) expect(report.outcomeUnknown, report.point).toBeGreaterThan(0);
+    expectCrashReports(reports, CYCLES);
   }, 300_000);
 
   it('approves in a second process a run suspended for approval in a first one; the call runs once', async () => {
