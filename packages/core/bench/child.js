@@ -8,34 +8,34 @@ if (mode === 'bare') {
 } else if (mode === 'import') {
   await import('@agentry/core');
   console.log(JSON.stringify({ wallMs: performance.now() }));
-} else if (mode === 'concurrent') {
-  const { noteTool, scriptOf } = await import('./workload.js');
+} else if (mode === 'concurrent' || mode === 'concurrent-hand') {
+  // `concurrent`: N runs of the runtime at once; `concurrent-hand`: N hand-written loops at once (the baseline).
+  const { handLoop, noteTool, scriptOf } = await import('./workload.js');
   const core = await import('../dist/index.js');
   const runs = Number(args[0] ?? 1000);
   const steps = Number(args[1] ?? 10);
+  const model = new core.ScriptedModel({ script: scriptOf(steps) });
+  const tool = noteTool(core);
   const runtime = new core.DefaultRuntime({
     store: new core.MemoryStore(),
     events: new core.MittEventBus({ logger: core.silentLogger }),
-    agents: {
-      bench: {
-        model: new core.ScriptedModel({ script: scriptOf(steps) }),
-        tools: [noteTool(core)],
-        pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }),
-      },
-    },
+    agents: { bench: { model, tools: [tool], pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }) } },
   });
-  let peak = process.memoryUsage().rss;
+  const toolSpecs = [{ name: 'note', description: tool.description, inputSchema: { type: 'object' } }];
+  const one =
+    mode === 'concurrent'
+      ? async () => (await runtime.run({ agent: 'bench', input: 'go' })).status
+      : async () => (typeof (await handLoop(model, tool, toolSpecs, 'go')) === 'string' ? 'completed' : 'no');
+  let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
   const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: runs }, () => runtime.run({ agent: 'bench', input: 'go' })),
-  );
+  const statuses = await Promise.all(Array.from({ length: runs }, one));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-  const completed = results.filter((result) => result.status === 'completed').length;
+  peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+  const completed = statuses.filter((status) => status === 'completed').length;
   if (completed !== runs) throw new Error(`only ${completed} of ${runs} runs completed`);
   console.log(JSON.stringify({ wallMs, peakRssMb: peak / 1024 / 1024 }));
 }
