@@ -8,6 +8,7 @@
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonValue } from '../contracts/json.js';
 import type { Store, StoreSetOptions } from '../contracts/store.js';
+import { flatJson } from './json-guard.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
 export const RUN_EVENTS_NAMESPACE = 'events';
@@ -52,13 +53,9 @@ export interface EncodedRunEvents extends RunIdentity {
   readonly items: readonly string[];
 }
 
-/**
- * The stored text of one event (`[type, seq, time, data]`). One `JSON.stringify`
- * gives a flat string: a run keeps these until they are stored, and a string
- * built by concatenation would hold a tree of pieces several times its size.
- */
+/** The stored text of one event (`[type, seq, time, data]`), flat: a run keeps these until they are stored. */
 export function encodeEvent(event: AnyAgentryEvent): string {
-  return JSON.stringify([event.type, event.seq, event.time, event.data]);
+  return flatJson([event.type, event.seq, event.time, event.data]);
 }
 
 function blockText(runs: RunIdentity, items: readonly string[]): string {
