@@ -1,7 +1,9 @@
 /**
  * @agentry/plugins: the builtin implementation of every plugin kind. Each kind
  * also has its own subpath (`@agentry/plugins/memory`, `…/store`, …) with its
- * helpers and config types; this entry exports the plugin classes.
+ * helpers and config types, and each store, model, tool and event bus a module
+ * of its own (`@agentry/plugins/store/sqlite`), which loads only the client
+ * libraries that builtin needs; this entry exports the plugin classes.
  * @module
  */
 export { BufferMemory, ChainMemory, PersistentMemory, SummaryMemory, WindowMemory } from './memory/index.js';
