@@ -7,12 +7,12 @@ import type { Model, ToolSpec } from '../contracts/model.js';
 import type { Pattern } from '../contracts/pattern.js';
 import type { ApprovalPolicy, Budget } from '../contracts/run.js';
 import type { AfterToolHook, BeforeToolHook, Tool } from '../contracts/tool.js';
-import type { NextExecutor, ToolExecutor } from '../contracts/tool-executor.js';
+import type { ToolExecutor } from '../contracts/tool-executor.js';
 import { ToolLoopPattern } from '../defaults/tool-loop-pattern.js';
 import { TranscriptContextAssembler } from '../defaults/transcript-context-assembler.js';
 import { ConfigError } from '../errors/agentry-error.js';
 import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
-import { composeExecutors } from './executor-chain.js';
+import { composeExecutors, type ExecutorChain } from './executor-chain.js';
 import type { ToolHooks } from './hooks.js';
 import { compileOutputSchema, type OutputValidator } from './output-schema.js';
 import type { SessionPolicy } from './session-lease.js';
@@ -64,7 +64,8 @@ export interface ResolvedAgent {
   readonly tools: ReadonlyMap<string, Tool>;
   readonly toolSpecs: readonly ToolSpec[];
   readonly hooks: ReadonlyMap<string, ResolvedHooks>;
-  readonly execute: NextExecutor;
+  /** The tool executor chain (`composeExecutors`): a synchronous tool without executors answers with a value. */
+  readonly execute: ExecutorChain['execute'];
   readonly concurrency: number | undefined;
   readonly budget: Budget;
   readonly approvals: ApprovalPolicy | undefined;

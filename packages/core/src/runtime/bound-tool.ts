@@ -11,7 +11,7 @@ import { deriveCallId, hashInput } from './call-id.js';
 import { heldByChild } from './child-runs.js';
 import { crashPoint } from './durable-crash-points.js';
 import { capToolOutput } from './durable-output-cap.js';
-import { failureOutcome } from './executor-chain.js';
+import { failureOutcome, isPromiseLike } from './executor-chain.js';
 import { runAfterHooks, runBeforeHooks } from './hooks.js';
 import type { RunContext } from './run-context.js';
 import type { LedgerEntry } from './run-snapshot.js';
@@ -200,7 +200,13 @@ async function execute(
   const started = clock.now();
   let outcome: ToolOutcome;
   try {
-    outcome = await run.abort.race(run.agent.execute({ tool, input, context }));
+    const executed = run.agent.execute({ tool, input, context });
+    if (isPromiseLike(executed)) outcome = await run.abort.race(executed);
+    else {
+      // A synchronous tool has finished; an abort that came first still wins, as it would the race.
+      run.abort.throwIfAborted();
+      outcome = executed;
+    }
   } catch (error) {
     run.abort.throwIfAborted();
     outcome = failureOutcome(error);

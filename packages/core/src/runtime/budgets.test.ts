@@ -167,6 +167,31 @@ describe('budgets', () => {
     expect((await runtime.runs.get('run-to-cancel'))?.status).toBe('cancelled');
   });
 
+  it('cancel from inside a synchronous tool stops the run with cancelled; its result is not used', async () => {
+    let runtime!: Runtime;
+    const cancelling = defineTool({
+      name: 'note',
+      description: 'Cancels its own run, then returns',
+      input: z.object({ value: z.string() }),
+      sideEffects: 'none',
+      execute: (_input, context) => {
+        void runtime.cancel(context.runId, 'the tool asked to stop');
+        return 'finished anyway';
+      },
+    });
+    ({ runtime } = await configRuntime(looping(3), {}, { tools: [cancelling] }));
+    opened.push(runtime);
+    const result = await runtime.run({ agent: 'assistant', input: 'go', runId: 'run-cancels-itself' });
+    expect(result.status).toBe('cancelled');
+    expect(result.stopReason).toBe('cancelled');
+    const events = await runtime.runs.events('run-cancels-itself');
+    expect(events.some((event) => event.type === 'tool.succeeded')).toBe(false);
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.cancelled',
+      data: { reason: 'the tool asked to stop' },
+    });
+  });
+
   it("the caller's AbortSignal cancels the run", async () => {
     const controller = new AbortController();
     const note = defineTool({

@@ -45,26 +45,46 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * the signal cannot hold the run.)
  */
 export async function executeTool(execution: ToolExecution): Promise<ToolOutcome> {
+  return runTool(execution);
+}
+
+/**
+ * `executeTool`, synchronous for a synchronous tool: its outcome comes back as
+ * a value, with no promise to create and await (the chain of an agent without
+ * executors, see `composeExecutors`).
+ */
+function runTool(execution: ToolExecution): ToolOutcome | Promise<ToolOutcome> {
   const { tool, input, context } = execution;
+  let output: unknown;
   try {
-    let output = tool.execute(input, context) as unknown;
-    if (isPromiseLike(output)) output = await output;
-    return { ok: true, output: output === undefined ? null : (output as JsonValue) };
+    output = tool.execute(input, context);
   } catch (error) {
-    if (context.signal.aborted) throw context.signal.reason;
-    return failureOutcome(error);
+    return failed(error, context.signal);
   }
+  if (!isPromiseLike(output)) return succeeded(output);
+  return Promise.resolve(output).then(succeeded, (error: unknown) => failed(error, context.signal));
+}
+
+function succeeded(output: unknown): ToolOutcome {
+  return { ok: true, output: output === undefined ? null : (output as JsonValue) };
+}
+
+function failed(error: unknown, signal: AbortSignal): ToolOutcome {
+  if (signal.aborted) throw signal.reason;
+  return failureOutcome(error);
 }
 
 /** A composed chain, built once per agent. */
 export interface ExecutorChain {
-  readonly execute: NextExecutor;
+  /** Runs a call through every executor; without executors, a synchronous tool's outcome comes back as a value. */
+  readonly execute: (execution: ToolExecution) => ToolOutcome | Promise<ToolOutcome>;
   /** The lowest `concurrency` of the chain, if any executor sets one. */
   readonly concurrency: number | undefined;
 }
 
 /** Composes `executors` so that `executors[0]` sees each call first and `executeTool` runs last. */
 export function composeExecutors(executors: readonly ToolExecutor[]): ExecutorChain {
+  if (executors.length === 0) return { execute: runTool, concurrency: undefined };
   let next: NextExecutor = executeTool;
   for (let index = executors.length - 1; index >= 0; index -= 1) {
     const executor = executors[index]!;

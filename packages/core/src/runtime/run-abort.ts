@@ -61,9 +61,9 @@ export class RunAbort {
    * Resolves or rejects like `work`, unless the run aborts first: then it
    * rejects with the abort reason at once, whether or not `work` honours the signal.
    */
-  race<T>(work: Promise<T>): Promise<T> {
+  race<T>(work: PromiseLike<T>): Promise<T> {
     if (this.reason) {
-      work.catch(() => undefined);
+      Promise.resolve(work).catch(() => undefined);
       return Promise.reject(this.reason);
     }
     return new Promise<T>((resolve, reject) => {
