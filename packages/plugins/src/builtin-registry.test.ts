@@ -44,6 +44,10 @@ describe('builtin plugin registry', () => {
 // A builtin loads its own module only: a config on the embedded SQLite store with the file tools
 // must not pay for the Redis and PostgreSQL clients at startup (the CLI starts once per command).
 describe('builtin modules', () => {
+  const PRINT_CLIENTS = `
+    import { createRequire } from 'node:module';
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify(['@redis/client', 'pg'].filter((name) => loaded.some((file) => file.includes('/node_modules/' + name + '/')))));`;
   const loadedClients = (script: string): string[] => {
     const output = execFileSync(
       process.execPath,
@@ -52,10 +56,6 @@ describe('builtin modules', () => {
     );
     return JSON.parse(output) as string[];
   };
-  const PRINT_CLIENTS = `
-    import { createRequire } from 'node:module';
-    const loaded = Object.keys(createRequire(import.meta.url).cache);
-    console.log(JSON.stringify(['@redis/client', 'pg'].filter((name) => loaded.some((file) => file.includes('/node_modules/' + name + '/')))));`;
 
   it('a runtime on `store: sqlite` with file tools loads neither the Redis nor the PostgreSQL client', () => {
     const dir = mkdtempSync(join(tmpdir(), 'agentry-builtin-modules-'));
