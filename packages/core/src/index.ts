@@ -187,7 +187,7 @@ export type { AgentDefinition, ResolvedAgent } from './runtime/agent-setup.js';
 export { BudgetExceededError, type BudgetLimit } from './runtime/budget.js';
 export { deriveCallId, hashInput } from './runtime/call-id.js';
 export { childRunId } from './runtime/child-runs.js';
-export { failureOutcome } from './runtime/executor-chain.js';
+export { callNext, failureOutcome } from './runtime/executor-chain.js';
 // --- durability (section owned by the durability work) ------------------------
 export {
   CHECKPOINT_DATA_NAMESPACE,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { failureOutcome } from '../runtime/executor-chain.js';
+import { callNext } from '../runtime/executor-chain.js';
 
 // A getter: zod builds the field on first use, not when `@agentry/core` is imported.
 const configSchema = z
@@ -50,13 +50,8 @@ export class DefaultToolExecutor implements ToolExecutor {
     if (parsed.concurrency !== undefined) this.concurrency = parsed.concurrency;
   }
 
-  async execute(execution: ToolExecution, next: NextExecutor): Promise<ToolOutcome> {
-    try {
-      return await next(execution);
-    } catch (error) {
-      // Cancellation and timeouts of the run are not tool failures: pass them on.
-      if (execution.context.signal.aborted) throw error;
-      return failureOutcome(error);
-    }
+  execute(execution: ToolExecution, next: NextExecutor): Promise<ToolOutcome> {
+    // Cancellation and timeouts of the run are not tool failures: `callNext` passes them on.
+    return callNext(next, execution);
   }
 }

@@ -31,6 +31,20 @@ export function failureOutcome(error: unknown): ToolOutcome {
   };
 }
 
+/**
+ * Calls `next` and turns an ordinary throw into `{ ok: false }` (`failureOutcome`). When the run
+ * itself was aborted (`execution.context.signal`), the throw is passed on: cancellation is not a
+ * tool failure. For tool executors that hand a call on down the chain.
+ */
+export async function callNext(next: NextExecutor, execution: ToolExecution): Promise<ToolOutcome> {
+  try {
+    return await next(execution);
+  } catch (error) {
+    if (execution.context.signal.aborted) throw error;
+    return failureOutcome(error);
+  }
+}
+
 /** True for a promise or any other thenable (what `await` would wait for). */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (

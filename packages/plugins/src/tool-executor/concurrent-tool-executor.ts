@@ -1,5 +1,6 @@
 /** `concurrent` executor: caps how many calls of one run execute at the same time. */
 import {
+  callNext,
   definePlugin,
   type NextExecutor,
   type ToolExecution,
@@ -7,7 +8,6 @@ import {
   type ToolOutcome,
 } from '@agentry/core';
 import { z } from 'zod';
-import { callNext } from './executor-support.js';
 
 const configSchema = z
   .object({

@@ -1,6 +1,7 @@
 /** `policy` executor: filesystem roots, network allowlist and per-tool allow/deny, checked before a call runs. */
 import path from 'node:path';
 import {
+  callNext,
   definePlugin,
   failureOutcome,
   isAgentryError,
@@ -15,7 +16,6 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { checkUrl, type NetworkPolicy, resolveAndCheck } from '../tool/network-guard.js';
 import { confinePath, resolveRoot } from '../tool/path-guard.js';
-import { callNext } from './executor-support.js';
 
 const configSchema = z
   .object({

@@ -1,5 +1,6 @@
 /** `retrying` executor: retries retryable failures with exponential backoff and jitter, honouring retryAfterMs. */
 import {
+  callNext,
   definePlugin,
   type JsonValue,
   type NextExecutor,
@@ -8,7 +9,7 @@ import {
   type ToolOutcome,
 } from '@agentry/core';
 import { z } from 'zod';
-import { callNext, sleep } from './executor-support.js';
+import { sleep } from './executor-support.js';
 import { TimeoutToolExecutor } from './timeout-tool-executor.js';
 
 const configSchema = z

@@ -1,5 +1,6 @@
 /** `timeout` executor: gives every call a time limit, aborts the tool's signal and answers without waiting. */
 import {
+  callNext,
   definePlugin,
   failureOutcome,
   type NextExecutor,
@@ -9,7 +10,6 @@ import {
   type ToolOutcome,
 } from '@agentry/core';
 import { z } from 'zod';
-import { callNext } from './executor-support.js';
 
 const configSchema = z
   .object({
