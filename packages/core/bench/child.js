@@ -10,10 +10,13 @@ if (mode === 'bare') {
   console.log(JSON.stringify({ wallMs: performance.now() }));
 } else if (mode === 'concurrent' || mode === 'concurrent-hand') {
   // `concurrent`: N runs of the runtime at once; `concurrent-hand`: N hand-written loops at once (the baseline).
+  // With a warm-up count W, W runs (or loops) go one after the other first, untimed: the batch then measures
+  // steady state, as a long-lived service sees it, instead of the process's one-time JIT compilation.
   const { handLoop, noteTool, scriptOf } = await import('./workload.js');
   const core = await import('../dist/index.js');
   const runs = Number(args[0] ?? 1000);
   const steps = Number(args[1] ?? 10);
+  const warmup = Number(args[2] ?? 0);
   const model = new core.ScriptedModel({ script: scriptOf(steps) });
   const tool = noteTool(core);
   const runtime = new core.DefaultRuntime({
@@ -26,6 +29,9 @@ if (mode === 'bare') {
     mode === 'concurrent'
       ? async () => (await runtime.run({ agent: 'bench', input: 'go' })).status
       : async () => (typeof (await handLoop(model, tool, toolSpecs, 'go')) === 'string' ? 'completed' : 'no');
+  for (let index = 0; index < warmup; index += 1) {
+    if ((await one()) !== 'completed') throw new Error('a warm-up run did not complete');
+  }
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
