@@ -183,11 +183,11 @@ export { type LoadPluginOptions, PluginLoader, type PluginLoaderOptions } from '
 export { type DefinePluginInput, definePlugin } from './plugin/define-plugin.js';
 export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
 // --- runtime (section owned by the runtime work) ------------------------------
-export type { AgentDefinition, ResolvedAgent } from './runtime/agent-setup.js';
-export { BudgetExceededError, type BudgetLimit } from './runtime/budget.js';
-export { deriveCallId, hashInput } from './runtime/call-id.js';
-export { childRunId } from './runtime/child-runs.js';
-export { callNext, failureOutcome } from './runtime/executor-chain.js';
+export type { AgentDefinition, ResolvedAgent } from './runtime/agent/agent-setup.js';
+export { BudgetExceededError, type BudgetLimit } from './runtime/run/budget.js';
+export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
+export { childRunId } from './runtime/tools/child-runs.js';
+export { callNext, failureOutcome } from './runtime/tools/executor-chain.js';
 // --- durability (section owned by the durability work) ------------------------
 export {
   CHECKPOINT_DATA_NAMESPACE,
@@ -195,19 +195,19 @@ export {
   readCheckpointedEvents,
   StoreCheckpointer,
   type StoreCheckpointerOptions,
-} from './runtime/checkpointer.js';
+} from './runtime/durability/checkpointer.js';
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
 export {
   DefaultRuntime,
   type DefaultRuntimeSetup,
   type RuntimePluginDeps,
 } from './runtime/default-runtime.js';
-export { armCrashPoint, type CrashPoint, crashPoint } from './runtime/durable-crash-points.js';
+export { armCrashPoint, type CrashPoint, crashPoint } from './runtime/durability/crash-points.js';
 export {
   type CappedToolOutput,
   capToolOutput,
   DEFAULT_MAX_TOOL_OUTPUT_BYTES,
-} from './runtime/durable-output-cap.js';
+} from './runtime/tools/durable-output-cap.js';
 export {
   type AcquireRunOptions,
   DEFAULT_RUN_LEASE_TTL_MS,
@@ -215,7 +215,7 @@ export {
   type RunOwnerOptions,
   RunOwnership,
   runLeaseName,
-} from './runtime/durable-owner.js';
+} from './runtime/durability/run-lease.js';
 export {
   type AutomaticResumeOptions,
   DEFAULT_RESUME_POLICY,
@@ -223,30 +223,30 @@ export {
   type RetryableFailure,
   resumeDelayMs,
   withAutomaticResume,
-} from './runtime/durable-resume.js';
+} from './runtime/durability/resume-policy.js';
 export {
   CHECKPOINT_SCHEMA_VERSION,
   type CheckpointEnvelope,
   type EventTailRef,
   type LogRef,
   type MessageLogRef,
-} from './runtime/envelope.js';
+} from './runtime/durability/envelope.js';
 export {
   EVENT_BLOCK_SIZE,
   RUN_EVENTS_NAMESPACE,
   readRunEvents,
   runEventKey,
   writeRunEvents,
-} from './runtime/event-log.js';
-export type { ToolHooks } from './runtime/hooks.js';
-export { assertJson, canonicalJson } from './runtime/json-guard.js';
-export { MemoryRunPersistence } from './runtime/memory-run-persistence.js';
-export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/run-persistence.js';
-export { RUNS_NAMESPACE } from './runtime/run-records.js';
-export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run-signals.js';
-export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run-snapshot.js';
-export type { SessionPolicy } from './runtime/session-lease.js';
-export { TRANSCRIPTS_NAMESPACE } from './runtime/transcript.js';
+} from './runtime/records/event-log.js';
+export type { ToolHooks } from './runtime/tools/hooks.js';
+export { assertJson, canonicalJson } from './runtime/durability/json-guard.js';
+export { MemoryRunPersistence } from './runtime/durability/memory-run-persistence.js';
+export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/durability/run-persistence.js';
+export { RUNS_NAMESPACE } from './runtime/records/run-records.js';
+export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run/run-signals.js';
+export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run/run-snapshot.js';
+export type { SessionPolicy } from './runtime/run/session-lease.js';
+export { TRANSCRIPTS_NAMESPACE } from './runtime/records/transcript.js';
 export {
   ConsoleLogger,
   type ConsoleLoggerOptions,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { callNext } from '../runtime/executor-chain.js';
+import { callNext } from '../runtime/tools/executor-chain.js';
 
 // A getter: zod builds the field on first use, not when `@agentry/core` is imported.
 const configSchema = z

@@ -4,7 +4,7 @@ import type { Message, ToolCallRequest } from '../contracts/message.js';
 import type { Pattern, PatternContext, PatternState, PatternTransition } from '../contracts/pattern.js';
 import { PluginError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { BudgetExceededError } from '../runtime/budget.js';
+import { BudgetExceededError } from '../runtime/run/budget.js';
 
 /** Config of the tool loop. */
 export interface ToolLoopConfig {

@@ -20,15 +20,15 @@ import { PluginLoader } from '../loader/plugin-loader.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
-import type { AgentDefinition } from './agent-setup.js';
-import { StoreCheckpointer } from './checkpointer.js';
-import { childRunnerOf } from './child-runs.js';
-import { loadAgentDefinition } from './config-agents.js';
+import type { AgentDefinition } from './agent/agent-setup.js';
+import { loadAgentDefinition } from './agent/config-agents.js';
+import { NamedModels } from './agent/model-registry.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
-import { DEFAULT_RUN_LEASE_TTL_MS } from './durable-owner.js';
-import type { ToolHooks } from './hooks.js';
-import { NamedModels } from './model-registry.js';
+import { StoreCheckpointer } from './durability/checkpointer.js';
+import { DEFAULT_RUN_LEASE_TTL_MS } from './durability/run-lease.js';
 import { loadRuntimeSlot } from './runtime-slot.js';
+import { childRunnerOf } from './tools/child-runs.js';
+import type { ToolHooks } from './tools/hooks.js';
 
 /** Options of `createRuntime`. */
 export interface CreateRuntimeOptions {

@@ -1,11 +1,11 @@
 /** Loading a run for `resume`: find its snapshot, check it can continue, check and apply the decisions. */
 import type { ResumeRequest, RunRecord } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
-import type { ResolvedAgent } from './agent-setup.js';
-import { checkDecisions } from './approval-gate.js';
-import type { RunPersistence } from './run-persistence.js';
-import type { RunRecords } from './run-records.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { ResolvedAgent } from './agent/agent-setup.js';
+import type { RunPersistence } from './durability/run-persistence.js';
+import type { RunRecords } from './records/run-records.js';
+import type { RunSnapshot } from './run/run-snapshot.js';
+import { checkDecisions } from './tools/approval-gate.js';
 
 /** Why a run is resumed, as `run.resumed` reports it. */
 export type ResumeReason = 'decision' | 'retry' | 'recovery';

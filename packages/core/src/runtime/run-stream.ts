@@ -1,7 +1,7 @@
 /** `runtime.stream`: an async queue fed synchronously by the run's events, ending after the final event. */
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { RunResult } from '../contracts/run.js';
-import type { RunEventListener } from './event-recorder.js';
+import type { RunEventListener } from './records/event-recorder.js';
 
 /**
  * Starts a run with `start(listener)` and yields its events in seq order as

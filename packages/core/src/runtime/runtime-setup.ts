@@ -4,9 +4,9 @@ import type { EventBus } from '../contracts/event-bus.js';
 import type { Closeable, PluginDeps } from '../contracts/plugin.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
-import type { AgentDefinition } from './agent-setup.js';
-import type { ToolHooks } from './hooks.js';
-import type { RunPersistence } from './run-persistence.js';
+import type { AgentDefinition } from './agent/agent-setup.js';
+import type { RunPersistence } from './durability/run-persistence.js';
+import type { ToolHooks } from './tools/hooks.js';
 
 /** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
 export interface DefaultRuntimeSetup {

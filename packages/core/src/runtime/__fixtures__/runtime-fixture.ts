@@ -7,7 +7,7 @@ import { ScriptedModel } from '../../defaults/scripted-model.js';
 import type { ScriptItem } from '../../defaults/scripted-model-script.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { silentLogger } from '../../services/console-logger.js';
-import type { AgentDefinition } from '../agent-setup.js';
+import type { AgentDefinition } from '../agent/agent-setup.js';
 import { DefaultRuntime, type DefaultRuntimeSetup } from '../default-runtime.js';
 
 /** A runtime with one agent `assistant` playing `script`. */

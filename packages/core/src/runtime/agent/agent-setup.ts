@@ -1,0 +1,149 @@
+/** Resolves an agent once at startup: tool map and JSON schemas, executor chain, hook lists, output validator. */
+import { z } from 'zod';
+import type { ContextAssembler } from '../../contracts/context-assembler.js';
+import type { JsonObject } from '../../contracts/json.js';
+import type { Memory } from '../../contracts/memory.js';
+import type { Model, ToolSpec } from '../../contracts/model.js';
+import type { Pattern } from '../../contracts/pattern.js';
+import type { ApprovalPolicy, Budget } from '../../contracts/run.js';
+import type { AfterToolHook, BeforeToolHook, Tool } from '../../contracts/tool.js';
+import type { ToolExecutor } from '../../contracts/tool-executor.js';
+import { ToolLoopPattern } from '../../defaults/tool-loop-pattern.js';
+import { TranscriptContextAssembler } from '../../defaults/transcript-context-assembler.js';
+import { ConfigError } from '../../errors/agentry-error.js';
+import type { SessionPolicy } from '../run/session-lease.js';
+import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../tools/durable-output-cap.js';
+import { composeExecutors, type ExecutorChain } from '../tools/executor-chain.js';
+import type { ToolHooks } from '../tools/hooks.js';
+import { compileOutputSchema, type OutputValidator } from './output-schema.js';
+
+/** An agent as code passes it to `DefaultRuntime` (config slots already loaded). */
+export interface AgentDefinition {
+  model: Model;
+  instructions?: string;
+  description?: string;
+  /** Default: `ToolLoopPattern`. */
+  pattern?: Pattern;
+  /** Memories, injected and written back in order. */
+  memory?: Memory | readonly Memory[];
+  /** Default: `TranscriptContextAssembler`. */
+  context?: ContextAssembler;
+  /** Middleware chain; the first listed sees each call first. */
+  toolExecutors?: readonly ToolExecutor[];
+  tools?: readonly Tool[];
+  /** Agent-level hooks, run after each tool's own. */
+  hooks?: ToolHooks;
+  budget?: Budget;
+  approvals?: ApprovalPolicy;
+  durable?: boolean;
+  session?: SessionPolicy;
+  /** JSON Schema the final output (parsed as JSON) must satisfy. */
+  outputSchema?: JsonObject;
+  /** How often a failing output is sent back to the model (default 2). */
+  maxValidationRetries?: number;
+  /** Durable runs: automatic resumes after retryable failures (default 3, `0` disables). */
+  maxResumeAttempts?: number;
+  /** Tool outputs larger than this (UTF-8 bytes of their JSON) reach the model truncated, with a marker (default 64 KiB). */
+  maxToolOutputBytes?: number;
+}
+
+/** Hooks of one tool: its own first, then the agent's, then the runtime's. */
+export interface ResolvedHooks {
+  readonly before: readonly BeforeToolHook[];
+  readonly after: readonly AfterToolHook[];
+}
+
+/** An agent ready to run: everything computed once, nothing left for the per-step path. */
+export interface ResolvedAgent {
+  readonly id: string;
+  readonly model: Model;
+  readonly instructions: string;
+  readonly pattern: Pattern;
+  readonly memories: readonly Memory[];
+  readonly context: ContextAssembler;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly toolSpecs: readonly ToolSpec[];
+  readonly hooks: ReadonlyMap<string, ResolvedHooks>;
+  /** The tool executor chain (`composeExecutors`): a synchronous tool without executors answers with a value. */
+  readonly execute: ExecutorChain['execute'];
+  readonly concurrency: number | undefined;
+  readonly budget: Budget;
+  readonly approvals: ApprovalPolicy | undefined;
+  readonly durable: boolean;
+  readonly session: SessionPolicy | undefined;
+  readonly outputSchema: JsonObject | undefined;
+  readonly output: OutputValidator | undefined;
+  readonly maxValidationRetries: number;
+  readonly maxResumeAttempts: number;
+  readonly maxToolOutputBytes: number;
+}
+
+/**
+ * Resolves one agent. Throws `ConfigError('tool.duplicate_name')` when two
+ * tools share a name. JSON schemas are generated here, once.
+ */
+export function resolveAgent(
+  id: string,
+  definition: AgentDefinition,
+  runtimeHooks?: ToolHooks,
+): ResolvedAgent {
+  const tools = new Map<string, Tool>();
+  for (const tool of definition.tools ?? []) {
+    if (tools.has(tool.name)) {
+      throw new ConfigError('tool.duplicate_name', {
+        message: `Agent "${id}" has two tools named "${tool.name}"`,
+        hint: 'Tool names must be unique per agent: remove one, or give one of them another name.',
+        context: { agentId: id, tool: tool.name },
+      });
+    }
+    tools.set(tool.name, tool);
+  }
+  const toolSpecs = [...tools.values()].map((tool) => toolSpec(id, tool));
+  const hooks = new Map<string, ResolvedHooks>();
+  for (const tool of tools.values()) {
+    hooks.set(tool.name, {
+      before: [...(tool.before ?? []), ...(definition.hooks?.before ?? []), ...(runtimeHooks?.before ?? [])],
+      after: [...(tool.after ?? []), ...(definition.hooks?.after ?? []), ...(runtimeHooks?.after ?? [])],
+    });
+  }
+  const chain = composeExecutors(definition.toolExecutors ?? []);
+  const memory = definition.memory;
+  return {
+    id,
+    model: definition.model,
+    instructions: definition.instructions ?? '',
+    pattern: definition.pattern ?? new ToolLoopPattern(),
+    memories: memory === undefined ? [] : Array.isArray(memory) ? memory : [memory as Memory],
+    context: definition.context ?? new TranscriptContextAssembler(),
+    tools,
+    toolSpecs,
+    hooks,
+    execute: chain.execute,
+    concurrency: chain.concurrency,
+    budget: definition.budget ?? {},
+    approvals: definition.approvals,
+    durable: definition.durable ?? false,
+    session: definition.session,
+    outputSchema: definition.outputSchema,
+    output: definition.outputSchema ? compileOutputSchema(id, definition.outputSchema) : undefined,
+    maxValidationRetries: definition.maxValidationRetries ?? 2,
+    maxResumeAttempts: definition.maxResumeAttempts ?? 3,
+    maxToolOutputBytes: definition.maxToolOutputBytes ?? DEFAULT_MAX_TOOL_OUTPUT_BYTES,
+  };
+}
+
+function toolSpec(agentId: string, tool: Tool): ToolSpec {
+  let inputSchema: JsonObject;
+  try {
+    inputSchema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as JsonObject;
+  } catch (error) {
+    throw new ConfigError('config.invalid', {
+      message: `The input schema of tool "${tool.name}" cannot be shown to the model as JSON Schema`,
+      hint: 'Use plain zod types (objects, strings, numbers, enums, arrays) in the tool input.',
+      cause: error,
+      context: { agentId, tool: tool.name },
+    });
+  }
+  delete inputSchema.$schema;
+  return { name: tool.name, description: tool.description, inputSchema };
+}

@@ -1,0 +1,247 @@
+/**
+ * The versioned, checksummed head record of a durable run's checkpoint: its
+ * stored form, sealing and verification.
+ *
+ * Stored form (namespace `checkpoints`, key = run id):
+ * `{ schemaVersion, checksum, head, messages, events }` where `head` is the
+ * envelope without its two inline tails, and `messages` / `events` are the
+ * tails (events as `[type, seq, time, data]`). It is assembled from JSON texts
+ * made once per item (`jsonText`) and handed to the store as text
+ * (`Store.setJsonText`), so a save serialises only what is new. The checksum
+ * covers those texts; a verified read re-serialises the parsed record, which
+ * gives the same text because `JSON.stringify` output round-trips exactly.
+ */
+import type { AnyAgentryEvent } from '../../contracts/events.js';
+import type { JsonObject, JsonValue } from '../../contracts/json.js';
+import { CheckpointError } from '../../errors/agentry-error.js';
+import { eventsOf } from '../records/event-log.js';
+import { chainDigest, type InlineTail, tailDigest, tailText, textDigest } from './checkpointer-log.js';
+
+/** The envelope schema version this core writes and reads. */
+export const CHECKPOINT_SCHEMA_VERSION = 2;
+
+/**
+ * An append-only log persisted as numbered chunks plus a small inline tail.
+ * `digest` chains the chunks (`sha256(previous digest + "\n" + sha256(chunk text))`),
+ * so a chunk that is missing, stale or overwritten is detected on load.
+ */
+export interface LogRef {
+  /** Chunks written so far (keys `…:0` to `…:chunks-1`). */
+  chunks: number;
+  /** Items in the chunks and the tail together. */
+  count: number;
+  digest: string;
+  /** Items newer than the last chunk, kept in the head until they reach the flush size. */
+  tail: JsonValue[];
+}
+
+/** The `messages` log: a new generation starts whenever the pattern rewrote history. */
+export interface MessageLogRef extends LogRef {
+  generation: number;
+}
+
+/** Where the run's persisted events stand. */
+export interface EventTailRef {
+  flushedSeq: number;
+  /** Events newer than `flushedSeq`, kept in the head. */
+  tail: AnyAgentryEvent[];
+}
+
+/** A verified checkpoint head, as `StoreCheckpointer.head()` returns it. */
+export interface CheckpointEnvelope {
+  schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
+  runtimeVersion: string;
+  agentId: string;
+  configHash: string;
+  step: number;
+  /** The `SaveReason` of this checkpoint. */
+  reason: string;
+  /** ISO-8601 time of the save. */
+  savedAt: string;
+  /** The run snapshot without `patternState.messages` and `memoryMessages` (stored as chunks / a blob). */
+  snapshot: JsonObject;
+  messages: MessageLogRef;
+  /** Key and digest of the memory-messages blob (written once per run). */
+  memory: { key: string; count: number; digest: string };
+  /**
+   * Events of acknowledged checkpoints: those up to `flushedSeq` are in the
+   * store's `events` namespace; newer ones are in `tail`.
+   */
+  events: EventTailRef;
+  eventSeq: number;
+  /** sha256 over the stored head text and the digests of the stored tails. */
+  checksum: string;
+}
+
+/** What the head text holds: the envelope without its tails and checksum. */
+export type HeadBody = Omit<CheckpointEnvelope, 'schemaVersion' | 'checksum' | 'messages' | 'events'> & {
+  messages: Omit<MessageLogRef, 'tail'>;
+  events: Omit<EventTailRef, 'tail'>;
+};
+
+function checksumOf(headText: string, messagesDigest: string, eventsDigest: string): string {
+  return textDigest(`${headText}\n${messagesDigest}\n${eventsDigest}`);
+}
+
+/**
+ * The JSON text of a checkpoint's stored record, from the JSON text of its
+ * body (already validated, see `jsonText`) and its two tails.
+ */
+export function sealEnvelope(headText: string, messageTail: InlineTail, eventTail: InlineTail): string {
+  const checksum = checksumOf(headText, tailDigest(messageTail), tailDigest(eventTail));
+  return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${tailText(messageTail)}],"events":[${tailText(eventTail)}]}`;
+}
+
+function corrupt(runId: string, detail: string): CheckpointError {
+  return new CheckpointError('checkpoint.corrupt', {
+    message: `Checkpoint of run ${runId} is corrupt: ${detail}`,
+    hint:
+      'The run is parked. Inspect the store entry `checkpoints/' +
+      runId +
+      '`; start the run again if it cannot be repaired.',
+    context: { runId },
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isBody(value: unknown): value is HeadBody {
+  if (!isObject(value)) return false;
+  const { messages, events, memory, snapshot } = value;
+  return (
+    typeof value.runtimeVersion === 'string' &&
+    typeof value.agentId === 'string' &&
+    typeof value.configHash === 'string' &&
+    Number.isInteger(value.step) &&
+    Number.isInteger(value.eventSeq) &&
+    isObject(snapshot) &&
+    isObject(snapshot.patternState) &&
+    typeof snapshot.runId === 'string' &&
+    typeof snapshot.sessionId === 'string' &&
+    isObject(messages) &&
+    Number.isInteger(messages.generation) &&
+    Number.isInteger(messages.chunks) &&
+    Number.isInteger(messages.count) &&
+    typeof messages.digest === 'string' &&
+    isObject(events) &&
+    Number.isInteger(events.flushedSeq) &&
+    isObject(memory) &&
+    typeof memory.key === 'string' &&
+    typeof memory.digest === 'string'
+  );
+}
+
+/** The record as stored (parsed). */
+interface StoredHead {
+  schemaVersion: typeof CHECKPOINT_SCHEMA_VERSION;
+  checksum: string;
+  head: HeadBody;
+  messages: JsonValue[];
+  events: JsonValue[];
+}
+
+/** Checks the version and the fields of a stored head. */
+function checkStored(runId: string, stored: unknown): StoredHead {
+  if (!isObject(stored)) throw corrupt(runId, 'the head record is not a JSON object');
+  const version = stored.schemaVersion;
+  if (typeof version !== 'number') throw corrupt(runId, 'the head record has no schemaVersion');
+  if (version !== CHECKPOINT_SCHEMA_VERSION) {
+    throw new CheckpointError('checkpoint.unsupported_version', {
+      message: `Checkpoint of run ${runId} has schemaVersion ${version}; this Agentry reads version ${CHECKPOINT_SCHEMA_VERSION}`,
+      hint:
+        version > CHECKPOINT_SCHEMA_VERSION
+          ? 'It was written by a newer Agentry: resume it with that version or newer.'
+          : 'It was written by an earlier Agentry in a format this one no longer reads: resume it with that version, or start the run again.',
+      context: { runId },
+    });
+  }
+  if (
+    typeof stored.checksum !== 'string' ||
+    !isBody(stored.head) ||
+    !Array.isArray(stored.messages) ||
+    !Array.isArray(stored.events)
+  ) {
+    throw corrupt(runId, 'the head record does not have the checkpoint shape');
+  }
+  return stored as unknown as StoredHead;
+}
+
+/** Parses stored JSON text of a checkpoint; `checkpoint.corrupt` naming `what` when it is not JSON. */
+export function parseStored(runId: string, what: string, text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw corrupt(runId, `its ${what} are not valid JSON`);
+  }
+}
+
+/** The text of a stored array's items, as the tail text it was made from. */
+function itemsText(items: readonly JsonValue[]): string {
+  return JSON.stringify(items).slice(1, -1);
+}
+
+/**
+ * Verifies a stored head: version, shape and checksum, and returns it parsed.
+ * @throws CheckpointError `checkpoint.unsupported_version` for an unknown or
+ *   other `schemaVersion`, `checkpoint.corrupt` for a bad shape or checksum.
+ */
+export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope {
+  const stored = checkStored(runId, value);
+  const expected = checksumOf(
+    JSON.stringify(stored.head),
+    textDigest(itemsText(stored.messages)),
+    textDigest(itemsText(stored.events)),
+  );
+  if (expected !== stored.checksum) throw corrupt(runId, 'the checksum does not match its content');
+  const body = stored.head;
+  const identity = {
+    runId: body.snapshot.runId as string,
+    sessionId: body.snapshot.sessionId as string,
+    agentId: body.agentId,
+  };
+  let eventTail: AnyAgentryEvent[];
+  try {
+    eventTail = eventsOf(identity, stored.events);
+  } catch {
+    throw corrupt(runId, 'its inline events are not valid');
+  }
+  return {
+    ...body,
+    schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+    messages: { ...body.messages, tail: stored.messages },
+    events: { ...body.events, tail: eventTail },
+    checksum: stored.checksum,
+  };
+}
+
+/**
+ * `snapshot.status` of a stored head without verifying it (a corrupt head is
+ * reported when it is loaded); `undefined` when it cannot be read.
+ */
+export function peekStatus(value: unknown): string | undefined {
+  if (!isObject(value) || !isObject(value.head) || !isObject(value.head.snapshot)) return undefined;
+  const status = value.head.snapshot.status;
+  return typeof status === 'string' ? status : undefined;
+}
+
+/** Throws `checkpoint.corrupt` for a chunk that is missing or does not chain to the head's digest. */
+export function verifyChunks(
+  runId: string,
+  what: string,
+  chunks: readonly (JsonValue | undefined)[],
+  expectedDigest: string,
+): JsonValue[] {
+  let digest = '';
+  const items: JsonValue[] = [];
+  for (const [index, chunk] of chunks.entries()) {
+    if (typeof chunk !== 'string') throw corrupt(runId, `${what} chunk ${index} is missing or not text`);
+    digest = chainDigest(digest, textDigest(chunk));
+    const chunkItems = parseStored(runId, `${what} chunk ${index}`, `[${chunk}]`) as JsonValue[];
+    for (const item of chunkItems) items.push(item);
+  }
+  if (digest !== expectedDigest)
+    throw corrupt(runId, `${what} chunks do not match the head (stale or overwritten)`);
+  return items;
+}

@@ -1,0 +1,43 @@
+/**
+ * Where the runtime keeps run snapshots between steps. Non-durable runs use an
+ * in-process implementation (suspended runs resume in the same process);
+ * durable runs use the store-backed checkpointer.
+ */
+import type { EncodedRunEvents } from '../records/event-log.js';
+import type { RunSnapshot } from '../run/run-snapshot.js';
+
+/** Why a snapshot is being saved (recorded for diagnostics and crash tests). */
+export type SaveReason =
+  | 'run.started'
+  | 'model.responded'
+  | 'tool.started'
+  | 'tool.finished'
+  | 'run.suspended'
+  | 'run.finished';
+
+/** What a persistence may report about an acknowledged save (the runtime's `checkpoint.saved` event). */
+export interface SaveReceipt {
+  /** Approximate size of what the save wrote (head record plus new chunks), as JSON text length. */
+  bytes: number;
+  /** Format version of the written checkpoint (the envelope's `schemaVersion`). */
+  version: number;
+}
+
+export interface RunPersistence {
+  /**
+   * Makes `snapshot` the run's latest checkpoint, together with `events`
+   * (those emitted since the previous save, in seq order, as stored text). Resolves only once
+   * the write is acknowledged (optionally with a `SaveReceipt`); throws
+   * `StoreError`/`CheckpointError` otherwise.
+   */
+  save(
+    snapshot: RunSnapshot,
+    events: EncodedRunEvents,
+    reason: SaveReason,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
+  ): Promise<SaveReceipt | undefined | void>;
+  /** The latest checkpoint, or `undefined` when the run has none. Throws `CheckpointError` when it is unreadable. */
+  load(runId: string): Promise<RunSnapshot | undefined>;
+  /** Drops the run's checkpoint data (after completion, when configured to). */
+  discard?(runId: string): Promise<void>;
+}

@@ -1,0 +1,136 @@
+/** Builds event envelopes for one run (contiguous seq, redacted payloads), publishes them and keeps the unsaved ones. */
+import type { EventBus } from '../../contracts/event-bus.js';
+import type { AgentryEvent, AnyAgentryEvent, EventMap, EventType } from '../../contracts/events.js';
+import type { Clock, Logger, Redactor } from '../../contracts/services.js';
+import { type EncodedRunEvents, encodeEvent } from './event-log.js';
+
+/** Event types whose payload carries user or tool data, and therefore passes the redactor. */
+const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'run.started',
+  'run.completed',
+  'run.failed',
+  'model.delta',
+  'model.responded',
+  'model.failed',
+  'tool.requested',
+  'tool.approval_requested',
+  'tool.denied',
+  'tool.failed',
+  'memory.failed',
+]);
+
+let lastTime = Number.NaN;
+let lastTimeText = '';
+
+/** Who the events of a run belong to. */
+export interface RecorderIdentity {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+}
+
+/** Receives every event of the run synchronously, in seq order (used by `runtime.stream`). */
+export type RunEventListener = (event: AnyAgentryEvent) => void;
+
+/**
+ * Emits the events of one run. Publishing does not block the run: the bus
+ * isolates subscribers, and `settled()` waits for every delivery before a run
+ * reports its result. Each event is encoded as its stored text when emitted
+ * (a long or concurrent run holds strings, not object trees) and kept until
+ * `takeEncoded` hands the texts to the store (batched at suspend/finish, or
+ * with every durable save).
+ */
+export class EventRecorder {
+  private seq: number;
+  private encoded: string[] = [];
+  private deliveries: Promise<unknown>[] = [];
+  private lastDelivery: Promise<void> | undefined;
+
+  constructor(
+    readonly identity: RecorderIdentity,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly redactor: Redactor | undefined,
+    private readonly logger: Logger,
+    startSeq: number,
+    private readonly listener?: RunEventListener,
+  ) {
+    this.seq = startSeq;
+  }
+
+  /** Seq of the last event emitted. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Emits one event and returns its envelope. Never throws because of a subscriber. */
+  emit<T extends EventType>(type: T, data: EventMap[T]): AgentryEvent<T> {
+    this.seq += 1;
+    const event: AgentryEvent<T> = {
+      type,
+      runId: this.identity.runId,
+      sessionId: this.identity.sessionId,
+      agentId: this.identity.agentId,
+      seq: this.seq,
+      time: this.time(),
+      data: this.redactor && REDACTED_TYPES.has(type) ? this.redactor.redact(data) : data,
+    };
+    const any = event as unknown as AnyAgentryEvent;
+    this.encoded.push(encodeEvent(any));
+    if (this.listener) this.listener(any);
+    try {
+      const delivery = this.bus.publish(any);
+      // A bus with nothing to wait for hands back the same settled promise every time; track each promise once.
+      if (delivery !== this.lastDelivery) {
+        this.lastDelivery = delivery;
+        this.deliveries.push(delivery.catch((error: unknown) => this.reportBusError(type, error)));
+      }
+    } catch (error) {
+      this.reportBusError(type, error);
+    }
+    return event;
+  }
+
+  /** ISO time of now, formatted once per millisecond (shared by every run of the process). */
+  private time(): string {
+    const now = this.clock.now();
+    if (now !== lastTime) {
+      lastTime = now;
+      lastTimeText = new Date(now).toISOString();
+    }
+    return lastTimeText;
+  }
+
+  /** Events emitted since the last call, as stored text in seq order; the recorder forgets them. */
+  takeEncoded(): EncodedRunEvents {
+    const items = this.encoded;
+    this.encoded = [];
+    const taken: EncodedRunEvents = { ...this.identity, firstSeq: this.seq - items.length + 1, items };
+    return taken;
+  }
+
+  /**
+   * Hands back events taken with `takeEncoded` that could not be stored (a
+   * failed save): they are taken again, in order, by the next `takeEncoded`.
+   */
+  putBack(taken: EncodedRunEvents): void {
+    if (taken.items.length > 0) this.encoded = [...taken.items, ...this.encoded];
+  }
+
+  /** Resolves once every event emitted so far has been delivered to the bus's subscribers. */
+  async settled(): Promise<void> {
+    while (this.deliveries.length > 0) {
+      const pending = this.deliveries;
+      this.deliveries = [];
+      await Promise.allSettled(pending);
+    }
+  }
+
+  private reportBusError(type: string, error: unknown): void {
+    this.logger.warn('event bus failed to publish an event', {
+      eventType: type,
+      runId: this.identity.runId,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

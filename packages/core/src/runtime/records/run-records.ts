@@ -1,0 +1,158 @@
+/** Run records in the store (namespace `runs`): one per run, listed newest first by `runtime.runs.list`. */
+import type { JsonValue } from '../../contracts/json.js';
+import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
+import type { Redactor } from '../../contracts/services.js';
+import type { Store } from '../../contracts/store.js';
+import type { RunSnapshot } from '../run/run-snapshot.js';
+
+/** Store namespace of run records. */
+export const RUNS_NAMESPACE = 'runs';
+
+/**
+ * A stored record: the contract's fields plus a tie-breaker for runs created
+ * in the same millisecond and, while a durable run is running, the request's
+ * budget and approvals (so a run stopped before its first checkpoint restarts
+ * under the same limits).
+ */
+type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits };
+
+/** The parts of a run request a restart needs beyond the record. */
+export interface RunRequestLimits {
+  budget?: Budget;
+  approvals?: ApprovalPolicy;
+}
+
+let nextSequence = 0;
+
+/** Reads and writes run records. */
+export class RunRecords {
+  /** Sequence numbers of the runs this process is running, kept from start to finish. */
+  private readonly sequences = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    /** Removes secrets from inputs, outputs and error messages before they are stored. */
+    private readonly redactor?: Redactor,
+  ) {}
+
+  /**
+   * Running non-durable runs of this process, served from memory: their
+   * `running` record is never written (the final record is), which saves a
+   * store write per run. Durable runs write it, so other processes see them.
+   */
+  private readonly live = new Map<string, { record: RunRecord; snapshot: RunSnapshot }>();
+
+  /** Records a run that is starting or resuming (status `running`). */
+  async started(snapshot: RunSnapshot, now: string, createdAt = now): Promise<RunRecord> {
+    const record: RunRecord = {
+      runId: snapshot.runId,
+      sessionId: snapshot.sessionId,
+      agentId: snapshot.agentId,
+      ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+      status: 'running',
+      input: snapshot.input,
+      durable: snapshot.durable,
+      usage: { ...snapshot.usage },
+      pending: [],
+      createdAt,
+      updatedAt: now,
+    };
+    nextSequence += 1;
+    this.sequences.set(record.runId, nextSequence);
+    if (snapshot.durable) {
+      const request: RunRequestLimits = {
+        ...(snapshot.budget ? { budget: snapshot.budget } : {}),
+        ...(snapshot.approvals ? { approvals: snapshot.approvals } : {}),
+      };
+      await this.write(record, Object.keys(request).length > 0 ? request : undefined);
+    } else this.live.set(record.runId, { record, snapshot });
+    return record;
+  }
+
+  /** The budget and approvals a running durable run was started with (empty when none were given). */
+  async requestLimits(runId: string): Promise<RunRequestLimits> {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    return stored?.request ?? {};
+  }
+
+  /** Writes the final (or suspended) state of a run from its result. */
+  async finished(snapshot: RunSnapshot, result: RunResult, createdAt: string, now: string): Promise<void> {
+    const record: RunRecord = {
+      runId: snapshot.runId,
+      sessionId: snapshot.sessionId,
+      agentId: snapshot.agentId,
+      ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+      status: result.status,
+      stopReason: result.stopReason,
+      input: snapshot.input,
+      ...(result.status === 'completed' ? { output: result.output } : {}),
+      durable: snapshot.durable,
+      usage: { ...result.usage },
+      pending: result.pending,
+      ...(result.error ? { error: result.error } : {}),
+      createdAt,
+      updatedAt: now,
+    };
+    await this.write(record);
+    this.sequences.delete(record.runId);
+    this.live.delete(record.runId);
+  }
+
+  /** The current record of a live run, with its usage so far. */
+  private liveRecord(runId: string): StoredRecord | undefined {
+    const entry = this.live.get(runId);
+    if (!entry) return undefined;
+    const record = this.redactor ? this.redactor.redact(entry.record) : entry.record;
+    return { ...record, usage: { ...entry.snapshot.usage }, sequence: this.sequences.get(runId) ?? 0 };
+  }
+
+  async get(runId: string): Promise<RunRecord | undefined> {
+    const live = this.liveRecord(runId);
+    if (live) {
+      const { sequence: _sequence, ...record } = live;
+      return record;
+    }
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    if (!stored) return undefined;
+    const { sequence: _sequence, request: _request, ...record } = stored;
+    return record;
+  }
+
+  /** Records matching `filter`, newest first, at most `filter.limit`. */
+  async list(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const matches: StoredRecord[] = [];
+    const candidates: StoredRecord[] = [];
+    for (const runId of this.live.keys()) candidates.push(this.liveRecord(runId) as StoredRecord);
+    for await (const [, value] of this.store.entries(RUNS_NAMESPACE)) {
+      const record = value as unknown as StoredRecord;
+      if (!this.live.has(record.runId)) candidates.push(record);
+    }
+    for (const record of candidates) {
+      if (filter.sessionId !== undefined && record.sessionId !== filter.sessionId) continue;
+      if (filter.agentId !== undefined && record.agentId !== filter.agentId) continue;
+      if (filter.status !== undefined && record.status !== filter.status) continue;
+      if (filter.parentRunId !== undefined && record.parentRunId !== filter.parentRunId) continue;
+      matches.push(record);
+    }
+    matches.sort((a, b) =>
+      a.createdAt === b.createdAt
+        ? (b.sequence ?? 0) - (a.sequence ?? 0)
+        : a.createdAt < b.createdAt
+          ? 1
+          : -1,
+    );
+    const limited = filter.limit === undefined ? matches : matches.slice(0, filter.limit);
+    return limited.map(({ sequence: _sequence, request: _request, ...record }) => record);
+  }
+
+  private async write(plain: RunRecord, request?: RunRequestLimits): Promise<void> {
+    const record = this.redactor ? this.redactor.redact(plain) : plain;
+    const sequence = this.sequences.get(record.runId);
+    const stored: StoredRecord = {
+      ...record,
+      ...(sequence === undefined ? {} : { sequence }),
+      ...(request === undefined ? {} : { request }),
+    };
+    await this.store.set(RUNS_NAMESPACE, record.runId, stored as unknown as JsonValue);
+  }
+}

@@ -1,0 +1,37 @@
+/** The snapshot a fresh run starts from: the pattern's initial state with the user input as first message. */
+import type { RunRequest } from '../../contracts/run.js';
+import type { ResolvedAgent } from '../agent/agent-setup.js';
+import { emptyUsage } from './budget.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+/** A new run's snapshot; `startedAt` is an ISO-8601 time. The request's budget and approvals are kept for resume. */
+export function freshSnapshot(
+  request: RunRequest,
+  agent: ResolvedAgent,
+  runId: string,
+  startedAt: string,
+): RunSnapshot {
+  const input = request.input;
+  return {
+    runId,
+    sessionId: request.sessionId ?? runId,
+    agentId: agent.id,
+    ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+    input,
+    durable: request.durable ?? agent.durable,
+    status: 'running',
+    step: 0,
+    patternState: agent.pattern.start({ input, messages: [{ role: 'user', content: input }] }),
+    memoryMessages: [],
+    usage: emptyUsage(),
+    ledger: Object.create(null) as RunSnapshot['ledger'],
+    pending: [],
+    sticky: {},
+    decisions: Object.create(null) as RunSnapshot['decisions'],
+    eventSeq: 0,
+    resumeAttempts: 0,
+    startedAt,
+    ...(request.budget ? { budget: request.budget } : {}),
+    ...(request.approvals ? { approvals: request.approvals } : {}),
+  };
+}

@@ -1,0 +1,100 @@
+/** `PatternContext.callModel`: budget check, context assembly, the model call (raced with abort), usage and events. */
+import type { Message } from '../../contracts/message.js';
+import type { ModelRequest, ModelResponse, ToolSpec } from '../../contracts/model.js';
+import { ModelError, serializeError } from '../../errors/agentry-error.js';
+import { crashPoint } from '../durability/crash-points.js';
+import { isPromiseLike } from '../tools/executor-chain.js';
+import type { RunContext } from './run-context.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+/**
+ * Makes model call number `snapshot.step`. The previous tool turn is settled
+ * by now (its results are in the pattern state), so its ledger entries are
+ * pruned here and the snapshot does not grow with the run.
+ */
+export async function callModel(
+  run: RunContext,
+  messages: readonly Message[],
+  options?: { tools?: readonly ToolSpec[] },
+): Promise<ModelResponse> {
+  const { snapshot, agent, recorder, abort } = run;
+  abort.throwIfAborted();
+  const step = snapshot.step;
+  run.budget.beforeModelCall(step);
+  // A dictionary-mode object: call ids are unique strings, and adding them to `{}` would
+  // create a new hidden class per call. Replaced only when the last turn left entries in it.
+  for (const _ in snapshot.ledger) {
+    snapshot.ledger = Object.create(null) as RunSnapshot['ledger'];
+    break;
+  }
+  recorder.emit('step.started', { step });
+  const tools = options?.tools ?? agent.toolSpecs;
+  const assembling = agent.context.assemble({
+    agentId: agent.id,
+    runId: snapshot.runId,
+    instructions: agent.instructions,
+    memory: snapshot.memoryMessages,
+    messages,
+    tools,
+    model: agent.model,
+  });
+  // Most assemblers answer synchronously: awaiting a plain value would still cost a promise and a tick.
+  const assembled = isPromiseLike(assembling) ? await assembling : assembling;
+  recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted });
+  recorder.emit('model.requested', {
+    step,
+    callIndex: step,
+    messages: assembled.messages.length,
+    tools: tools.length,
+  });
+  const request: ModelRequest = agent.outputSchema
+    ? {
+        messages: assembled.messages,
+        tools,
+        signal: abort.signal,
+        runId: snapshot.runId,
+        callIndex: step,
+        outputSchema: agent.outputSchema,
+      }
+    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex: step };
+  const clock = run.services.clock;
+  const started = clock.now();
+  let response: ModelResponse;
+  try {
+    response =
+      run.options.streaming && agent.model.stream
+        ? await abort.race(streamResponse(run, request, step))
+        : await abort.race(agent.model.generate(request));
+  } catch (error) {
+    abort.throwIfAborted();
+    recorder.emit('model.failed', { step, callIndex: step, error: serializeError(error) });
+    throw error;
+  }
+  if (run.durable) crashPoint('model-response');
+  snapshot.step = step + 1;
+  run.budget.recordModelCall(response.usage);
+  recorder.emit('model.responded', {
+    step,
+    callIndex: step,
+    text: response.text,
+    toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name })),
+    usage: response.usage,
+    finishReason: response.finishReason,
+    durationMs: clock.now() - started,
+  });
+  if (response.toolCalls.length === 0) recorder.emit('step.completed', { step, toolCalls: 0 });
+  return response;
+}
+
+async function streamResponse(run: RunContext, request: ModelRequest, step: number): Promise<ModelResponse> {
+  const stream = run.agent.model.stream?.(request);
+  if (!stream) return run.agent.model.generate(request);
+  for await (const part of stream) {
+    if (part.type === 'text-delta') run.recorder.emit('model.delta', { step, text: part.text });
+    else if (part.type === 'finish') return part.response;
+  }
+  throw new ModelError('model.invalid_output', {
+    message: `Model ${run.agent.model.provider}/${run.agent.model.modelId} ended its stream without a finish part`,
+    hint: 'The model plugin must end every stream with a { type: "finish" } part.',
+  });
+}

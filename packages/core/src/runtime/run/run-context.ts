@@ -1,0 +1,117 @@
+/** The live state of one run segment (a run or a resume): snapshot, agent, budget, abort, events, persistence. */
+import type { EventBus } from '../../contracts/event-bus.js';
+import type { Clock, IdFactory, Logger, Redactor } from '../../contracts/services.js';
+import type { Store } from '../../contracts/store.js';
+import type { ResolvedAgent } from '../agent/agent-setup.js';
+import type { RunPersistence, SaveReason } from '../durability/run-persistence.js';
+import { EventRecorder, type RunEventListener } from '../records/event-recorder.js';
+import type { RunRecords } from '../records/run-records.js';
+import { mergeBudgets, RunBudget } from './budget.js';
+import { RunAbort } from './run-abort.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+/** Services every run uses; resolved once per runtime. */
+export interface RuntimeServices {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ids: IdFactory;
+  readonly redactor: Redactor | undefined;
+  readonly records: RunRecords;
+}
+
+/** How a segment is driven. */
+export interface RunSegmentOptions {
+  /** Use `model.stream` and emit `model.delta` events. */
+  readonly streaming: boolean;
+  /** Receives every event synchronously (for `runtime.stream`). */
+  readonly listener?: RunEventListener;
+  /** The caller's signal. */
+  readonly signal?: AbortSignal;
+  /** When the run record was first written (kept across resumes). */
+  readonly createdAt: string;
+}
+
+/**
+ * Everything one run segment needs. The snapshot is mutated in place as the
+ * run advances; `save` hands it to the persistence, one save at a time.
+ */
+export class RunContext {
+  readonly budget: RunBudget;
+  readonly abort: RunAbort;
+  readonly recorder: EventRecorder;
+  readonly startedAt: number;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly snapshot: RunSnapshot,
+    readonly agent: ResolvedAgent,
+    readonly services: RuntimeServices,
+    readonly persistence: RunPersistence,
+    /** True when `persistence` stores events itself (durable persistence); otherwise the runtime batch-writes them. */
+    readonly persistenceWritesEvents: boolean,
+    readonly options: RunSegmentOptions,
+  ) {
+    const limits = mergeBudgets(agent.budget, snapshot.budget);
+    this.budget = new RunBudget(limits, snapshot.usage, agent.model.pricing);
+    this.startedAt = services.clock.now();
+    const remaining =
+      limits.maxDurationMs === undefined ? undefined : limits.maxDurationMs - snapshot.usage.durationMs;
+    this.abort = new RunAbort(remaining, options.signal);
+    this.recorder = new EventRecorder(
+      { runId: snapshot.runId, sessionId: snapshot.sessionId, agentId: snapshot.agentId },
+      services.bus,
+      services.clock,
+      services.redactor,
+      services.logger,
+      snapshot.eventSeq,
+      options.listener,
+    );
+  }
+
+  /** True when this run checkpoints every step. */
+  get durable(): boolean {
+    return this.snapshot.durable;
+  }
+
+  /**
+   * Saves the snapshot (with the events since the last save when the
+   * persistence stores events). Saves are serialised; resolves when this one is
+   * acknowledged and rejects when it failed. A durable save the persistence
+   * reports (a `SaveReceipt`) emits `checkpoint.saved`, except the final save
+   * of a segment (after `run.completed` / `run.suspended` … nothing is emitted).
+   */
+  save(reason: SaveReason): Promise<void> {
+    const run = async (): Promise<void> => {
+      const snapshot = this.snapshot;
+      snapshot.eventSeq = this.recorder.lastSeq;
+      const events = this.persistenceWritesEvents
+        ? this.recorder.takeEncoded()
+        : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };
+      let receipt: Awaited<ReturnType<RunPersistence['save']>>;
+      try {
+        receipt = await this.persistence.save(snapshot, events, reason);
+      } catch (error) {
+        // Not stored: the next save (the run's failure or suspension) stores them, so no seq goes missing.
+        this.recorder.putBack(events);
+        throw error;
+      }
+      if (receipt && snapshot.durable && reason !== 'run.finished' && reason !== 'run.suspended') {
+        this.recorder.emit('checkpoint.saved', {
+          step: snapshot.step,
+          bytes: receipt.bytes,
+          version: receipt.version,
+        });
+      }
+    };
+    const next = this.saving.then(run, run);
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Adds this segment's wall time to the run's usage (call once, when the segment ends). */
+  closeDuration(): void {
+    this.snapshot.usage.durationMs += Math.max(0, this.services.clock.now() - this.startedAt);
+  }
+}

@@ -1,0 +1,65 @@
+/** How a run segment ends: completion steps (writeback, transcript, finalize), then result, events, snapshot, record. */
+import type { JsonValue } from '../../contracts/json.js';
+import type { RunResult } from '../../contracts/run.js';
+import { writeEncodedRunEvents } from '../records/event-log.js';
+import { appendTranscript } from '../records/transcript.js';
+import { writebackMemories } from './memory-steps.js';
+import type { RunContext } from './run-context.js';
+
+/** Runs the completion steps in order: memory writeback, transcript append, context finalize, `run.completed`. */
+export async function completeRun(
+  run: RunContext,
+  output: string,
+  structured?: JsonValue,
+): Promise<RunResult> {
+  const { snapshot, agent, services } = run;
+  await writebackMemories(run);
+  if (snapshot.sessionId !== snapshot.runId) {
+    await appendTranscript(services.store, snapshot.sessionId, snapshot.patternState.messages);
+  }
+  let finalOutput = output;
+  if (agent.context.finalize) {
+    finalOutput = await agent.context.finalize({
+      agentId: agent.id,
+      runId: snapshot.runId,
+      output,
+      messages: snapshot.patternState.messages,
+    });
+  }
+  run.closeDuration();
+  run.recorder.emit('run.completed', { output: finalOutput, usage: { ...snapshot.usage } });
+  return endSegment(run, {
+    status: 'completed',
+    stopReason: 'completed',
+    output: finalOutput,
+    ...(structured === undefined ? {} : { structured }),
+  });
+}
+
+/** The parts of a result that differ between endings. */
+export type ResultParts = Pick<RunResult, 'status' | 'stopReason' | 'output'> &
+  Partial<Pick<RunResult, 'structured' | 'error'>>;
+
+/**
+ * Builds the result, stores the events not stored yet, saves the snapshot
+ * (`run.suspended` or `run.finished`) and writes the run record. The final
+ * event must have been emitted (and the duration closed) before.
+ */
+export async function endSegment(run: RunContext, parts: ResultParts): Promise<RunResult> {
+  const { snapshot, services } = run;
+  const result: RunResult = {
+    runId: snapshot.runId,
+    sessionId: snapshot.sessionId,
+    agentId: snapshot.agentId,
+    ...parts,
+    usage: { ...snapshot.usage },
+    pending: parts.status === 'suspended' ? snapshot.pending.map((call) => ({ ...call })) : [],
+  };
+  snapshot.status = parts.status;
+  snapshot.eventSeq = run.recorder.lastSeq;
+  if (!run.persistenceWritesEvents) await writeEncodedRunEvents(services.store, run.recorder.takeEncoded());
+  await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
+  const now = new Date(services.clock.now()).toISOString();
+  await services.records.finished(snapshot, result, run.options.createdAt, now);
+  return result;
+}

@@ -1,0 +1,48 @@
+/** Caps a tool output's size before it reaches the model and the checkpoint, leaving a marker that says what was cut. */
+import type { JsonValue } from '../../contracts/json.js';
+
+/** Default `maxToolOutputBytes`: 64 KiB of UTF-8 JSON. */
+export const DEFAULT_MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
+
+/** What `capToolOutput` returns. */
+export interface CappedToolOutput {
+  /** The output itself when it fits, otherwise a string: the start of its JSON text plus a marker. */
+  output: JsonValue;
+  truncated: boolean;
+  /** UTF-8 size of the original output's text (a string as is, any other value as JSON). */
+  bytes: number;
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, not splitting a surrogate pair. */
+function utf8Prefix(text: string, maxBytes: number): string {
+  const buffer = Buffer.from(text, 'utf8');
+  if (buffer.length <= maxBytes) return text;
+  let end = maxBytes;
+  // Step back over UTF-8 continuation bytes so no character is cut in half.
+  while (end > 0 && ((buffer[end] as number) & 0xc0) === 0x80) end--;
+  return buffer.subarray(0, end).toString('utf8');
+}
+
+/**
+ * Keeps a tool output within `maxBytes` (UTF-8 bytes of its text: a string
+ * as is, any other value as JSON).
+ * An output that fits is returned unchanged. A larger one becomes a string:
+ * for a string output its beginning, for any other value the beginning of its
+ * JSON text, followed by the marker
+ * `[output truncated: showing <n> of <total> bytes]`, so the model knows it
+ * saw part of the result. The cap applies to what the model sees and what is
+ * checkpointed; the tool itself ran once, in full.
+ *
+ * @param maxBytes The agent's `maxToolOutputBytes` (default 64 KiB); values below 256 are raised to 256.
+ */
+export function capToolOutput(output: JsonValue, maxBytes = DEFAULT_MAX_TOOL_OUTPUT_BYTES): CappedToolOutput {
+  const limit = Math.max(256, Math.floor(maxBytes));
+  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  // Cheap exit: a UTF-8 character is at most 3 bytes per UTF-16 code unit.
+  if (text.length * 3 <= limit) return { output, truncated: false, bytes: Buffer.byteLength(text, 'utf8') };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= limit) return { output, truncated: false, bytes };
+  const marker = (shown: number) => `\n[output truncated: showing ${shown} of ${bytes} bytes]`;
+  const head = utf8Prefix(text, limit - Buffer.byteLength(marker(limit), 'utf8'));
+  return { output: head + marker(Buffer.byteLength(head, 'utf8')), truncated: true, bytes };
+}
