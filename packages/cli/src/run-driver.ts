@@ -16,12 +16,13 @@ export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
 }
 
 /**
- * How printed commands invoke the CLI: the project's (or checkout's) own `agentry` binary, never a download
- * (`npx agentry` alone would fetch an unrelated registry package of that name).
+ * How printed commands invoke the CLI: `npx agentry` runs the project's own `agentry` binary from
+ * `node_modules/.bin` and passes every argument on (`--help` and `--version` included). Not `npx --no agentry`:
+ * npx reads `agentry` as the value of `--no` and answers `--help`/`--version` itself.
  */
-export const AGENTRY_COMMAND = 'npx --no agentry';
+export const AGENTRY_COMMAND = 'npx agentry';
 
-/** The `npx --no agentry resume …` commands that settle each pending call, runnable as printed. */
+/** The `npx agentry resume …` commands that settle each pending call, runnable as printed. */
 export function resumeCommands(runId: string, pending: readonly PendingCall[], configArg?: string): string[] {
   const base = `${AGENTRY_COMMAND} resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
   return pending.flatMap((call) =>
