@@ -58,7 +58,11 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   program
     .description('Run, validate and inspect Agentry agents declared in YAML.')
     .version(cliVersion(), '-V, --version', 'print the version')
-    .option('--verbose', 'show stack traces and debug details')
+    .option('--verbose', 'show checkpoint marks in run progress, stack traces and debug details')
+    .option(
+      '-q, --quiet',
+      'no run progress and no summary of a completed run: only the output and what needs you',
+    )
     .option('--no-color', 'never use colours (also: NO_COLOR=1)')
     .helpCommand('help [command...]', 'show the help of agentry or of a command (agentry help runs show)')
     .showSuggestionAfterError(true)

@@ -63,9 +63,12 @@ export interface PrintResultOptions {
   blocker?: ResumeBlocker;
 }
 
-/** Whether the model's text streams to the terminal as it is generated: stderr is a TTY and no `--json`. */
+/**
+ * Whether the model's text streams to the terminal as it is generated: stderr is a TTY, no `--json` and no
+ * `--quiet`. Otherwise the progress shows each response's text as plain lines once it is complete.
+ */
 export function streamsText(context: CliContext): boolean {
-  return context.io.stderr.isTTY === true && !context.json;
+  return context.io.stderr.isTTY === true && !context.json && !context.quiet;
 }
 
 /** The result of a run that has ended, from its stored record. */
@@ -132,12 +135,14 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
   const progress = new ProgressView({
     writer: io.stderr,
     style: context.stderrStyle,
-    live: io.stderr.isTTY === true && context.stderrStyle.enabled,
-    streamText: streamsText(context),
+    live: io.stderr.isTTY === true && context.stderrStyle.enabled && !context.quiet,
+    modelText: streamsText(context) ? 'stream' : 'lines',
+    checkpoints: context.verbose,
     redact: (text) => context.redactor.redactText(text),
   });
   if (options.runId !== undefined) progress.follow(options.runId);
-  const unsubscribe = runtime.events.onAny((event) => progress.handle(event));
+  // `--quiet`: no progress lines at all; the output, problems and how to continue are still printed.
+  const unsubscribe = context.quiet ? () => {} : runtime.events.onAny((event) => progress.handle(event));
   const controller = new AbortController();
   let reader: LineReader | undefined = options.reader;
   let interrupts = 0;
@@ -222,6 +227,7 @@ export function printResult(context: CliContext, result: RunResult, options: Pri
     context.human(result.output);
   }
   const style = context.stderrStyle;
+  if (context.quiet && result.status === 'completed') return;
   const mark =
     result.status === 'completed'
       ? style.symbols.ok
