@@ -11,7 +11,7 @@ import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
 import { isAgentryError, PluginError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from './builtin-plugins.js';
+import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from '../config/builtin-plugins.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
