@@ -11,7 +11,7 @@ import { registerSchemaSecrets } from '../config/schema-walk.js';
 import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
-import { isAgentryError, PluginError } from '../errors/agentry-error.js';
+import { isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
@@ -342,7 +342,7 @@ export class PluginLoader {
 
   /** Re-throws a resolution error with the slot's path and location in front. */
   #withPath(error: unknown, path: Path): unknown {
-    if (!(error instanceof PluginError)) return error;
+    if (!isPluginError(error)) return error;
     return this.#error(error.code as PluginCode, path, error.message, {
       ...(error.hint ? { hint: error.hint } : {}),
       cause: error.cause ?? error,
