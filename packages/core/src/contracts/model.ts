@@ -89,6 +89,19 @@ export interface Model {
   stream?(request: ModelRequest): AsyncIterable<ModelStreamPart>;
 }
 
+/**
+ * An AI SDK language model object (`openai('gpt-4.1-mini')` of an AI SDK 5, 6 or 7 provider), recognised by
+ * its `specificationVersion`. `createRuntime({ models })` accepts it beside `Model`s and wraps it in the
+ * builtin `ai-sdk` model of `@agentry/plugins`, which adapts the specification version.
+ */
+export interface AiSdkLanguageModelLike {
+  readonly specificationVersion: string;
+  readonly provider: string;
+  readonly modelId: string;
+  doGenerate(options: never): PromiseLike<unknown>;
+  doStream(options: never): PromiseLike<unknown>;
+}
+
 /** The models declared in config, by name. */
 export interface ModelRegistry {
   get(name: string): Model;
