@@ -1,7 +1,6 @@
 /** Turns zod issues into located, did-you-mean'd ConfigIssues, and all issues of a file into one ConfigError. */
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors/agentry-error.js';
-import type { ErrorCode } from '../errors/codes.js';
+import { ConfigError, type ConfigErrorCode, type ConfigIssue } from '../errors/agentry-error.js';
 import { suggestionHint } from './did-you-mean.js';
 import { UNION_CHOOSERS } from './schema.js';
 import { knownKeys, schemaAt, valueAt } from './schema-walk.js';
@@ -148,7 +147,7 @@ export function formatIssue(issue: ConfigIssue): string {
 }
 
 /** The most telling code for a set of issues: unsafe, then syntax, then env-only, else invalid. */
-export function codeForIssues(issues: readonly ConfigIssue[]): ErrorCode {
+export function codeForIssues(issues: readonly ConfigIssue[]): ConfigErrorCode {
   const codes = new Set(issues.map((issue) => issue.code ?? 'config.invalid'));
   if (codes.has('config.unsafe')) return 'config.unsafe';
   if (codes.has('config.syntax')) return 'config.syntax';

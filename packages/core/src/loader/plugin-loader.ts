@@ -1,6 +1,7 @@
 /** PluginLoader: resolves a config slot to a plugin instance (builtin name or impl path), checking kind, version and config. */
 import { fileURLToPath } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
+import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from '../config/builtin-plugins.js';
 import { suggestionHint } from '../config/did-you-mean.js';
 import { formatPath, schemaIssues } from '../config/issues.js';
 import { registerNamedSecrets } from '../config/redactor.js';
@@ -10,8 +11,7 @@ import { registerSchemaSecrets } from '../config/schema-walk.js';
 import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
-import { isAgentryError, PluginError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from './builtin-plugins.js';
+import { isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
@@ -350,7 +350,7 @@ export class PluginLoader {
 
   /** Re-throws a resolution error with the slot's path and location in front. */
   #withPath(error: unknown, path: Path): unknown {
-    if (!(error instanceof PluginError)) return error;
+    if (!isPluginError(error)) return error;
     return this.#error(error.code as PluginCode, path, error.message, {
       ...(error.hint ? { hint: error.hint } : {}),
       cause: error.cause ?? error,
