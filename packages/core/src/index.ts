@@ -193,7 +193,14 @@ export {
   TOKENS,
   type Token,
 } from './loader/container.js';
-export { type ImplSpecifier, parseImplSpecifier, RESERVED_EXPORTS } from './loader/impl-specifier.js';
+export {
+  type ImplSpecifier,
+  parseImplSpecifier,
+  RESERVED_EXPORTS,
+  type ResolvedImpl,
+  type ResolveImplOptions,
+  resolveImpl,
+} from './loader/impl-specifier.js';
 export type { LoadableSlot } from './loader/plugin-exports.js';
 export { type LoadPluginOptions, PluginLoader, type PluginLoaderOptions } from './loader/plugin-loader.js';
 // --- definitions -------------------------------------------------------------
