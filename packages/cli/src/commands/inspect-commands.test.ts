@@ -189,7 +189,9 @@ agents:
     });
     const plain = await cli(['validate'], { cwd });
     expect(plain.code).toBe(2);
-    expect(plain.stderr).toContain('unknown key "rooot"');
+    expect(plain.stderr).toMatch(
+      /agents\.helper\.tools\[0\]\.config\.root\n *read-file: missing required key "root"/,
+    );
     const loaded = await cli(['validate', '--load'], { cwd });
     expect(loaded.code).toBe(2);
     expect(loaded.stderr).toContain('[plugin.config_invalid]');
