@@ -9,7 +9,12 @@ export interface TemplateFile {
 /** The default task the demo script answers. */
 export const DEMO_TASK = 'Summarise workspace/notes.txt into workspace/summary.md';
 
-const CONFIG = `# Agentry config. Reference: docs/reference/config.md (or \`agentry schema\` for editors).
+/** The first line of a config: editors with the YAML language server complete and check keys with it. */
+export const SCHEMA_MODELINE = '# yaml-language-server: $schema=./agentry.schema.json';
+
+const CONFIG = `${SCHEMA_MODELINE}
+# Agentry config. Reference: docs/reference/config.md. agentry.schema.json (for editors) is refreshed with
+# \`npx agentry schema --out agentry.schema.json\`.
 version: 1
 
 # Runs, checkpoints and events are kept in an embedded SQLite file (.agentry/agentry.db).
