@@ -173,7 +173,12 @@ export class PluginLoader {
    * against the plugin's schema. Returns `[]` when the slot would load. Used by `agentry validate`, which
    * reports every slot's problems at once.
    */
-  async check(kind: PluginKind, slot: LoadableSlot, path: Path, options: LoadPluginOptions = {}): Promise<ConfigIssue[]> {
+  async check(
+    kind: PluginKind,
+    slot: LoadableSlot,
+    path: Path,
+    options: LoadPluginOptions = {},
+  ): Promise<ConfigIssue[]> {
     let definition: PluginDefinition;
     try {
       definition = await this.resolveDefinition(kind, slot, path);
@@ -215,7 +220,11 @@ export class PluginLoader {
     const path = ['models', name];
     const entry = model as { impl?: unknown; config?: Record<string, unknown> };
     if (typeof entry.impl === 'string') {
-      return this.check('model', { impl: entry.impl, ...(entry.config ? { config: entry.config } : {}) }, path);
+      return this.check(
+        'model',
+        { impl: entry.impl, ...(entry.config ? { config: entry.config } : {}) },
+        path,
+      );
     }
     const { provider, ...config } = model as { provider: string } & Record<string, unknown>;
     return this.check('model', { type: provider, config }, path, { configPath: path });
