@@ -47,8 +47,10 @@ agents:
     budget: { maxSteps: 10, maxToolCalls: 10 }
 `;
 
-const SCRIPT = `# What the scripted model answers, one item per model call.
+const SCRIPT = `# What the scripted model answers, one item per model call (step).
 # An item is a string, { text, toolCalls: [{ tool, input }] }, or { error: rate_limit } to inject a fault.
+# An item with \`when\` reacts: it answers its step only if the condition holds (lastTool: denied | error | ok,
+# or input: <regex> on the user's input); otherwise the next item answers that step.
 - text: I will read the notes first.
   toolCalls:
     - { tool: read-file, input: { path: notes.txt } }
@@ -60,6 +62,8 @@ const SCRIPT = `# What the scripted model answers, one item per model call.
       input:
         path: summary.md
         content: "# Summary\\n\\nAgentry runs YAML agents; durable runs resume after a crash; risky tools wait for approval.\\n"
+- when: { lastTool: denied }
+  text: I did not write workspace/summary.md because the write was denied. Nothing was changed.
 - The summary is in workspace/summary.md (12 words in the key sentence).
 `;
 
