@@ -289,10 +289,10 @@ describe('ScriptedModel reactions (when)', () => {
 
   it('answers a step with the first reaction whose condition holds, else with the item that ends the step', async () => {
     expect(model.length).toBe(3);
-    const after = (result: Message) => model.generate(request(1, [user, asked, result]));
-    expect((await after(denied)).text).toBe('Order 1042 was not refunded: the refund was denied.');
-    expect((await after(failed)).text).toBe('The refund failed.');
-    expect((await after(succeeded)).text).toBe('Order 1042 was refunded.');
+    const answerTo = (result: Message) => model.generate(request(1, [user, asked, result]));
+    expect((await answerTo(denied)).text).toBe('Order 1042 was not refunded: the refund was denied.');
+    expect((await answerTo(failed)).text).toBe('The refund failed.');
+    expect((await answerTo(succeeded)).text).toBe('Order 1042 was refunded.');
     expect((await model.generate(request(2, [{ role: 'user', content: 'And the Weather?' }]))).text).toBe(
       'I only do refunds.',
     );
