@@ -3,10 +3,13 @@
  * checkpoint becomes visible through one atomic write of the run's head
  * record; messages and events are appended as deltas written before the head.
  */
+
+import { redactJsonText } from '../../config/redactor.js';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
+import type { Redactor } from '../../contracts/services.js';
 import type { Store } from '../../contracts/store.js';
 import { CheckpointError } from '../../errors/agentry-error.js';
 import {
@@ -65,6 +68,11 @@ export interface StoreCheckpointerOptions {
   inlineTailBytes?: number;
   /** Time source for `savedAt`. */
   now?: () => number;
+  /**
+   * Removes registered secrets from everything written (messages, memory messages, pattern state, pending
+   * tool calls); pass the runtime's redactor. A resumed run sees `[redacted]` where a secret was.
+   */
+  redactor?: Pick<Redactor, 'redactText'>;
 }
 
 /** What the checkpointer remembers of a run between saves in this process. */
@@ -133,6 +141,7 @@ export class StoreCheckpointer implements RunPersistence {
   readonly #store: Store;
   readonly #options: StoreCheckpointerOptions;
   readonly #inlineTailBytes: number;
+  readonly #redactor: Pick<Redactor, 'redactText'> | undefined;
   readonly #tracks = new Map<string, RunTrack>();
   readonly #pending = new Map<string, Promise<SaveReceipt>>();
 
@@ -140,6 +149,7 @@ export class StoreCheckpointer implements RunPersistence {
     this.#store = options.store;
     this.#options = options;
     this.#inlineTailBytes = options.inlineTailBytes ?? 4 * 1024;
+    this.#redactor = options.redactor;
   }
 
   /**
@@ -177,7 +187,7 @@ export class StoreCheckpointer implements RunPersistence {
 
     this.#appendMessages(next, snapshot.patternState.messages);
     if (snapshot.memoryMessages !== track.memoryRef) {
-      const text = jsonText(snapshot.memoryMessages, 'memoryMessages');
+      const text = this.#redact(jsonText(snapshot.memoryMessages, 'memoryMessages'));
       const digest = snapshot.memoryMessages.length === 0 ? '' : textDigest(text);
       if (digest === '') {
         next.memory = { key: '', count: 0, digest: '' };
@@ -234,7 +244,11 @@ export class StoreCheckpointer implements RunPersistence {
       eventSeq: snapshot.eventSeq,
     };
     // Made now, before any await: the live snapshot may change while the writes are in flight.
-    const headText = sealEnvelope(jsonText(body, 'checkpoint'), next.messages.tail, next.events.tail);
+    const headText = sealEnvelope(
+      this.#redact(jsonText(body, 'checkpoint')),
+      next.messages.tail,
+      next.events.tail,
+    );
 
     const options = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
     if (writes.length > 0 || flushEvents !== undefined) {
@@ -385,6 +399,11 @@ export class StoreCheckpointer implements RunPersistence {
     }
   }
 
+  /** `text` (JSON) without registered secrets. */
+  #redact(text: string): string {
+    return this.#redactor ? redactJsonText(this.#redactor, text) : text;
+  }
+
   /** Appends the messages new since the last save, or starts a new generation when history was rewritten. */
   #appendMessages(next: RunTrack, messages: readonly Message[]): void {
     const persisted = next.messages.count;
@@ -410,8 +429,12 @@ export class StoreCheckpointer implements RunPersistence {
     if (messages.length === start) return;
     const fresh = messages.slice(start);
     const texts = fresh.map((message, index) => jsonText(message, `patternState.messages[${start + index}]`));
-    next.messages = appendLog(next.messages, texts);
+    next.messages = appendLog(
+      next.messages,
+      this.#redactor ? texts.map((text) => this.#redact(text)) : texts,
+    );
     next.lastMessage = fresh.at(-1);
+    // The live text, not the stored one: the next save compares the pattern's messages with it.
     next.lastMessageText = texts.at(-1) ?? '';
     if (start === 0) next.firstMessage = fresh[0];
   }
