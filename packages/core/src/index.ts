@@ -60,6 +60,7 @@ export type {
   UserMessage,
 } from './contracts/message.js';
 export type {
+  AiSdkLanguageModelLike,
   FinishReason,
   Model,
   ModelPricing,

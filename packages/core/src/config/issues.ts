@@ -76,6 +76,13 @@ function mapIssues(
         path: [...base, ...path],
         location: at(path),
       });
+    } else if (issue.code === 'invalid_value' && actual === undefined && isMissingKey(value, path)) {
+      const allowed = issue.values.map((item) => JSON.stringify(item)).join(', ');
+      issues.push({
+        message: `${String(path[path.length - 1])} is required (${issue.values.length === 1 ? `use ${allowed}` : `one of ${allowed}`})`,
+        path: [...base, ...path],
+        location: at(path.slice(0, -1)),
+      });
     } else if (issue.code === 'invalid_value') {
       const allowed = issue.values.map((item) => JSON.stringify(item)).join(', ');
       const hint = suggestionHint(String(actual), issue.values.map(String));
@@ -159,7 +166,10 @@ export function configErrorFor(
   const lines = withCodes.map((issue) => `  ${formatIssue(issue)}`);
   return new ConfigError(codeForIssues(withCodes), {
     message: redactText(`${source} has ${count}:\n${lines.join('\n')}`),
-    hint: 'fix each listed value; `agentry schema` prints the JSON Schema for editors',
+    hint:
+      codeForIssues(withCodes) === 'config.syntax'
+        ? 'fix the YAML at the listed lines (indentation, quotes, brackets); nothing else was checked yet'
+        : 'fix each listed value; `agentry schema` prints the JSON Schema for editors',
     issues: withCodes,
     context: {
       ...(withCodes[0]?.location ? { location: withCodes[0].location } : {}),

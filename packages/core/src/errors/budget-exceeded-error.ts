@@ -12,9 +12,13 @@ export class BudgetExceededError extends BudgetError {
   readonly max: number;
   readonly stopReason: Extract<StopReason, 'max_steps' | 'budget_exhausted'>;
 
-  constructor(limit: BudgetLimit, used: number, max: number) {
+  /**
+   * @param used what the run has used so far
+   * @param next why the next call would pass the limit, when it is stopped before it is made
+   */
+  constructor(limit: BudgetLimit, used: number, max: number, next?: string) {
     super('budget.exhausted', {
-      message: `The run reached its ${limit} limit (${used} of ${max})`,
+      message: `The run reached its ${limit} limit (${used} of ${max})${next ? `: ${next}` : ''}`,
       hint: `Raise budget.${limit} for the agent or in the run request, or give the agent a smaller task.`,
     });
     this.limit = limit;
