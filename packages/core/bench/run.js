@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { configRows } from './config.js';
 import { durableRows } from './durable.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -155,6 +156,8 @@ rows.push({
   unit: 'ms',
   target: 150,
 });
+
+rows.push(...(await configRows(core)));
 
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.
