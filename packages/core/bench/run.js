@@ -156,6 +156,37 @@ rows.push({
   target: 150,
 });
 
+// Soak: 50,000 runs of a mix (durable and not, suspended and resumed, failed, cancelled, child runs) in one
+// process, retained heap after a forced GC at the 10,000th and the 50,000th run (`npm test` runs it smaller).
+const soak = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      fileURLToPath(new URL('./soak-child.js', import.meta.url)),
+      '50000',
+      '10000,50000',
+      'dist',
+    ],
+    { cwd: here, encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .at(-1),
+);
+const [soakFirst, soakLast] = soak.samples;
+rows.push({
+  name: `soak: retained heap after ${soakFirst.runs.toLocaleString('en')} runs (after forced GC)`,
+  value: soakFirst.heapBytes / 1024 / 1024,
+  unit: 'MB',
+});
+rows.push({
+  name: `soak: heap growth from run ${soakFirst.runs.toLocaleString('en')} to ${soakLast.runs.toLocaleString('en')}`,
+  value: (soakLast.heapBytes - soakFirst.heapBytes) / 1024 / 1024,
+  unit: 'MB',
+  target: 1,
+});
+
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.
 rows.push(...(await durableRows(core)));
