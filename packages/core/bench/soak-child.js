@@ -73,7 +73,7 @@ runtime = new core.DefaultRuntime({
 
 async function approveAll(result) {
   const decisions = Object.fromEntries(result.pending.map((pending) => [pending.callId, { approve: true }]));
-  return runtime.resume(result.runId, { decisions });
+  return runtime.resume(result.runId, { decisions, signal });
 }
 
 async function streamed(request) {
@@ -82,6 +82,10 @@ async function streamed(request) {
   return { status: last?.type === 'run.completed' ? 'completed' : String(last?.type) };
 }
 
+// A service-wide signal every run gets (as an embedding server passes its shutdown signal).
+const shutdown = new AbortController();
+const signal = shutdown.signal;
+
 /** One run of the mix (a suspended run counts once, with its resume). */
 async function one(index) {
   switch (index % 12) {
@@ -89,11 +93,11 @@ async function one(index) {
     case 1:
       return runtime.run({ agent: 'work', input: 'go' });
     case 2:
-      return runtime.run({ agent: 'durable', input: 'go' });
+      return runtime.run({ agent: 'durable', input: 'go', signal });
     case 3:
-      return approveAll(await runtime.run({ agent: 'gate', input: 'go' }));
+      return approveAll(await runtime.run({ agent: 'gate', input: 'go', signal }));
     case 4:
-      return approveAll(await runtime.run({ agent: 'durableGate', input: 'go' }));
+      return approveAll(await runtime.run({ agent: 'durableGate', input: 'go', signal }));
     case 5:
       return runtime.run({ agent: 'broken', input: 'go' });
     case 6:
@@ -109,7 +113,7 @@ async function one(index) {
     case 9:
       return runtime.run({ agent: 'lead', input: 'go', sessionId: `session-${index}` });
     case 10:
-      return runtime.run({ agent: 'durable', input: 'go', sessionId: `session-${index}` });
+      return runtime.run({ agent: 'durable', input: 'go', sessionId: `session-${index}`, signal });
     default:
       return runtime.run({ agent: 'work', input: 'go' });
   }

@@ -312,11 +312,6 @@ export class DefaultRuntime implements Runtime {
     },
     ownership: RunOwnership | undefined,
   ): RunContext {
-    const signal = ownership
-      ? options.signal
-        ? AbortSignal.any([options.signal, ownership.signal])
-        : ownership.signal
-      : options.signal;
     return new RunContext(
       snapshot,
       agent,
@@ -327,7 +322,8 @@ export class DefaultRuntime implements Runtime {
         streaming: options.streaming,
         createdAt: options.createdAt,
         ...(options.listener ? { listener: options.listener } : {}),
-        ...(signal ? { signal } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(ownership ? { leaseSignal: ownership.signal } : {}),
       },
     );
   }
