@@ -74,9 +74,9 @@ export class MemoryStore extends KeyvStore {
   });
 
   /** Index of run-scoped keys; undefined with `retention: false`. */
-  readonly #runs: RunIndex | undefined;
+  private readonly runIndex: RunIndex | undefined;
   /** Evictions in progress (one pass at a time). */
-  #evicting: Promise<void> | undefined;
+  private evicting: Promise<void> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock;
@@ -87,12 +87,12 @@ export class MemoryStore extends KeyvStore {
       operationTimeoutMs: 0,
       ...(clock ? { now: () => clock.now() } : {}),
     });
-    this.#runs = options.retention === false ? undefined : new RunIndex(options.retention);
+    this.runIndex = options.retention === false ? undefined : new RunIndex(options.retention);
   }
 
   /** Finished runs the store keeps now (`runs` records with status completed, failed or cancelled). */
   get finishedRuns(): number {
-    return this.#runs?.finishedRuns ?? 0;
+    return this.runIndex?.finishedRuns ?? 0;
   }
 
   override async set(
@@ -102,7 +102,7 @@ export class MemoryStore extends KeyvStore {
     options?: StoreSetOptions,
   ): Promise<void> {
     await super.set(namespace, key, value, options);
-    await this.#written(namespace, key, value);
+    await this.noteWritten(namespace, key, value);
   }
 
   override async setJsonText(
@@ -112,7 +112,7 @@ export class MemoryStore extends KeyvStore {
     options?: StoreSetOptions,
   ): Promise<void> {
     await super.setJsonText(namespace, key, text, options);
-    await this.#written(namespace, key, undefined, text);
+    await this.noteWritten(namespace, key, undefined, text);
   }
 
   override async setMany(
@@ -120,27 +120,27 @@ export class MemoryStore extends KeyvStore {
     entries: readonly { key: string; value: JsonValue }[],
   ): Promise<void> {
     await super.setMany(namespace, entries);
-    for (const entry of entries) await this.#written(namespace, entry.key, entry.value);
+    for (const entry of entries) await this.noteWritten(namespace, entry.key, entry.value);
   }
 
   override async delete(namespace: string, key: string): Promise<boolean> {
     const deleted = await super.delete(namespace, key);
-    this.#runs?.deleted(namespace, key);
+    this.runIndex?.deleted(namespace, key);
     return deleted;
   }
 
   /** Indexes a written key; a finished run's record evicts the runs that are due. */
-  async #written(namespace: string, key: string, value: JsonValue | undefined, text?: string): Promise<void> {
-    const index = this.#runs;
+  private async noteWritten(namespace: string, key: string, value: JsonValue | undefined, text?: string): Promise<void> {
+    const index = this.runIndex;
     if (index === undefined) return;
     const record =
       value ?? (text !== undefined && namespace === 'runs' ? (JSON.parse(text) as JsonValue) : undefined);
     index.written(namespace, key, record, this.options.now());
-    if (namespace === 'runs') await this.#evictDue(index);
+    if (namespace === 'runs') await this.evictDue(index);
   }
 
-  async #evictDue(index: RunIndex): Promise<void> {
-    while (this.#evicting) await this.#evicting;
+  private async evictDue(index: RunIndex): Promise<void> {
+    while (this.evicting) await this.evicting;
     const pass = (async () => {
       for (const runId of index.due(this.options.now())) {
         // A durable run between automatic resume attempts still holds its run lease: it is not finished.
@@ -148,11 +148,11 @@ export class MemoryStore extends KeyvStore {
         for (const [namespace, key] of index.evict(runId)) await super.delete(namespace, key);
       }
     })();
-    this.#evicting = pass;
+    this.evicting = pass;
     try {
       await pass;
     } finally {
-      this.#evicting = undefined;
+      this.evicting = undefined;
     }
   }
 
