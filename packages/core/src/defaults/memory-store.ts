@@ -130,7 +130,12 @@ export class MemoryStore extends KeyvStore {
   }
 
   /** Indexes a written key; a finished run's record evicts the runs that are due. */
-  private async noteWritten(namespace: string, key: string, value: JsonValue | undefined, text?: string): Promise<void> {
+  private async noteWritten(
+    namespace: string,
+    key: string,
+    value: JsonValue | undefined,
+    text?: string,
+  ): Promise<void> {
     const index = this.runIndex;
     if (index === undefined) return;
     const record =
