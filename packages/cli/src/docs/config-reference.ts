@@ -119,7 +119,7 @@ const FALLBACK_DESCRIPTIONS: Record<string, string> = {
   '.version': 'Config format version; always `1`.',
   '.runtime': 'The orchestrator (`default` = DefaultRuntime).',
   '.store':
-    'Where sessions, runs, checkpoints and events are kept (`memory`, `sqlite`, `file`, `redis`, `postgres`).',
+    'Where sessions, runs, checkpoints and events are kept (`memory`, `sqlite`, `file`, `redis`, `postgres`). `memory` keeps the newest 1000 finished runs of the last 24 hours; change it with `{ type: memory, config: { retention: { maxRuns, maxAgeMs } } }`.',
   '.events': 'Event buses; several make a chain (`mitt`, `ndjson-file`, `console`, `otel`, `redis`).',
   '.models': 'Models by name; agents refer to them with `model: <name>`.',
   '.agents': 'Agents by name; `agentry run <name>` runs one.',
