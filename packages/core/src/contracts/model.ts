@@ -25,7 +25,10 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** The run this call belongs to. */
   runId: string;
-  /** 0-based index of this model call within the run; stable across resume. */
+  /**
+   * 0-based index of this model call within the run (an index, for scripts and caches: step N is
+   * `callIndex` N - 1); stable across resume.
+   */
   callIndex: number;
   /** Optional JSON Schema the final answer must satisfy. */
   outputSchema?: JsonObject;
@@ -87,6 +90,19 @@ export interface Model {
   generate(request: ModelRequest): Promise<ModelResponse>;
   /** Streams the response; when absent the runtime falls back to `generate`. */
   stream?(request: ModelRequest): AsyncIterable<ModelStreamPart>;
+}
+
+/**
+ * An AI SDK language model object (`openai('gpt-4.1-mini')` of an AI SDK 5, 6 or 7 provider), recognised by
+ * its `specificationVersion`. `createRuntime({ models })` accepts it beside `Model`s and wraps it in the
+ * builtin `ai-sdk` model of `@agentry/plugins`, which adapts the specification version.
+ */
+export interface AiSdkLanguageModelLike {
+  readonly specificationVersion: string;
+  readonly provider: string;
+  readonly modelId: string;
+  doGenerate(options: never): PromiseLike<unknown>;
+  doStream(options: never): PromiseLike<unknown>;
 }
 
 /** The models declared in config, by name. */

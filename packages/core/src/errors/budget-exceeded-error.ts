@@ -1,6 +1,6 @@
 /** The error a budget limit throws; patterns and the runtime both raise it, so it lives with the errors. */
 import type { Budget, StopReason } from '../contracts/run.js';
-import { BudgetError, isAgentryError } from './agentry-error.js';
+import { BudgetError, errorGuard, isAgentryError, markError } from './agentry-error.js';
 
 /** The limit names of `Budget`. */
 export type BudgetLimit = keyof Budget;
@@ -25,8 +25,12 @@ export class BudgetExceededError extends BudgetError {
     this.used = used;
     this.max = max;
     this.stopReason = limit === 'maxSteps' ? 'max_steps' : 'budget_exhausted';
+    markError(this, 'BudgetExceededError');
   }
 }
+
+/** True for a `BudgetExceededError`, also one thrown by another copy of `@agentry/core`. */
+export const isBudgetExceededError = errorGuard<BudgetExceededError>('BudgetExceededError');
 
 /** True for an error that means "a budget limit stopped the run" (any `budget.exhausted`). */
 export function isBudgetStop(error: unknown): error is BudgetError & { stopReason?: StopReason } {
