@@ -3,11 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../contracts/run.js';
 import { recordingTool } from '../runtime/__fixtures__/runtime-fixture.js';
 import { DefaultRuntime } from '../runtime/default-runtime.js';
-import {
-  CHECKPOINT_DATA_NAMESPACE,
-  CHECKPOINT_NAMESPACE,
-  StoreCheckpointer,
-} from '../runtime/durability/checkpointer.js';
+import { StoreCheckpointer } from '../runtime/durability/checkpointer.js';
+import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from '../runtime/durability/envelope.js';
 import { runLeaseName } from '../runtime/durability/run-lease.js';
 import { RUN_EVENTS_NAMESPACE } from '../runtime/records/event-log.js';
 import { RUNS_NAMESPACE } from '../runtime/records/run-records.js';
