@@ -3,7 +3,8 @@
 // checkpoint write (messages, memory, pattern state), next to the same run without a redactor, in the same
 // process. Alone: `node bench/redaction.js`.
 // Each row: { name, value, unit, target? }.
-import { pathToFileURL } from 'node:url';
+
+import { isMain, printRows } from './rows.js';
 import { noteTool, scriptOf } from './workload.js';
 
 const STEPS = 10;
@@ -76,17 +77,4 @@ export async function redactionRows(core) {
   ];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const core = await import('../dist/index.js');
-  for (const row of await redactionRows(core)) {
-    const verdict =
-      row.target === undefined
-        ? ''
-        : row.value <= row.target
-          ? `  ok (< ${row.target})`
-          : `  OVER TARGET (${row.target})`;
-    console.log(
-      `${row.name.padEnd(62)} ${row.value.toFixed(row.unit === '×' ? 2 : 1).padStart(9)} ${row.unit}${verdict}`,
-    );
-  }
-}
+if (isMain(import.meta.url)) printRows(await redactionRows(await import('../dist/index.js')));
