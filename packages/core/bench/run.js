@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { configRows } from './config.js';
 import { durableRows } from './durable.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -218,6 +219,8 @@ rows.push({
   unit: 'MB',
   target: 1,
 });
+
+rows.push(...(await configRows(core)));
 
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.
