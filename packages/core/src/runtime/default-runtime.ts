@@ -4,14 +4,14 @@ import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from '../contracts/run.js';
-import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
+import type { AgentDescription, ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
-import { type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
+import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
 import { runWithAutomaticResume } from './durability/auto-resume.js';
 import { readCheckpointedEvents } from './durability/checkpointer.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
@@ -113,6 +113,13 @@ export class DefaultRuntime implements Runtime {
 
   agents(): string[] {
     return [...this.agentMap.keys()];
+  }
+
+  describeAgent(agentId: string): AgentDescription | undefined {
+    const agent = this.agentMap.get(agentId);
+    if (!agent) return undefined;
+    const description = describeResolvedAgent(agent);
+    return this.services.redactor ? this.services.redactor.redact(description) : description;
   }
 
   /**
