@@ -43,11 +43,15 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
 
 /** The error answers every guarded endpoint may give. */
-export const AUTH_ERRORS = {
+export const GUARDED_ERRORS = {
+  413: errorResponse('The request body is over the size limit'),
   401: errorResponse('No token, or an unknown token'),
   403: errorResponse('The token lacks the role this needs'),
   429: errorResponse('Too many requests from this address; retry after `Retry-After` seconds'),
 } as const;
+
+/** What an endpoint anyone may call answers when one address calls it too often. */
+export const RATE_LIMITED = { 429: GUARDED_ERRORS[429] } as const;
 
 export const NOT_FOUND = { 404: errorResponse('No such run, agent or call') } as const;
 export const INVALID = { 422: errorResponse('The request is well-formed JSON but not valid') } as const;

@@ -2,7 +2,7 @@
 import type { AgentDescription } from '@agentry/core';
 import { createRoute, type z } from '@hono/zod-openapi';
 import { notFound } from '../api-error.js';
-import { AUTH_ERRORS, guard, jsonResponse, NOT_FOUND } from '../route-kit.js';
+import { GUARDED_ERRORS, guard, jsonResponse, NOT_FOUND } from '../route-kit.js';
 import {
   AgentDetailSchema,
   AgentIdParam,
@@ -20,7 +20,7 @@ const listAgents = createRoute({
   tags,
   summary: 'The configured agents and their tools',
   ...guard('viewer'),
-  responses: { 200: jsonResponse(AgentListSchema, 'Agents'), ...AUTH_ERRORS },
+  responses: { 200: jsonResponse(AgentListSchema, 'Agents'), ...GUARDED_ERRORS },
 });
 
 const getAgent = createRoute({
@@ -30,7 +30,7 @@ const getAgent = createRoute({
   summary: 'One agent, its tools and its resolved config with secrets redacted',
   ...guard('viewer'),
   request: { params: AgentIdParam },
-  responses: { 200: jsonResponse(AgentDetailSchema, 'The agent'), ...AUTH_ERRORS, ...NOT_FOUND },
+  responses: { 200: jsonResponse(AgentDetailSchema, 'The agent'), ...GUARDED_ERRORS, ...NOT_FOUND },
 });
 
 const whoAmI = createRoute({
@@ -39,7 +39,7 @@ const whoAmI = createRoute({
   tags: ['session'],
   summary: "The caller's role, and a config problem of the server if it has one",
   ...guard('viewer'),
-  responses: { 200: jsonResponse(WhoAmISchema, 'Role and auth mode'), ...AUTH_ERRORS },
+  responses: { 200: jsonResponse(WhoAmISchema, 'Role and auth mode'), ...GUARDED_ERRORS },
 });
 
 type Agent = z.infer<typeof AgentSchema>;

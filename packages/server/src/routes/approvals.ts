@@ -6,7 +6,7 @@
 import type { Decision, JsonValue, RunRecord, Runtime } from '@agentry/core';
 import { createRoute, type z } from '@hono/zod-openapi';
 import { ApiError, notFound } from '../api-error.js';
-import { AUTH_ERRORS, CONFLICT, guard, INVALID, jsonBody, jsonResponse, NOT_FOUND } from '../route-kit.js';
+import { CONFLICT, GUARDED_ERRORS, guard, INVALID, jsonBody, jsonResponse, NOT_FOUND } from '../route-kit.js';
 import { launchRun } from '../run-launch.js';
 import {
   ApprovalDecisionSchema,
@@ -28,7 +28,7 @@ const listApprovals = createRoute({
   ...guard('viewer'),
   responses: {
     200: jsonResponse(ApprovalListSchema, 'Pending calls with their input schema'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
   },
 });
 
@@ -41,7 +41,7 @@ const decide = createRoute({
   request: { params: CallParams, body: jsonBody(ApprovalDecisionSchema) },
   responses: {
     202: jsonResponse(DecisionAcceptedSchema, 'Recorded; the run continues once all its calls are decided'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...INVALID,
     ...CONFLICT,

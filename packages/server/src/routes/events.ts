@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { ApiError } from '../api-error.js';
 import { streamAllEvents, streamRunEvents } from '../event-feed.js';
-import { AUTH_ERRORS, guard, jsonResponse, NOT_FOUND } from '../route-kit.js';
+import { GUARDED_ERRORS, guard, jsonResponse, NOT_FOUND } from '../route-kit.js';
 import { EventPageSchema, EventQuerySchema, RunIdParam } from '../schemas.js';
 import type { ApiApp, ServerContext } from '../server-context.js';
 import { requireRun } from './runs.js';
@@ -19,7 +19,7 @@ const listEvents = createRoute({
   summary: "A page of a run's stored events after a `seq`",
   ...guard('viewer'),
   request: { params: RunIdParam, query: EventQuerySchema },
-  responses: { 200: jsonResponse(EventPageSchema, 'Events in `seq` order'), ...AUTH_ERRORS, ...NOT_FOUND },
+  responses: { 200: jsonResponse(EventPageSchema, 'Events in `seq` order'), ...GUARDED_ERRORS, ...NOT_FOUND },
 });
 
 const streamRun = createRoute({
@@ -35,7 +35,7 @@ const streamRun = createRoute({
   },
   responses: {
     200: sse('One SSE message per event: `id` = seq, `event` = type, `data` = the event as JSON'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
   },
 });
@@ -48,7 +48,7 @@ const streamAll = createRoute({
   ...guard('viewer'),
   responses: {
     200: sse('One SSE message per event; a first `ready` message once subscribed'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
   },
 });
 

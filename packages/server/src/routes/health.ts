@@ -1,7 +1,7 @@
 /** Liveness, readiness (store, event bus, queue) and Prometheus metrics. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MetricsCollector } from '../metrics.js';
-import { AUTH_ERRORS, guard, jsonResponse } from '../route-kit.js';
+import { GUARDED_ERRORS, guard, jsonResponse, RATE_LIMITED } from '../route-kit.js';
 import { HealthSchema } from '../schemas.js';
 import type { ApiApp, ServerContext } from '../server-context.js';
 
@@ -12,7 +12,7 @@ const healthz = createRoute({
   path: '/healthz',
   tags,
   summary: 'Liveness: the process answers',
-  responses: { 200: jsonResponse(HealthSchema, 'Alive') },
+  responses: { 200: jsonResponse(HealthSchema, 'Alive'), ...RATE_LIMITED },
 });
 
 const readyz = createRoute({
@@ -23,6 +23,7 @@ const readyz = createRoute({
   responses: {
     200: jsonResponse(HealthSchema, 'Ready'),
     503: jsonResponse(HealthSchema, 'Something is unreachable'),
+    ...RATE_LIMITED,
   },
 });
 
@@ -34,7 +35,7 @@ const metrics = createRoute({
   ...guard('viewer'),
   responses: {
     200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
   },
 });
 

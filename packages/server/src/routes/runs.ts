@@ -4,8 +4,8 @@ import type { ResumeRequest, RunRecord, Runtime } from '@agentry/core';
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError, notFound } from '../api-error.js';
 import {
-  AUTH_ERRORS,
   CONFLICT,
+  GUARDED_ERRORS,
   guard,
   INVALID,
   jsonBody,
@@ -36,7 +36,7 @@ const listRuns = createRoute({
   summary: 'List runs, newest first',
   ...guard('viewer'),
   request: { query: RunListQuerySchema },
-  responses: { 200: jsonResponse(RunPageSchema, 'One page of runs'), ...AUTH_ERRORS, ...INVALID },
+  responses: { 200: jsonResponse(RunPageSchema, 'One page of runs'), ...GUARDED_ERRORS, ...INVALID },
 });
 
 const getRun = createRoute({
@@ -46,7 +46,7 @@ const getRun = createRoute({
   summary: 'One run with its usage and pending calls',
   ...guard('viewer'),
   request: { params: RunIdParam },
-  responses: { 200: jsonResponse(RunRecordSchema, 'The run'), ...AUTH_ERRORS, ...NOT_FOUND },
+  responses: { 200: jsonResponse(RunRecordSchema, 'The run'), ...GUARDED_ERRORS, ...NOT_FOUND },
 });
 
 const startRun = createRoute({
@@ -58,7 +58,7 @@ const startRun = createRoute({
   request: { body: jsonBody(StartRunSchema) },
   responses: {
     202: jsonResponse(RunAcceptedSchema, 'The run started (or already ended: then `run` is its record)'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...INVALID,
     ...CONFLICT,
@@ -74,7 +74,7 @@ const cancelRun = createRoute({
   request: { params: RunIdParam, body: { ...jsonBody(CancelSchema), required: false } },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after cancelling'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
   },
@@ -89,7 +89,7 @@ const interruptRun = createRoute({
   request: { params: RunIdParam },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after the interrupt'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
     ...NOT_IMPLEMENTED,
@@ -105,7 +105,7 @@ const resumeRun = createRoute({
   request: { params: RunIdParam, body: { ...jsonBody(ResumeSchema), required: false } },
   responses: {
     202: jsonResponse(RunAcceptedSchema, 'The run continues (or already ended)'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...INVALID,
     ...CONFLICT,
@@ -121,7 +121,7 @@ const sendInput = createRoute({
   request: { params: RunIdParam },
   responses: {
     202: jsonResponse(RunAcceptedSchema, 'Delivered'),
-    ...AUTH_ERRORS,
+    ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...NOT_IMPLEMENTED,
   },
