@@ -15,6 +15,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import type { CliContext } from './context.js';
 
@@ -54,6 +55,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerResume(program, context, exit);
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
+  registerServe(program, context, exit);
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);
   registerPlugins(program, context, exit);

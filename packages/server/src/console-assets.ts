@@ -4,6 +4,7 @@
  * not files get `index.html`, so the console's own routes load on refresh.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const CONSOLE_CSP = [
@@ -78,5 +79,15 @@ async function isFile(file: string): Promise<boolean> {
     return (await stat(file)).isFile();
   } catch {
     return false;
+  }
+}
+
+/** The console build that ships with `@agentry/console`, or `undefined` when it is not installed. */
+export function defaultConsoleDir(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@agentry/console/package.json');
+    return path.join(path.dirname(manifest), 'dist');
+  } catch {
+    return undefined;
   }
 }

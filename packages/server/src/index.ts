@@ -12,7 +12,7 @@ export {
   roleAllows,
   tokensFromEnv,
 } from './auth.js';
-export { CONSOLE_CSP } from './console-assets.js';
+export { CONSOLE_CSP, defaultConsoleDir } from './console-assets.js';
 export { type AgentryServer, createServer, type ServerOptions } from './create-server.js';
 export { isLoopback, type ListenOptions, type Listening, listen, UnsafeBindError } from './listen.js';
 export type { ServedConfig } from './routes/agents.js';
