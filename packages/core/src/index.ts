@@ -173,7 +173,7 @@ export {
   type BuiltinPluginInfo,
   findBuiltin,
   listBuiltinPlugins,
-} from './loader/builtin-plugins.js';
+} from './config/builtin-plugins.js';
 export {
   createRootContainer,
   createRunContainer,
@@ -191,10 +191,10 @@ export { type DefinePluginInput, definePlugin } from './plugin/define-plugin.js'
 export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
 // --- runtime (section owned by the runtime work) ------------------------------
 export type { AgentDefinition, ResolvedAgent } from './runtime/agent/agent-setup.js';
-export { BudgetExceededError, type BudgetLimit } from './runtime/run/budget.js';
+export { BudgetExceededError, type BudgetLimit } from './errors/budget-exceeded-error.js';
 export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
 export { childRunId } from './runtime/tools/child-runs.js';
-export { callNext, failureOutcome } from './runtime/tools/executor-chain.js';
+export { callNext, failureOutcome } from './plugin/call-next.js';
 // --- durability (section owned by the durability work) ------------------------
 export {
   CHECKPOINT_DATA_NAMESPACE,

@@ -1,7 +1,7 @@
 /** The zod schema of `agentry.yaml` (strict: unknown keys are errors) and its JSON Schema for editors. */
 import { z } from 'zod';
 import type { PluginKind } from '../contracts/plugin.js';
-import { builtinNames, findBuiltin } from '../loader/builtin-plugins.js';
+import { builtinNames, findBuiltin } from './builtin-plugins.js';
 import { suggestionHint } from './did-you-mean.js';
 
 /**

@@ -1,6 +1,7 @@
 /** PluginLoader: resolves a config slot to a plugin instance (builtin name or impl path), checking kind, version and config. */
 import { fileURLToPath } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
+import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from '../config/builtin-plugins.js';
 import { suggestionHint } from '../config/did-you-mean.js';
 import { formatPath, schemaIssues } from '../config/issues.js';
 import { registerNamedSecrets } from '../config/redactor.js';
@@ -11,7 +12,6 @@ import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
 import { isAgentryError, PluginError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from './builtin-plugins.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';

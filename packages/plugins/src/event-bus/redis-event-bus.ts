@@ -190,7 +190,7 @@ export class RedisEventBus implements EventBus {
     }
     if (envelope.origin === this.origin) {
       // Our own event: local subscribers already have it; only advance the run's position.
-      this.#orderer.skipTo(event.runId, event.seq);
+      this.#orderer.skipTo(event.runId, event.seq, event.type);
       return;
     }
     this.#orderer.push(event);

@@ -1,34 +1,7 @@
 /** Budgets the runtime enforces (steps, tool calls, tokens, cost); `maxDurationMs` is enforced by `RunAbort`. */
 import type { ModelPricing, TokenUsage } from '../../contracts/model.js';
-import type { Budget, RunUsage, StopReason } from '../../contracts/run.js';
-import { BudgetError, isAgentryError } from '../../errors/agentry-error.js';
-
-/** The limit names of `Budget`. */
-export type BudgetLimit = keyof Budget;
-
-/** Thrown when a limit is reached; the run stops with `stopReason`. */
-export class BudgetExceededError extends BudgetError {
-  readonly limit: BudgetLimit;
-  readonly used: number;
-  readonly max: number;
-  readonly stopReason: Extract<StopReason, 'max_steps' | 'budget_exhausted'>;
-
-  constructor(limit: BudgetLimit, used: number, max: number) {
-    super('budget.exhausted', {
-      message: `The run reached its ${limit} limit (${used} of ${max})`,
-      hint: `Raise budget.${limit} for the agent or in the run request, or give the agent a smaller task.`,
-    });
-    this.limit = limit;
-    this.used = used;
-    this.max = max;
-    this.stopReason = limit === 'maxSteps' ? 'max_steps' : 'budget_exhausted';
-  }
-}
-
-/** True for an error that means "a budget limit stopped the run" (any `budget.exhausted`). */
-export function isBudgetStop(error: unknown): error is BudgetError & { stopReason?: StopReason } {
-  return isAgentryError(error) && error.code === 'budget.exhausted';
-}
+import type { Budget, RunUsage } from '../../contracts/run.js';
+import { BudgetExceededError, type BudgetLimit } from '../../errors/budget-exceeded-error.js';
 
 /** Merges the agent's budget with the request's; request values win. */
 export function mergeBudgets(agent: Budget | undefined, request: Budget | undefined): Budget {

@@ -1,7 +1,7 @@
 /** Turns whatever stopped a run (suspension, cancel, timeout, budget, error) into its events and result. */
 import type { RunResult } from '../../contracts/run.js';
 import { isAgentryError, serializeError } from '../../errors/agentry-error.js';
-import { BudgetExceededError, isBudgetStop } from './budget.js';
+import { BudgetExceededError, isBudgetStop } from '../../errors/budget-exceeded-error.js';
 import type { RunContext } from './run-context.js';
 import { endSegment } from './run-finish.js';
 import { isRunSuspendedSignal } from './run-signals.js';
