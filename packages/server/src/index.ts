@@ -17,3 +17,4 @@ export { type AgentryServer, createServer, type ServerOptions } from './create-s
 export { isLoopback, type ListenOptions, type Listening, listen, UnsafeBindError } from './listen.js';
 export type { ServedConfig } from './routes/agents.js';
 export type { RuntimeSource } from './server-context.js';
+export { openApiDocument, renderApiReference } from './docs/api-reference.js';

@@ -96,13 +96,19 @@ export const RunPageSchema = z
   .openapi('RunPage');
 
 export const RunListQuerySchema = z.object({
-  agent: z.string().optional(),
+  agent: z.string().optional().openapi({ description: 'Only runs of this agent' }),
   status: RunStatusSchema.optional(),
-  session: z.string().optional(),
+  session: z.string().optional().openapi({ description: 'Only runs of this session' }),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created at or after' }),
   until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Runs created before' }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(400).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(50)
+    .openapi({ description: 'Page size (default 50)' }),
+  cursor: z.string().max(400).optional().openapi({ description: '`nextCursor` of the previous page' }),
 });
 
 const BudgetSchema = z
@@ -191,7 +197,13 @@ export const EventQuerySchema = z.object({
     .min(0)
     .default(0)
     .openapi({ description: 'Only events with `seq` above this' }),
-  limit: z.coerce.number().int().min(1).max(2000).default(500),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2000)
+    .default(500)
+    .openapi({ description: 'Page size (default 500)' }),
 });
 
 export const ApprovalSchema = z
