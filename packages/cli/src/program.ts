@@ -6,6 +6,7 @@ import { examples } from './command-kit.js';
 import { registerChat } from './commands/chat.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerDev } from './commands/dev.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
 import { registerInit } from './commands/init.js';
@@ -87,6 +88,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
   registerServe(program, context, exit);
+  registerDev(program, context, exit);
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);
   registerPlugins(program, context, exit);

@@ -187,35 +187,42 @@ export function follow(
   lastId?: () => number | undefined,
 ): () => void {
   const controller = new AbortController();
+  /** Reads one connection; true when the server asked to reconnect (the runtime it serves was replaced). */
+  const read = async (): Promise<boolean> => {
+    const last = lastId?.();
+    const response = await fetch(path, {
+      headers: headers(last === undefined ? {} : { 'last-event-id': String(last) }),
+      signal: controller.signal,
+    });
+    if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return false;
+      buffer += value;
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const lines = buffer.slice(0, end).split('\n');
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf('\n\n');
+        const type = lines.find((line) => line.startsWith('event: '))?.slice(7);
+        const data = lines
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => line.slice(6))
+          .join('\n');
+        if (type === 'reconnect') {
+          await reader.cancel();
+          return true;
+        }
+        if (data && type && type !== 'ready') onEvent(JSON.parse(data) as RunEvent);
+      }
+    }
+  };
   const run = async (): Promise<void> => {
     while (!controller.signal.aborted) {
       try {
-        const last = lastId?.();
-        const response = await fetch(path, {
-          headers: headers(last === undefined ? {} : { 'last-event-id': String(last) }),
-          signal: controller.signal,
-        });
-        if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            end = buffer.indexOf('\n\n');
-            const data = block
-              .split('\n')
-              .filter((line) => line.startsWith('data: '))
-              .map((line) => line.slice(6))
-              .join('\n');
-            const type = block.split('\n').find((line) => line.startsWith('event: '));
-            if (data && type && type !== 'event: ready') onEvent(JSON.parse(data) as RunEvent);
-          }
-        }
+        if (!(await read())) return;
       } catch {
         if (controller.signal.aborted) return;
         await new Promise((resolve) => setTimeout(resolve, 2000));

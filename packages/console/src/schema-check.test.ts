@@ -3,7 +3,11 @@ import { checkAgainstSchema } from './schema-check';
 
 const writeFile = {
   type: 'object',
-  properties: { path: { type: 'string', minLength: 1 }, content: { type: 'string' }, mode: { enum: ['a', 'w'] } },
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    content: { type: 'string' },
+    mode: { enum: ['a', 'w'] },
+  },
   required: ['path', 'content'],
   additionalProperties: false,
 };
@@ -20,7 +24,9 @@ describe('checkAgainstSchema', () => {
       'input.mode: must be one of "a", "w"',
       'input.extra: is not allowed',
     ]);
-    expect(checkAgainstSchema(writeFile, { path: 42, content: 'x' })).toEqual(['input.path: expected string, got integer']);
+    expect(checkAgainstSchema(writeFile, { path: 42, content: 'x' })).toEqual([
+      'input.path: expected string, got integer',
+    ]);
     expect(checkAgainstSchema(writeFile, ['a'])).toEqual(['input: expected object, got array']);
   });
 

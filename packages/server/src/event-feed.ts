@@ -45,17 +45,36 @@ class EventQueue {
 const send = (stream: SSEStreamingApi, event: AnyAgentryEvent): Promise<void> =>
   stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
 
+/** What ends a stream early: the client left, or the runtime was replaced (the client reconnects). */
+export interface FeedControl {
+  onRuntimeChange(listener: () => void): () => void;
+}
+
+/** Subscribes to runtime changes; `changed()` says whether one happened. */
+function watchChange(control: FeedControl, queue: EventQueue): { changed: () => boolean; stop: () => void } {
+  let changed = false;
+  const stop = control.onRuntimeChange(() => {
+    changed = true;
+    queue.interrupt();
+  });
+  return { changed: () => changed, stop };
+}
+
+const RECONNECT = { event: 'reconnect', data: '{}' };
+
 /** Streams one run's events after `afterSeq` until the run ends or the client goes away. */
 export async function streamRunEvents(
   stream: SSEStreamingApi,
   runtime: Runtime,
   runId: string,
   afterSeq: number,
+  control: FeedControl,
 ): Promise<void> {
   const queue = new EventQueue();
   const unsubscribe = runtime.events.onAny((event) => {
     if (event.runId === runId && event.type !== 'model.delta') queue.push(event);
   });
+  const change = watchChange(control, queue);
   stream.onAbort(() => queue.interrupt());
   try {
     let lastSeq = afterSeq;
@@ -79,29 +98,44 @@ export async function streamRunEvents(
     }
     while (!ended && !stream.aborted) {
       const events = await queue.take(HEARTBEAT_MS);
-      if (events.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       await deliver(events.sort((a, b) => a.seq - b.seq));
+      if (change.changed()) {
+        if (!ended) await stream.writeSSE(RECONNECT);
+        return;
+      }
+      if (events.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
     }
   } finally {
     unsubscribe();
+    change.stop();
   }
 }
 
 /** Streams every live event of every run (no replay, no ids): what a runs list or an inbox follows. */
-export async function streamAllEvents(stream: SSEStreamingApi, runtime: Runtime): Promise<void> {
+export async function streamAllEvents(
+  stream: SSEStreamingApi,
+  runtime: Runtime,
+  control: FeedControl,
+): Promise<void> {
   const queue = new EventQueue();
   const unsubscribe = runtime.events.onAny((event) => {
     if (event.type !== 'model.delta') queue.push(event);
   });
+  const change = watchChange(control, queue);
   stream.onAbort(() => queue.interrupt());
   try {
     await stream.writeSSE({ event: 'ready', data: '{}' });
     while (!stream.aborted) {
       const events = await queue.take(HEARTBEAT_MS);
-      if (events.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       for (const event of events) await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+      if (change.changed()) {
+        await stream.writeSSE(RECONNECT);
+        return;
+      }
+      if (events.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
     }
   } finally {
     unsubscribe();
+    change.stop();
   }
 }

@@ -10,6 +10,8 @@ export interface RuntimeSource {
   current(): Runtime;
   /** Why the config being served could not be loaded, with file:line; shown as a banner by the console. */
   configError?(): string | undefined;
+  /** Calls `listener` after the runtime changed; returns a function that removes it. */
+  onChange?(listener: () => void): () => void;
 }
 
 /** Hono variables of one request. */
@@ -39,6 +41,11 @@ export class ServerContext {
 
   configError(): string | undefined {
     return this.source.configError?.();
+  }
+
+  /** Calls `listener` once the runtime is replaced (open streams then end with a `reconnect` message). */
+  onRuntimeChange(listener: () => void): () => void {
+    return this.source.onChange?.(listener) ?? (() => undefined);
   }
 
   /** Keeps a run's promise until it settles; a failure to drive it is logged, never unhandled. */

@@ -19,7 +19,10 @@ export interface ServeOptions {
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new UsageError(`--port must be a port number (0–65535), got "${value}".`, 'Use --port 0 for any free port.');
+    throw new UsageError(
+      `--port must be a port number (0–65535), got "${value}".`,
+      'Use --port 0 for any free port.',
+    );
   }
   return port;
 }
@@ -35,7 +38,10 @@ export async function serveUntilStopped(
     tokens = tokensFromEnv(context.io.env.AGENTRY_SERVER_TOKENS);
     for (const token of tokens) context.redactor.addSecret(token.token);
   } catch (error) {
-    throw new UsageError((error as Error).message, 'Example: AGENTRY_SERVER_TOKENS="admin:$(openssl rand -hex 24)"');
+    throw new UsageError(
+      (error as Error).message,
+      'Example: AGENTRY_SERVER_TOKENS="admin:$(openssl rand -hex 24)"',
+    );
   }
   const consoleDir = defaultConsoleDir();
   let server: ReturnType<typeof createServer>;
@@ -51,7 +57,11 @@ export async function serveUntilStopped(
   }
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    listening = await listen(server, { host: options.host, port: parsePort(options.port), hasTokens: tokens.length > 0 });
+    listening = await listen(server, {
+      host: options.host,
+      port: parsePort(options.port),
+      hasTokens: tokens.length > 0,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

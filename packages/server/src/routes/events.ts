@@ -34,7 +34,9 @@ const streamRun = createRoute({
     headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }),
   },
   responses: {
-    200: sse('One SSE message per event: `id` = seq, `event` = type, `data` = the event as JSON'),
+    200: sse(
+      'One SSE message per event: `id` = seq, `event` = type, `data` = the event as JSON; a `reconnect` message asks the client to connect again (with `Last-Event-ID`)',
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
   },
@@ -70,11 +72,11 @@ export function registerEventRoutes(app: ApiApp, context: ServerContext): void {
       throw new ApiError(422, 'request.invalid', 'Last-Event-ID must be a seq number.');
     const runtime = context.runtime;
     await requireRun(runtime, runId);
-    return streamSSE(c, (stream) => streamRunEvents(stream, runtime, runId, after));
+    return streamSSE(c, (stream) => streamRunEvents(stream, runtime, runId, after, context));
   });
 
   app.openapi(streamAll, (c) => {
     const runtime = context.runtime;
-    return streamSSE(c, (stream) => streamAllEvents(stream, runtime));
+    return streamSSE(c, (stream) => streamAllEvents(stream, runtime, context));
   });
 }
