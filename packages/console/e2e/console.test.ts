@@ -63,6 +63,9 @@ describe('the console in Chromium', () => {
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('table.runs').textContent()).toContain('awaiting approval');
     await page.screenshot({ path: screenshotPath('runs-list'), fullPage: true });
+    await page.setViewportSize({ width: 420, height: 820 });
+    await page.screenshot({ path: screenshotPath('runs-list-narrow'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 820 });
 
     await page.getByRole('link', { name: /Approvals/ }).click();
     const approval = (await served.api<{ approvals: Approval[] }>('GET', '/api/v1/approvals')).body
@@ -89,8 +92,9 @@ describe('the console in Chromium', () => {
     await page.goto(`${served.url}/approvals`);
     const entry = card(page, approval);
     await entry.getByRole('button', { name: 'Deny…' }).click();
+    // With the keyboard: Enter in the reason field sends the denial.
     await entry.getByLabel('Reason (the model is told)').fill('Write it to notes-summary.md instead');
-    await entry.getByRole('button', { name: 'Deny', exact: true }).click();
+    await entry.getByLabel('Reason (the model is told)').press('Enter');
     await expect.poll(() => card(page, approval).count()).toBe(0);
     await page.goto(`${served.url}/runs/${approval.runId}`);
     await page.locator('.segment-end.completed').waitFor();

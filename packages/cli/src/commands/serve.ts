@@ -16,7 +16,8 @@ export function serveOptions(command: Command): Command {
       'address to listen on (beyond loopback only with AGENTRY_SERVER_TOKENS set)',
       '127.0.0.1',
     )
-    .option('-p, --port <number>', 'port to listen on (0: any free port)', '4400');
+    .option('-p, --port <number>', 'port to listen on (0: any free port)', '4400')
+    .option('--trust-proxy', 'take client addresses from X-Forwarded-For (only behind a proxy you run)');
 }
 
 export function registerServe(program: Command, context: CliContext, exit: ExitSlot): void {

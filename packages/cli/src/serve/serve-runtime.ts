@@ -14,6 +14,7 @@ export interface ServeOptions {
   config?: string;
   host: string;
   port: string;
+  trustProxy?: boolean;
 }
 
 export function parsePort(value: string): number {
@@ -50,6 +51,7 @@ export async function serveUntilStopped(
       tokens,
       ...(consoleDir ? { consoleDir } : {}),
       config: options.servedConfig,
+      trustProxy: options.trustProxy === true,
       redactor: context.redactor,
     });
   } catch (error) {
