@@ -167,7 +167,7 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
               context,
               ...opened,
               interactive: canPrompt(context, options.interactive),
-              ...(options.config === undefined ? {} : { configArg: options.config }),
+              ...(opened.configArg === undefined ? {} : { configArg: opened.configArg }),
               start: (signal) => {
                 const request: RunRequest = {
                   agent,

@@ -83,11 +83,23 @@ export function toolSlotSchema() {
   const approvalRule = z.enum(['never', 'always']);
   return slotUnion(
     builtinName('tool'),
-    z.strictObject({
-      type: builtinName('tool'),
-      config: configRecord().optional(),
-      approval: approvalRule.optional(),
-    }),
+    z
+      .strictObject({
+        type: builtinName('tool'),
+        config: configRecord().optional(),
+        approval: approvalRule.optional(),
+      })
+      .superRefine((slot, context) => {
+        // Two places for one rule would leave the reader guessing which wins.
+        if (slot.approval === undefined || slot.config?.approval === undefined) return;
+        context.addIssue({
+          code: 'custom',
+          path: ['config', 'approval'],
+          message: '`approval` is set twice: on the tool slot and in its config',
+          params: { hint: "keep one of them (the slot's `approval` works for every tool, builtin or impl)" },
+          input: slot.config.approval,
+        });
+      }),
     z.strictObject({
       impl: z.string().min(1),
       config: configRecord().optional(),

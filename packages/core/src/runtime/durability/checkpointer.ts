@@ -130,6 +130,7 @@ function eventTailFrom(ref: CheckpointEnvelope['events']): EventTail {
  * ```
  */
 export class StoreCheckpointer implements RunPersistence {
+  readonly durable = true;
   readonly #store: Store;
   readonly #options: StoreCheckpointerOptions;
   readonly #inlineTailBytes: number;
