@@ -135,10 +135,9 @@ export async function requireRun(runtime: Runtime, runId: string): Promise<RunRe
   return record;
 }
 
-/** Optional runtime abilities that land in core separately (`runtime.interrupt`, steering input). */
+/** A runtime ability that lands in core separately (`runtime.interrupt`); used once it exists. */
 type Optional = {
   interrupt?: (runId: string, reason?: string) => Promise<unknown>;
-  send?: (runId: string, input: string) => Promise<unknown>;
 };
 
 export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
@@ -241,8 +240,7 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
 
   app.openapi(sendInput, async (c) => {
     const { runId } = c.req.valid('param');
-    const runtime = context.runtime as Runtime & Optional;
-    await requireRun(runtime, runId);
+    await requireRun(context.runtime, runId);
     throw new ApiError(
       501,
       'server.not_supported',
