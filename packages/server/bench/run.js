@@ -56,14 +56,16 @@ function percentile(sorted, fraction) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
+/** p50/p99 of `REQUESTS` sequential GETs; `url` may be a function of the request's index. */
 async function latencies(url) {
-  for (let index = 0; index < 30; index += 1) await (await get(url)).arrayBuffer();
+  const at = (index) => (typeof url === 'function' ? url(index) : url);
+  for (let index = 0; index < 30; index += 1) await (await get(at(index))).arrayBuffer();
   const times = [];
   for (let index = 0; index < REQUESTS; index += 1) {
     const started = process.hrtime.bigint();
-    const response = await get(url);
+    const response = await get(at(index + 30));
     await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    if (response.status !== 200) throw new Error(`${at(index)} answered ${response.status}`);
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   times.sort((a, b) => a - b);
@@ -174,6 +176,10 @@ const bareUrl = `http://127.0.0.1:${bareServer.port}`;
 
 const apiList = await latencies(`${served.url}/api/v1/runs?limit=50`);
 const apiFiltered = await latencies(`${served.url}/api/v1/runs?limit=50&status=suspended&agent=reviewer`);
+// A different session filter each time: every request scans the store (no list cache hit).
+const apiCold = await latencies(
+  (index) => `${served.url}/api/v1/runs?limit=50&session=session_${index % 500}`,
+);
 const bareList = await latencies(`${bareUrl}/runs`);
 
 async function fanOut(url, publish) {
@@ -216,6 +222,8 @@ const rows = [
   { name: `GET /api/v1/runs p50 (${RUNS} runs, page of 50)`, value: apiList.p50, unit: 'ms' },
   { name: `GET /api/v1/runs p99 (${RUNS} runs, page of 50)`, value: apiList.p99, unit: 'ms' },
   { name: 'GET /api/v1/runs p50, status+agent filter', value: apiFiltered.p50, unit: 'ms' },
+  { name: 'GET /api/v1/runs p50, uncached (store scan)', value: apiCold.p50, unit: 'ms' },
+  { name: 'GET /api/v1/runs p99, uncached (store scan)', value: apiCold.p99, unit: 'ms' },
   { name: 'bare Hono JSON handler p50 (same page)', value: bareList.p50, unit: 'ms' },
   { name: 'bare Hono JSON handler p99 (same page)', value: bareList.p99, unit: 'ms' },
   { name: 'ratio GET /runs / bare, p50', value: apiList.p50 / bareList.p50, unit: '×' },

@@ -3,6 +3,7 @@ import type { Decision, Logger, Redactor, RunResult, Runtime } from '@agentry/co
 import { createRedactor, silentLogger } from '@agentry/core';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Role } from './auth.js';
+import { RunListCache } from './run-list-cache.js';
 
 /** The runtime a server serves, when it can change while the server runs (`agentry dev`). */
 export interface RuntimeSource {
@@ -26,6 +27,8 @@ export class ServerContext {
   readonly driving = new Map<string, Promise<RunResult | undefined>>();
   /** Decisions on some pending calls of a run, kept until every pending call of it is decided. */
   readonly partialDecisions = new Map<string, Map<string, Decision>>();
+  /** Run lists shared by pages, the inbox and metrics for a moment (see `RunListCache`). */
+  readonly runLists = new RunListCache();
 
   constructor(
     private readonly source: RuntimeSource,

@@ -57,9 +57,9 @@ function inputSchemaOf(runtime: Runtime, agentId: string, tool: string): Record<
 /** The pending calls of suspended runs, as inbox entries. */
 export async function pendingApprovals(context: ServerContext): Promise<Approval[]> {
   const runtime = context.runtime;
-  const suspended = await runtime.runs.list({ status: 'suspended' });
+  const suspended = await context.runLists.list(runtime, { status: 'suspended' });
   const approvals: Approval[] = [];
-  for (const record of suspended.reverse()) {
+  for (const record of [...suspended].reverse()) {
     const decided = context.partialDecisions.get(record.runId);
     for (const call of record.pending) {
       const inputSchema = inputSchemaOf(runtime, record.agentId, call.tool);

@@ -143,7 +143,7 @@ type Optional = {
 export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(listRuns, async (c) => {
     const query = c.req.valid('query');
-    const records = await context.runtime.runs.list({
+    const records = await context.runLists.list(context.runtime, {
       ...(query.agent ? { agentId: query.agent } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.session ? { sessionId: query.session } : {}),
