@@ -25,11 +25,18 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** The run this call belongs to. */
   runId: string;
-  /** 0-based index of this model call within the run; stable across resume. */
+  /**
+   * 0-based index of this model call within the run (an index, for scripts and caches: step N is
+   * `callIndex` N - 1); stable across resume.
+   */
   callIndex: number;
   /** Optional JSON Schema the final answer must satisfy. */
   outputSchema?: JsonObject;
   temperature?: number;
+  /**
+   * Most output tokens this call may produce. The runtime lowers it when a token or cost budget allows
+   * fewer; a model must stop there (finish reason `length`) and report no more output tokens than this.
+   */
   maxOutputTokens?: number;
 }
 
@@ -73,6 +80,13 @@ export interface Model {
   readonly modelId: string;
   /** Price table entry, when configured; enables `maxCostUsd`. */
   readonly pricing?: ModelPricing;
+  /** The model's own per-call output cap, when configured; the runtime never raises a call's cap above it. */
+  readonly maxOutputTokens?: number;
+  /**
+   * Counts the input tokens `request` would be billed for (messages and tool specs), for pre-emptive token
+   * and cost budgets. Without it the runtime estimates ~4 characters per token.
+   */
+  countInputTokens?(request: ModelRequest): number | Promise<number>;
   generate(request: ModelRequest): Promise<ModelResponse>;
   /** Streams the response; when absent the runtime falls back to `generate`. */
   stream?(request: ModelRequest): AsyncIterable<ModelStreamPart>;

@@ -1,13 +1,12 @@
 /** `ScriptedModel`: a deterministic model that plays a script, for demos, tests and benchmarks. */
 import { z } from 'zod';
-import type { Message, ToolCallRequest } from '../contracts/message.js';
+import type { ToolCallRequest } from '../contracts/message.js';
 import type {
   Model,
   ModelPricing,
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
-  ToolSpec,
 } from '../contracts/model.js';
 import { ModelError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -19,6 +18,7 @@ import {
   type ScriptItem,
   validateScript,
 } from './scripted-model-script.js';
+import { CHARS_PER_TOKEN, estimateInputTokens, textTokens } from './token-estimate.js';
 
 /** Options of `new ScriptedModel(...)`. */
 export interface ScriptedModelOptions {
@@ -34,94 +34,22 @@ export interface ScriptedModelOptions {
   source?: string;
 }
 
-/** A response item compiled once: ids and token counts are fixed by its position. */
+/** A response item compiled once: its token counts are fixed; call ids come from the step at answer time. */
 interface CompiledResponse {
   kind: 'response';
   text: string;
-  calls: ToolCallRequest[];
+  calls: Omit<ToolCallRequest, 'id'>[];
   finishReason: ModelResponse['finishReason'];
   outputTokens: number;
   usage?: { inputTokens: number; outputTokens: number };
 }
 type CompiledItem = CompiledResponse | (ScriptedErrorItem & { kind: 'error' }) | { kind: 'hang' };
 
-const CHARS_PER_TOKEN = 4;
-const MESSAGE_OVERHEAD_TOKENS = 4;
-const messageTokens = new WeakMap<Message, number>();
-/** Running input-token total of a request up to this message, keyed by the message object. */
-const prefixTokens = new WeakMap<Message, { index: number; total: number }>();
-const toolTokens = new WeakMap<readonly ToolSpec[], number>();
-
-function textTokens(length: number): number {
-  return Math.ceil(length / CHARS_PER_TOKEN);
-}
-
-function countTokens(message: Message): number {
-  let length = 0;
-  if (message.role === 'tool') {
-    length =
-      typeof message.content === 'string' ? message.content.length : JSON.stringify(message.content).length;
-  } else {
-    length = message.content.length;
-    if (message.role === 'assistant' && message.toolCalls) {
-      for (const call of message.toolCalls) length += call.name.length + JSON.stringify(call.input).length;
-    }
-  }
-  return MESSAGE_OVERHEAD_TOKENS + textTokens(length);
-}
-
-/** `countTokens`, remembered per message (for requests that are not a continuation of the last one). */
-function cachedTokensOf(message: Message): number {
-  let tokens = messageTokens.get(message);
-  if (tokens === undefined) {
-    tokens = countTokens(message);
-    messageTokens.set(message, tokens);
-  }
-  return tokens;
-}
-
-/** How far back from the end a request is searched for the previous request's last message. */
-const LOOKBACK = 8;
-
-/**
- * Estimates input tokens (~4 characters per token). The running total of a
- * request is remembered on its last message; when the next request of the
- * run extends the same list, only the messages added since are counted (and
- * not cached one by one: the new running total covers them). Otherwise (a
- * trimmed window) it sums cached per-message counts.
- */
-function estimateInputTokens(messages: readonly Message[], tools: readonly ToolSpec[]): number {
-  const length = messages.length;
-  let start = 0;
-  let total = 0;
-  for (let index = length - 1; index >= 0 && index >= length - LOOKBACK; index--) {
-    const cached = prefixTokens.get(messages[index]!);
-    if (cached !== undefined && cached.index === index) {
-      start = index + 1;
-      total = cached.total;
-      break;
-    }
-  }
-  const count = start > 0 ? countTokens : cachedTokensOf;
-  for (let index = start; index < length; index++) total += count(messages[index]!);
-  if (start < length) prefixTokens.set(messages[length - 1]!, { index: length - 1, total });
-  if (tools.length > 0) {
-    let forTools = toolTokens.get(tools);
-    if (forTools === undefined) {
-      forTools = textTokens(JSON.stringify(tools).length);
-      toolTokens.set(tools, forTools);
-    }
-    total += forTools;
-  }
-  return total;
-}
-
 function compile(script: LoadedScript): CompiledItem[] {
-  return script.items.map((item, index): CompiledItem => {
+  return script.items.map((item): CompiledItem => {
     if ('error' in item) return { ...item, kind: 'error' };
     if ('hang' in item) return { kind: 'hang' };
-    const calls = (item.toolCalls ?? []).map((call, position) => ({
-      id: `call_${index}_${position}`,
+    const calls = (item.toolCalls ?? []).map((call) => ({
       name: call.tool,
       input: call.input ?? {},
     }));
@@ -186,9 +114,13 @@ const configSchema = z
  * Plays a script: the n-th model call of a run (`request.callIndex`) gets
  * item n, so every run starts at the first item, a resumed run (also in
  * another process) continues where it stopped, and concurrent runs never
- * interfere. Tool-call ids are `call_<callIndex>_<position>`. Usage is
+ * interfere. Tool-call ids are `call_<step>_<n>`: the step (numbered from 1,
+ * as in events) and the call's position in the response, from 1. Usage is
  * estimated at ~4 characters per token (request messages, tool specs and
- * response), so token and cost budgets work. A fault item throws the
+ * response), so token and cost budgets work; `countInputTokens` gives the
+ * same count before the call, and a response longer than the request's
+ * `maxOutputTokens` is cut there (finish reason `length`, no tool calls),
+ * as a real model's would be. A fault item throws the
  * matching retryable or permanent `ModelError`; a `{ hang: true }` item
  * never answers and rejects with the abort reason when the run is cancelled
  * or times out; a call past the end throws
@@ -257,13 +189,20 @@ export class ScriptedModel implements Model {
     yield { type: 'finish', response };
   }
 
+  /** The input tokens this call will report: the item's fixed `usage.inputTokens`, else the estimate. */
+  countInputTokens(request: ModelRequest): number {
+    const item = this.#items[request.callIndex];
+    const fixed = item?.kind === 'response' ? item.usage?.inputTokens : undefined;
+    return fixed ?? estimateInputTokens(request.messages, request.tools);
+  }
+
   /** A `hang` item: waits for the request's signal, then rejects with its reason. */
   #hang(request: ModelRequest): Promise<never> {
     const signal = request.signal;
     if (!signal) {
       return Promise.reject(
         new ModelError('model.bad_request', {
-          message: `Scripted model call ${request.callIndex} is a \`hang\` item but the request has no abort signal`,
+          message: `Scripted model step ${request.callIndex + 1} is a \`hang\` item but the request has no abort signal`,
           hint: 'Hang items are for cancellation and timeout tests: run them through the runtime, or pass a signal.',
           context: { plugin: 'scripted' },
         }),
@@ -285,10 +224,13 @@ export class ScriptedModel implements Model {
     if (item.kind === 'hang') return undefined;
     const inputTokens = item.usage?.inputTokens ?? estimateInputTokens(request.messages, request.tools);
     const outputTokens = item.usage?.outputTokens ?? item.outputTokens;
+    const cap = request.maxOutputTokens;
+    if (cap !== undefined && outputTokens > cap) return this.#cut(item, cap, inputTokens);
     const toolCalls = new Array<ToolCallRequest>(item.calls.length);
+    const prefix = `call_${index + 1}_`;
     for (let position = 0; position < item.calls.length; position++) {
       const call = item.calls[position]!;
-      toolCalls[position] = { id: call.id, name: call.name, input: call.input };
+      toolCalls[position] = { id: `${prefix}${position + 1}`, name: call.name, input: call.input };
     }
     return {
       text: item.text,
@@ -299,9 +241,20 @@ export class ScriptedModel implements Model {
     };
   }
 
+  /** What a real model does at its output cap: the text stops there, unfinished tool calls are dropped. */
+  #cut(item: CompiledResponse, cap: number, inputTokens: number): ModelResponse {
+    return {
+      text: item.text.slice(0, cap * CHARS_PER_TOKEN),
+      toolCalls: [],
+      usage: { inputTokens, outputTokens: cap, totalTokens: inputTokens + cap },
+      finishReason: 'length',
+      modelId: this.modelId,
+    };
+  }
+
   #exhausted(callIndex: number): ModelError {
     return new ModelError('model.script_exhausted', {
-      message: `Scripted model "${this.modelId}" has no item for model call ${callIndex}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
+      message: `Scripted model "${this.modelId}" has no item for step ${callIndex + 1}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
       hint: `Add items to the ${this.#source}, or lower the run's step budget so it stops earlier.`,
       context: { plugin: 'scripted' },
     });
@@ -309,7 +262,7 @@ export class ScriptedModel implements Model {
 
   #fault(item: ScriptedErrorItem, callIndex: number): ModelError {
     return new ModelError(SCRIPTED_FAULTS[item.error], {
-      message: item.message ?? `Scripted ${item.error} fault at model call ${callIndex} (${this.#source})`,
+      message: item.message ?? `Scripted ${item.error} fault at step ${callIndex + 1} (${this.#source})`,
       hint: 'This fault was injected by the script of a scripted model.',
       context: { plugin: 'scripted' },
       ...(item.retryAfterMs === undefined ? {} : { retryAfterMs: item.retryAfterMs }),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_PLUGINS, findBuiltin, listBuiltinPlugins } from '../config/builtin-plugins.js';
 import { isAgentryError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, findBuiltin, listBuiltinPlugins } from './builtin-plugins.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
 import { PluginLoader } from './plugin-loader.js';

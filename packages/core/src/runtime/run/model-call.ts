@@ -1,14 +1,16 @@
 /** `PatternContext.callModel`: budget check, context assembly, the model call (raced with abort), usage and events. */
 import type { Message } from '../../contracts/message.js';
 import type { ModelRequest, ModelResponse, ToolSpec } from '../../contracts/model.js';
+import { estimateInputTokens } from '../../defaults/token-estimate.js';
 import { ModelError, serializeError } from '../../errors/agentry-error.js';
 import { crashPoint } from '../durability/crash-points.js';
 import { isPromiseLike } from '../tools/executor-chain.js';
+import type { OutputCap } from './budget.js';
 import type { RunContext } from './run-context.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /**
- * Makes model call number `snapshot.step`. The previous tool turn is settled
+ * Makes model call index `snapshot.step`, which is step `snapshot.step + 1`: events number steps from 1. The previous tool turn is settled
  * by now (its results are in the pattern state), so its ledger entries are
  * pruned here and the snapshot does not grow with the run.
  */
@@ -19,8 +21,9 @@ export async function callModel(
 ): Promise<ModelResponse> {
   const { snapshot, agent, recorder, abort } = run;
   abort.throwIfAborted();
-  const step = snapshot.step;
-  run.budget.beforeModelCall(step);
+  const callIndex = snapshot.step;
+  const step = callIndex + 1;
+  run.budget.beforeModelCall(callIndex);
   // A dictionary-mode object: call ids are unique strings, and adding them to `{}` would
   // create a new hidden class per call. Replaced only when the last turn left entries in it.
   for (const _ in snapshot.ledger) {
@@ -43,7 +46,6 @@ export async function callModel(
   recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted });
   recorder.emit('model.requested', {
     step,
-    callIndex: step,
     messages: assembled.messages.length,
     tools: tools.length,
   });
@@ -53,10 +55,12 @@ export async function callModel(
         tools,
         signal: abort.signal,
         runId: snapshot.runId,
-        callIndex: step,
+        callIndex,
         outputSchema: agent.outputSchema,
       }
-    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex: step };
+    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex };
+  const budgetCap =
+    run.budget.capsOutput || run.budget.countsInput ? await capOutput(run, request) : undefined;
   const clock = run.services.clock;
   const started = clock.now();
   let response: ModelResponse;
@@ -67,15 +71,14 @@ export async function callModel(
         : await abort.race(agent.model.generate(request));
   } catch (error) {
     abort.throwIfAborted();
-    recorder.emit('model.failed', { step, callIndex: step, error: serializeError(error) });
+    recorder.emit('model.failed', { step, error: serializeError(error) });
     throw error;
   }
   if (run.durable) crashPoint('model-response');
-  snapshot.step = step + 1;
+  snapshot.step = step;
   run.budget.recordModelCall(response.usage);
   recorder.emit('model.responded', {
     step,
-    callIndex: step,
     text: response.text,
     toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name })),
     usage: response.usage,
@@ -83,7 +86,33 @@ export async function callModel(
     durationMs: clock.now() - started,
   });
   if (response.toolCalls.length === 0) recorder.emit('step.completed', { step, toolCalls: 0 });
+  if (budgetCap !== undefined && response.finishReason === 'length') {
+    // The answer was cut at the cap the budget set: the run stops here instead of using half an answer.
+    throw run.budget.cutShort(budgetCap);
+  }
   return response;
+}
+
+/**
+ * Pre-emptive token and cost budgets: counts the request's input tokens (the model's own counter, else an
+ * estimate), then lowers its output cap to what the budget allows, or stops the run before the call.
+ * Returns the cap the budget set, `undefined` when the model's own cap is lower (or nothing bounds output).
+ */
+async function capOutput(run: RunContext, request: ModelRequest): Promise<OutputCap | undefined> {
+  const model = run.agent.model;
+  let input = 0;
+  if (run.budget.countsInput) {
+    const counted = model.countInputTokens
+      ? model.countInputTokens(request)
+      : estimateInputTokens(request.messages, request.tools);
+    input = isPromiseLike(counted) ? await counted : counted;
+  }
+  const cap = run.budget.outputCapFor(input);
+  if (cap === undefined || (model.maxOutputTokens !== undefined && model.maxOutputTokens <= cap.tokens)) {
+    return undefined;
+  }
+  request.maxOutputTokens = cap.tokens;
+  return cap;
 }
 
 async function streamResponse(run: RunContext, request: ModelRequest, step: number): Promise<ModelResponse> {
