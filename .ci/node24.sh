@@ -63,7 +63,7 @@ part "MCP client conformance (@modelcontextprotocol/conformance)"
 # .ci/mcp-conformance-expected-failures; a scenario there that passes fails CI too (stale entry).
 conformance="$NODE24/conformance"
 expected="$(grep -v '^#' .ci/mcp-conformance-expected-failures | cut -d' ' -f1)"
-results=.ci/mcp-conformance-results
+results="${TMPDIR:-/tmp}/agentry-mcp-conformance"
 rm -rf "$results"
 failed=0
 passed=0
