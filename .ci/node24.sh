@@ -52,10 +52,13 @@ done_part
 
 part "npm test on ${NODE_VERSION}"
 find packages examples -maxdepth 2 -name .vitest-report.json -delete
+status=0
 PATH="$NODE24:$PATH" CI="${CI:-1}" AGENTRY_AI_SDK_7_MODULES="$PWD/$TOOLS/node_modules" AGENTRY_AI_SDK_7_REQUIRED=1 \
-  npm test
-node .ci/test-summary.mjs --record "Node ${NODE_VERSION#v}"
+  npm test || status=$?
+# Recorded even when a test failed, so the closing summary shows this run's counts.
+node .ci/test-summary.mjs --record "Node ${NODE_VERSION#v}" || true
 done_part
+[[ $status -eq 0 ]] || exit "$status"
 
 part "MCP client conformance (@modelcontextprotocol/conformance)"
 # Every client scenario the suite lists, one after another (in parallel, the sse-retry timing check and the
