@@ -10,6 +10,7 @@ import { registerDev } from './commands/dev.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
 import { registerInit } from './commands/init.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerNew } from './commands/new-plugin.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerResume } from './commands/resume.js';
@@ -94,6 +95,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerPlugins(program, context, exit);
   registerSchema(program, context, exit);
   registerDoctor(program, context, exit);
+  registerMcp(program, context, exit);
   registerInit(program, context, exit);
   registerNew(program, context, exit);
   registerCompletion(program, context, exit);

@@ -3,11 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../contracts/run.js';
 import { recordingTool } from '../runtime/__fixtures__/runtime-fixture.js';
 import { DefaultRuntime } from '../runtime/default-runtime.js';
-import {
-  CHECKPOINT_DATA_NAMESPACE,
-  CHECKPOINT_NAMESPACE,
-  StoreCheckpointer,
-} from '../runtime/durability/checkpointer.js';
+import { StoreCheckpointer } from '../runtime/durability/checkpointer.js';
+import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from '../runtime/durability/envelope.js';
 import { runLeaseName } from '../runtime/durability/run-lease.js';
 import { RUN_EVENTS_NAMESPACE } from '../runtime/records/event-log.js';
 import { RUNS_NAMESPACE } from '../runtime/records/run-records.js';
@@ -71,6 +68,7 @@ describe('memory store retention', () => {
     expect(runIdOfKey('events', 'call:a:child:b00000002')).toBe('call:a:child');
     expect(runIdOfKey('checkpoint-data', 'msg:run_1:0:3')).toBe('run_1');
     expect(runIdOfKey('checkpoint-data', 'mem:run:x:0123456789abcdef')).toBe('run:x');
+    expect(runIdOfKey('checkpoint-data', 'first:run:x')).toBe('run:x');
     expect(runIdOfKey('checkpoint-data', 'other')).toBeUndefined();
     expect(runIdOfKey('transcripts', 'session')).toBeUndefined();
     expect(runIdOfKey('facts', 'run_1')).toBeUndefined();
