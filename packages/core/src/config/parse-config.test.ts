@@ -275,6 +275,7 @@ describe('configJsonSchema', () => {
       'events',
       'models',
       'agents',
+      'server',
     ]);
   });
 });
