@@ -94,6 +94,8 @@ export type {
   Budget,
   Decision,
   PendingCall,
+  CloseOptions,
+  EnqueueRequest,
   ResumeRequest,
   RunFilter,
   RunRecord,

@@ -11,6 +11,10 @@ export interface EventMap {
   'run.completed': { output: string; usage: RunUsage };
   'run.failed': { error: { code: string; message: string; retryable: boolean }; usage: RunUsage };
   'run.cancelled': { reason: string; usage: RunUsage };
+  /** Stopped at a safe point (`runtime.interrupt`, a signal, a drain): checkpoint written, lease released, resumable. */
+  'run.interrupted': { reason: string; usage: RunUsage };
+  /** Submitted with `runtime.enqueue`; a worker starts it later (`runAt`: not before, epoch ms). */
+  'run.queued': { input: string; durable: boolean; queue: string; priority?: number; runAt?: number };
   'step.started': { step: number };
   'step.completed': { step: number; toolCalls: number };
   'model.requested': { step: number; callIndex: number; messages: number; tools: number };

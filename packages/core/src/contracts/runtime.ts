@@ -1,7 +1,15 @@
 /** Contract for the `runtime` plugin kind: the orchestrator that runs agents. */
 import type { EventBus } from './event-bus.js';
 import type { AnyAgentryEvent } from './events.js';
-import type { Budget, ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from './run.js';
+import type {
+  Budget,
+  CloseOptions,
+  ResumeRequest,
+  RunFilter,
+  RunRecord,
+  RunRequest,
+  RunResult,
+} from './run.js';
 import type { ToolContext } from './tool.js';
 
 /** Read access to stored runs. */
@@ -29,12 +37,22 @@ export interface Runtime {
   resume(runId: string, request?: ResumeRequest): Promise<RunResult>;
   /** Runs like `run` and yields every event of the run, model deltas included, ending with the final one. */
   stream(request: RunRequest): AsyncIterable<AnyAgentryEvent>;
-  /** Cancels an active run of this process; resolves when it has stopped. */
+  /** Cancels an active run of this process for good (status `cancelled`); resolves when it has stopped. */
   cancel(runId: string, reason?: string): Promise<void>;
+  /**
+   * Stops an active run of this process at its next safe point: an in-flight tool gets the abort
+   * signal, the checkpoint is written and the run lease released; a durable run ends `interrupted` and
+   * can be resumed (by any process sharing the store). A run that is not durable is cancelled.
+   * Resolves when it has stopped; unknown ids are ignored.
+   */
+  interrupt(runId: string, reason?: string): Promise<void>;
   /** Names of the configured agents. */
   agents(): string[];
-  /** Stops accepting runs, waits for active ones, closes plugins and the store. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting runs, then waits for active ones (`mode: 'drain'`, the default) or interrupts them
+   * (`mode: 'interrupt'`), and closes plugins and the store.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 export function isRuntime(value: unknown): value is Runtime {

@@ -3,7 +3,14 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
-import type { ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from '../contracts/run.js';
+import type {
+  CloseOptions,
+  ResumeRequest,
+  RunFilter,
+  RunRecord,
+  RunRequest,
+  RunResult,
+} from '../contracts/run.js';
 import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -198,9 +205,24 @@ export class DefaultRuntime implements Runtime {
     await entry.done;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops a run of this process at its next safe point and resolves once it has stopped: a durable run
+   * writes its checkpoint, releases its run lease and ends `interrupted` (resume it from any process);
+   * a run without durable persistence is cancelled. Unknown ids are ignored.
+   */
+  async interrupt(runId: string, reason = 'Interrupted by runtime.interrupt'): Promise<void> {
+    const entry = this.active.get(runId);
+    if (!entry) return;
+    entry.interrupt(reason);
+    await entry.done;
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (options.mode === 'interrupt') {
+      for (const entry of this.active.all()) entry.interrupt('Interrupted: the runtime is closing');
+    }
     await this.active.settled();
     await this.events.close?.();
     for (const closeable of this.setup.closeables ?? []) await closeable.close();

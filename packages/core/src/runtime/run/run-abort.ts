@@ -1,5 +1,5 @@
-/** One AbortController per run: `maxDurationMs`, `runtime.cancel` and the caller's signal all abort through it. */
-import { RunAbortedSignal } from './run-signals.js';
+/** One AbortController per run: `maxDurationMs`, `runtime.cancel`/`interrupt` and the caller's signal abort through it. */
+import { isRunAbortedSignal, RunAbortedSignal } from './run-signals.js';
 
 /**
  * Owns the run's abort signal. The signal reaches the model call and every
@@ -21,7 +21,8 @@ export class RunAbort {
 
   /**
    * @param remainingMs time left before the run times out (`undefined` for no limit)
-   * @param external the caller's signal (`RunRequest.signal`), treated as a cancel
+   * @param external the caller's signal (`RunRequest.signal`), treated as a cancel unless its reason is
+   *   an interruption (a parent run's signal reaching a child run): then the run is interrupted too
    */
   constructor(remainingMs: number | undefined, external?: AbortSignal) {
     this.signal = this.controller.signal;
@@ -35,8 +36,14 @@ export class RunAbort {
     }
     if (external) {
       this.external = external;
-      this.onExternalAbort = () =>
-        this.abort(new RunAbortedSignal('cancelled', 'The caller aborted the run'));
+      this.onExternalAbort = () => {
+        const reason: unknown = external.reason;
+        this.abort(
+          isRunAbortedSignal(reason) && reason.stopReason === 'interrupted'
+            ? new RunAbortedSignal('interrupted', reason.message)
+            : new RunAbortedSignal('cancelled', 'The caller aborted the run'),
+        );
+      };
       if (external.aborted) this.onExternalAbort();
       else external.addEventListener('abort', this.onExternalAbort, { once: true });
     }
@@ -50,6 +57,11 @@ export class RunAbort {
   /** Cancels the run (`runtime.cancel`). */
   cancel(reason = 'cancelled'): void {
     this.abort(new RunAbortedSignal('cancelled', reason));
+  }
+
+  /** Interrupts the run (`runtime.interrupt`): it stops like a cancel but ends resumable. */
+  interrupt(reason = 'interrupted'): void {
+    this.abort(new RunAbortedSignal('interrupted', reason));
   }
 
   /** Throws the abort reason when the run was aborted. */

@@ -126,7 +126,9 @@ export class RuntimeChildRunner implements ChildRunner {
     context: ToolContext,
   ): Promise<RunResult> {
     const runtime = this.host.runtime;
-    if (record.status === 'running') return runtime.resume(record.runId, { signal: context.signal });
+    if (record.status === 'running' || record.status === 'interrupted') {
+      return runtime.resume(record.runId, { signal: context.signal });
+    }
     if (record.status !== 'suspended') return resultOf(record);
     const decisions = takeDecisions(parent, record.pending);
     if (!decisions) return resultOf(record);
@@ -214,7 +216,7 @@ function resultOf(record: RunRecord): RunResult {
     runId: record.runId,
     sessionId: record.sessionId,
     agentId: record.agentId,
-    status: record.status === 'running' ? 'failed' : record.status,
+    status: record.status === 'running' || record.status === 'queued' ? 'failed' : record.status,
     stopReason: record.stopReason ?? 'error',
     output: record.output ?? '',
     usage: { ...record.usage },
