@@ -177,6 +177,11 @@ export function agentConfigSchema() {
       .describe(
         'Largest tool output (UTF-8 bytes of its JSON) the model sees; a larger one is cut and ends with a `[output truncated: …]` marker. The tool still runs in full.',
       ),
+    maxActiveRuns: positiveInt
+      .optional()
+      .describe(
+        'Most runs of this agent that the queue lets run at once, across all workers (queued runs wait their turn).',
+      ),
     session: z
       .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
       .optional(),
@@ -203,6 +208,13 @@ export const agentryConfigSchema = z.strictObject({
   },
   get events() {
     return slotListSchema('event-bus').optional();
+  },
+  get queue() {
+    return slotSchema('queue')
+      .default('local')
+      .describe(
+        'Where `runtime.enqueue` / `agentry run --queue` put runs for workers: `local` (in-process, the default) or `bullmq` (Redis or PostgreSQL, shared by `agentry worker` processes).',
+      );
   },
   get models() {
     return z.record(z.string(), modelConfigSchema()).default({});
