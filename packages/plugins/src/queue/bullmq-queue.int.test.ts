@@ -1,6 +1,5 @@
 import { describeQueueConformance } from '@agentry/core/testing';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, describe } from 'vitest';
 import { BullmqQueue } from './bullmq-queue.js';
 
@@ -42,10 +41,7 @@ describe.skipIf(!redisUrl)('BullmqQueue on Redis (needs REDIS_URL)', () => {
 describe.skipIf(!databaseUrl)('BullmqQueue on PostgreSQL (needs DATABASE_URL)', () => {
   const schemas: string[] = [];
   afterAll(async () => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropSchemas(databaseUrl!, schemas);
   });
   describeQueueConformance({
     name: 'bullmq (postgres)',
@@ -56,3 +52,22 @@ describe.skipIf(!databaseUrl)('BullmqQueue on PostgreSQL (needs DATABASE_URL)', 
     create: () => new BullmqQueue({ url: databaseUrl!, prefix, stalledIntervalMs: 1000 }),
   });
 });
+
+/** Drops the schemas BullMQ created for the tests. */
+async function dropSchemas(connectionString: string, schemas: readonly string[]): Promise<void> {
+  const { default: pg } = (await import('pg' as string)) as {
+    default: {
+      Client: new (options: {
+        connectionString: string;
+      }) => {
+        connect(): Promise<void>;
+        query(sql: string): Promise<unknown>;
+        end(): Promise<void>;
+      };
+    };
+  };
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
