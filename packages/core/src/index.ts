@@ -120,7 +120,14 @@ export type {
   RunJobKind,
 } from './contracts/queue.js';
 export { isQueue } from './contracts/queue.js';
-export type { ChildRunner, ChildRunRequest, RunQueries, Runtime } from './contracts/runtime.js';
+export type {
+  ChildRunner,
+  ChildRunRequest,
+  RunQueries,
+  Runtime,
+  RunWorker,
+  WorkOptions,
+} from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
 export type { Lease, Store, StoreSetOptions } from './contracts/store.js';

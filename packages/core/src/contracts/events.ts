@@ -5,9 +5,15 @@ import type { RunUsage, StopReason } from './run.js';
 
 /** Payloads by event type. Event payloads never contain secrets. */
 export interface EventMap {
-  'run.started': { input: string; durable: boolean; parentRunId?: string };
+  /** `worker`: the process (run-lease owner) driving this segment of a durable run. */
+  'run.started': { input: string; durable: boolean; parentRunId?: string; worker?: string };
   'run.suspended': { stopReason: StopReason; pending: { callId: string; tool: string; reason: string }[] };
-  'run.resumed': { attempt: number; fromStep: number; reason: 'decision' | 'retry' | 'recovery' };
+  'run.resumed': {
+    attempt: number;
+    fromStep: number;
+    reason: 'decision' | 'retry' | 'recovery';
+    worker?: string;
+  };
   'run.completed': { output: string; usage: RunUsage };
   'run.failed': { error: { code: string; message: string; retryable: boolean }; usage: RunUsage };
   'run.cancelled': { reason: string; usage: RunUsage };

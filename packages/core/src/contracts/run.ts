@@ -146,6 +146,8 @@ export interface RunRecord {
   usage: RunUsage;
   pending: PendingCall[];
   error?: { code: string; message: string; hint?: string; retryable: boolean };
+  /** The process (run-lease owner, e.g. a worker) that drove the run's latest segment, for durable runs. */
+  worker?: string;
   /** ISO-8601 times. */
   createdAt: string;
   updatedAt: string;

@@ -52,7 +52,7 @@ export class LocalQueue implements Queue {
   readonly kind = 'queue' as const;
   readonly specVersion = 1 as const;
   readonly name = 'local';
-  readonly inProcess = true;
+  readonly inProcess: boolean = true;
   readonly #waiting: Entry[] = [];
   readonly #consumers = new Set<Consumer>();
   readonly #activeByAgent = new Map<string, number>();

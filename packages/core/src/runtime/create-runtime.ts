@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { Model } from '../contracts/model.js';
 import { type Closeable, isCloseable } from '../contracts/plugin.js';
+import type { Queue } from '../contracts/queue.js';
 import type { ChildRunner, Runtime } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
@@ -54,6 +55,8 @@ export interface CreateRuntimeOptions {
   store?: Store;
   /** The event bus (default: the config's `events`, else an in-process mitt bus). */
   events?: EventBus;
+  /** The run queue (default: the config's `queue`, else the in-process `local` queue). */
+  queue?: Queue;
   /** Hooks for every tool of every agent, after the tool's and the agent's own. */
   hooks?: ToolHooks;
   logger?: Logger;
@@ -154,10 +157,18 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   const configHashes = new Map(
     Object.entries(config.agents).map(([id, agent]) => [id, sha256(JSON.stringify(redactor.redact(agent)))]),
   );
+  const queue = options.queue ?? keep(await loader.load('queue', config.queue, ['queue']));
+  const agentLimits = Object.fromEntries(
+    Object.entries(config.agents).flatMap(([id, agent]) =>
+      agent.maxActiveRuns === undefined ? [] : [[id, agent.maxActiveRuns] as const],
+    ),
+  );
   const setup: DefaultRuntimeSetup = {
     store,
     events,
     agents,
+    queue,
+    agentLimits,
     logger,
     clock,
     ids,

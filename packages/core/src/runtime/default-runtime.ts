@@ -3,15 +3,18 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
+import type { Queue, QueueStatus } from '../contracts/queue.js';
 import type {
   CloseOptions,
+  EnqueueRequest,
   ResumeRequest,
   RunFilter,
   RunRecord,
   RunRequest,
   RunResult,
 } from '../contracts/run.js';
-import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
+import type { ChildRunner, RunQueries, Runtime, RunWorker, WorkOptions } from '../contracts/runtime.js';
+import { LocalQueue } from '../defaults/local-queue.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { silentLogger } from '../services/console-logger.js';
@@ -25,6 +28,8 @@ import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { OwnedPersistence } from './durability/owned-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner, type RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { QueueWorker } from './queue/queue-worker.js';
+import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queue/queued-runs.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { RunRecords } from './records/run-records.js';
 import { loadTranscript } from './records/transcript.js';
@@ -37,7 +42,7 @@ import { checkResumeRequest, checkRunRequest, unknownAgent } from './run-request
 import { applyDecisions, loadForResume, type RestartRun, resumeReason } from './run-resume.js';
 import { streamRun } from './run-stream.js';
 import type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
-import { RuntimeChildRunner } from './tools/child-runs.js';
+import { RuntimeChildRunner, resultOfRecord } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
 
@@ -78,6 +83,12 @@ export class DefaultRuntime implements Runtime {
   private readonly owner: RunOwner | undefined;
   private readonly leaseTtlMs: number;
   private closed = false;
+  private readonly queue: Queue;
+  private readonly ownsQueue: boolean;
+  private readonly workerId: string;
+  private readonly workers = new Set<RunWorker>();
+  /** The worker of the in-process queue, started by the first `enqueue`. */
+  private localWorker: Promise<RunWorker> | undefined;
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
     runtime: this,
@@ -102,13 +113,12 @@ export class DefaultRuntime implements Runtime {
     );
     this.durablePersistence = setup.durablePersistence;
     this.leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
+    this.workerId = setup.owner ?? defaultOwnerName();
     this.owner = setup.durablePersistence
-      ? new RunOwner({
-          store: setup.store,
-          owner: setup.owner ?? defaultOwnerName(),
-          ttlMs: this.leaseTtlMs,
-        })
+      ? new RunOwner({ store: setup.store, owner: this.workerId, ttlMs: this.leaseTtlMs })
       : undefined;
+    this.queue = setup.queue ?? new LocalQueue({ logger: this.services.logger });
+    this.ownsQueue = setup.queue === undefined;
     const store = setup.store;
     this.runs = {
       list: (filter?: RunFilter): Promise<RunRecord[]> => records.list(filter),
@@ -148,6 +158,99 @@ export class DefaultRuntime implements Runtime {
   async resume(runId: string, request?: ResumeRequest): Promise<RunResult> {
     this.checkOpen();
     checkResumeRequest(runId, request);
+    if (!this.queue.inProcess && Object.keys(request?.decisions ?? {}).length > 0) {
+      // A shared queue: the decisions go to the queue and some worker continues the run.
+      const record = await this.services.records.get(runId);
+      if (record && record.parentRunId === undefined && record.durable) {
+        await enqueueContinuation(this.queueHost, runId, request);
+        return resultOfRecord(await waitForStop(this.services.records, runId, request?.signal));
+      }
+    }
+    return this.resumeHere(runId, request);
+  }
+
+  /**
+   * Submits a run to the configured queue and resolves with its id at once (record `queued`, event
+   * `run.queued`). With the in-process `local` queue this runtime drives it; with `bullmq`, any
+   * `agentry worker` does. Runs are durable unless the request says `durable: false`.
+   */
+  async enqueue(request: EnqueueRequest): Promise<{ runId: string }> {
+    this.checkOpen();
+    checkRunRequest(request);
+    if (!this.agentMap.has(request.agent)) throw unknownAgent(request.agent, this.agents());
+    const runId = request.runId ?? this.services.ids.next('run');
+    if (this.active.has(runId) || (await this.services.records.get(runId))) throw runExists(runId);
+    await enqueueRun(this.queueHost, request, runId, request.durable ?? true);
+    if (this.queue.inProcess) await this.startLocalWorker();
+    return { runId };
+  }
+
+  async enqueueResume(runId: string, request?: Pick<ResumeRequest, 'decisions'>): Promise<{ runId: string }> {
+    this.checkOpen();
+    checkResumeRequest(runId, request);
+    await enqueueContinuation(this.queueHost, runId, request);
+    if (this.queue.inProcess) await this.startLocalWorker();
+    return { runId };
+  }
+
+  async work(options: WorkOptions = {}): Promise<RunWorker> {
+    this.checkOpen();
+    const agents = options.agents ?? this.agents();
+    for (const agent of agents) if (!this.agentMap.has(agent)) throw unknownAgent(agent, this.agents());
+    const limits = Object.entries(this.setup.agentLimits ?? {}).filter(([agent]) => agents.includes(agent));
+    const worker = await QueueWorker.start(this.queueHost, {
+      concurrency: Math.max(1, options.concurrency ?? 4),
+      agents,
+      agentConcurrency: Object.fromEntries(limits),
+    });
+    this.workers.add(worker);
+    return worker;
+  }
+
+  queueStatus(): Promise<QueueStatus> {
+    return this.queue.status(this.agents());
+  }
+
+  private startLocalWorker(): Promise<RunWorker> {
+    this.localWorker ??= this.work();
+    return this.localWorker;
+  }
+
+  /** What the queue side uses of this runtime. */
+  private get queueHost(): QueueHost {
+    const services = this.services;
+    return {
+      queue: this.queue,
+      store: services.store,
+      bus: services.bus,
+      records: services.records,
+      logger: services.logger,
+      workerId: this.workerId,
+      leaseTtlMs: this.leaseTtlMs,
+      now: () => this.now(),
+      startQueued: (record) => this.startQueued(record),
+      resumeHere: (runId, request) => this.resumeHere(runId, request),
+      interrupt: (runId, reason) => this.interrupt(runId, reason),
+    };
+  }
+
+  /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */
+  private async startQueued(record: RunRecord): Promise<RunResult> {
+    const limits = await this.services.records.requestLimits(record.runId);
+    const request: RunRequest = {
+      agent: record.agentId,
+      input: record.input,
+      runId: record.runId,
+      durable: record.durable,
+      ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
+      ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
+      ...limits,
+    };
+    return this.start(request, false, undefined, record);
+  }
+
+  /** `resume` in this process (never through the queue). */
+  private async resumeHere(runId: string, request?: ResumeRequest): Promise<RunResult> {
     if (this.active.has(runId)) {
       throw new RunError('run.not_resumable', {
         message: `Run ${runId} is still running in this process`,
@@ -184,8 +287,13 @@ export class DefaultRuntime implements Runtime {
       entry.callerSignal = request?.signal;
       const options = { streaming: false, signal: request?.signal, createdAt: loaded.createdAt };
       const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      run.recorder.emit('run.resumed', { attempt: snapshot.resumes, fromStep: snapshot.step, reason });
-      await this.services.records.started(snapshot, this.now(), loaded.createdAt);
+      run.recorder.emit('run.resumed', {
+        attempt: snapshot.resumes,
+        fromStep: snapshot.step,
+        reason,
+        ...this.workerField(run),
+      });
+      await this.services.records.started(snapshot, this.now(), loaded.createdAt, run.options.worker);
       return await this.launch(entry, run, snapshot.sessionId !== snapshot.runId);
     } finally {
       await ownership?.release();
@@ -220,6 +328,8 @@ export class DefaultRuntime implements Runtime {
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.workers].map((worker) => worker.stop(options.mode ?? 'drain')));
+    if (this.ownsQueue) await this.queue.close();
     if (options.mode === 'interrupt') {
       for (const entry of this.active.all()) entry.interrupt('Interrupted: the runtime is closing');
     }
@@ -233,6 +343,7 @@ export class DefaultRuntime implements Runtime {
     request: RunRequest,
     streaming: boolean,
     listener?: RunEventListener,
+    queued?: RunRecord,
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
@@ -244,16 +355,20 @@ export class DefaultRuntime implements Runtime {
     const entry = this.active.register(runId);
     let ownership: RunOwnership | undefined;
     try {
-      if (request.runId !== undefined && (await this.services.records.get(runId))) throw runExists(runId);
+      if (!queued && request.runId !== undefined && (await this.services.records.get(runId))) {
+        throw runExists(runId);
+      }
       const snapshot = freshSnapshot(request, agent, runId, this.now());
       const durable = snapshot.durable ? this.durablePersistence : undefined;
       if (durable && this.owner) ownership = await this.owner.acquire(runId);
+      // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
+      if (queued && (await this.services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
       const persistence = !durable
         ? this.memoryPersistence
         : ownership
           ? new OwnedPersistence(durable, ownership)
           : durable;
-      const createdAt = snapshot.startedAt;
+      const createdAt = queued?.createdAt ?? snapshot.startedAt;
       entry.callerSignal = request.signal;
       const options = {
         streaming,
@@ -262,7 +377,7 @@ export class DefaultRuntime implements Runtime {
         ...(listener ? { listener } : {}),
       };
       const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      return await this.begin(entry, run, request.sessionId !== undefined, createdAt, false);
+      return await this.begin(entry, run, request.sessionId !== undefined, createdAt, false, !!queued);
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -304,15 +419,25 @@ export class DefaultRuntime implements Runtime {
     explicitSession: boolean,
     createdAt: string,
     recovery: boolean,
+    queued = false,
   ): Promise<RunResult> {
     const { snapshot, agent } = run;
     run.recorder.emit('run.started', {
       input: snapshot.input,
       durable: snapshot.durable,
       ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+      ...this.workerField(run),
     });
-    if (recovery) run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery' });
-    await this.services.records.started(snapshot, recovery ? this.now() : createdAt, createdAt);
+    if (recovery) {
+      run.recorder.emit('run.resumed', {
+        attempt: 1,
+        fromStep: 0,
+        reason: 'recovery',
+        ...this.workerField(run),
+      });
+    }
+    const startedAt = recovery || queued ? this.now() : createdAt;
+    await this.services.records.started(snapshot, startedAt, createdAt, run.options.worker);
     const prepare = async (current: RunContext): Promise<void> => {
       if (agent.memories.length > 0) {
         await injectMemories(current, await loadTranscript(this.services.store, snapshot.sessionId));
@@ -350,6 +475,7 @@ export class DefaultRuntime implements Runtime {
         createdAt: options.createdAt,
         ...(options.listener ? { listener: options.listener } : {}),
         ...(signal ? { signal } : {}),
+        ...(ownership && this.owner ? { worker: this.owner.owner } : {}),
       },
     );
   }
@@ -380,10 +506,15 @@ export class DefaultRuntime implements Runtime {
           ...(run.options.listener ? { listener: run.options.listener } : {}),
         };
         const segment = entry.attach(this.context(next, run.agent, persistence, options, ownership));
-        await this.services.records.started(next, this.now(), run.options.createdAt);
+        await this.services.records.started(next, this.now(), run.options.createdAt, run.options.worker);
         return segment;
       },
     });
+  }
+
+  /** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
+  private workerField(run: RunContext): { worker?: string } {
+    return run.options.worker === undefined ? {} : { worker: run.options.worker };
   }
 
   private checkOpen(): void {
@@ -398,6 +529,14 @@ export class DefaultRuntime implements Runtime {
   private now(): string {
     return new Date(this.services.clock.now()).toISOString();
   }
+}
+
+function alreadyTaken(runId: string): RunError {
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} is no longer queued: another worker took it`,
+    hint: 'Nothing to do: the run is driven elsewhere.',
+    context: { runId },
+  });
 }
 
 function runExists(runId: string): RunError {

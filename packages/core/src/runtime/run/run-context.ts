@@ -31,6 +31,8 @@ export interface RunSegmentOptions {
   readonly signal?: AbortSignal;
   /** When the run record was first written (kept across resumes). */
   readonly createdAt: string;
+  /** The process driving this segment (its run-lease owner), recorded in the run record. */
+  readonly worker?: string;
 }
 
 /**
