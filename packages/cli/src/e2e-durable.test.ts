@@ -87,8 +87,8 @@ describe('agentry binary: SIGINT and SIGTERM', { timeout: SPAWN_TEST_TIMEOUT_MS 
       expect(stopped.stderr).toContain('Interrupting at the next safe point');
       const result = JSON.parse(stopped.stdout) as { runId: string; resumeCommands: string[] };
       expect(result).toMatchObject({ status: 'interrupted', stopReason: 'interrupted' });
-      expect(result.resumeCommands).toEqual([`npx --no agentry resume ${result.runId}`]);
-      expect(stopped.stderr).toContain(`npx --no agentry resume ${result.runId}`);
+      expect(result.resumeCommands).toEqual([`npx agentry resume ${result.runId}`]);
+      expect(stopped.stderr).toContain(`npx agentry resume ${result.runId}`);
       expect(stopped.code).toBe(exitCode);
       // The run is resumable from another process, at once (its lease was released).
       const record = await cli(['runs', '--json'], { cwd });

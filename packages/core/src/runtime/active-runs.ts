@@ -59,7 +59,7 @@ export class ActiveRun {
 }
 
 function stopAtSafePoint(run: RunContext, reason: string): void {
-  if (run.durable && run.persistenceWritesEvents) run.abort.interrupt(reason);
+  if (run.durable && run.persistence.durable) run.abort.interrupt(reason);
   else run.abort.cancel(reason);
 }
 

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
@@ -8,7 +6,6 @@ import type {
   CloseOptions,
   EnqueueRequest,
   ResumeRequest,
-  RunFilter,
   RunRecord,
   RunRequest,
   RunResult,
@@ -17,31 +14,36 @@ import type { ChildRunner, RunQueries, Runtime, RunWorker, WorkOptions } from '.
 import { LocalQueue } from '../defaults/local-queue.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { silentLogger } from '../services/console-logger.js';
-import { RandomIdFactory } from '../services/random-id-factory.js';
-import { SystemClock } from '../services/system-clock.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
 import { type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
-import { runWithAutomaticResume } from './durability/auto-resume.js';
-import { readCheckpointedEvents } from './durability/checkpointer.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
-import { OwnedPersistence } from './durability/owned-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner, type RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
 import { QueueWorker } from './queue/queue-worker.js';
 import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queue/queued-runs.js';
 import type { RunEventListener } from './records/event-recorder.js';
-import { RunRecords } from './records/run-records.js';
 import { loadTranscript } from './records/transcript.js';
 import { freshSnapshot } from './run/fresh-snapshot.js';
 import { injectMemories } from './run/memory-steps.js';
-import { RunContext, type RuntimeServices } from './run/run-context.js';
-import { executeSegment } from './run/run-segment.js';
-import type { RunSnapshot } from './run/run-snapshot.js';
-import { checkResumeRequest, checkRunRequest, unknownAgent } from './run-request.js';
-import { applyDecisions, loadForResume, type RestartRun, resumeReason } from './run-resume.js';
+import type { RunContext, RuntimeServices } from './run/run-context.js';
+import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
+import {
+  applyDecisions,
+  type LoadedRun,
+  loadForResume,
+  type RestartRun,
+  restartRequest,
+  resumeReason,
+} from './run-resume.js';
+import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
 import { streamRun } from './run-stream.js';
-import type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
+import {
+  type DefaultRuntimeSetup,
+  defaultOwnerName,
+  type RuntimePluginDeps,
+  runQueries,
+  runtimeServices,
+} from './runtime-setup.js';
 import { RuntimeChildRunner, resultOfRecord } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
@@ -98,34 +100,18 @@ export class DefaultRuntime implements Runtime {
 
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
-    const records = new RunRecords(setup.store, setup.redactor);
-    this.services = {
-      store: setup.store,
-      bus: setup.events,
-      logger: setup.logger ?? silentLogger,
-      clock: setup.clock ?? new SystemClock(),
-      ids: setup.ids ?? new RandomIdFactory(),
-      redactor: setup.redactor,
-      records,
-    };
+    this.services = runtimeServices(setup);
     this.agentMap = new Map(
       Object.entries(setup.agents).map(([id, definition]) => [id, resolveAgent(id, definition, setup.hooks)]),
     );
     this.durablePersistence = setup.durablePersistence;
     this.leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
     this.workerId = setup.owner ?? defaultOwnerName();
-    this.owner = setup.durablePersistence
-      ? new RunOwner({ store: setup.store, owner: this.workerId, ttlMs: this.leaseTtlMs })
-      : undefined;
+    const lease = { store: setup.store, owner: this.workerId, ttlMs: this.leaseTtlMs };
+    this.owner = setup.durablePersistence ? new RunOwner(lease) : undefined;
+    this.runs = runQueries(this.services);
     this.queue = setup.queue ?? new LocalQueue({ logger: this.services.logger });
     this.ownsQueue = setup.queue === undefined;
-    const store = setup.store;
-    this.runs = {
-      list: (filter?: RunFilter): Promise<RunRecord[]> => records.list(filter),
-      get: (runId: string): Promise<RunRecord | undefined> => records.get(runId),
-      events: (runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]> =>
-        readCheckpointedEvents(store, runId, options?.afterSeq ?? 0),
-    };
   }
 
   agents(): string[] {
@@ -139,11 +125,11 @@ export class DefaultRuntime implements Runtime {
    * `runId` in the request when you may need to cancel early.
    */
   run(request: RunRequest): Promise<RunResult> {
-    return this.start(request, false, undefined);
+    return this.startRun(request, { streaming: false });
   }
 
   stream(request: RunRequest): AsyncIterable<AnyAgentryEvent> {
-    return streamRun((listener) => this.start(request, true, listener));
+    return streamRun((listener) => this.startRun(request, { streaming: true, listener }));
   }
 
   /**
@@ -177,7 +163,7 @@ export class DefaultRuntime implements Runtime {
   async enqueue(request: EnqueueRequest): Promise<{ runId: string }> {
     this.checkOpen();
     checkRunRequest(request);
-    if (!this.agentMap.has(request.agent)) throw unknownAgent(request.agent, this.agents());
+    this.agentFor(request.agent);
     const runId = request.runId ?? this.services.ids.next('run');
     if (this.active.has(runId) || (await this.services.records.get(runId))) throw runExists(runId);
     await enqueueRun(this.queueHost, request, runId, request.durable ?? true);
@@ -196,7 +182,7 @@ export class DefaultRuntime implements Runtime {
   async work(options: WorkOptions = {}): Promise<RunWorker> {
     this.checkOpen();
     const agents = options.agents ?? this.agents();
-    for (const agent of agents) if (!this.agentMap.has(agent)) throw unknownAgent(agent, this.agents());
+    for (const agent of agents) this.agentFor(agent);
     const limits = Object.entries(this.setup.agentLimits ?? {}).filter(([agent]) => agents.includes(agent));
     const worker = await QueueWorker.start(this.queueHost, {
       concurrency: Math.max(1, options.concurrency ?? 4),
@@ -246,7 +232,7 @@ export class DefaultRuntime implements Runtime {
       ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
       ...limits,
     };
-    return this.start(request, false, undefined, record);
+    return this.startRun(request, { streaming: false }, record);
   }
 
   /** `resume` in this process (never through the queue). */
@@ -259,6 +245,7 @@ export class DefaultRuntime implements Runtime {
       });
     }
     const entry = this.active.register(runId);
+    entry.callerSignal = request?.signal;
     let ownership: RunOwnership | undefined;
     try {
       const local = await this.memoryPersistence.load(runId);
@@ -271,30 +258,8 @@ export class DefaultRuntime implements Runtime {
       }
       const sources = durable ? [durable] : [this.memoryPersistence];
       const loaded = await loadForResume(runId, sources, this.services.records, this.durablePersistence);
-      if (loaded.kind === 'restart') return await this.restart(entry, loaded, request?.signal, ownership);
-      const snapshot = loaded.snapshot;
-      const agent = this.agentMap.get(snapshot.agentId);
-      if (!agent) throw unknownAgent(snapshot.agentId, this.agents());
-      if (agent.pattern.restore) snapshot.patternState = agent.pattern.restore(snapshot.patternState);
-      const reason = resumeReason(loaded.from, request);
-      applyDecisions(snapshot, agent, request);
-      // An explicit resume of a failed run gives automatic resume its attempts again.
-      if (loaded.from === 'failed') snapshot.resumeAttempts = 0;
-      snapshot.resumes = (snapshot.resumes ?? 0) + 1;
-      const persistence = ownership
-        ? new OwnedPersistence(loaded.persistence, ownership)
-        : loaded.persistence;
-      entry.callerSignal = request?.signal;
-      const options = { streaming: false, signal: request?.signal, createdAt: loaded.createdAt };
-      const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      run.recorder.emit('run.resumed', {
-        attempt: snapshot.resumes,
-        fromStep: snapshot.step,
-        reason,
-        ...this.workerField(run),
-      });
-      await this.services.records.started(snapshot, this.now(), loaded.createdAt, run.options.worker);
-      return await this.launch(entry, run, snapshot.sessionId !== snapshot.runId);
+      if (loaded.kind === 'restart') return await this.restartFromInput(entry, loaded, ownership);
+      return await this.continueFromCheckpoint(entry, loaded, request, ownership);
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -339,20 +304,20 @@ export class DefaultRuntime implements Runtime {
     await this.services.store.close();
   }
 
-  private async start(
+  /** A new run from a request (`run` and `stream`): checks it, takes the run lease when durable, runs it. */
+  private async startRun(
     request: RunRequest,
-    streaming: boolean,
-    listener?: RunEventListener,
+    drive: { streaming: boolean; listener?: RunEventListener },
     queued?: RunRecord,
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
-    const agent = this.agentMap.get(request.agent);
-    if (!agent) throw unknownAgent(request.agent, this.agents());
+    const agent = this.agentFor(request.agent);
     const runId = request.runId ?? this.services.ids.next('run');
     if (this.active.has(runId)) throw runExists(runId);
     // Registered before the first await: `cancel(runId)` in the caller's tick finds it.
     const entry = this.active.register(runId);
+    entry.callerSignal = request.signal;
     let ownership: RunOwnership | undefined;
     try {
       if (!queued && request.runId !== undefined && (await this.services.records.get(runId))) {
@@ -363,21 +328,15 @@ export class DefaultRuntime implements Runtime {
       if (durable && this.owner) ownership = await this.owner.acquire(runId);
       // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
       if (queued && (await this.services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
-      const persistence = !durable
-        ? this.memoryPersistence
-        : ownership
-          ? new OwnedPersistence(durable, ownership)
-          : durable;
+      const persistence = durable ?? this.memoryPersistence;
       const createdAt = queued?.createdAt ?? snapshot.startedAt;
-      entry.callerSignal = request.signal;
-      const options = {
-        streaming,
-        signal: request.signal,
-        createdAt,
-        ...(listener ? { listener } : {}),
-      };
-      const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      return await this.begin(entry, run, request.sessionId !== undefined, createdAt, false, !!queued);
+      const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
+      return await this.runFromInput(
+        entry,
+        plan,
+        request.sessionId !== undefined,
+        queued ? 'queued' : 'fresh',
+      );
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -385,136 +344,87 @@ export class DefaultRuntime implements Runtime {
   }
 
   /** A durable run whose process stopped before its first checkpoint: start it again from its input. */
-  private async restart(
+  private async restartFromInput(
     entry: ActiveRun,
     loaded: RestartRun,
-    signal: AbortSignal | undefined,
     ownership: RunOwnership | undefined,
   ): Promise<RunResult> {
     const record = loaded.record;
-    const agent = this.agentMap.get(record.agentId);
-    if (!agent) throw unknownAgent(record.agentId, this.agents());
-    const limits = await this.services.records.requestLimits(record.runId);
-    const request: RunRequest = {
-      agent: record.agentId,
-      input: record.input,
-      durable: true,
-      ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
-      ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
-      ...limits,
-    };
+    const agent = this.agentFor(record.agentId);
+    const request = restartRequest(record, await this.services.records.requestLimits(record.runId));
     const snapshot = freshSnapshot(request, agent, record.runId, record.createdAt);
     snapshot.resumes = 1;
-    const persistence = ownership ? new OwnedPersistence(loaded.persistence, ownership) : loaded.persistence;
-    entry.callerSignal = signal;
-    const options = { streaming: false, signal, createdAt: record.createdAt };
-    const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-    return this.begin(entry, run, request.sessionId !== undefined, record.createdAt, true);
+    const { persistence } = loaded;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt: record.createdAt };
+    return this.runFromInput(entry, plan, request.sessionId !== undefined, 'restart');
   }
 
-  /** The fresh path: `run.started`, the running record, memory inject and the first checkpoint, then the loop. */
-  private async begin(
+  /**
+   * The path of a run that starts from its input: `run.started` (and `run.resumed` for a restart), the
+   * running record, memory injected and the first checkpoint, then its segments.
+   */
+  private async runFromInput(
     entry: ActiveRun,
-    run: RunContext,
+    plan: SegmentPlan,
     explicitSession: boolean,
-    createdAt: string,
-    recovery: boolean,
-    queued = false,
+    from: 'fresh' | 'queued' | 'restart',
   ): Promise<RunResult> {
+    const run = openSegment(entry, plan, this.services);
     const { snapshot, agent } = run;
+    const worker = workerField(run);
     run.recorder.emit('run.started', {
       input: snapshot.input,
       durable: snapshot.durable,
       ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
-      ...this.workerField(run),
+      ...worker,
     });
-    if (recovery) {
-      run.recorder.emit('run.resumed', {
-        attempt: 1,
-        fromStep: 0,
-        reason: 'recovery',
-        ...this.workerField(run),
-      });
+    if (from === 'restart') {
+      run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...worker });
     }
-    const startedAt = recovery || queued ? this.now() : createdAt;
-    await this.services.records.started(snapshot, startedAt, createdAt, run.options.worker);
+    const startedAt = from === 'fresh' ? plan.createdAt : this.now();
+    await this.services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
     const prepare = async (current: RunContext): Promise<void> => {
       if (agent.memories.length > 0) {
         await injectMemories(current, await loadTranscript(this.services.store, snapshot.sessionId));
       }
       if (current.durable) await current.save('run.started');
     };
-    return this.launch(entry, run, explicitSession, prepare);
+    return driveSegments(run, { entry, plan, services: this.services, explicitSession, prepare });
   }
 
-  private context(
-    snapshot: RunSnapshot,
-    agent: ResolvedAgent,
-    persistence: RunPersistence,
-    options: {
-      streaming: boolean;
-      signal: AbortSignal | undefined;
-      createdAt: string;
-      listener?: RunEventListener;
-    },
-    ownership: RunOwnership | undefined,
-  ): RunContext {
-    const signal = ownership
-      ? options.signal
-        ? AbortSignal.any([options.signal, ownership.signal])
-        : ownership.signal
-      : options.signal;
-    return new RunContext(
-      snapshot,
-      agent,
-      this.services,
-      persistence,
-      persistence !== this.memoryPersistence,
-      {
-        streaming: options.streaming,
-        createdAt: options.createdAt,
-        ...(options.listener ? { listener: options.listener } : {}),
-        ...(signal ? { signal } : {}),
-        ...(ownership && this.owner ? { worker: this.owner.owner } : {}),
-      },
-    );
-  }
-
-  /**
-   * Executes the segment. Durable runs with a checkpointer resume
-   * automatically after retryable failures, under the same run lease.
-   */
-  private launch(
+  /** The path of a resume: the loaded snapshot with the decisions applied, `run.resumed`, then its segments. */
+  private async continueFromCheckpoint(
     entry: ActiveRun,
-    run: RunContext,
-    explicitSession: boolean,
-    prepare?: (run: RunContext) => Promise<void>,
+    loaded: LoadedRun,
+    request: ResumeRequest | undefined,
+    ownership: RunOwnership | undefined,
   ): Promise<RunResult> {
-    const persistence = run.persistence;
-    if (!run.durable || persistence === this.memoryPersistence) {
-      return executeSegment(run, explicitSession, prepare);
-    }
-    return runWithAutomaticResume(run, persistence, {
-      signal: entry.stop.signal,
-      execute: (segment, first) => executeSegment(segment, explicitSession, first ? prepare : undefined),
-      nextSegment: async (next) => {
-        const ownership = persistence instanceof OwnedPersistence ? persistence.ownership : undefined;
-        const options = {
-          streaming: run.options.streaming,
-          signal: entry.callerSignal,
-          createdAt: run.options.createdAt,
-          ...(run.options.listener ? { listener: run.options.listener } : {}),
-        };
-        const segment = entry.attach(this.context(next, run.agent, persistence, options, ownership));
-        await this.services.records.started(next, this.now(), run.options.createdAt, run.options.worker);
-        return segment;
-      },
+    const snapshot = loaded.snapshot;
+    const agent = this.agentFor(snapshot.agentId);
+    if (agent.pattern.restore) snapshot.patternState = agent.pattern.restore(snapshot.patternState);
+    const reason = resumeReason(loaded.from, request);
+    applyDecisions(snapshot, agent, request);
+    // An explicit resume of a failed run gives automatic resume its attempts again.
+    if (loaded.from === 'failed') snapshot.resumeAttempts = 0;
+    snapshot.resumes = (snapshot.resumes ?? 0) + 1;
+    const { persistence, createdAt } = loaded;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt };
+    const run = openSegment(entry, plan, this.services);
+    run.recorder.emit('run.resumed', {
+      attempt: snapshot.resumes,
+      fromStep: snapshot.step,
+      reason,
+      ...workerField(run),
     });
+    await this.services.records.started(snapshot, this.now(), createdAt, run.options.worker);
+    const explicitSession = snapshot.sessionId !== snapshot.runId;
+    return driveSegments(run, { entry, plan, services: this.services, explicitSession });
   }
 
-  /** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
-  private workerField(run: RunContext): { worker?: string } {
-    return run.options.worker === undefined ? {} : { worker: run.options.worker };
+  private agentFor(agentId: string): ResolvedAgent {
+    const agent = this.agentMap.get(agentId);
+    if (!agent) throw unknownAgent(agentId, this.agents());
+    return agent;
   }
 
   private checkOpen(): void {
@@ -531,23 +441,15 @@ export class DefaultRuntime implements Runtime {
   }
 }
 
+/** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
+function workerField(run: RunContext): { worker?: string } {
+  return run.options.worker === undefined ? {} : { worker: run.options.worker };
+}
+
 function alreadyTaken(runId: string): RunError {
   return new RunError('run.not_resumable', {
     message: `Run ${runId} is no longer queued: another worker took it`,
     hint: 'Nothing to do: the run is driven elsewhere.',
     context: { runId },
   });
-}
-
-function runExists(runId: string): RunError {
-  return new RunError('run.request_invalid', {
-    message: `A run with id "${runId}" already exists`,
-    hint: 'Leave runId out to get a fresh id, or resume the existing run.',
-    context: { runId },
-  });
-}
-
-/** A run-lease owner name unique to this runtime instance. */
-function defaultOwnerName(): string {
-  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 }

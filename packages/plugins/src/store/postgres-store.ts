@@ -1,17 +1,11 @@
 /** `PostgresStore` (builtin `postgres`): a shared PostgreSQL via @keyv/postgres, leases by one SQL upsert. */
-import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import {
-  definePlugin,
-  KeyvStore,
-  type KeyvStoreConnection,
-  type Lease,
-  type LeaseBackend,
-  StoreError,
-} from '@agentry/core';
-import KeyvPostgres from '@keyv/postgres';
+import { definePlugin, KeyvStore, type KeyvStoreConnection, StoreError } from '@agentry/core';
+import type KeyvPostgres from '@keyv/postgres';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
+import { PostgresLeases } from './postgres-leases.js';
+import { PreparedKeyvPostgres, type PreparedQuery } from './postgres-statements.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
 const KEY_SIZE = 1024;
@@ -40,165 +34,6 @@ export interface PostgresStoreOptions {
 }
 
 type Query = (sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
-  row === undefined
-    ? undefined
-    : {
-        name: String(row.name),
-        owner: String(row.owner),
-        token: Number(row.token),
-        expiresAt: Number(row.expires_at),
-      };
-
-type PreparedQuery = (
-  statement: { name: string; text: string },
-  values: unknown[],
-) => Promise<Record<string, unknown>[]>;
-
-/**
- * Leases in `<schema>.<table>_leases`; each operation is one named prepared
- * statement, so it is atomic across processes and planned once per connection.
- */
-class PostgresLeases implements LeaseBackend {
-  readonly #statements: Record<'acquire' | 'renew' | 'release' | 'read', { name: string; text: string }>;
-
-  constructor(
-    private readonly query: PreparedQuery,
-    table: string,
-  ) {
-    const tag = createHash('sha256').update(table).digest('hex').slice(0, 16);
-    this.#statements = {
-      acquire: {
-        name: `agentry_lease_acquire_${tag}`,
-        text: `INSERT INTO ${table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
-       ON CONFLICT (name) DO UPDATE SET
-         token = CASE WHEN held.owner = EXCLUDED.owner AND held.expires_at > $4 THEN held.token ELSE held.token + 1 END,
-         owner = EXCLUDED.owner,
-         expires_at = EXCLUDED.expires_at
-       WHERE held.expires_at <= $4 OR held.owner = EXCLUDED.owner
-       RETURNING name, owner, token, expires_at`,
-      },
-      renew: {
-        name: `agentry_lease_renew_${tag}`,
-        text: `UPDATE ${table} SET expires_at = $1
-       WHERE name = $2 AND owner = $3 AND token = $4 AND expires_at > $5
-       RETURNING name, owner, token, expires_at`,
-      },
-      // A release may be acknowledged before it is flushed: if the server crashes and loses it,
-      // the lease only stays taken until it expires.
-      release: {
-        name: `agentry_lease_release_${tag}`,
-        text: `UPDATE ${table} SET expires_at = 0 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred
-       WHERE name = $1 AND owner = $2 AND token = $3`,
-      },
-      read: {
-        name: `agentry_lease_read_${tag}`,
-        text: `SELECT name, owner, token, expires_at FROM ${table} WHERE name = $1 AND expires_at > $2`,
-      },
-    };
-  }
-
-  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(this.#statements.acquire, [name, owner, now + ttlMs, now]);
-    return toLease(rows[0]);
-  }
-
-  async renew(lease: Lease, ttlMs: number, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(this.#statements.renew, [
-      now + ttlMs,
-      lease.name,
-      lease.owner,
-      lease.token,
-      now,
-    ]);
-    return toLease(rows[0]);
-  }
-
-  async release(lease: Lease): Promise<void> {
-    await this.query(this.#statements.release, [lease.name, lease.owner, lease.token]);
-  }
-
-  async read(name: string, now: number): Promise<Lease | undefined> {
-    const rows = await this.query(this.#statements.read, [name, now]);
-    return toLease(rows[0]);
-  }
-}
-
-/**
- * @keyv/postgres with the hot entry operations as named prepared statements
- * (parsed and planned once per pooled connection, then only bound and run).
- * Same table layout and semantics as the adapter's own statements.
- */
-class PreparedKeyvPostgres extends KeyvPostgres {
-  #statements: Record<
-    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'delete',
-    { name: string; text: string }
-  >;
-
-  constructor(options: ConstructorParameters<typeof KeyvPostgres>[0] & { schema: string; table: string }) {
-    super(options);
-    const entries = `${options.schema}.${options.table}`;
-    // Statement names are per connection and must not collide between tables on one pool (63-byte limit).
-    const tag = createHash('sha256').update(entries).digest('hex').slice(0, 16);
-    this.#statements = {
-      get: { name: `agentry_get_${tag}`, text: `SELECT value FROM ${entries} WHERE key = $1` },
-      getMany: { name: `agentry_gets_${tag}`, text: `SELECT key, value FROM ${entries} WHERE key = ANY($1)` },
-      set: {
-        name: `agentry_set_${tag}`,
-        text: `INSERT INTO ${entries} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      },
-      // `set_config(…, true)` lasts until the end of the statement's own transaction: that one commit
-      // is acknowledged before its WAL is flushed (one round trip, no BEGIN/SET LOCAL/COMMIT).
-      setDeferred: {
-        name: `agentry_setd_${tag}`,
-        text: `INSERT INTO ${entries} (key, value) SELECT $1, $2 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      },
-      delete: { name: `agentry_del_${tag}`, text: `DELETE FROM ${entries} WHERE key = $1 RETURNING key` },
-      setMany: {
-        name: `agentry_sets_${tag}`,
-        text: `INSERT INTO ${entries} (key, value) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      },
-    };
-  }
-
-  private get prepared(): PreparedQuery {
-    return this.query as unknown as PreparedQuery;
-  }
-
-  override async get<Value>(key: string): Promise<Value | undefined> {
-    const rows = await this.prepared(this.#statements.get, [key]);
-    return rows[0] === undefined ? undefined : (rows[0].value as Value);
-  }
-
-  override async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
-    const rows = await this.prepared(this.#statements.getMany, [keys]);
-    const byKey = new Map(rows.map((row) => [row.key as string, row.value as Value]));
-    return keys.map((key) => byKey.get(key));
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: matches the adapter's signature
-  override async set(key: string, value: any): Promise<void> {
-    await this.prepared(this.#statements.set, [key, value]);
-  }
-
-  /** `set` committed with `synchronous_commit = off` (the store's `deferFlush` writes). */
-  async setDeferred(key: string, value: string): Promise<void> {
-    await this.prepared(this.#statements.setDeferred, [key, value]);
-  }
-
-  /** One round trip (the adapter's own delete reads the row first). */
-  override async delete(key: string): Promise<boolean> {
-    return (await this.prepared(this.#statements.delete, [key])).length > 0;
-  }
-
-  override async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
-    await this.prepared(this.#statements.setMany, [
-      entries.map((entry) => entry.key),
-      entries.map((entry) => entry.value),
-    ]);
-  }
-}
 
 /** Open stores per URL: @keyv/postgres keeps ONE pg pool per process (per last URL) and `disconnect()` ends it. */
 const openStores = new Map<string, number>();

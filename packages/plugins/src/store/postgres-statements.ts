@@ -1,0 +1,84 @@
+/** The `postgres` store's entry operations as named prepared statements over @keyv/postgres. */
+import { createHash } from 'node:crypto';
+import KeyvPostgres from '@keyv/postgres';
+
+/** Runs a named prepared statement on a pooled connection. */
+export type PreparedQuery = (
+  statement: { name: string; text: string },
+  values: unknown[],
+) => Promise<Record<string, unknown>[]>;
+
+/**
+ * @keyv/postgres with the hot entry operations as named prepared statements
+ * (parsed and planned once per pooled connection, then only bound and run).
+ * Same table layout and semantics as the adapter's own statements.
+ */
+export class PreparedKeyvPostgres extends KeyvPostgres {
+  #statements: Record<
+    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'delete',
+    { name: string; text: string }
+  >;
+
+  constructor(options: ConstructorParameters<typeof KeyvPostgres>[0] & { schema: string; table: string }) {
+    super(options);
+    const entries = `${options.schema}.${options.table}`;
+    // Statement names are per connection and must not collide between tables on one pool (63-byte limit).
+    const tag = createHash('sha256').update(entries).digest('hex').slice(0, 16);
+    this.#statements = {
+      get: { name: `agentry_get_${tag}`, text: `SELECT value FROM ${entries} WHERE key = $1` },
+      getMany: { name: `agentry_gets_${tag}`, text: `SELECT key, value FROM ${entries} WHERE key = ANY($1)` },
+      set: {
+        name: `agentry_set_${tag}`,
+        text: `INSERT INTO ${entries} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      },
+      // `set_config(…, true)` lasts until the end of the statement's own transaction: that one commit
+      // is acknowledged before its WAL is flushed (one round trip, no BEGIN/SET LOCAL/COMMIT).
+      setDeferred: {
+        name: `agentry_setd_${tag}`,
+        text: `INSERT INTO ${entries} (key, value) SELECT $1, $2 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      },
+      delete: { name: `agentry_del_${tag}`, text: `DELETE FROM ${entries} WHERE key = $1 RETURNING key` },
+      setMany: {
+        name: `agentry_sets_${tag}`,
+        text: `INSERT INTO ${entries} (key, value) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      },
+    };
+  }
+
+  private get prepared(): PreparedQuery {
+    return this.query as unknown as PreparedQuery;
+  }
+
+  override async get<Value>(key: string): Promise<Value | undefined> {
+    const rows = await this.prepared(this.#statements.get, [key]);
+    return rows[0] === undefined ? undefined : (rows[0].value as Value);
+  }
+
+  override async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
+    const rows = await this.prepared(this.#statements.getMany, [keys]);
+    const byKey = new Map(rows.map((row) => [row.key as string, row.value as Value]));
+    return keys.map((key) => byKey.get(key));
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: matches the adapter's signature
+  override async set(key: string, value: any): Promise<void> {
+    await this.prepared(this.#statements.set, [key, value]);
+  }
+
+  /** `set` committed with `synchronous_commit = off` (the store's `deferFlush` writes). */
+  async setDeferred(key: string, value: string): Promise<void> {
+    await this.prepared(this.#statements.setDeferred, [key, value]);
+  }
+
+  /** One round trip (the adapter's own delete reads the row first). */
+  override async delete(key: string): Promise<boolean> {
+    return (await this.prepared(this.#statements.delete, [key])).length > 0;
+  }
+
+  override async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
+    await this.prepared(this.#statements.setMany, [
+      entries.map((entry) => entry.key),
+      entries.map((entry) => entry.value),
+    ]);
+  }
+}
