@@ -16,6 +16,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './render/errors.js';
 import { didYouMean } from './render/suggest.js';
@@ -85,6 +86,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerResume(program, context, exit);
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
+  registerWorker(program, context, exit);
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);
   registerPlugins(program, context, exit);
