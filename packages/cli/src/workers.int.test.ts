@@ -29,7 +29,7 @@ describe.skipIf(!REDIS_URL || !DATABASE_URL)(
   'agentry worker cluster (needs REDIS_URL and DATABASE_URL)',
   () => {
     it(`${RUNS} durable runs on 3 workers killed with SIGKILL at random and restarted: every run completes or waits for a decision, no unsafe call twice, no idempotent call under two keys`, {
-      timeout: 600_000,
+      timeout: Math.max(300_000, RUNS * 5_000),
     }, async () => {
       const nodes = cluster();
       const runtime = await nodes.runtime();
