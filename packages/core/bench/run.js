@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { durableRows } from './durable.js';
+import { queueRows } from './queue.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
 const loadAtStart = os.loadavg();
@@ -159,6 +160,7 @@ rows.push({
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.
 rows.push(...(await durableRows(core)));
+rows.push(...(await queueRows()));
 
 const calibrationAtEnd = calibrationMs();
 let failed = false;
