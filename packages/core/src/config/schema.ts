@@ -114,16 +114,23 @@ export function modelConfigSchema() {
     inputPerMillion: z.number().nonnegative(),
     outputPerMillion: z.number().nonnegative(),
   });
+  const rateLimitSchema = z
+    .strictObject({ requests: z.int().positive(), intervalMs: z.int().positive() })
+    .describe(
+      'At most `requests` calls to this model in any `intervalMs`, shared by every process on the same store (all workers).',
+    );
   const providerModelSchema = z.looseObject({
     provider: builtinName('model'),
     model: z.string().min(1).optional(),
     apiKey: z.string().optional().meta({ secret: true }),
     pricing: pricingSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   });
   const implModelSchema = z.strictObject({
     impl: z.string().min(1),
     config: configRecord().optional(),
     pricing: pricingSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   });
   const schema = z.union([providerModelSchema, implModelSchema]);
   UNION_CHOOSERS.set(schema, (value) => {

@@ -24,6 +24,7 @@ import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
 import { loadAgentDefinition } from './agent/config-agents.js';
 import { NamedModels } from './agent/model-registry.js';
+import { type ModelRateLimit, rateLimitedModel } from './agent/rate-limited-model.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
 import { StoreCheckpointer } from './durability/checkpointer.js';
 import { DEFAULT_RUN_LEASE_TTL_MS } from './durability/run-lease.js';
@@ -131,7 +132,13 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   events ??= await loadEvents(loader, config.events, logger);
   const named = new Map<string, Model>();
   for (const [name, model] of Object.entries(config.models)) {
-    if (options.models?.[name] === undefined) named.set(name, keep(await loader.loadModel(name, model)));
+    if (options.models?.[name] !== undefined) continue;
+    const loadedModel = keep(await loader.loadModel(name, model));
+    const limit = (model as { rateLimit?: ModelRateLimit }).rateLimit;
+    named.set(
+      name,
+      limit ? rateLimitedModel(loadedModel, name, limit, () => required(store, 'store')) : loadedModel,
+    );
   }
   for (const [name, model] of Object.entries(options.models ?? {})) {
     named.set(name, isModel(model) ? model : await loader.load('model', aiSdkSlot(model), ['models', name]));
