@@ -5,8 +5,7 @@
  */
 import type { Lease, Store } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
-import { CHECKPOINT_NAMESPACE } from './checkpointer.js';
-import { peekStatus } from './envelope.js';
+import { CHECKPOINT_NAMESPACE, peekStatus } from './envelope.js';
 
 /** Options of `RunOwner`. */
 export interface RunOwnerOptions {

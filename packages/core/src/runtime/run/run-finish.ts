@@ -1,7 +1,9 @@
 /** How a run segment ends: completion steps (writeback, transcript, finalize), then result, events, snapshot, record. */
+
+import { withoutSecrets } from '../../config/redactor.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
-import { writeEncodedRunEvents } from '../records/event-log.js';
+import { writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
 import { writebackMemories } from './memory-steps.js';
 import type { RunContext } from './run-context.js';
@@ -13,10 +15,13 @@ export async function completeRun(
   structured?: JsonValue,
 ): Promise<RunResult> {
   const { snapshot, agent, services } = run;
-  await writebackMemories(run);
-  if (snapshot.sessionId !== snapshot.runId) {
-    await appendTranscript(services.store, snapshot.sessionId, snapshot.patternState.messages);
-  }
+  const session = snapshot.sessionId !== snapshot.runId;
+  let kept = snapshot.patternState.messages;
+  // What outlives the run (memories, the session transcript) keeps no registered secret.
+  if (services.redactor && (session || agent.memories.length > 0))
+    kept = withoutSecrets(services.redactor, kept);
+  await writebackMemories(run, kept);
+  if (session) await appendTranscript(services.store, snapshot.sessionId, kept);
   let finalOutput = output;
   if (agent.context.finalize) {
     finalOutput = await agent.context.finalize({
@@ -57,7 +62,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   };
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
-  if (!run.persistence.durable) await writeEncodedRunEvents(services.store, run.recorder.takeEncoded());
+  if (!run.persistence.durable) await writeRunEvents(services.store, run.recorder.takeEvents());
   await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
   const now = new Date(services.clock.now()).toISOString();
   await services.records.finished(snapshot, result, run.options.createdAt, now, run.options.worker);
