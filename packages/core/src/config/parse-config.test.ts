@@ -273,6 +273,7 @@ describe('configJsonSchema', () => {
       'runtime',
       'store',
       'events',
+      'queue',
       'models',
       'agents',
       'server',
