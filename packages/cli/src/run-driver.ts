@@ -1,5 +1,5 @@
 /** Drives one run or resume to its end: live progress, Ctrl-C, inline approvals, and the final summary. */
-import type { PendingCall, RunRecord, RunRequest, RunResult, Runtime } from '@agentry/core';
+import type { PendingCall, RunRequest, RunResult, Runtime } from '@agentry/core';
 import { LineReader, promptDecisions } from './approval-prompt.js';
 import type { CliContext } from './context.js';
 import type { LoadedConfig } from './core-api.js';
@@ -71,33 +71,15 @@ export function streamsText(context: CliContext): boolean {
   return context.io.stderr.isTTY === true && !context.json && !context.quiet;
 }
 
-/** The result of a run that has ended, from its stored record. */
-export function resultOfRecord(record: RunRecord): RunResult {
-  if (record.status === 'running') throw new Error(`Run ${record.runId} has not ended`);
-  return {
-    runId: record.runId,
-    sessionId: record.sessionId,
-    agentId: record.agentId,
-    status: record.status,
-    stopReason: record.stopReason ?? (record.status === 'completed' ? 'completed' : 'error'),
-    output: record.output ?? '',
-    usage: record.usage,
-    pending: record.pending,
-    ...(record.error === undefined ? {} : { error: record.error }),
-  };
-}
-
 /**
  * Runs like `runtime.run`, but through `runtime.stream`, so the model streams and `model.delta` events
- * reach the event bus (where the progress view shows them). Resolves with the run's result, read from
- * its record once the stream has ended.
+ * reach the event bus (where the progress view shows them). Resolves with the stream's result.
  */
 export async function runStreamed(runtime: Runtime, request: RunRequest): Promise<RunResult> {
-  let runId: string | undefined;
-  for await (const event of runtime.stream(request)) runId ??= event.runId;
-  const record = runId === undefined ? undefined : await runtime.runs.get(runId);
-  if (record === undefined) throw new Error('The streamed run left no run record');
-  return resultOfRecord(record);
+  const run = runtime.stream(request);
+  // Read (and dropped) as they come, so a long run does not keep its events queued.
+  for await (const _event of run);
+  return run.result;
 }
 
 /**

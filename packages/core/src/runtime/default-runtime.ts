@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
-import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { ResumeRequest, RunRequest, RunResult } from '../contracts/run.js';
-import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
+import type { ChildRunner, RunQueries, RunStream, Runtime } from '../contracts/runtime.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
@@ -109,8 +108,10 @@ export class DefaultRuntime implements Runtime {
     return this.startRun(request, { streaming: false });
   }
 
-  stream(request: RunRequest): AsyncIterable<AnyAgentryEvent> {
-    return streamRun((listener) => this.startRun(request, { streaming: true, listener }));
+  /** Starts the run at once (like `run`); see `RunStream` for its events, `runId` and `result`. */
+  stream(request: RunRequest): RunStream {
+    const runId = request.runId ?? this.services.ids.next('run');
+    return streamRun(runId, (listener) => this.startRun(request, { streaming: true, listener }, runId));
   }
 
   /**
@@ -179,11 +180,11 @@ export class DefaultRuntime implements Runtime {
   private async startRun(
     request: RunRequest,
     drive: { streaming: boolean; listener?: RunEventListener },
+    runId = request.runId ?? this.services.ids.next('run'),
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
     const agent = this.agentFor(request.agent);
-    const runId = request.runId ?? this.services.ids.next('run');
     if (this.active.has(runId)) throw runExists(runId);
     // Registered before the first await: `cancel(runId)` in the caller's tick finds it.
     const entry = this.active.register(runId);
