@@ -5,7 +5,8 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type ConfigIssue, isAgentryError, parseImplSpecifier } from '@agentry/core';
+import { ConfigError, type ConfigIssue, isAgentryError } from '@agentry/core';
+import { parseImplSpecifier } from '@agentry/core/internal';
 import type { LoadedConfig } from './core-api.js';
 
 /** One specifier in the config and the key path of its value. */
