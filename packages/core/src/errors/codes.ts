@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   'config.invalid': { audience: 'user', retryable: false },
   'config.env_missing': { audience: 'user', retryable: false },
   'config.unsafe': { audience: 'user', retryable: false },
+  'config.too_large': { audience: 'user', retryable: false },
   'plugin.not_found': { audience: 'user', retryable: false },
   'plugin.kind_mismatch': { audience: 'user', retryable: false },
   'plugin.spec_version_unsupported': { audience: 'plugin', retryable: false },

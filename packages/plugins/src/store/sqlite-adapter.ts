@@ -1,6 +1,6 @@
 /**
  * The keyv adapter and the lease backend of the `sqlite` store, over one
- * better-sqlite3 connection with prepared statements. better-sqlite3 runs each
+ * SQLite connection (see `sqlite-driver.ts`) with prepared statements. Both drivers run each
  * statement synchronously (no thread-pool round trip): a small upsert in WAL
  * mode costs microseconds, so a durable checkpoint costs about as much as its
  * serialisation. Table layout: `<table>(key VARCHAR(255) PRIMARY KEY, value TEXT)`.
@@ -8,8 +8,8 @@
 import { EventEmitter } from 'node:events';
 import type { Lease } from '@agentry/core';
 import type { LeaseBackend } from '@agentry/core/plugin';
-import type { Database, Statement } from 'better-sqlite3';
 import type { StoredData } from 'keyv';
+import type { SqliteConnection as Database, SqliteStatement as Statement } from './sqlite-driver.js';
 
 /** Rows per multi-row statement of `setMany` (well under SQLite's bound-parameter limit). */
 const BATCH = 400;
