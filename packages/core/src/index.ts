@@ -90,7 +90,15 @@ export type {
   RunUsage,
   StopReason,
 } from './contracts/run.js';
-export type { ChildRunner, ChildRunRequest, RunQueries, RunStream, Runtime } from './contracts/runtime.js';
+export type {
+  AgentDescription,
+  ChildRunner,
+  ChildRunRequest,
+  RunQueries,
+  RunStream,
+  Runtime,
+  ToolDescription,
+} from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
 export type { Lease, Store, StoreSetOptions } from './contracts/store.js';

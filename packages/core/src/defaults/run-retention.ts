@@ -52,8 +52,7 @@ export function runIdOfKey(namespace: string, key: string): string | undefined {
       return block > 0 ? key.slice(0, block) : undefined;
     }
     case RETAINED_NAMESPACES.checkpointData: {
-      // The record written with a run's first checkpoint (`first:<runId>`).
-      if (key.startsWith('first:')) return key.length > 6 ? key.slice(6) : undefined;
+      if (key.startsWith('first:')) return key.slice(6) || undefined;
       if (!key.startsWith('msg:') && !key.startsWith('mem:')) return undefined;
       // `msg:` keys end in two segments (generation, index), `mem:` keys in one (digest).
       let end = key.length;
