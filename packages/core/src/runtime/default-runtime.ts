@@ -106,9 +106,8 @@ export class DefaultRuntime implements Runtime {
   }
 
   /**
-   * Runs an agent to its end (completed, suspended, failed or cancelled).
-   * The run is registered before this returns its promise, so
-   * `runtime.cancel(runId)` in the same tick cancels it: pass your own
+   * Runs an agent to its end (completed, suspended, failed or cancelled). The run is registered before
+   * this returns its promise, so `runtime.cancel(runId)` in the same tick cancels it: pass your own
    * `runId` in the request when you may need to cancel early.
    */
   run(request: RunRequest): Promise<RunResult> {
