@@ -1,5 +1,6 @@
 /** `agentry tools <agent>`: the tools an agent resolves to (MCP servers' tools included), with side effects and approval. */
-import { type LoadableSlot, PluginLoader, type Tool } from '@agentry/core';
+import type { Tool } from '@agentry/core';
+import { type LoadableSlot, PluginLoader } from '@agentry/core/internal';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
