@@ -35,7 +35,8 @@ export const slow = defineTool({
   sideEffects: 'none',
   execute: ({ seconds }, context) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve({ waited: seconds }), seconds * 1000);
+      const wait = Number(process.env.SLOW_SECONDS ?? seconds);
+      const timer = setTimeout(() => resolve({ waited: wait }), wait * 1000);
       context.signal.addEventListener('abort', () => {
         clearTimeout(timer);
         reject(context.signal.reason ?? new Error('aborted'));
@@ -44,35 +45,70 @@ export const slow = defineTool({
 });
 `;
 
-describe('agentry binary: Ctrl-C', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
-  it('the first Ctrl-C cancels the run cleanly: stop reason cancelled, exit 1', async () => {
-    const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
+/** Starts `agentry <argv>` and sends `signal` once the slow tool is running; resolves with what it printed. */
+async function signalDuringTool(
+  argv: string[],
+  cwd: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd,
+    env: { PATH: process.env.PATH },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (!sent && stderr.includes('1 tool call')) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+describe('agentry binary: SIGINT and SIGTERM', { timeout: SPAWN_TEST_TIMEOUT_MS }, () => {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} interrupts a durable run: checkpoint written, resumable, the resume command printed; the resume finishes it`, async () => {
+      const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
+      cleanups.push(scratch.remove);
+      const cwd = scratch.dir;
+      const stopped = await signalDuringTool(['run', 'waiter', 'wait please', '--json'], cwd, signal);
+      expect(stopped.stderr).toContain('Interrupting at the next safe point');
+      const result = JSON.parse(stopped.stdout) as { runId: string; resumeCommands: string[] };
+      expect(result).toMatchObject({ status: 'interrupted', stopReason: 'interrupted' });
+      expect(result.resumeCommands).toEqual([`npx agentry resume ${result.runId}`]);
+      expect(stopped.stderr).toContain(`npx agentry resume ${result.runId}`);
+      expect(stopped.code).toBe(exitCode);
+      // The run is resumable from another process, at once (its lease was released).
+      const record = await cli(['runs', '--json'], { cwd });
+      expect(JSON.parse(record.stdout)).toMatchObject([{ runId: result.runId, status: 'interrupted' }]);
+      const resumed = await spawnCli(['resume', result.runId], { cwd, env: { SLOW_SECONDS: '0' } });
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toBe('Finished.\n');
+    });
+  }
+
+  it('Ctrl-C cancels a run that is not durable, as before: stop reason cancelled, exit 1', async () => {
+    const scratch = scratchDir({
+      'agentry.yaml': SLOW_CONFIG.replace('durable: true', 'durable: false'),
+      'slow-tool.mjs': SLOW_TOOL,
+    });
     cleanups.push(scratch.remove);
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [BIN, 'run', 'waiter', 'wait please', '--json'], {
-      cwd: scratch.dir,
-      env: { PATH: process.env.PATH },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    const interrupted = new Promise<void>((resolve) => {
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        if (stderr.includes('1 tool call') && !child.killed) {
-          child.kill('SIGINT');
-          resolve();
-        }
-      });
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    await interrupted;
-    expect(stderr).toContain('Cancelling');
-    expect(JSON.parse(stdout)).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
-    expect(code).toBe(1);
+    const stopped = await signalDuringTool(['run', 'waiter', 'wait please', '--json'], scratch.dir, 'SIGINT');
+    expect(stopped.stderr).toContain('Cancelling');
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    expect(stopped.code).toBe(1);
   });
 });
 
@@ -177,7 +213,7 @@ describe('Ctrl-C in-process', () => {
   it('a second Ctrl-C exits at once with 130', async () => {
     const scratch = scratchDir({ 'agentry.yaml': SLOW_CONFIG, 'slow-tool.mjs': SLOW_TOOL });
     cleanups.push(scratch.remove);
-    const handlers: (() => void)[] = [];
+    const handlers: ((signal: 'SIGINT' | 'SIGTERM') => void)[] = [];
     const exits: number[] = [];
     let interrupted = false;
     const stderr = {
@@ -187,8 +223,8 @@ describe('Ctrl-C in-process', () => {
         if (!interrupted && this.text.includes('1 tool call')) {
           interrupted = true;
           queueMicrotask(() => {
-            for (const handler of [...handlers]) handler();
-            for (const handler of [...handlers]) handler();
+            for (const handler of [...handlers]) handler('SIGINT');
+            for (const handler of [...handlers]) handler('SIGINT');
           });
         }
         return true;
@@ -208,7 +244,7 @@ describe('Ctrl-C in-process', () => {
       },
     });
     expect(exits).toEqual([130]);
-    expect(stderr.text).toContain('Cancelling');
-    expect(result.code).toBe(1);
+    expect(stderr.text).toContain('Interrupting');
+    expect(result.code).toBe(130);
   });
 });

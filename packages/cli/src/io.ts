@@ -21,13 +21,16 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /**
-   * Registers a Ctrl-C handler for the duration of a run; returns a function that removes it.
-   * Defaults to `process.on('SIGINT')`.
+   * Registers a handler of Ctrl-C (SIGINT) and SIGTERM for the duration of a run; returns a function that
+   * removes it. Defaults to `process.on('SIGINT' | 'SIGTERM')`.
    */
-  onInterrupt(handler: () => void): () => void;
+  onInterrupt(handler: (signal: InterruptSignal) => void): () => void;
   /** Ends the process at once (a second Ctrl-C). */
   exit(code: number): void;
 }
+
+/** The signals the CLI handles: Ctrl-C, and what Docker, systemd and Kubernetes send to stop a process. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
 /** The real process's streams, environment and signals. */
 export function processIo(): CliIo {
@@ -39,8 +42,10 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     onInterrupt(handler) {
       process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
       return () => {
         process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
       };
     },
     exit(code) {

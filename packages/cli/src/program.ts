@@ -20,6 +20,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerTools } from './commands/tools.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './render/errors.js';
 import { didYouMean } from './render/suggest.js';
@@ -89,6 +90,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerResume(program, context, exit);
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
+  registerWorker(program, context, exit);
   registerServe(program, context, exit);
   registerDev(program, context, exit);
   registerValidate(program, context, exit);

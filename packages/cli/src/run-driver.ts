@@ -3,15 +3,25 @@ import type { PendingCall, RunRecord, RunRequest, RunResult, Runtime } from '@ag
 import { LineReader, promptDecisions } from './approval-prompt.js';
 import type { CliContext } from './context.js';
 import type { LoadedConfig } from './core-api.js';
+import type { InterruptSignal } from './io.js';
 import { EXIT } from './render/errors.js';
 import { formatUsage, shellQuote, shortJson } from './render/format.js';
 import { ProgressView } from './render/progress.js';
 import { checkToolInput } from './tool-input-check.js';
 
-/** Exit code of a finished run: 0 completed, 3 suspended, 1 failed or cancelled. */
-export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
+/** Exit code of a signal, as shells report a process it ended: 130 for SIGINT, 143 for SIGTERM. */
+export function signalExitCode(signal: InterruptSignal): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/**
+ * Exit code of a finished run: 0 completed, 3 suspended, 1 failed or cancelled; an interrupted run exits
+ * like the signal that interrupted it (130 SIGINT, 143 SIGTERM).
+ */
+export function exitCodeOfRun(result: Pick<RunResult, 'status'>, signal: InterruptSignal = 'SIGINT'): number {
   if (result.status === 'completed') return EXIT.ok;
   if (result.status === 'suspended') return EXIT.suspended;
+  if (result.status === 'interrupted') return signalExitCode(signal);
   return EXIT.failed;
 }
 
@@ -22,9 +32,14 @@ export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
  */
 export const AGENTRY_COMMAND = 'npx agentry';
 
+/** The `npx agentry resume <run>` command (with the user's `--config`), runnable as printed. */
+export function resumeCommand(runId: string, configArg?: string): string {
+  return `${AGENTRY_COMMAND} resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
+}
+
 /** The `npx agentry resume …` commands that settle each pending call, runnable as printed. */
 export function resumeCommands(runId: string, pending: readonly PendingCall[], configArg?: string): string[] {
-  const base = `${AGENTRY_COMMAND} resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
+  const base = resumeCommand(runId, configArg);
   return pending.flatMap((call) =>
     call.reason === 'approval'
       ? [
@@ -73,7 +88,9 @@ export function streamsText(context: CliContext): boolean {
 
 /** The result of a run that has ended, from its stored record. */
 export function resultOfRecord(record: RunRecord): RunResult {
-  if (record.status === 'running') throw new Error(`Run ${record.runId} has not ended`);
+  if (record.status === 'running' || record.status === 'queued') {
+    throw new Error(`Run ${record.runId} has not ended`);
+  }
   return {
     runId: record.runId,
     sessionId: record.sessionId,
@@ -145,18 +162,43 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
   const unsubscribe = context.quiet ? () => {} : runtime.events.onAny((event) => progress.handle(event));
   const controller = new AbortController();
   let reader: LineReader | undefined = options.reader;
+  // The top-level run this command drives (child runs of its tool calls carry a parentRunId).
+  let activeRunId: string | undefined = options.runId;
+  // Whether a signal interrupts it (resumable) or cancels it: only durable runs in a persistent store resume.
+  let resumable = options.runId !== undefined && options.persistentStore !== false;
+  const unsubscribeRun = runtime.events.onAny((event) => {
+    if (event.type !== 'run.started' || event.data.parentRunId !== undefined || activeRunId !== undefined)
+      return;
+    activeRunId = event.runId;
+    resumable = event.data.durable && options.persistentStore !== false;
+  });
   let interrupts = 0;
-  const removeInterrupt = io.onInterrupt(() => {
+  let firstSignal: InterruptSignal = 'SIGINT';
+  const removeInterrupt = io.onInterrupt((signal = 'SIGINT') => {
     interrupts += 1;
     if (interrupts > 1) {
       progress.stop();
-      io.exit(130);
+      io.exit(signalExitCode(signal));
       return;
     }
-    controller.abort(new Error('Cancelled with Ctrl-C'));
+    firstSignal = signal;
     if (options.reader === undefined) reader?.close();
     else reader?.interrupt();
-    progress.line(context.stderrStyle.yellow('Cancelling… (press Ctrl-C again to exit at once)'));
+    const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (activeRunId === undefined) {
+      controller.abort(new Error(`Cancelled with ${name}`));
+      progress.line(context.stderrStyle.yellow(`Cancelling… (${name} again exits at once)`));
+      return;
+    }
+    // A durable run stops at its next safe point and stays resumable; any other run is cancelled.
+    void runtime.interrupt(activeRunId, `Interrupted by ${signal}`);
+    progress.line(
+      context.stderrStyle.yellow(
+        resumable
+          ? `Interrupting at the next safe point; the run stays resumable… (${name} again exits at once)`
+          : `Cancelling… (${name} again exits at once)`,
+      ),
+    );
   });
   try {
     progress.start();
@@ -165,7 +207,7 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
       result.status === 'suspended' &&
       options.interactive &&
       result.pending.length > 0 &&
-      !controller.signal.aborted
+      interrupts === 0
     ) {
       progress.stop();
       reader ??= new LineReader(io.stdin);
@@ -187,7 +229,7 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
         },
         result.pending,
       );
-      if (decisions === undefined || controller.signal.aborted) break;
+      if (decisions === undefined || interrupts > 0) break;
       progress.start();
       result = await runtime.resume(result.runId, { decisions, signal: controller.signal });
     }
@@ -201,11 +243,12 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
       ...(options.configArg === undefined ? {} : { configArg: options.configArg }),
       ...(blocker === undefined ? {} : { blocker }),
     });
-    return exitCodeOfRun(result);
+    return exitCodeOfRun(result, firstSignal);
   } finally {
     progress.stop();
     if (options.reader === undefined) reader?.close();
     removeInterrupt();
+    unsubscribeRun();
     unsubscribe();
   }
 }
@@ -221,6 +264,9 @@ export function printResult(context: CliContext, result: RunResult, options: Pri
       ...result,
       ...(suspended ? { resumable: blocker === undefined } : {}),
       ...(commands.length > 0 ? { resumeCommands: commands } : {}),
+      ...(result.status === 'interrupted'
+        ? { resumeCommands: [resumeCommand(result.runId, options.configArg)] }
+        : {}),
       ...(blocker === undefined ? {} : { resumeHint: resumeBlockerNote(blocker) }),
     });
   } else if (result.output !== '') {
@@ -231,7 +277,7 @@ export function printResult(context: CliContext, result: RunResult, options: Pri
   const mark =
     result.status === 'completed'
       ? style.symbols.ok
-      : result.status === 'suspended'
+      : result.status === 'suspended' || result.status === 'interrupted'
         ? style.symbols.pause
         : style.symbols.fail;
   context.note(
@@ -240,6 +286,11 @@ export function printResult(context: CliContext, result: RunResult, options: Pri
   if (result.error !== undefined) {
     context.note(
       `  ${style.red(result.error.message)} ${style.dim(`[${result.error.code}]`)}${result.error.hint === undefined ? '' : `\n  ${style.yellow('hint:')} ${result.error.hint}`}`,
+    );
+  }
+  if (result.status === 'interrupted') {
+    context.note(
+      `Stopped at a safe point with its checkpoint written. To continue, run:\n  ${resumeCommand(result.runId, options.configArg)}`,
     );
   }
   if (suspended && result.pending.length > 0) {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configRows } from './config.js';
 import { durableRows } from './durable.js';
+import { queueRows } from './queue.js';
 import { redactionRows } from './redaction.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -227,6 +228,7 @@ rows.push(...(await redactionRows(core)));
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.
 rows.push(...(await durableRows(core)));
+rows.push(...(await queueRows()));
 
 const calibrationAtEnd = calibrationMs();
 let failed = false;

@@ -17,7 +17,11 @@ export const WHEN = {
   'run.failed':
     'The run stopped with an error, a budget limit or a timeout (`error.code` says which: `run.timeout`, `budget.exhausted`, `model.rate_limited` …). A durable run with a retryable error may be followed by `run.resumed` (`reason: retry`).',
   'run.cancelled':
-    "`runtime.cancel(runId, reason)` or the request's `signal` aborted the run (the CLI: Ctrl-C).",
+    "`runtime.cancel(runId, reason)` or the request's `signal` aborted the run for good (the CLI: Ctrl-C on a run that is not durable).",
+  'run.interrupted':
+    "`runtime.interrupt(runId, reason)`, `runtime.close({ mode: 'interrupt' })`, a worker drain or the CLI on SIGINT/SIGTERM stopped a durable run at a safe point: its checkpoint is written and its run lease released; `agentry resume` (or a worker) continues it, followed by `run.resumed` (`reason: recovery`).",
+  'run.queued':
+    '`runtime.enqueue(request)` submitted the run to the configured queue (`queue` names it); a worker starts it later with `run.started`. `priority` and `runAt` (epoch ms) are passed through when given.',
   'step.started':
     'Before each model call (after the budget check). `step` is the step number, from 1 (see [Step numbers](#step-numbers)).',
   'step.completed':

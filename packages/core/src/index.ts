@@ -95,6 +95,8 @@ export type {
   Budget,
   Decision,
   PendingCall,
+  CloseOptions,
+  EnqueueRequest,
   ResumeRequest,
   RunFilter,
   RunRecord,
@@ -105,11 +107,28 @@ export type {
   StopReason,
 } from './contracts/run.js';
 export type {
+  ConsumeOptions,
+  EnqueueJobOptions,
+  JobContext,
+  JobHandler,
+  JobOutcome,
+  Queue,
+  QueueConsumer,
+  QueueCounts,
+  QueueLimits,
+  QueueStatus,
+  RunJob,
+  RunJobKind,
+} from './contracts/queue.js';
+export { isQueue } from './contracts/queue.js';
+export type {
   AgentDescription,
   ChildRunner,
   ChildRunRequest,
   RunQueries,
   Runtime,
+  RunWorker,
+  WorkOptions,
   ToolDescription,
 } from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
@@ -136,6 +155,7 @@ export { DefaultToolExecutor, type DefaultToolExecutorConfig } from './defaults/
 export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
 export { KeyvStore, type KeyvStoreConnection, type KeyvStoreOptions } from './defaults/keyv-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './defaults/memory-store.js';
+export { LocalQueue } from './defaults/local-queue.js';
 export { MittEventBus, type MittEventBusOptions } from './defaults/mitt-event-bus.js';
 export { ScriptedModel, type ScriptedModelOptions } from './defaults/scripted-model.js';
 export {

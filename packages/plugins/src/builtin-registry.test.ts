@@ -20,6 +20,7 @@ describe('builtin plugin registry', () => {
         'memory',
         'model',
         'pattern',
+        'queue',
         'store',
         'tool',
         'tool-executor',

@@ -19,7 +19,7 @@ export const ErrorSchema = z
   .openapi('Error');
 
 export const RunStatusSchema = z
-  .enum(['running', 'completed', 'suspended', 'failed', 'cancelled'])
+  .enum(['queued', 'running', 'completed', 'suspended', 'failed', 'cancelled', 'interrupted'])
   .openapi('RunStatus');
 
 export const StopReasonSchema = z
@@ -29,6 +29,7 @@ export const StopReasonSchema = z
     'budget_exhausted',
     'timeout',
     'cancelled',
+    'interrupted',
     'awaiting_approval',
     'outcome_unknown',
     'error',
@@ -72,6 +73,8 @@ export const RunRecordSchema = z
     sessionId: z.string(),
     agentId: z.string(),
     parentRunId: z.string().optional(),
+    /** The process (a worker) that drove the latest segment of a durable run. */
+    worker: z.string().optional(),
     status: RunStatusSchema,
     stopReason: StopReasonSchema.optional(),
     input: z.string(),

@@ -1,5 +1,6 @@
 /** `agentry doctor`: checks Node, the config, the store and model credentials, and says what to fix. */
 import process from 'node:process';
+import type { Runtime } from '@agentry/core';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -100,6 +101,7 @@ async function runChecks(context: CliContext, configPath: string | undefined): P
     try {
       await runtime.runs.list({ limit: 1 });
       checks.push({ name: 'store', status: 'ok', detail: 'every plugin loads; the store answers' });
+      checks.push(await checkQueue(runtime));
     } finally {
       await runtime.close();
     }
@@ -117,6 +119,32 @@ async function runChecks(context: CliContext, configPath: string | undefined): P
   }
   checks.push(...checkModels(loaded.config, context.io.env));
   return checks;
+}
+
+/** The queue answers; with a shared queue, workers are seen and none of its jobs waits without one. */
+export async function checkQueue(runtime: Pick<Runtime, 'queueStatus'>): Promise<DoctorCheck> {
+  try {
+    const status = await runtime.queueStatus();
+    const { counts, workers } = status;
+    const detail = `${status.queue}: ${workers.length} worker(s), ${counts.waiting} waiting, ${counts.active} active, ${counts.failed} failed${status.oldestWaitingAt ? `, oldest waiting since ${status.oldestWaitingAt}` : ''}`;
+    if (status.queue === 'local') return { name: 'queue', status: 'ok', detail };
+    if (workers.length === 0 && counts.waiting > 0) {
+      return {
+        name: 'queue',
+        status: 'warn',
+        detail,
+        hint: 'Runs wait in the queue and no worker takes them: start `agentry worker` (see docs/guides/workers.md).',
+      };
+    }
+    return { name: 'queue', status: 'ok', detail };
+  } catch (error) {
+    return {
+      name: 'queue',
+      status: 'fail',
+      detail: (error as Error).message,
+      hint: 'Check the queue settings (`queue:` in the config) and that its server is up.',
+    };
+  }
 }
 
 export function registerDoctor(program: Command, context: CliContext, exit: ExitSlot): void {

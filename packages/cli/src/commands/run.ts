@@ -11,6 +11,7 @@ import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
 import { canPrompt, driveRun, runStreamed, streamsText } from '../run-driver.js';
 import { agentToolNames } from '../tool-input-check.js';
+import { queueOptions, submitToQueue } from './run-queued.js';
 
 interface RunOptions {
   config?: string;
@@ -21,6 +22,10 @@ interface RunOptions {
   deny?: string[];
   interactive: boolean;
   inputFile?: string;
+  queue?: boolean;
+  wait?: boolean;
+  priority?: string;
+  runAt?: string;
 }
 
 /** Reads a whole stream as UTF-8. */
@@ -144,6 +149,10 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
       new Option('--no-interactive', 'never prompt: a call that needs approval suspends the run (exit 3)'),
     )
     .option('--json', 'print the RunResult as one JSON document; progress goes to stderr and nothing prompts')
+    .option('--queue', "submit the run to the config's queue, print its id and exit (a worker drives it)")
+    .option('--wait', "with --queue: follow the run's events until it ends, then print its result")
+    .option('--priority <n>', 'with --queue: lower numbers are taken first')
+    .option('--run-at <time>', 'with --queue: not before this ISO-8601 time')
     .action(
       action(
         context,
@@ -163,6 +172,24 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
               checkApprovalTools(agent, tools, options.approve, options.deny);
             }
             const approvals = approvalPolicy(options.approve, options.deny);
+            if (options.queue === true) {
+              return submitToQueue(
+                context,
+                runtime,
+                {
+                  agent,
+                  input,
+                  ...(options.session === undefined ? {} : { sessionId: options.session }),
+                  ...(options.durable === true ? { durable: true } : {}),
+                  ...(approvals === undefined ? {} : { approvals }),
+                  ...queueOptions(options),
+                },
+                options.wait === true,
+              );
+            }
+            if (options.wait === true || options.priority !== undefined || options.runAt !== undefined) {
+              throw new UsageError('--wait, --priority and --run-at go with --queue.');
+            }
             return driveRun({
               context,
               ...opened,
@@ -192,6 +219,6 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
   ]);
   command.addHelpText(
     'after',
-    '\nOn a terminal the model\'s text streams as it is generated; in a pipe each response comes as plain lines. --verbose adds a mark per saved checkpoint; --quiet prints only the output (and what needs you).\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed; a run that is not durable, or lives in the in-memory store, cannot be resumed later: start it with --durable).\n',
+    '\nOn a terminal the model\'s text streams as it is generated; in a pipe each response comes as plain lines. --verbose adds a mark per saved checkpoint; --quiet prints only the output (and what needs you).\nCtrl-C or SIGTERM interrupts a durable run at a safe point (stop reason "interrupted", resumable; the resume command is printed; exit 130 or 143) and cancels any other run (stop reason "cancelled"); a second signal exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed; a run that is not durable, or lives in the in-memory store, cannot be resumed later: start it with --durable).\n',
   );
 }

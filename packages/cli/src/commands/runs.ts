@@ -11,7 +11,15 @@ import { didYouMean } from '../render/suggest.js';
 import { renderPlainRows, renderTable } from '../render/table.js';
 import { resumeBlocker, resumeBlockerNote, resumeCommands } from '../run-driver.js';
 
-const STATUSES: RunStatus[] = ['running', 'completed', 'suspended', 'failed', 'cancelled'];
+const STATUSES: RunStatus[] = [
+  'queued',
+  'running',
+  'completed',
+  'suspended',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
 
 function parseStatus(value: string | undefined): RunStatus | undefined {
   if (value === undefined) return undefined;

@@ -53,7 +53,7 @@ export function cliReference(program: Command): string {
     '',
     `\`agentry\` ${program.description().replace(/^./, (first) => first.toLowerCase())}`,
     '',
-    'Exit codes of every command: `0` ok, `1` failed or cancelled, `2` usage or config error, `3` suspended (a run waits for a decision).',
+    'Exit codes of every command: `0` ok, `1` failed or cancelled, `2` usage or config error, `3` suspended (a run waits for a decision), `130` / `143` a durable run was interrupted by SIGINT / SIGTERM (resumable).',
     'With `--json` a command prints exactly one JSON document on stdout (`events --json` prints NDJSON, one event per line) and human output goes to stderr.',
     'Errors print as one block: what went wrong, the code, the hint, and `file:line:col` for config errors; `--verbose` adds stack traces. Secrets are never printed.',
     '',

@@ -19,7 +19,10 @@ function describe(event: AnyAgentryEvent): string {
     case 'run.failed':
       return `${event.data.error.code}: ${event.data.error.message}`;
     case 'run.cancelled':
+    case 'run.interrupted':
       return event.data.reason;
+    case 'run.queued':
+      return `${event.data.queue}${event.data.priority === undefined ? '' : ` · priority ${event.data.priority}`}${event.data.runAt === undefined ? '' : ` · at ${new Date(event.data.runAt).toISOString()}`} · ${shortJson(event.data.input, 60)}`;
     case 'run.suspended':
       return `${event.data.stopReason} · ${event.data.pending.map((call) => `${call.tool} ${call.callId}`).join(', ')}`;
     case 'run.resumed':

@@ -156,6 +156,7 @@ export class ProgressView {
       case 'run.completed':
       case 'run.failed':
       case 'run.cancelled':
+      case 'run.interrupted':
         this.#status = event.type.slice(4);
         return sub === '' ? undefined : `${sub}${event.type.slice(4)}`;
       default:

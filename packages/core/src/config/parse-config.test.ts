@@ -273,8 +273,10 @@ describe('configJsonSchema', () => {
       'runtime',
       'store',
       'events',
+      'queue',
       'models',
       'agents',
+      'server',
     ]);
   });
 });

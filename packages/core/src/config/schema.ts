@@ -114,16 +114,23 @@ export function modelConfigSchema() {
     inputPerMillion: z.number().nonnegative(),
     outputPerMillion: z.number().nonnegative(),
   });
+  const rateLimitSchema = z
+    .strictObject({ requests: z.int().positive(), intervalMs: z.int().positive() })
+    .describe(
+      'At most `requests` calls to this model in any `intervalMs`, shared by every process on the same store (all workers).',
+    );
   const providerModelSchema = z.looseObject({
     provider: builtinName('model'),
     model: z.string().min(1).optional(),
     apiKey: z.string().optional().meta({ secret: true }),
     pricing: pricingSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   });
   const implModelSchema = z.strictObject({
     impl: z.string().min(1),
     config: configRecord().optional(),
     pricing: pricingSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   });
   const schema = z.union([providerModelSchema, implModelSchema]);
   UNION_CHOOSERS.set(schema, (value) => {
@@ -189,10 +196,35 @@ export function agentConfigSchema() {
       .describe(
         'Largest tool output (UTF-8 bytes of its JSON) the model sees; a larger one is cut and ends with a `[output truncated: …]` marker. The tool still runs in full.',
       ),
+    maxActiveRuns: positiveInt
+      .optional()
+      .describe(
+        'Most runs of this agent that the queue lets run at once, across all workers (queued runs wait their turn).',
+      ),
     session: z
       .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
       .optional(),
   });
+}
+
+/** `server:` — settings of `agentry serve` and `agentry dev` (read by the CLI, not by the runtime). */
+function serverConfigSchema() {
+  return z
+    .strictObject({
+      tokens: z
+        .array(
+          z.strictObject({
+            role: z.enum(['viewer', 'approver', 'operator', 'admin']),
+            token: z.string().min(16, 'a token needs at least 16 characters (e.g. `openssl rand -hex 24`)'),
+            name: z.string().min(1).optional(),
+          }),
+        )
+        .default([])
+        .describe(
+          'Bearer tokens the HTTP API accepts, with roles; keep the values in the environment and interpolate them with env references.',
+        ),
+    })
+    .describe('Settings of `agentry serve` / `agentry dev`.');
 }
 
 /**
@@ -216,11 +248,21 @@ export const agentryConfigSchema = z.strictObject({
   get events() {
     return slotListSchema('event-bus').optional();
   },
+  get queue() {
+    return slotSchema('queue')
+      .default('local')
+      .describe(
+        'Where `runtime.enqueue` / `agentry run --queue` put runs for workers: `local` (in-process, the default) or `bullmq` (Redis or PostgreSQL, shared by `agentry worker` processes).',
+      );
+  },
   get models() {
     return z.record(z.string(), modelConfigSchema()).default({});
   },
   get agents() {
     return z.record(z.string(), agentConfigSchema()).default({});
+  },
+  get server() {
+    return serverConfigSchema().optional();
   },
 });
 

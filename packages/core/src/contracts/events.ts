@@ -12,12 +12,22 @@ import type { RunUsage, StopReason } from './run.js';
  * `checkpoint.saved.step` and `run.resumed.fromStep` count the steps done so far (0: before the first).
  */
 export interface EventMap {
-  'run.started': { input: string; durable: boolean; parentRunId?: string };
+  /** `worker`: the process (run-lease owner) driving this segment of a durable run. */
+  'run.started': { input: string; durable: boolean; parentRunId?: string; worker?: string };
   'run.suspended': { stopReason: StopReason; pending: { callId: string; tool: string; reason: string }[] };
-  'run.resumed': { attempt: number; fromStep: number; reason: 'decision' | 'retry' | 'recovery' };
+  'run.resumed': {
+    attempt: number;
+    fromStep: number;
+    reason: 'decision' | 'retry' | 'recovery';
+    worker?: string;
+  };
   'run.completed': { output: string; usage: RunUsage };
   'run.failed': { error: { code: string; message: string; retryable: boolean }; usage: RunUsage };
   'run.cancelled': { reason: string; usage: RunUsage };
+  /** Stopped at a safe point (`runtime.interrupt`, a signal, a drain): checkpoint written, lease released, resumable. */
+  'run.interrupted': { reason: string; usage: RunUsage };
+  /** Submitted with `runtime.enqueue`; a worker starts it later (`runAt`: not before, epoch ms). */
+  'run.queued': { input: string; durable: boolean; queue: string; priority?: number; runAt?: number };
   'step.started': { step: number };
   'step.completed': { step: number; toolCalls: number };
   'model.requested': { step: number; messages: number; tools: number };

@@ -5,6 +5,7 @@ import type { EventBus } from './event-bus.js';
 import type { Memory } from './memory.js';
 import type { Model, ModelRegistry } from './model.js';
 import type { Pattern } from './pattern.js';
+import type { Queue } from './queue.js';
 import type { ChildRunner, Runtime } from './runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from './services.js';
 import type { Store } from './store.js';
@@ -22,6 +23,7 @@ export interface PluginKindMap {
   model: Model;
   tool: Tool | Tool[];
   runtime: Runtime;
+  queue: Queue;
 }
 
 /** Every plugin kind. */
@@ -38,6 +40,7 @@ export const PLUGIN_SPEC_VERSIONS: { readonly [K in PluginKind]: 1 } = {
   model: 1,
   tool: 1,
   runtime: 1,
+  queue: 1,
 };
 
 /** How a config slot names a plugin: a builtin name, `{ type, config }` or `{ impl, config }`. */

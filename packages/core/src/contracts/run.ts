@@ -1,13 +1,25 @@
 /** Run requests, results, decisions and records: the shapes `Runtime` callers see. */
 import type { JsonValue } from './json.js';
 
-export type RunStatus = 'running' | 'completed' | 'suspended' | 'failed' | 'cancelled';
+/**
+ * `queued`: submitted with `runtime.enqueue`, no worker drives it yet. `interrupted`: stopped at a safe
+ * point by `runtime.interrupt` (a signal, a drain) with its checkpoint written; resumable, unlike `cancelled`.
+ */
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'suspended'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
 export type StopReason =
   | 'completed'
   | 'max_steps'
   | 'budget_exhausted'
   | 'timeout'
   | 'cancelled'
+  | 'interrupted'
   | 'awaiting_approval'
   | 'outcome_unknown'
   | 'error';
@@ -87,12 +99,28 @@ export interface ResumeRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * What `runtime.enqueue` takes: a run request without a signal (the run is driven elsewhere), plus
+ * when and how urgently a worker should take it.
+ */
+export interface EnqueueRequest extends Omit<RunRequest, 'signal'> {
+  /** Lower numbers are taken first (BullMQ semantics); unset runs in arrival order after prioritised jobs. */
+  priority?: number;
+  /** Do not start before this time (ISO-8601 text or epoch milliseconds). */
+  runAt?: string | number;
+}
+
+/** How `runtime.close` treats runs still active: wait for them (`drain`, the default) or interrupt them. */
+export interface CloseOptions {
+  mode?: 'drain' | 'interrupt';
+}
+
 /** How every run ends. */
 export interface RunResult {
   runId: string;
   sessionId: string;
   agentId: string;
-  status: Exclude<RunStatus, 'running'>;
+  status: Exclude<RunStatus, 'running' | 'queued'>;
   stopReason: StopReason;
   /** Final text (or JSON text when an output schema is set); empty unless completed. */
   output: string;
@@ -118,6 +146,8 @@ export interface RunRecord {
   usage: RunUsage;
   pending: PendingCall[];
   error?: { code: string; message: string; hint?: string; retryable: boolean };
+  /** The process (run-lease owner, e.g. a worker) that drove the run's latest segment, for durable runs. */
+  worker?: string;
   /** ISO-8601 times. */
   createdAt: string;
   updatedAt: string;

@@ -2,9 +2,12 @@
 import type { EventBus } from './event-bus.js';
 import type { AnyAgentryEvent } from './events.js';
 import type { JsonObject } from './json.js';
+import type { QueueStatus } from './queue.js';
 import type {
   ApprovalPolicy,
   Budget,
+  CloseOptions,
+  EnqueueRequest,
   ResumeRequest,
   RunFilter,
   RunRecord,
@@ -60,14 +63,62 @@ export interface Runtime {
   resume(runId: string, request?: ResumeRequest): Promise<RunResult>;
   /** Runs like `run` and yields every event of the run, model deltas included, ending with the final one. */
   stream(request: RunRequest): AsyncIterable<AnyAgentryEvent>;
-  /** Cancels an active run of this process; resolves when it has stopped. */
+  /**
+   * Submits a run to the configured queue and resolves with its id at once: the run record is written
+   * as `queued` and `run.queued` is published; a worker (`agentry worker`, or this process itself with
+   * the `local` queue) drives it. Enqueued runs are durable unless `durable: false` is given.
+   */
+  enqueue(request: EnqueueRequest): Promise<{ runId: string }>;
+  /**
+   * Hands a suspended (or interrupted, or retryably failed) run to the queue with `decisions` for its
+   * pending calls, and resolves at once; some worker continues it. `resume` with decisions does the
+   * same on a deployment whose queue is shared (`bullmq`) and waits for the run to stop again.
+   */
+  enqueueResume(runId: string, request?: Pick<ResumeRequest, 'decisions'>): Promise<{ runId: string }>;
+  /** Starts taking jobs from the configured queue and driving their runs here (what `agentry worker` runs). */
+  work(options?: WorkOptions): Promise<RunWorker>;
+  /** Counts and workers of the configured queue for this runtime's agents. */
+  queueStatus(): Promise<QueueStatus>;
+  /** Cancels an active run of this process for good (status `cancelled`); resolves when it has stopped. */
   cancel(runId: string, reason?: string): Promise<void>;
+  /**
+   * Stops an active run of this process at its next safe point: an in-flight tool gets the abort
+   * signal, the checkpoint is written and the run lease released; a durable run ends `interrupted` and
+   * can be resumed (by any process sharing the store). A run that is not durable is cancelled.
+   * Resolves when it has stopped; unknown ids are ignored.
+   */
+  interrupt(runId: string, reason?: string): Promise<void>;
   /** Names of the configured agents. */
   agents(): string[];
   /** A configured agent and its tools; `undefined` for an unknown name. Optional for other runtimes. */
   describeAgent?(agentId: string): AgentDescription | undefined;
-  /** Stops accepting runs, waits for active ones, closes plugins and the store. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting runs, then waits for active ones (`mode: 'drain'`, the default) or interrupts them
+   * (`mode: 'interrupt'`), and closes plugins and the store.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** Options of `runtime.work`. */
+export interface WorkOptions {
+  /** Runs driven at once by this worker (default 4). */
+  concurrency?: number;
+  /** Only runs of these agents (default: every configured agent). */
+  agents?: readonly string[];
+}
+
+/** A worker started by `runtime.work`. */
+export interface RunWorker {
+  /** This worker's name, as run records (`worker`) and `agentry queue status` show it. */
+  readonly id: string;
+  /** Ids of the runs it drives right now. */
+  active(): string[];
+  /**
+   * Stops taking jobs. `interrupt` (the default; SIGTERM) interrupts the runs it drives at their next
+   * safe point and hands them back to the queue, so other workers continue them at once; `drain` waits
+   * for them to stop by themselves.
+   */
+  stop(mode?: 'drain' | 'interrupt'): Promise<void>;
 }
 
 export function isRuntime(value: unknown): value is Runtime {

@@ -163,7 +163,11 @@ export class PluginLoader {
         options,
       );
     }
-    const { provider, ...config } = model as { provider: string } & Record<string, unknown>;
+    const {
+      provider,
+      rateLimit: _rateLimit,
+      ...config
+    } = model as { provider: string } & Record<string, unknown>;
     return this.load('model', { type: provider, config }, path, { configPath: path, ...options });
   }
 

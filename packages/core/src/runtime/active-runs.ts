@@ -12,6 +12,7 @@ export class ActiveRun {
   /** Resolves when the run has ended (or failed to start). */
   readonly done: Promise<void>;
   #cancelReason: string | undefined;
+  #interruptReason: string | undefined;
   #settle!: () => void;
 
   constructor(readonly runId: string) {
@@ -20,11 +21,23 @@ export class ActiveRun {
     });
   }
 
-  /** Makes `run` the current segment; a cancel that came earlier applies to it at once. */
+  /** Makes `run` the current segment; a cancel or interrupt that came earlier applies to it at once. */
   attach(run: RunContext): RunContext {
     this.run = run;
     if (this.#cancelReason !== undefined) run.abort.cancel(this.#cancelReason);
+    else if (this.#interruptReason !== undefined) stopAtSafePoint(run, this.#interruptReason);
     return run;
+  }
+
+  /**
+   * Interrupts the current segment (or the first one as soon as it exists): a durable run ends
+   * `interrupted`, resumable; a run without durable persistence cannot be resumed later and is cancelled.
+   */
+  interrupt(reason: string): void {
+    if (this.#cancelReason !== undefined) return;
+    this.#interruptReason ??= reason;
+    this.stop.abort();
+    if (this.run) stopAtSafePoint(this.run, reason);
   }
 
   /** Cancels the current segment, or the first one as soon as it exists. */
@@ -43,6 +56,11 @@ export class ActiveRun {
   settle(): void {
     this.#settle();
   }
+}
+
+function stopAtSafePoint(run: RunContext, reason: string): void {
+  if (run.durable && run.persistence.durable) run.abort.interrupt(reason);
+  else run.abort.cancel(reason);
 }
 
 /** Active runs by id. */
@@ -67,6 +85,11 @@ export class ActiveRuns {
   end(entry: ActiveRun): void {
     if (this.#runs.get(entry.runId) === entry) this.#runs.delete(entry.runId);
     entry.settle();
+  }
+
+  /** Every run active now. */
+  all(): ActiveRun[] {
+    return [...this.#runs.values()];
   }
 
   /** Resolves once every run active now has ended. */

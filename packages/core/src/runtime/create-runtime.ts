@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
 import { type AiSdkLanguageModelLike, isModel, type Model } from '../contracts/model.js';
 import { type Closeable, isCloseable } from '../contracts/plugin.js';
+import type { Queue } from '../contracts/queue.js';
 import type { ChildRunner, Runtime } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
@@ -23,6 +24,7 @@ import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
 import { loadAgentDefinition } from './agent/config-agents.js';
 import { NamedModels } from './agent/model-registry.js';
+import { type ModelRateLimit, rateLimitedModel } from './agent/rate-limited-model.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
 import { StoreCheckpointer } from './durability/checkpointer.js';
 import { DEFAULT_RUN_LEASE_TTL_MS } from './durability/run-lease.js';
@@ -58,6 +60,8 @@ export interface CreateRuntimeOptions {
   store?: Store;
   /** The event bus (default: the config's `events`, else an in-process mitt bus). */
   events?: EventBus;
+  /** The run queue (default: the config's `queue`, else the in-process `local` queue). */
+  queue?: Queue;
   /** Hooks for every tool of every agent, after the tool's and the agent's own. */
   hooks?: ToolHooks;
   logger?: Logger;
@@ -128,7 +132,13 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   events ??= await loadEvents(loader, config.events, logger);
   const named = new Map<string, Model>();
   for (const [name, model] of Object.entries(config.models)) {
-    if (options.models?.[name] === undefined) named.set(name, keep(await loader.loadModel(name, model)));
+    if (options.models?.[name] !== undefined) continue;
+    const loadedModel = keep(await loader.loadModel(name, model));
+    const limit = (model as { rateLimit?: ModelRateLimit }).rateLimit;
+    named.set(
+      name,
+      limit ? rateLimitedModel(loadedModel, name, limit, () => required(store, 'store')) : loadedModel,
+    );
   }
   for (const [name, model] of Object.entries(options.models ?? {})) {
     named.set(name, isModel(model) ? model : await loader.load('model', aiSdkSlot(model), ['models', name]));
@@ -160,10 +170,18 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   const configHashes = new Map(
     Object.entries(config.agents).map(([id, agent]) => [id, sha256(JSON.stringify(redactor.redact(agent)))]),
   );
+  const queue = options.queue ?? keep(await loader.load('queue', config.queue, ['queue']));
+  const agentLimits = Object.fromEntries(
+    Object.entries(config.agents).flatMap(([id, agent]) =>
+      agent.maxActiveRuns === undefined ? [] : [[id, agent.maxActiveRuns] as const],
+    ),
+  );
   const setup: DefaultRuntimeSetup = {
     store,
     events,
     agents,
+    queue,
+    agentLimits,
     logger,
     clock,
     ids,

@@ -1,8 +1,24 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
-import type { ResumeRequest, RunRequest, RunResult } from '../contracts/run.js';
-import type { AgentDescription, ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
+import type { Queue, QueueStatus } from '../contracts/queue.js';
+import type {
+  CloseOptions,
+  EnqueueRequest,
+  ResumeRequest,
+  RunRecord,
+  RunRequest,
+  RunResult,
+} from '../contracts/run.js';
+import type {
+  AgentDescription,
+  ChildRunner,
+  RunQueries,
+  Runtime,
+  RunWorker,
+  WorkOptions,
+} from '../contracts/runtime.js';
+import { LocalQueue } from '../defaults/local-queue.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
@@ -10,6 +26,8 @@ import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner, type RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { QueueWorker } from './queue/queue-worker.js';
+import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queue/queued-runs.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
 import { freshSnapshot } from './run/fresh-snapshot.js';
@@ -33,7 +51,7 @@ import {
   runQueries,
   runtimeServices,
 } from './runtime-setup.js';
-import { RuntimeChildRunner } from './tools/child-runs.js';
+import { RuntimeChildRunner, resultOfRecord } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
 
@@ -74,6 +92,12 @@ export class DefaultRuntime implements Runtime {
   private readonly owner: RunOwner | undefined;
   private readonly leaseTtlMs: number;
   private closed = false;
+  private readonly queue: Queue;
+  private readonly ownsQueue: boolean;
+  private readonly workerId: string;
+  private readonly workers = new Set<RunWorker>();
+  /** The worker of the in-process queue, started by the first `enqueue`. */
+  private localWorker: Promise<RunWorker> | undefined;
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
     runtime: this,
@@ -89,10 +113,12 @@ export class DefaultRuntime implements Runtime {
     );
     this.durablePersistence = setup.durablePersistence;
     this.leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
-    const owner = setup.owner ?? defaultOwnerName();
-    const lease = { store: setup.store, owner, ttlMs: this.leaseTtlMs };
+    this.workerId = setup.owner ?? defaultOwnerName();
+    const lease = { store: setup.store, owner: this.workerId, ttlMs: this.leaseTtlMs };
     this.owner = setup.durablePersistence ? new RunOwner(lease) : undefined;
     this.runs = runQueries(this.services);
+    this.queue = setup.queue ?? new LocalQueue({ logger: this.services.logger });
+    this.ownsQueue = setup.queue === undefined;
   }
 
   agents(): string[] {
@@ -132,6 +158,99 @@ export class DefaultRuntime implements Runtime {
   async resume(runId: string, request?: ResumeRequest): Promise<RunResult> {
     this.checkOpen();
     checkResumeRequest(runId, request);
+    if (!this.queue.inProcess && Object.keys(request?.decisions ?? {}).length > 0) {
+      // A shared queue: the decisions go to the queue and some worker continues the run.
+      const record = await this.services.records.get(runId);
+      if (record && record.parentRunId === undefined && record.durable) {
+        await enqueueContinuation(this.queueHost, runId, request);
+        return resultOfRecord(await waitForStop(this.services.records, runId, request?.signal));
+      }
+    }
+    return this.resumeHere(runId, request);
+  }
+
+  /**
+   * Submits a run to the configured queue and resolves with its id at once (record `queued`, event
+   * `run.queued`). With the in-process `local` queue this runtime drives it; with `bullmq`, any
+   * `agentry worker` does. Runs are durable unless the request says `durable: false`.
+   */
+  async enqueue(request: EnqueueRequest): Promise<{ runId: string }> {
+    this.checkOpen();
+    checkRunRequest(request);
+    this.agentFor(request.agent);
+    const runId = request.runId ?? this.services.ids.next('run');
+    if (this.active.has(runId) || (await this.services.records.get(runId))) throw runExists(runId);
+    await enqueueRun(this.queueHost, request, runId, request.durable ?? true);
+    if (this.queue.inProcess) await this.startLocalWorker();
+    return { runId };
+  }
+
+  async enqueueResume(runId: string, request?: Pick<ResumeRequest, 'decisions'>): Promise<{ runId: string }> {
+    this.checkOpen();
+    checkResumeRequest(runId, request);
+    await enqueueContinuation(this.queueHost, runId, request);
+    if (this.queue.inProcess) await this.startLocalWorker();
+    return { runId };
+  }
+
+  async work(options: WorkOptions = {}): Promise<RunWorker> {
+    this.checkOpen();
+    const agents = options.agents ?? this.agents();
+    for (const agent of agents) this.agentFor(agent);
+    const limits = Object.entries(this.setup.agentLimits ?? {}).filter(([agent]) => agents.includes(agent));
+    const worker = await QueueWorker.start(this.queueHost, {
+      concurrency: Math.max(1, options.concurrency ?? 4),
+      agents,
+      agentConcurrency: Object.fromEntries(limits),
+    });
+    this.workers.add(worker);
+    return worker;
+  }
+
+  queueStatus(): Promise<QueueStatus> {
+    return this.queue.status(this.agents());
+  }
+
+  private startLocalWorker(): Promise<RunWorker> {
+    this.localWorker ??= this.work();
+    return this.localWorker;
+  }
+
+  /** What the queue side uses of this runtime. */
+  private get queueHost(): QueueHost {
+    const services = this.services;
+    return {
+      queue: this.queue,
+      store: services.store,
+      bus: services.bus,
+      records: services.records,
+      logger: services.logger,
+      workerId: this.workerId,
+      leaseTtlMs: this.leaseTtlMs,
+      now: () => this.now(),
+      startQueued: (record) => this.startQueued(record),
+      resumeHere: (runId, request) => this.resumeHere(runId, request),
+      interrupt: (runId, reason) => this.interrupt(runId, reason),
+    };
+  }
+
+  /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */
+  private async startQueued(record: RunRecord): Promise<RunResult> {
+    const limits = await this.services.records.requestLimits(record.runId);
+    const request: RunRequest = {
+      agent: record.agentId,
+      input: record.input,
+      runId: record.runId,
+      durable: record.durable,
+      ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
+      ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
+      ...limits,
+    };
+    return this.startRun(request, { streaming: false }, record);
+  }
+
+  /** `resume` in this process (never through the queue). */
+  private async resumeHere(runId: string, request?: ResumeRequest): Promise<RunResult> {
     if (this.active.has(runId)) {
       throw new RunError('run.not_resumable', {
         message: `Run ${runId} is still running in this process`,
@@ -173,9 +292,26 @@ export class DefaultRuntime implements Runtime {
     await entry.done;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops a run of this process at its next safe point and resolves once it has stopped: a durable run
+   * writes its checkpoint, releases its run lease and ends `interrupted` (resume it from any process);
+   * a run without durable persistence is cancelled. Unknown ids are ignored.
+   */
+  async interrupt(runId: string, reason = 'Interrupted by runtime.interrupt'): Promise<void> {
+    const entry = this.active.get(runId);
+    if (!entry) return;
+    entry.interrupt(reason);
+    await entry.done;
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.workers].map((worker) => worker.stop(options.mode ?? 'drain')));
+    if (this.ownsQueue) await this.queue.close();
+    if (options.mode === 'interrupt') {
+      for (const entry of this.active.all()) entry.interrupt('Interrupted: the runtime is closing');
+    }
     await this.active.settled();
     await this.events.close?.();
     for (const closeable of this.setup.closeables ?? []) await closeable.close();
@@ -186,6 +322,7 @@ export class DefaultRuntime implements Runtime {
   private async startRun(
     request: RunRequest,
     drive: { streaming: boolean; listener?: RunEventListener },
+    queued?: RunRecord,
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
@@ -197,13 +334,23 @@ export class DefaultRuntime implements Runtime {
     entry.callerSignal = request.signal;
     let ownership: RunOwnership | undefined;
     try {
-      if (request.runId !== undefined && (await this.services.records.get(runId))) throw runExists(runId);
+      if (!queued && request.runId !== undefined && (await this.services.records.get(runId))) {
+        throw runExists(runId);
+      }
       const snapshot = freshSnapshot(request, agent, runId, this.now());
       const durable = snapshot.durable ? this.durablePersistence : undefined;
       if (durable && this.owner) ownership = await this.owner.acquire(runId);
+      // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
+      if (queued && (await this.services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
       const persistence = durable ?? this.memoryPersistence;
-      const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt: snapshot.startedAt };
-      return await this.runFromInput(entry, plan, request.sessionId !== undefined, false);
+      const createdAt = queued?.createdAt ?? snapshot.startedAt;
+      const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
+      return await this.runFromInput(
+        entry,
+        plan,
+        request.sessionId !== undefined,
+        queued ? 'queued' : 'fresh',
+      );
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -223,7 +370,7 @@ export class DefaultRuntime implements Runtime {
     snapshot.resumes = 1;
     const { persistence } = loaded;
     const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt: record.createdAt };
-    return this.runFromInput(entry, plan, request.sessionId !== undefined, true);
+    return this.runFromInput(entry, plan, request.sessionId !== undefined, 'restart');
   }
 
   /**
@@ -234,17 +381,22 @@ export class DefaultRuntime implements Runtime {
     entry: ActiveRun,
     plan: SegmentPlan,
     explicitSession: boolean,
-    restart: boolean,
+    from: 'fresh' | 'queued' | 'restart',
   ): Promise<RunResult> {
     const run = openSegment(entry, plan, this.services);
     const { snapshot, agent } = run;
+    const worker = workerField(run);
     run.recorder.emit('run.started', {
       input: snapshot.input,
       durable: snapshot.durable,
       ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+      ...worker,
     });
-    if (restart) run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery' });
-    await this.services.records.started(snapshot, restart ? this.now() : plan.createdAt, plan.createdAt);
+    if (from === 'restart') {
+      run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...worker });
+    }
+    const startedAt = from === 'fresh' ? plan.createdAt : this.now();
+    await this.services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
     const prepare = async (current: RunContext): Promise<void> => {
       if (agent.memories.length > 0) {
         await injectMemories(current, await loadTranscript(this.services.store, snapshot.sessionId));
@@ -272,8 +424,13 @@ export class DefaultRuntime implements Runtime {
     const { persistence, createdAt } = loaded;
     const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt };
     const run = openSegment(entry, plan, this.services);
-    run.recorder.emit('run.resumed', { attempt: snapshot.resumes, fromStep: snapshot.step, reason });
-    await this.services.records.started(snapshot, this.now(), createdAt);
+    run.recorder.emit('run.resumed', {
+      attempt: snapshot.resumes,
+      fromStep: snapshot.step,
+      reason,
+      ...workerField(run),
+    });
+    await this.services.records.started(snapshot, this.now(), createdAt, run.options.worker);
     const explicitSession = snapshot.sessionId !== snapshot.runId;
     return driveSegments(run, { entry, plan, services: this.services, explicitSession });
   }
@@ -296,4 +453,17 @@ export class DefaultRuntime implements Runtime {
   private now(): string {
     return new Date(this.services.clock.now()).toISOString();
   }
+}
+
+/** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
+function workerField(run: RunContext): { worker?: string } {
+  return run.options.worker === undefined ? {} : { worker: run.options.worker };
+}
+
+function alreadyTaken(runId: string): RunError {
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} is no longer queued: another worker took it`,
+    hint: 'Nothing to do: the run is driven elsewhere.',
+    context: { runId },
+  });
 }

@@ -16,8 +16,8 @@ export interface LoadedRun {
   snapshot: RunSnapshot;
   persistence: RunPersistence;
   createdAt: string;
-  /** `running` (its process stopped), `suspended`, or `failed` with a retryable error. */
-  from: 'running' | 'suspended' | 'failed';
+  /** `running` (its process stopped), `interrupted`, `suspended`, or `failed` with a retryable error. */
+  from: 'running' | 'interrupted' | 'suspended' | 'failed';
 }
 
 /** A durable run whose process stopped before its first checkpoint: it starts again from its input. */
@@ -42,7 +42,7 @@ export function restartRequest(record: RunRecord, limits: RunRequestLimits): Run
 /**
  * Finds the run's snapshot (in-process first, then the durable persistence)
  * and checks that it can continue: suspended runs, durable runs left
- * `running` by a stopped process, and durable runs that failed with a
+ * `running` by a stopped process or `interrupted`, and durable runs that failed with a
  * retryable error. A durable run recorded as `running` with no checkpoint at
  * all comes back as `restart`. Throws `run.not_found` / `run.not_resumable`.
  */
@@ -58,7 +58,7 @@ export async function loadForResume(
     if (!snapshot) continue;
     const createdAt = record?.createdAt ?? snapshot.startedAt;
     const status = snapshot.status;
-    if (status === 'suspended' || (snapshot.durable && status === 'running')) {
+    if (status === 'suspended' || (snapshot.durable && (status === 'running' || status === 'interrupted'))) {
       return { kind: 'checkpoint', snapshot, persistence, createdAt, from: status };
     }
     if (snapshot.durable && status === 'failed' && record?.status === 'failed' && record.error?.retryable) {
@@ -107,7 +107,7 @@ function notResumable(runId: string, status: RunSnapshot['status'], record: RunR
 /** The `run.resumed` reason of a resume that continues from `from`. */
 export function resumeReason(from: LoadedRun['from'], request: ResumeRequest | undefined): ResumeReason {
   if (Object.keys(request?.decisions ?? {}).length > 0) return 'decision';
-  if (from === 'running') return 'recovery';
+  if (from === 'running' || from === 'interrupted') return 'recovery';
   return from === 'failed' ? 'retry' : 'decision';
 }
 

@@ -48,7 +48,7 @@ export function openSegment(entry: ActiveRun, plan: SegmentPlan, services: Runti
     createdAt: plan.createdAt,
     ...(listener ? { listener } : {}),
     ...(caller ? { signal: caller } : {}),
-    ...(ownership ? { leaseSignal: ownership.signal } : {}),
+    ...(ownership ? { leaseSignal: ownership.signal, worker: ownership.lease.owner } : {}),
   };
   return entry.attach(
     new RunContext({ snapshot: plan.snapshot, agent: plan.agent, services, persistence, options }),
@@ -69,7 +69,7 @@ export function driveSegments(first: RunContext, drive: SegmentDrive): Promise<R
     nextSegment: async (snapshot) => {
       const segment = openSegment(entry, { ...plan, snapshot }, services);
       const now = new Date(services.clock.now()).toISOString();
-      await services.records.started(snapshot, now, plan.createdAt);
+      await services.records.started(snapshot, now, plan.createdAt, segment.options.worker);
       return segment;
     },
   });

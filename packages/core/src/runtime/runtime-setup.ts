@@ -5,6 +5,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { Closeable, PluginDeps } from '../contracts/plugin.js';
+import type { Queue } from '../contracts/queue.js';
 import type { RunFilter, RunRecord } from '../contracts/run.js';
 import type { RunQueries } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
@@ -44,6 +45,10 @@ export interface DefaultRuntimeSetup {
   runLeaseTtlMs?: number;
   /** This runtime's name in run leases (default `<host>-<pid>-<random>`); shown when a resume is refused. */
   owner?: string;
+  /** Where `enqueue` puts runs and `work` takes them from (default: a new in-process `LocalQueue`). */
+  queue?: Queue;
+  /** Most active runs per agent across all workers (the agents' `maxActiveRuns`). */
+  agentLimits?: { [agentId: string]: number };
 }
 
 /** Deps a runtime plugin receives from `createRuntime`: the usual plugin deps plus the resolved setup. */

@@ -18,6 +18,7 @@ export {
   type EventBusConformanceOptions,
   makeTestEvent,
 } from './event-bus-conformance.js';
+export { describeQueueConformance, type QueueConformanceOptions } from './queue-conformance.js';
 export { describeMemoryConformance, type MemoryConformanceOptions } from './memory-conformance.js';
 export { deepFreeze, jsonRoundTrip, sampleConversation, transcriptProblems } from './message-checks.js';
 export {

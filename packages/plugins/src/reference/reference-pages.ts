@@ -20,6 +20,7 @@ import * as eventBus from '../event-bus/index.js';
 import * as memory from '../memory/index.js';
 import * as model from '../model/index.js';
 import * as pattern from '../pattern/index.js';
+import * as queue from '../queue/index.js';
 import * as store from '../store/index.js';
 import * as tool from '../tool/index.js';
 import * as toolExecutor from '../tool-executor/index.js';
@@ -36,6 +37,7 @@ export const REFERENCE_KINDS = [
   'store',
   'model',
   'tool',
+  'queue',
 ] as const satisfies readonly PluginKind[];
 
 /** A kind with a reference page. */
@@ -57,6 +59,7 @@ const TITLES: { readonly [K in ReferenceKind]: { title: string; contract: string
   store: { title: 'Store plugins', contract: 'Store' },
   model: { title: 'Model plugins', contract: 'Model' },
   tool: { title: 'Tool plugins', contract: 'Tool' },
+  queue: { title: 'Queue plugins', contract: 'Queue' },
 };
 
 /** Each kind's barrel module; a builtin's own module (`@agentry/plugins/store/sqlite`) exports a subset of its kind's barrel. */
@@ -67,6 +70,7 @@ const MODULES: { readonly [specifier: string]: Readonly<Record<string, unknown>>
   '@agentry/plugins/memory': memory,
   '@agentry/plugins/model': model,
   '@agentry/plugins/pattern': pattern,
+  '@agentry/plugins/queue': queue,
   '@agentry/plugins/store': store,
   '@agentry/plugins/tool': tool,
   '@agentry/plugins/tool-executor': toolExecutor,

@@ -25,6 +25,7 @@ export const EXAMPLE_CONFIGS: { readonly [kindAndName: string]: { [key: string]:
   'context-assembler/truncating': { maxMessages: 40 },
   'context-assembler/token-budget': { maxTokens: 8000, strategy: 'head-tail' },
   'tool-executor/default': { concurrency: 4 },
+  'queue/bullmq': { url: env('REDIS_URL'), prefix: 'agentry' },
   'tool-executor/timeout': { defaultMs: 20000, perTool: { shell: 120000 } },
   'tool-executor/retrying': { attempts: 3 },
   'tool-executor/concurrent': { maxConcurrency: 4 },
@@ -101,6 +102,8 @@ export function exampleYaml(kind: PluginKind, name: string, config: { [key: stri
       return `store: ${slot(name, config)}`;
     case 'event-bus':
       return `events: ${slot(name, config)}`;
+    case 'queue':
+      return `queue: ${slot(name, config)}`;
     case 'model':
       return ['models:', `  main: ${flow({ provider: name, ...config })}`].join('\n');
     case 'tool':

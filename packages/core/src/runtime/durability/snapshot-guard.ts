@@ -8,7 +8,7 @@ import type { JsonValue } from '../../contracts/json.js';
 type Check = (value: unknown) => boolean;
 type Shape = { readonly [field: string]: Check };
 
-const RUN_STATUSES = new Set(['running', 'completed', 'suspended', 'failed', 'cancelled']);
+const RUN_STATUSES = new Set(['running', 'completed', 'suspended', 'failed', 'cancelled', 'interrupted']);
 const LEDGER_STATUSES = new Set(['requested', 'started', 'succeeded', 'failed']);
 const SIDE_EFFECTS = new Set(['none', 'idempotent', 'unsafe']);
 const APPROVAL_ACTIONS = new Set(['allow', 'deny', 'ask']);

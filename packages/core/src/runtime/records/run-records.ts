@@ -42,8 +42,27 @@ export class RunRecords {
    */
   private readonly live = new Map<string, { record: RunRecord; snapshot: RunSnapshot }>();
 
-  /** Records a run that is starting or resuming (status `running`). */
-  async started(snapshot: RunSnapshot, now: string, createdAt = now): Promise<RunRecord> {
+  /**
+   * Records a run submitted to a queue (status `queued`), with the request's limits, so the worker that
+   * takes it starts it under them.
+   */
+  async queued(record: RunRecord, limits: RunRequestLimits): Promise<void> {
+    await this.write(record, Object.keys(limits).length > 0 ? limits : undefined);
+  }
+
+  /** Marks a stored run `queued` again (a continuation was enqueued), keeping the rest of its record. */
+  async requeued(runId: string, now: string): Promise<void> {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    if (!stored) return;
+    await this.store.set(RUNS_NAMESPACE, runId, {
+      ...stored,
+      status: 'queued',
+      updatedAt: now,
+    } as unknown as JsonValue);
+  }
+
+  /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
+  async started(snapshot: RunSnapshot, now: string, createdAt = now, worker?: string): Promise<RunRecord> {
     const record: RunRecord = {
       runId: snapshot.runId,
       sessionId: snapshot.sessionId,
@@ -54,6 +73,7 @@ export class RunRecords {
       durable: snapshot.durable,
       usage: { ...snapshot.usage },
       pending: [],
+      ...(worker === undefined ? {} : { worker }),
       createdAt,
       updatedAt: now,
     };
@@ -76,7 +96,13 @@ export class RunRecords {
   }
 
   /** Writes the final (or suspended) state of a run from its result. */
-  async finished(snapshot: RunSnapshot, result: RunResult, createdAt: string, now: string): Promise<void> {
+  async finished(
+    snapshot: RunSnapshot,
+    result: RunResult,
+    createdAt: string,
+    now: string,
+    worker?: string,
+  ): Promise<void> {
     const record: RunRecord = {
       runId: snapshot.runId,
       sessionId: snapshot.sessionId,
@@ -90,6 +116,7 @@ export class RunRecords {
       usage: { ...result.usage },
       pending: result.pending,
       ...(result.error ? { error: result.error } : {}),
+      ...(worker === undefined ? {} : { worker }),
       createdAt,
       updatedAt: now,
     };

@@ -1,5 +1,5 @@
-/** One AbortController per run: `maxDurationMs`, `runtime.cancel` and the caller's signal all abort through it. */
-import { RunAbortedSignal } from './run-signals.js';
+/** One AbortController per run: `maxDurationMs`, `runtime.cancel`/`interrupt` and the caller's signal abort through it. */
+import { isRunAbortedSignal, RunAbortedSignal } from './run-signals.js';
 
 /**
  * Owns the run's abort signal. The signal reaches the model call and every
@@ -16,8 +16,19 @@ export class RunAbort {
   private reason: RunAbortedSignal | undefined;
   /** Rejecters of the races in flight; an abort rejects them all (nothing accumulates per call). */
   private readonly racers = new Set<(reason: unknown) => void>();
-  private readonly onExternalAbort = () =>
-    this.abort(new RunAbortedSignal('cancelled', 'The caller aborted the run'));
+  /** A cancel, unless an external signal's reason is an interruption (a parent run's signal reaching a child). */
+  private readonly onExternalAbort = () => {
+    const interrupted = this.externals
+      .map((signal) => signal.reason as unknown)
+      .find((reason) => isRunAbortedSignal(reason) && reason.stopReason === 'interrupted') as
+      | RunAbortedSignal
+      | undefined;
+    this.abort(
+      interrupted
+        ? new RunAbortedSignal('interrupted', interrupted.message)
+        : new RunAbortedSignal('cancelled', 'The caller aborted the run'),
+    );
+  };
   private readonly externals: readonly AbortSignal[];
 
   /**
@@ -51,6 +62,11 @@ export class RunAbort {
   /** Cancels the run (`runtime.cancel`). */
   cancel(reason = 'cancelled'): void {
     this.abort(new RunAbortedSignal('cancelled', reason));
+  }
+
+  /** Interrupts the run (`runtime.interrupt`): it stops like a cancel but ends resumable. */
+  interrupt(reason = 'interrupted'): void {
+    this.abort(new RunAbortedSignal('interrupted', reason));
   }
 
   /** Throws the abort reason when the run was aborted. */

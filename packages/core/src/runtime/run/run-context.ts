@@ -33,6 +33,8 @@ export interface RunSegmentOptions {
   readonly leaseSignal?: AbortSignal;
   /** When the run record was first written (kept across resumes). */
   readonly createdAt: string;
+  /** The process driving this segment (its run-lease owner), recorded in the run record. */
+  readonly worker?: string;
 }
 
 /** What a segment's context is built from. */

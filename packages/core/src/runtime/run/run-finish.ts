@@ -65,6 +65,6 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   if (!run.persistence.durable) await writeRunEvents(services.store, run.recorder.takeEvents());
   await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
   const now = new Date(services.clock.now()).toISOString();
-  await services.records.finished(snapshot, result, run.options.createdAt, now);
+  await services.records.finished(snapshot, result, run.options.createdAt, now, run.options.worker);
   return result;
 }

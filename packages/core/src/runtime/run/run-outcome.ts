@@ -33,6 +33,11 @@ export async function stopRun(run: RunContext, error: unknown): Promise<RunResul
       error: { code: 'run.cancelled', message: aborted.message, retryable: false },
     });
   }
+  if (aborted?.stopReason === 'interrupted') {
+    run.closeDuration();
+    recorder.emit('run.interrupted', { reason: aborted.message, usage: { ...snapshot.usage } });
+    return endSegment(run, { status: 'interrupted', stopReason: 'interrupted', output: '' });
+  }
   if (aborted?.stopReason === 'timeout') {
     run.closeDuration();
     const max = run.budget.limits.maxDurationMs ?? 0;

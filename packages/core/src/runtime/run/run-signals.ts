@@ -21,11 +21,14 @@ export function isRunSuspendedSignal(value: unknown): value is RunSuspendedSigna
   return value instanceof Error && value.name === 'RunSuspendedSignal' && 'stopReason' in value;
 }
 
-/** Thrown when the run's signal aborts (cancel or `maxDurationMs`); carries the stop reason. */
-export class RunAbortedSignal extends Error {
-  readonly stopReason: Extract<StopReason, 'cancelled' | 'timeout'>;
+/** Why a run's signal aborted. */
+export type AbortStopReason = Extract<StopReason, 'cancelled' | 'timeout' | 'interrupted'>;
 
-  constructor(stopReason: Extract<StopReason, 'cancelled' | 'timeout'>, message: string) {
+/** Thrown when the run's signal aborts (cancel, interrupt or `maxDurationMs`); carries the stop reason. */
+export class RunAbortedSignal extends Error {
+  readonly stopReason: AbortStopReason;
+
+  constructor(stopReason: AbortStopReason, message: string) {
     super(message);
     this.name = 'RunAbortedSignal';
     this.stopReason = stopReason;

@@ -126,10 +126,12 @@ export class RuntimeChildRunner implements ChildRunner {
     context: ToolContext,
   ): Promise<RunResult> {
     const runtime = this.host.runtime;
-    if (record.status === 'running') return runtime.resume(record.runId, { signal: context.signal });
-    if (record.status !== 'suspended') return resultOf(record);
+    if (record.status === 'running' || record.status === 'interrupted') {
+      return runtime.resume(record.runId, { signal: context.signal });
+    }
+    if (record.status !== 'suspended') return resultOfRecord(record);
     const decisions = takeDecisions(parent, record.pending);
-    if (!decisions) return resultOf(record);
+    if (!decisions) return resultOfRecord(record);
     return runtime.resume(record.runId, { decisions, signal: context.signal });
   }
 }
@@ -208,13 +210,13 @@ function takeDecisions(
   return taken;
 }
 
-/** A stored child's ending as a result. */
-function resultOf(record: RunRecord): RunResult {
+/** A stored run's ending as a result (a run still `queued` or `running` reads as failed). */
+export function resultOfRecord(record: RunRecord): RunResult {
   return {
     runId: record.runId,
     sessionId: record.sessionId,
     agentId: record.agentId,
-    status: record.status === 'running' ? 'failed' : record.status,
+    status: record.status === 'running' || record.status === 'queued' ? 'failed' : record.status,
     stopReason: record.stopReason ?? 'error',
     output: record.output ?? '',
     usage: { ...record.usage },

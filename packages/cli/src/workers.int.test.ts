@@ -1,0 +1,140 @@
+/**
+ * `agentry worker` processes on the real Redis (BullMQ) and PostgreSQL (store): takeover after SIGKILL,
+ * SIGTERM drain, and limits that hold across workers. `AGENTRY_CLUSTER_RUNS` sets the size of the kill
+ * test (default 24, bounded for CI; the issue's full size is 300).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { activeIntervals, Cluster, DATABASE_URL, overlapping, REDIS_URL } from './__fixtures__/cluster.js';
+
+const RUNS = Number(process.env.AGENTRY_CLUSTER_RUNS ?? 24);
+const clusters: Cluster[] = [];
+afterEach(async () => {
+  for (const cluster of clusters.splice(0)) await cluster.destroy();
+});
+
+function cluster(env: Record<string, string> = {}): Cluster {
+  const made = new Cluster({
+    REDIS_URL: REDIS_URL!,
+    DATABASE_URL: DATABASE_URL!,
+    AGENTRY_RUN_LEASE_TTL_MS: '2000',
+    ...env,
+  });
+  clusters.push(made);
+  return made;
+}
+
+const ended = (record: { status: string }) => record.status === 'completed' || record.status === 'suspended';
+
+describe.skipIf(!REDIS_URL || !DATABASE_URL)(
+  'agentry worker cluster (needs REDIS_URL and DATABASE_URL)',
+  () => {
+    it(`${RUNS} durable runs on 3 workers killed with SIGKILL at random and restarted: every run completes or waits for a decision, no unsafe call twice, no idempotent call under two keys`, {
+      timeout: Math.max(300_000, RUNS * 5_000),
+    }, async () => {
+      const nodes = cluster();
+      const runtime = await nodes.runtime();
+      const runIds: string[] = [];
+      for (let index = 0; index < RUNS; index++) {
+        runIds.push((await runtime.enqueue({ agent: 'worker', input: `job ${index}` })).runId);
+      }
+      const live = [0, 1, 2].map(() => nodes.start(['--concurrency', '4']));
+      let kills = 0;
+      let done = false;
+      const killer = (async () => {
+        while (!done) {
+          await new Promise((resolve) => setTimeout(resolve, 1500 + Math.random() * 2500));
+          if (done) break;
+          const victim = Math.floor(Math.random() * live.length);
+          live[victim]!.kill('SIGKILL');
+          kills += 1;
+          live[victim] = nodes.start(['--concurrency', '4']);
+        }
+      })();
+      const records = await nodes.waitFor(runIds, ended);
+      done = true;
+      await killer;
+      const effects = nodes.effects();
+      const charges = new Map<string, number>();
+      for (const effect of effects.filter((entry) => entry.tool === 'charge')) {
+        charges.set(effect.callId, (charges.get(effect.callId) ?? 0) + 1);
+      }
+      const keys = new Map<string, Set<string>>();
+      for (const effect of effects.filter((entry) => entry.tool === 'effect')) {
+        const call = `${effect.runId}#${effect.n}`;
+        keys.set(call, (keys.get(call) ?? new Set()).add(effect.key));
+      }
+      const suspended = records.filter((record) => record.status === 'suspended');
+      console.log(
+        `cluster: ${RUNS} runs, ${kills} SIGKILLs, ${records.length - suspended.length} completed, ${suspended.length} suspended (outcome_unknown), ${effects.length} tool executions`,
+      );
+      expect(records.every(ended)).toBe(true);
+      expect(suspended.every((record) => record.stopReason === 'outcome_unknown')).toBe(true);
+      expect([...charges.values()].filter((count) => count > 1)).toEqual([]);
+      expect([...keys.values()].filter((set) => set.size > 1)).toEqual([]);
+      // Completed runs did every step; the workers that drove them are named.
+      for (const record of records.filter((entry) => entry.status === 'completed')) {
+        expect(record.output).toBe('Done.');
+        expect(record.worker).toBeTruthy();
+      }
+    });
+
+    it('SIGTERM drains a worker: its runs are interrupted and continue on another worker without waiting for the lease', {
+      timeout: 120_000,
+    }, async () => {
+      // A run lease of 60 s: a run left to expire would not finish within this test's timeout.
+      const nodes = cluster({ AGENTRY_RUN_LEASE_TTL_MS: '60000', TOOL_MS: '1500' });
+      const runtime = await nodes.runtime();
+      const first = nodes.start(['--concurrency', '4']);
+      const runIds: string[] = [];
+      for (let index = 0; index < 3; index++)
+        runIds.push((await runtime.enqueue({ agent: 'worker', input: `drain ${index}` })).runId);
+      await nodes.waitFor(runIds, (record) => record.status === 'running');
+      const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
+      first.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      nodes.start(['--concurrency', '4']);
+      const records = await nodes.waitFor(runIds, ended);
+      expect(records.map((record) => record.status)).toEqual(['completed', 'completed', 'completed']);
+      for (const runId of runIds) {
+        const events = await runtime.runs.events(runId);
+        const drivers = new Set(
+          events.flatMap((event) =>
+            (event.type === 'run.started' || event.type === 'run.resumed') && event.data.worker
+              ? [event.data.worker]
+              : [],
+          ),
+        );
+        expect(events.map((event) => event.type)).toContain('run.interrupted');
+        expect(drivers.size).toBe(2);
+      }
+      expect(nodes.logs[0]).toContain('SIGTERM: draining');
+    });
+
+    it('limits hold across 2 workers: one active run of a session, and maxActiveRuns of an agent', {
+      timeout: 180_000,
+    }, async () => {
+      const nodes = cluster({ TOOL_MS: '100' });
+      const runtime = await nodes.runtime();
+      nodes.start(['--concurrency', '4']);
+      nodes.start(['--concurrency', '4']);
+      const session: string[] = [];
+      const solo: string[] = [];
+      for (let index = 0; index < 6; index++) {
+        session.push(
+          (await runtime.enqueue({ agent: 'chat', input: `turn ${index}`, sessionId: 'shared-session' }))
+            .runId,
+        );
+        solo.push((await runtime.enqueue({ agent: 'solo', input: `solo ${index}` })).runId);
+      }
+      await nodes.waitFor([...session, ...solo], ended);
+      const workersOf = async (runIds: string[]) =>
+        new Set(
+          (await Promise.all(runIds.map((runId) => runtime.runs.get(runId)))).map((record) => record?.worker),
+        );
+      // Both workers took part, and still the runs never overlapped.
+      expect((await workersOf([...session, ...solo])).size).toBe(2);
+      expect(overlapping(await activeIntervals(runtime, session))).toBe(false);
+      expect(overlapping(await activeIntervals(runtime, solo))).toBe(false);
+    });
+  },
+);

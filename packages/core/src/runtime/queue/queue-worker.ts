@@ -1,0 +1,85 @@
+/** `runtime.work`: a consumer of the configured queue that drives runs here and drains on stop. */
+import type { JobOutcome, QueueConsumer, RunJob } from '../../contracts/queue.js';
+import type { RunWorker } from '../../contracts/runtime.js';
+import { driveJob, type QueueHost } from './queued-runs.js';
+
+/** Options of `QueueWorker.start`. */
+export interface QueueWorkerOptions {
+  concurrency: number;
+  agents: readonly string[];
+  /** Per-agent limits of active runs across all workers (the agents' `maxActiveRuns`). */
+  agentConcurrency: { [agentId: string]: number };
+}
+
+/**
+ * Takes jobs of its agents and drives their runs. On `stop('interrupt')` it stops taking jobs,
+ * interrupts its runs at their next safe point (checkpoint written, run lease released) and puts a
+ * `takeover` job for each back on the queue, so another worker continues it at once.
+ */
+export class QueueWorker implements RunWorker {
+  readonly id: string;
+  readonly #host: QueueHost;
+  readonly #active = new Map<string, RunJob>();
+  #consumer: QueueConsumer | undefined;
+  #stopping = false;
+
+  private constructor(host: QueueHost) {
+    this.#host = host;
+    this.id = host.workerId;
+  }
+
+  static async start(host: QueueHost, options: QueueWorkerOptions): Promise<QueueWorker> {
+    const worker = new QueueWorker(host);
+    if (Object.keys(options.agentConcurrency).length > 0) {
+      await host.queue.setLimits?.({ agentConcurrency: options.agentConcurrency });
+    }
+    worker.#consumer = await host.queue.consume((job) => worker.#handle(job), {
+      concurrency: options.concurrency,
+      agents: options.agents,
+      workerId: worker.id,
+    });
+    return worker;
+  }
+
+  active(): string[] {
+    return [...this.#active.keys()];
+  }
+
+  async stop(mode: 'drain' | 'interrupt' = 'interrupt'): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    const stopped = this.#consumer?.stop();
+    if (mode === 'interrupt') {
+      await Promise.all(
+        [...this.#active.keys()].map((runId) =>
+          this.#host.interrupt(runId, `Interrupted: worker ${this.id} is stopping`),
+        ),
+      );
+    }
+    await stopped;
+  }
+
+  async #handle(job: RunJob): Promise<JobOutcome> {
+    // Taken while stopping: back to the queue for another worker.
+    if (this.#stopping) return { status: 'deferred', delayMs: 0 };
+    if (this.#active.has(job.runId)) return { status: 'deferred', delayMs: 500 };
+    this.#active.set(job.runId, job);
+    try {
+      const outcome = await driveJob(this.#host, job);
+      if (outcome.status === 'deferred') return outcome;
+      if (outcome.result?.status === 'interrupted' && this.#stopping) {
+        // Drained: hand the run over now instead of waiting for a lease to expire.
+        await this.#host.records.requeued(job.runId, this.#host.now());
+        await this.#host.queue.enqueue({
+          kind: 'takeover',
+          runId: job.runId,
+          agentId: job.agentId,
+          ...(job.sessionId === undefined ? {} : { sessionId: job.sessionId }),
+        });
+      }
+      return { status: 'done' };
+    } finally {
+      this.#active.delete(job.runId);
+    }
+  }
+}
