@@ -106,7 +106,7 @@ export type {
 export type { ChildRunner, ChildRunRequest, RunQueries, Runtime } from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
-export type { Lease, Store, StoreSetOptions } from './contracts/store.js';
+export type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from './contracts/store.js';
 export { isStore } from './contracts/store.js';
 export type {
   AfterToolHook,
@@ -126,7 +126,13 @@ export { isToolExecutor } from './contracts/tool-executor.js';
 // --- defaults (section owned by the core-defaults work) -----------------------
 export { DefaultToolExecutor, type DefaultToolExecutorConfig } from './defaults/default-tool-executor.js';
 export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
-export { KeyvStore, type KeyvStoreConnection, type KeyvStoreOptions } from './defaults/keyv-store.js';
+export {
+  type FencedWriteOptions,
+  KeyvStore,
+  type KeyvStoreConnection,
+  type KeyvStoreOptions,
+  type RawEntry,
+} from './defaults/keyv-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './defaults/memory-store.js';
 export { MittEventBus, type MittEventBusOptions } from './defaults/mitt-event-bus.js';
 export { ScriptedModel, type ScriptedModelOptions } from './defaults/scripted-model.js';

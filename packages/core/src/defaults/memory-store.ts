@@ -39,9 +39,16 @@ export class MemoryStore extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     const map = new Map<string, unknown>();
+    const leases = new InProcessLeases();
     return {
       adapter: map,
-      leases: new InProcessLeases(),
+      leases,
+      // Check and write in one synchronous stretch: nothing can take the lease in between.
+      fencedWrite: async (fence, entries, options) => {
+        if (!leases.holds(fence.lease, fence.token, options.now)) return false;
+        for (const { key, entry } of entries) map.set(key, entry);
+        return true;
+      },
       async *listRaw(prefix: string) {
         for (const [key, raw] of map) if (key.startsWith(prefix)) yield [key, raw] as const;
       },

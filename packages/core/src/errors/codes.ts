@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   'store.write_failed': { audience: 'system', retryable: true },
   'store.unsupported': { audience: 'plugin', retryable: false },
   'store.not_json': { audience: 'plugin', retryable: false },
+  'store.lease_lost': { audience: 'system', retryable: false },
   'checkpoint.corrupt': { audience: 'system', retryable: false },
   'checkpoint.unsupported_version': { audience: 'system', retryable: false },
   'checkpoint.mismatch': { audience: 'user', retryable: false },
