@@ -80,7 +80,7 @@ export class DefaultRuntime implements Runtime {
 
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
-    const records = new RunRecords(setup.store, setup.redactor);
+    const records = new RunRecords(setup.store, setup.redactor, (runId) => this.owner?.fenceOf(runId));
     this.services = {
       store: setup.store,
       bus: setup.events,
@@ -312,11 +312,7 @@ export class DefaultRuntime implements Runtime {
     },
     ownership: RunOwnership | undefined,
   ): RunContext {
-    const signal = ownership
-      ? options.signal
-        ? AbortSignal.any([options.signal, ownership.signal])
-        : ownership.signal
-      : options.signal;
+    const signal = ownership ? ownership.follow(options.signal) : options.signal;
     return new RunContext(
       snapshot,
       agent,

@@ -39,7 +39,7 @@ import {
   verifyChunks,
 } from './envelope.js';
 import { jsonText } from './json-guard.js';
-import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
 
 /** Namespace of the head records (key = run id). */
 export const CHECKPOINT_NAMESPACE = 'checkpoints';
@@ -146,13 +146,18 @@ export class StoreCheckpointer implements RunPersistence {
    * Makes `snapshot` the run's checkpoint; see `RunPersistence.save`. Saves of
    * one run are applied one after another, in call order.
    */
-  save(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
+  save(
+    snapshot: RunSnapshot,
+    events: EncodedRunEvents,
+    reason: SaveReason,
+    saveOptions: SaveOptions = {},
+  ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     const previous = this.#pending.get(runId);
     const current =
       previous === undefined
-        ? this.#saveNow(snapshot, events, reason)
-        : previous.catch(() => {}).then(() => this.#saveNow(snapshot, events, reason));
+        ? this.#saveNow(snapshot, events, reason, saveOptions)
+        : previous.catch(() => {}).then(() => this.#saveNow(snapshot, events, reason, saveOptions));
     this.#pending.set(runId, current);
     const settle = () => {
       if (this.#pending.get(runId) === current) this.#pending.delete(runId);
@@ -161,7 +166,12 @@ export class StoreCheckpointer implements RunPersistence {
     return current;
   }
 
-  async #saveNow(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
+  async #saveNow(
+    snapshot: RunSnapshot,
+    events: EncodedRunEvents,
+    reason: SaveReason,
+    { fence }: SaveOptions,
+  ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     // A fresh run has no stored head to continue (its id is new): nothing to read.
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
@@ -232,10 +242,17 @@ export class StoreCheckpointer implements RunPersistence {
     // Made now, before any await: the live snapshot may change while the writes are in flight.
     const headText = sealEnvelope(jsonText(body, 'checkpoint'), next.messages.tail, next.events.tail);
 
-    const options = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
+    const deferred = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
+    const options = fence === undefined ? deferred : { ...deferred, fence };
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
-        writes.length > 0 ? this.#store.setMany(CHECKPOINT_DATA_NAMESPACE, writes) : undefined,
+        writes.length > 0
+          ? this.#store.setMany(
+              CHECKPOINT_DATA_NAMESPACE,
+              writes,
+              fence === undefined ? undefined : { fence },
+            )
+          : undefined,
         flushEvents === undefined
           ? next.eventBlock
           : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock, options),

@@ -1,5 +1,7 @@
 /** One AbortController per run: `maxDurationMs`, `runtime.cancel` and the caller's signal all abort through it. */
+import { isAgentryError } from '../../errors/agentry-error.js';
 import { RunAbortedSignal } from './run-signals.js';
+import { checkOnRead } from './signal-on-read.js';
 
 /**
  * Owns the run's abort signal. The signal reaches the model call and every
@@ -35,10 +37,22 @@ export class RunAbort {
     }
     if (external) {
       this.external = external;
-      this.onExternalAbort = () =>
-        this.abort(new RunAbortedSignal('cancelled', 'The caller aborted the run'));
-      if (external.aborted) this.onExternalAbort();
-      else external.addEventListener('abort', this.onExternalAbort, { once: true });
+      const onExternalAbort = () =>
+        this.abort(
+          new RunAbortedSignal(
+            'cancelled',
+            // A lost run lease says so; a caller's own abort reason may be anything.
+            isAgentryError(external.reason) ? external.reason.message : 'The caller aborted the run',
+          ),
+        );
+      this.onExternalAbort = onExternalAbort;
+      if (external.aborted) onExternalAbort();
+      else external.addEventListener('abort', onExternalAbort, { once: true });
+      // Reading the run's signal reads the caller's first: a signal that aborts when it is read
+      // (a run lease past its local deadline) stops the run before the reader acts.
+      checkOnRead(this.signal, () => {
+        if (external.aborted) onExternalAbort();
+      });
     }
   }
 
@@ -52,8 +66,9 @@ export class RunAbort {
     this.abort(new RunAbortedSignal('cancelled', reason));
   }
 
-  /** Throws the abort reason when the run was aborted. */
+  /** Throws the abort reason when the run was aborted (the caller's signal is read first). */
   throwIfAborted(): void {
+    if (!this.reason && this.external?.aborted) this.onExternalAbort?.();
     if (this.reason) throw this.reason;
   }
 
