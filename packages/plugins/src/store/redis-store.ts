@@ -96,7 +96,8 @@ class RedisLeases implements LeaseBackend {
 
   async read(name: string, now: number): Promise<Lease | undefined> {
     const holder = (await this.script(READ, name, [])) as [string, string, number] | null;
-    if (holder === null || Number(holder[2]) <= 0) return undefined;
+    // PTTL 0: the last millisecond of the lease, still held for ACQUIRE (-1/-2 cannot happen for a lease hash).
+    if (holder === null || Number(holder[2]) < 0) return undefined;
     return { name, owner: holder[0], token: Number(holder[1]), expiresAt: now + Number(holder[2]) };
   }
 

@@ -74,6 +74,12 @@ async function waitFor<T>(what: string, done: () => T | undefined | Promise<T | 
   }
 }
 
+/** True when the process is stopped (state `T` in `/proc/<pid>/stat`, Linux). */
+function stopped(pid: number): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+}
+
 /** The long-lived zombie process and its result lines. */
 function startZombie(store: StoreSpec, dir: string) {
   const child: ChildProcessWithoutNullStreams = spawn(
@@ -207,7 +213,10 @@ export async function runZombieCycles(
         );
         continue;
       }
-      zombie.child.kill('SIGSTOP');
+      // In mode "write" the child stops itself: a SIGSTOP from here could land before its own and then
+      // the child would stop again after SIGCONT. Either way, go on only once it is stopped.
+      if (mode === 'tool') zombie.child.kill('SIGSTOP');
+      await waitFor('the zombie to stop', () => (stopped(zombie.child.pid!) ? true : undefined));
       await waitFor('lease expiry', async () =>
         (await store.readLease(`run:${runId}`)) === undefined ? true : undefined,
       );

@@ -29,22 +29,25 @@ interface PgClient {
 
 const CYCLES = Number(process.env.AGENTRY_ZOMBIE_CYCLES ?? 10);
 
-describe.skipIf(!url)('a paused owner never runs a side effect after losing its run lease (postgres)', () => {
-  it(
-    `runs the unsafe call once and refuses the zombie's writes over ${CYCLES} SIGSTOP/takeover/SIGCONT cycles`,
-    async () => {
-      const options = { url: url!, schema, table: 'entries' };
-      const report = await runZombieCycles(
-        { kind: 'postgres', options },
-        new PostgresStore(options),
-        root,
-        CYCLES,
-      );
-      printZombieReport('postgres', report);
-      expect(report.failures).toEqual([]);
-      expect(report).toMatchObject({ doubleExecutions: 0, zombieEffects: 0, staleWritesAccepted: 0 });
-      expect(report.cycleMs).toHaveLength(CYCLES);
-    },
-    60_000 + CYCLES * 20_000,
-  );
-});
+describe.skipIf(!url || process.platform !== 'linux')(
+  'a paused owner never runs a side effect after losing its run lease (postgres)',
+  () => {
+    it(
+      `runs the unsafe call once and refuses the zombie's writes over ${CYCLES} SIGSTOP/takeover/SIGCONT cycles`,
+      async () => {
+        const options = { url: url!, schema, table: 'entries' };
+        const report = await runZombieCycles(
+          { kind: 'postgres', options },
+          new PostgresStore(options),
+          root,
+          CYCLES,
+        );
+        printZombieReport('postgres', report);
+        expect(report.failures).toEqual([]);
+        expect(report).toMatchObject({ doubleExecutions: 0, zombieEffects: 0, staleWritesAccepted: 0 });
+        expect(report.cycleMs).toHaveLength(CYCLES);
+      },
+      60_000 + CYCLES * 20_000,
+    );
+  },
+);

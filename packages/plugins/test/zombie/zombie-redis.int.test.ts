@@ -33,17 +33,20 @@ interface RedisClient {
 
 const CYCLES = Number(process.env.AGENTRY_ZOMBIE_CYCLES ?? 10);
 
-describe.skipIf(!url)('a paused owner never runs a side effect after losing its run lease (redis)', () => {
-  it(
-    `runs the unsafe call once and refuses the zombie's writes over ${CYCLES} SIGSTOP/takeover/SIGCONT cycles`,
-    async () => {
-      const spec = { kind: 'redis' as const, url: url!, prefix };
-      const report = await runZombieCycles(spec, new RedisStore({ url: url!, prefix }), root, CYCLES);
-      printZombieReport('redis', report);
-      expect(report.failures).toEqual([]);
-      expect(report).toMatchObject({ doubleExecutions: 0, zombieEffects: 0, staleWritesAccepted: 0 });
-      expect(report.cycleMs).toHaveLength(CYCLES);
-    },
-    60_000 + CYCLES * 20_000,
-  );
-});
+describe.skipIf(!url || process.platform !== 'linux')(
+  'a paused owner never runs a side effect after losing its run lease (redis)',
+  () => {
+    it(
+      `runs the unsafe call once and refuses the zombie's writes over ${CYCLES} SIGSTOP/takeover/SIGCONT cycles`,
+      async () => {
+        const spec = { kind: 'redis' as const, url: url!, prefix };
+        const report = await runZombieCycles(spec, new RedisStore({ url: url!, prefix }), root, CYCLES);
+        printZombieReport('redis', report);
+        expect(report.failures).toEqual([]);
+        expect(report).toMatchObject({ doubleExecutions: 0, zombieEffects: 0, staleWritesAccepted: 0 });
+        expect(report.cycleMs).toHaveLength(CYCLES);
+      },
+      60_000 + CYCLES * 20_000,
+    );
+  },
+);

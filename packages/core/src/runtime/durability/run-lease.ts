@@ -305,8 +305,12 @@ export class RunOwner {
       if (lease !== undefined) return { lease, sentAt };
       const holder = await this.#store.readLease(name);
       if (holder === undefined) {
-        // Released between the two calls: try again (a few times; a store that keeps disagreeing is refused).
-        if (++vanished < 3) continue;
+        // Released or expired between the two calls: try again, a moment later (a few times; a store
+        // that keeps disagreeing is refused).
+        if (++vanished < 3) {
+          await sleep(vanished * 5, options.signal);
+          continue;
+        }
         throw busy(runId, undefined);
       }
       // Renewed (or re-taken) since the last look: its owner is alive. Stores that derive `expiresAt`
