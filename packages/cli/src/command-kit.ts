@@ -30,9 +30,10 @@ export function action<A extends unknown[]>(
   return async (...args: A) => {
     const command = args[args.length - 1] as Command;
     // With globals: `--verbose` belongs to the program, and `runs --json show <id>` gives `--json` to `runs`.
-    const globals = command.optsWithGlobals<{ verbose?: boolean; json?: boolean }>();
+    const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean; json?: boolean }>();
     context.json = globals.json === true;
     context.verbose = globals.verbose === true;
+    context.quiet = globals.quiet === true;
     try {
       exit.code = await handler(...args);
     } catch (error) {

@@ -16,6 +16,8 @@ export class CliContext {
   readonly stderrStyle: Style;
   /** Set by `--verbose` before any command runs. */
   verbose = false;
+  /** Set by `--quiet`: no progress lines, no summary of a completed run. */
+  quiet = false;
   /** Set by commands that print one JSON document. */
   json = false;
   /** Fields merged into the `{ error }` document of a failed `--json` command (e.g. `valid: false`). */

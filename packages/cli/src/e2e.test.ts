@@ -175,6 +175,23 @@ describe('agentry binary: a gated run suspends, resumes from another process, an
     expect(result.stderr).not.toContain('\u001b[');
   });
 
+  it('piped progress: the model text as plain lines, checkpoint marks only with --verbose, nothing with --quiet', async () => {
+    const cwd = quickstart();
+    const args = ['run', 'assistant', 'Summarise notes.md', '--approve', 'write-file'];
+    const plain = await spawnCli(args, { cwd });
+    expect(plain.stderr).toContain(
+      '  model step 1 › Let me see what is in the workspace.\n  model step 1 · 1 tool call',
+    );
+    expect(plain.stderr).not.toContain('checkpoint');
+    expect(plain.stderr).not.toContain('\u001b[');
+    const verbose = await spawnCli(['--verbose', ...args], { cwd });
+    expect(verbose.stderr).toMatch(/◆ checkpoint after step 1 \(\d+ bytes\)/);
+    const quiet = await spawnCli([...args, '--quiet'], { cwd });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('Done. The summary is in workspace/summary.md.\n');
+    expect(quiet.stderr).toBe('');
+  });
+
   it('input from stdin, and an unknown agent is a usage error with a did-you-mean', async () => {
     const cwd = quickstart();
     const piped = await spawnCli(['run', 'assistant', '--deny', 'write-file', '--json'], {

@@ -72,7 +72,7 @@ describe('a project scaffolded from this checkout', { timeout: TEST_TIMEOUT_MS }
     expect(steps[0]).toBe('cd my-agent');
     const [install, validate, run] = steps.slice(1);
     expect(install).toBe('npm install --no-audit --no-fund --offline');
-    for (const step of [validate, run]) expect(step).toMatch(/^npx --no agentry /);
+    for (const step of [validate, run]) expect(step).toMatch(/^npx agentry /);
 
     const installed = await shell(install!, project);
     expect(installed.stderr).not.toContain('ERR');
@@ -82,13 +82,24 @@ describe('a project scaffolded from this checkout', { timeout: TEST_TIMEOUT_MS }
     const validated = await shell(validate!, project);
     expect(validated.code).toBe(0);
 
+    // The documented invocation reaches Agentry's own help and version, not npm's.
+    const help = await shell('npx agentry --help', project);
+    expect(help.stdout).toMatch(/^Usage: agentry /);
+    const runHelp = await shell('npx agentry help run', project);
+    expect(runHelp.stdout).toMatch(/^Usage: agentry run /);
+    const version = await shell('npx agentry --version', project);
+    const cliManifest = JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version.stdout.trim()).toBe(cliManifest.version);
+
     const suspended = await shell(`${run} --no-interactive`, project);
     expect(suspended.stderr).toMatch(/tool\s+word-count .* ok/);
     expect(suspended.code).toBe(3);
     const resume = suspended.stderr
       .split('\n')
       .map((line) => line.trim())
-      .find((line) => line.startsWith('npx --no agentry resume ') && line.includes(' --approve '));
+      .find((line) => line.startsWith('npx agentry resume ') && line.includes(' --approve '));
     expect(resume, suspended.stderr).toBeDefined();
     expect(existsSync(path.join(project, 'workspace/summary.md'))).toBe(false);
 

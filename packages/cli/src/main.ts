@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import type { ExitSlot } from './command-kit.js';
 import { CliContext } from './context.js';
 import { type CliIo, completeIo } from './io.js';
-import { createProgram } from './program.js';
+import { createProgram, expandHelp } from './program.js';
 import { EXIT } from './render/errors.js';
 
 export type { CliIo, CliReader, CliWriter } from './io.js';
@@ -30,7 +30,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   const exit: ExitSlot = { code: EXIT.ok };
   const program = createProgram(context, exit);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...expandHelp(program, argv)], { from: 'user' });
     return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -12,6 +12,23 @@ export interface OpenedRuntime {
   runtime: Runtime;
   /** False for the in-memory store: its runs end with this process (see `persistentStore`). */
   persistentStore: boolean;
+  /**
+   * The `--config` that printed commands (resume …) must carry to reach this config again: the path the
+   * user gave, or the file `AGENTRY_CONFIG` chose (relative to the working directory); `undefined` when
+   * discovery from the working directory finds it.
+   */
+  configArg?: string;
+}
+
+/** See `OpenedRuntime.configArg`. */
+export function configArgument(
+  context: CliContext,
+  configPath: string | undefined,
+  file: string,
+): string | undefined {
+  if (configPath !== undefined) return configPath;
+  if (context.io.env.AGENTRY_CONFIG === undefined || context.io.env.AGENTRY_CONFIG === '') return undefined;
+  return path.relative(context.io.cwd, file) || file;
 }
 
 /** True when `name` is installed where Node's resolution from `directory` looks (its node_modules chain). */
@@ -52,7 +69,13 @@ export async function openRuntime(
     env: context.io.env,
     redactor: context.redactor,
   });
-  return { loaded, runtime, persistentStore: persistentStore(loaded) };
+  const configArg = configArgument(context, configPath, loaded.file);
+  return {
+    loaded,
+    runtime,
+    persistentStore: persistentStore(loaded),
+    ...(configArg === undefined ? {} : { configArg }),
+  };
 }
 
 /** Runs `work` with an opened runtime and closes it afterwards, whatever happens. */

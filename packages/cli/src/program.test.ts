@@ -73,6 +73,25 @@ describe('usage errors', () => {
     expect(result.stderr).toContain('Usage: agentry');
   });
 
+  it('agentry help [command…] prints the help of agentry or of a (nested) command on stdout', async () => {
+    const root = await cli(['help']);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/^Usage: agentry \[options\] \[command\]/);
+    expect(root.stdout).toMatch(/\n {2}help \[command\.\.\.\] /);
+    const run = await cli(['help', 'run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: agentry run /);
+    const nested = await cli(['help', 'runs', 'show']);
+    expect(nested.stdout).toMatch(/^Usage: agentry runs show /);
+  });
+
+  it('agentry help with a misspelt command exits 2 with a did-you-mean', async () => {
+    const result = await cli(['help', 'valdate']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('agentry has no command "valdate". Did you mean "validate"?');
+  });
+
   it('--version prints the package version', async () => {
     const result = await cli(['--version']);
     expect(result.code).toBe(0);

@@ -17,6 +17,8 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { CliContext } from './context.js';
+import { UsageError } from './render/errors.js';
+import { didYouMean } from './render/suggest.js';
 
 /** The CLI's own version (from its package.json). */
 export function cliVersion(): string {
@@ -26,14 +28,43 @@ export function cliVersion(): string {
   return manifest.version;
 }
 
+/**
+ * `agentry help [command…]` as the argv commander parses: `[command…, --help]`, so nested commands
+ * (`help runs show`) get their own help. A word that names no command is reported with a did-you-mean and
+ * exits 2 instead of falling back to the root help.
+ */
+export function expandHelp(program: Command, argv: readonly string[]): readonly string[] {
+  if (argv[0] !== 'help') return argv;
+  const words = argv.slice(1).filter((word) => !word.startsWith('-'));
+  let command = program;
+  for (const word of words) {
+    const next = command.commands.find((child) => child.name() === word || child.aliases().includes(word));
+    if (next === undefined) {
+      const names = command.commands.map((child) => child.name()).filter((name) => name !== 'help');
+      const where = command === program ? 'agentry' : `agentry ${command.name()}`;
+      throw new UsageError(
+        `${where} has no command "${word}".${didYouMean(word, names)}`,
+        `Its commands: ${names.join(', ')}.`,
+      );
+    }
+    command = next;
+  }
+  return [...words, '--help'];
+}
+
 /** Builds the whole command tree, writing through `context.io` and recording exit codes in `exit`. */
 export function createProgram(context: CliContext, exit: ExitSlot): Command {
   const program = new Command('agentry');
   program
     .description('Run, validate and inspect Agentry agents declared in YAML.')
     .version(cliVersion(), '-V, --version', 'print the version')
-    .option('--verbose', 'show stack traces and debug details')
+    .option('--verbose', 'show checkpoint marks in run progress, stack traces and debug details')
+    .option(
+      '-q, --quiet',
+      'no run progress and no summary of a completed run: only the output and what needs you',
+    )
     .option('--no-color', 'never use colours (also: NO_COLOR=1)')
+    .helpCommand('help [command...]', 'show the help of agentry or of a command (agentry help runs show)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

@@ -16,12 +16,13 @@ export function exitCodeOfRun(result: Pick<RunResult, 'status'>): number {
 }
 
 /**
- * How printed commands invoke the CLI: the project's (or checkout's) own `agentry` binary, never a download
- * (`npx agentry` alone would fetch an unrelated registry package of that name).
+ * How printed commands invoke the CLI: `npx agentry` runs the project's own `agentry` binary from
+ * `node_modules/.bin` and passes every argument on (`--help` and `--version` included). Not `npx --no agentry`:
+ * npx reads `agentry` as the value of `--no` and answers `--help`/`--version` itself.
  */
-export const AGENTRY_COMMAND = 'npx --no agentry';
+export const AGENTRY_COMMAND = 'npx agentry';
 
-/** The `npx --no agentry resume …` commands that settle each pending call, runnable as printed. */
+/** The `npx agentry resume …` commands that settle each pending call, runnable as printed. */
 export function resumeCommands(runId: string, pending: readonly PendingCall[], configArg?: string): string[] {
   const base = `${AGENTRY_COMMAND} resume ${shellQuote(runId)}${configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`}`;
   return pending.flatMap((call) =>
@@ -62,9 +63,12 @@ export interface PrintResultOptions {
   blocker?: ResumeBlocker;
 }
 
-/** Whether the model's text streams to the terminal as it is generated: stderr is a TTY and no `--json`. */
+/**
+ * Whether the model's text streams to the terminal as it is generated: stderr is a TTY, no `--json` and no
+ * `--quiet`. Otherwise the progress shows each response's text as plain lines once it is complete.
+ */
 export function streamsText(context: CliContext): boolean {
-  return context.io.stderr.isTTY === true && !context.json;
+  return context.io.stderr.isTTY === true && !context.json && !context.quiet;
 }
 
 /** The result of a run that has ended, from its stored record. */
@@ -131,12 +135,14 @@ export async function driveRun(options: DriveRunOptions): Promise<number> {
   const progress = new ProgressView({
     writer: io.stderr,
     style: context.stderrStyle,
-    live: io.stderr.isTTY === true && context.stderrStyle.enabled,
-    streamText: streamsText(context),
+    live: io.stderr.isTTY === true && context.stderrStyle.enabled && !context.quiet,
+    modelText: streamsText(context) ? 'stream' : 'lines',
+    checkpoints: context.verbose,
     redact: (text) => context.redactor.redactText(text),
   });
   if (options.runId !== undefined) progress.follow(options.runId);
-  const unsubscribe = runtime.events.onAny((event) => progress.handle(event));
+  // `--quiet`: no progress lines at all; the output, problems and how to continue are still printed.
+  const unsubscribe = context.quiet ? () => {} : runtime.events.onAny((event) => progress.handle(event));
   const controller = new AbortController();
   let reader: LineReader | undefined = options.reader;
   let interrupts = 0;
@@ -221,6 +227,7 @@ export function printResult(context: CliContext, result: RunResult, options: Pri
     context.human(result.output);
   }
   const style = context.stderrStyle;
+  if (context.quiet && result.status === 'completed') return;
   const mark =
     result.status === 'completed'
       ? style.symbols.ok

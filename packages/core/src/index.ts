@@ -60,6 +60,7 @@ export type {
   UserMessage,
 } from './contracts/message.js';
 export type {
+  AiSdkLanguageModelLike,
   FinishReason,
   Model,
   ModelPricing,
@@ -153,17 +154,33 @@ export {
   AgentryError,
   type AgentryErrorOptions,
   BudgetError,
+  type BudgetErrorCode,
   CheckpointError,
+  type CheckpointErrorCode,
   ConfigError,
+  type ConfigErrorCode,
   type ErrorContext,
   isAgentryError,
+  isBudgetError,
+  isCheckpointError,
+  isConfigError,
+  isModelError,
+  isPluginError,
+  isRunError,
+  isStoreError,
+  isToolError,
   ModelError,
+  type ModelErrorCode,
   PluginError,
+  type PluginErrorCode,
   RunError,
+  type RunErrorCode,
   type SerializedError,
   StoreError,
+  type StoreErrorCode,
   serializeError,
   ToolError,
+  type ToolErrorCode,
 } from './errors/agentry-error.js';
 export { ERROR_CODES, type ErrorAudience, type ErrorCode, isErrorCode } from './errors/codes.js';
 // --- loader (section owned by the loader work) --------------------------------
@@ -172,7 +189,7 @@ export {
   type BuiltinPluginInfo,
   findBuiltin,
   listBuiltinPlugins,
-} from './loader/builtin-plugins.js';
+} from './config/builtin-plugins.js';
 export {
   createRootContainer,
   createRunContainer,
@@ -190,10 +207,14 @@ export { type DefinePluginInput, definePlugin } from './plugin/define-plugin.js'
 export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
 // --- runtime (section owned by the runtime work) ------------------------------
 export type { AgentDefinition, ResolvedAgent } from './runtime/agent/agent-setup.js';
-export { BudgetExceededError, type BudgetLimit } from './runtime/run/budget.js';
+export {
+  BudgetExceededError,
+  type BudgetLimit,
+  isBudgetExceededError,
+} from './errors/budget-exceeded-error.js';
 export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
 export { childRunId } from './runtime/tools/child-runs.js';
-export { callNext, failureOutcome } from './runtime/tools/executor-chain.js';
+export { callNext, failureOutcome } from './plugin/call-next.js';
 // --- durability (section owned by the durability work) ------------------------
 export {
   CHECKPOINT_DATA_NAMESPACE,

@@ -44,7 +44,7 @@ export function registerChat(program: Command, context: CliContext, exit: ExitSl
     .option('--deny <tool>', 'refuse a tool; the model is told (repeatable)', collect)
     .action(
       action(context, exit, async (agentArg: string | undefined, options: ChatOptions) =>
-        withRuntime(context, options.config, async ({ runtime, loaded, persistentStore }) => {
+        withRuntime(context, options.config, async ({ runtime, loaded, persistentStore, configArg }) => {
           const agents = runtime.agents();
           const agent = agentArg ?? (agents.length === 1 ? agents[0] : undefined);
           if (agent === undefined) throw new UsageError('Which agent?', `Agents: ${agents.join(', ')}.`);
@@ -86,7 +86,7 @@ export function registerChat(program: Command, context: CliContext, exit: ExitSl
                   loaded,
                   interactive,
                   reader,
-                  ...(options.config === undefined ? {} : { configArg: options.config }),
+                  ...(configArg === undefined ? {} : { configArg }),
                   start,
                 });
               running = true;

@@ -104,8 +104,10 @@ async function runChecks(context: CliContext, configPath: string | undefined): P
       await runtime.close();
     }
   } catch (error) {
+    // Named by the slot that failed (`events` for an event bus that cannot connect), else `store`.
+    const slot = (error as { context?: { path?: string } }).context?.path?.split('.')[0];
     checks.push({
-      name: 'store',
+      name: slot === 'events' ? 'events' : 'store',
       status: 'fail',
       detail: (error as Error).message,
       hint:

@@ -36,8 +36,8 @@ describe('agentry init', () => {
     expect(readFileSync(path.join(dir, 'agentry.yaml'), 'utf8')).toContain(
       '# main:\n#   provider: openai'.replaceAll('#', '  #'),
     );
-    expect(created.stdout).toContain('npx --no agentry run assistant');
-    expect(created.stdout).not.toMatch(/npx agentry|npx @agentry/);
+    expect(created.stdout).toContain('npx agentry run assistant');
+    expect(created.stdout).not.toMatch(/npx --no|npx @agentry/);
 
     const validated = await cli(['validate'], { cwd: dir });
     expect(validated.stderr).toBe('');
@@ -85,8 +85,8 @@ describe('init dependencies', () => {
     expect(nextSteps('my-agent', true)).toEqual([
       'cd my-agent',
       'npm install --no-audit --no-fund --offline',
-      'npx --no agentry validate',
-      "npx --no agentry run assistant 'Summarise workspace/notes.txt into workspace/summary.md'",
+      'npx agentry validate',
+      "npx agentry run assistant 'Summarise workspace/notes.txt into workspace/summary.md'",
     ]);
     expect(nextSteps('.', false)[0]).toBe('npm install');
   });

@@ -29,15 +29,15 @@ export function packageName(directory: string): string {
 }
 
 /**
- * The commands to run after `init` into `dir`. They use `npx --no agentry` (the project's own binary, never a
- * download: the registry's `agentry` is another package). `local`: the dependencies link to this checkout.
+ * The commands to run after `init` into `dir`. They use `npx agentry`: after `npm install` that is the
+ * project's own binary, and every argument (`--help`, `--version`) reaches it. `local`: the dependencies link to this checkout.
  */
 export function nextSteps(dir: string, local: boolean): string[] {
   return [
     ...(dir === '.' ? [] : [`cd ${shellQuote(dir)}`]),
     local ? 'npm install --no-audit --no-fund --offline' : 'npm install',
-    'npx --no agentry validate',
-    `npx --no agentry run assistant ${shellQuote(DEMO_TASK)}`,
+    'npx agentry validate',
+    `npx agentry run assistant ${shellQuote(DEMO_TASK)}`,
   ];
 }
 

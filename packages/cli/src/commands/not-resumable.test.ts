@@ -73,7 +73,7 @@ describe('suspension of a run that cannot be resumed later', () => {
     expect(result.code).toBe(3);
     const document = JSON.parse(result.stdout) as { resumable: boolean; resumeCommands: string[] };
     expect(document.resumable).toBe(true);
-    expect(document.resumeCommands[0]).toMatch(/^npx --no agentry resume run_\S+ --approve \S+$/);
+    expect(document.resumeCommands[0]).toMatch(/^npx agentry resume run_\S+ --approve \S+$/);
     expect(result.stderr).toContain('To continue, run one of:');
   });
 });

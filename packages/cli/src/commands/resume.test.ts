@@ -86,3 +86,26 @@ describe('agentry resume --input', () => {
     expect(readFileSync(path.join(cwd, 'workspace/edited.md'), 'utf8')).toBe('edited on resume');
   });
 });
+
+describe('printed resume commands', () => {
+  it('carry --config for a config chosen by --config or AGENTRY_CONFIG, in run and in runs show (text and JSON)', async () => {
+    const scratch = quickstartCopy();
+    cleanups.push(scratch.remove);
+    const cwd = path.dirname(scratch.dir);
+    const config = path.join(path.basename(scratch.dir), 'agentry.yaml');
+    const env = { AGENTRY_CONFIG: config };
+    const first = await cli(['run', 'assistant', 'Summarise notes.md', '--no-interactive'], { cwd, env });
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain(`resume run_`);
+    expect(first.stderr).toMatch(new RegExp(`npx agentry resume run_\\S+ --config ${config} --approve `));
+    const runId = /npx agentry resume (run_\S+)/.exec(first.stderr)![1]!;
+
+    const shown = await cli(['runs', 'show', runId, '--config', config], { cwd });
+    expect(shown.stdout).toContain(`npx agentry resume ${runId} --config ${config} --approve `);
+    const json = await cli(['runs', 'show', runId, '--json'], { cwd, env });
+    const document = JSON.parse(json.stdout) as { resumeCommands: string[] };
+    expect(document.resumeCommands[0]).toBe(
+      `npx agentry resume ${runId} --config ${config} --approve ${(JSON.parse(json.stdout) as { pending: { callId: string }[] }).pending[0]!.callId}`,
+    );
+  });
+});

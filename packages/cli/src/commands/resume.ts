@@ -183,7 +183,7 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
             ...opened,
             interactive: canPrompt(context, options.interactive),
             runId,
-            ...(options.config === undefined ? {} : { configArg: options.config }),
+            ...(opened.configArg === undefined ? {} : { configArg: opened.configArg }),
             start: (signal) =>
               runtime.resume(runId, { signal, ...(Object.keys(decisions).length > 0 ? { decisions } : {}) }),
           });

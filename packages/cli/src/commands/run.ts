@@ -167,7 +167,7 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
               context,
               ...opened,
               interactive: canPrompt(context, options.interactive),
-              ...(options.config === undefined ? {} : { configArg: options.config }),
+              ...(opened.configArg === undefined ? {} : { configArg: opened.configArg }),
               start: (signal) => {
                 const request: RunRequest = {
                   agent,
@@ -192,6 +192,6 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
   ]);
   command.addHelpText(
     'after',
-    '\nOn a terminal the model\'s text streams as it is generated.\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed; a run that is not durable, or lives in the in-memory store, cannot be resumed later: start it with --durable).\n',
+    '\nOn a terminal the model\'s text streams as it is generated; in a pipe each response comes as plain lines. --verbose adds a mark per saved checkpoint; --quiet prints only the output (and what needs you).\nCtrl-C cancels the run cleanly (stop reason "cancelled"); a second Ctrl-C exits at once.\nExit codes: 0 completed, 1 failed or cancelled, 2 usage or config error, 3 suspended (the resume commands are printed; a run that is not durable, or lives in the in-memory store, cannot be resumed later: start it with --durable).\n',
   );
 }

@@ -126,10 +126,15 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
         withRuntime(
           context,
           options.config ?? runs.opts<{ config?: string }>().config,
-          async ({ runtime, persistentStore }) => {
+          async ({ runtime, persistentStore, configArg }) => {
             const record = await requireRun(runtime.runs, runId);
+            const blocker = resumeBlocker(record.durable, persistentStore);
+            const commands =
+              record.pending.length > 0 && blocker === undefined
+                ? resumeCommands(record.runId, record.pending, configArg)
+                : [];
             if (context.json) {
-              context.printJson(record);
+              context.printJson(commands.length > 0 ? { ...record, resumeCommands: commands } : record);
               return EXIT.ok;
             }
             const style = context.style;
@@ -155,14 +160,11 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
                   `    ${call.callId}  ${call.tool} ${JSON.stringify(call.input)}  (${call.reason})`,
                 );
               }
-              const config = options.config ?? runs.opts<{ config?: string }>().config;
-              const blocker = resumeBlocker(record.durable, persistentStore);
               if (blocker !== undefined) {
                 lines.push(`  ${style.yellow(resumeBlockerNote(blocker))}`);
               } else {
                 lines.push('  continue with');
-                for (const command of resumeCommands(record.runId, record.pending, config))
-                  lines.push(`    ${command}`);
+                for (const command of commands) lines.push(`    ${command}`);
               }
             }
             context.human(lines.join('\n'));

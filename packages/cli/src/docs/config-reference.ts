@@ -226,7 +226,7 @@ export function configReference(schema: Record<string, unknown>): string {
     '| `{ impl, config }` | `memory: { impl: ./my-memory.ts#NotesMemory, config: {} }` |',
     '',
     '`type` and `impl` together is an error. `impl` is `<package or relative file>#<export>`; `.ts` files load as is.',
-    'A tool slot also takes `approval: never | always`. "List of slots" means a chain: the first listed sees the call first.',
+    'A tool slot also takes `approval: never | always`; builtin tools with an `approval` config key (`write-file`, `shell` …) take it there too, but setting both on one slot is an error. "List of slots" means a chain: the first listed sees the call first.',
     'The builtins of each kind, with their implementation paths: `agentry plugins`.',
     '',
   );

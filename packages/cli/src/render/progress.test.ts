@@ -22,7 +22,10 @@ function event<T extends AnyAgentryEvent['type']>(
   } as AnyAgentryEvent;
 }
 
-function render(events: AnyAgentryEvent[], options: { streamText?: boolean } = {}): string {
+function render(
+  events: AnyAgentryEvent[],
+  options: { modelText?: 'stream' | 'lines' | 'none'; checkpoints?: boolean } = {},
+): string {
   const writer = new Collector(false);
   const view = new ProgressView({
     writer,
@@ -37,36 +40,40 @@ function render(events: AnyAgentryEvent[], options: { streamText?: boolean } = {
   return writer.text;
 }
 
+function progressEvents(): AnyAgentryEvent[] {
+  return [
+    event('run.started', { input: 'go', durable: true }),
+    event('checkpoint.saved', { step: 0, bytes: 256, version: 1 }),
+    event('model.responded', {
+      step: 0,
+      callIndex: 0,
+      text: '',
+      toolCalls: [{ id: 't1', name: 'read-file' }],
+      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+      finishReason: 'tool-calls',
+      durationMs: 1200,
+    }),
+    event('tool.requested', { callId: 'c1', tool: 'read-file', input: { path: 'notes.md' } }),
+    event('tool.succeeded', { callId: 'c1', tool: 'read-file', durationMs: 3, replayed: false }),
+    event('checkpoint.saved', { step: 1, bytes: 512, version: 1 }),
+    event('tool.approval_requested', {
+      callId: 'c2',
+      tool: 'write-file',
+      input: { path: 'out.md' },
+      inputHash: 'h',
+    }),
+    event('tool.failed', {
+      callId: 'c3',
+      tool: 'http',
+      error: { code: 'tool.timeout', message: 'took too long', retryable: true },
+      durationMs: 20000,
+    }),
+  ];
+}
+
 describe('run progress', () => {
-  it('prints one plain line per model call, tool call and checkpoint; steps count from 1', () => {
-    const text = render([
-      event('run.started', { input: 'go', durable: true }),
-      event('checkpoint.saved', { step: 0, bytes: 256, version: 1 }),
-      event('model.responded', {
-        step: 0,
-        callIndex: 0,
-        text: '',
-        toolCalls: [{ id: 't1', name: 'read-file' }],
-        usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-        finishReason: 'tool-calls',
-        durationMs: 1200,
-      }),
-      event('tool.requested', { callId: 'c1', tool: 'read-file', input: { path: 'notes.md' } }),
-      event('tool.succeeded', { callId: 'c1', tool: 'read-file', durationMs: 3, replayed: false }),
-      event('checkpoint.saved', { step: 1, bytes: 512, version: 1 }),
-      event('tool.approval_requested', {
-        callId: 'c2',
-        tool: 'write-file',
-        input: { path: 'out.md' },
-        inputHash: 'h',
-      }),
-      event('tool.failed', {
-        callId: 'c3',
-        tool: 'http',
-        error: { code: 'tool.timeout', message: 'took too long', retryable: true },
-        durationMs: 20000,
-      }),
-    ]);
+  it('prints one plain line per model call, tool call and (verbose) checkpoint; steps count from 1', () => {
+    const text = render(progressEvents(), { checkpoints: true });
     const lines = text.trimEnd().split('\n');
     expect(lines).toEqual([
       '▶ assistant run_1 (durable)',
@@ -78,6 +85,12 @@ describe('run progress', () => {
       '  tool  http · 20.0s · failed: took too long',
     ]);
     expect(text).not.toContain('\u001b[');
+  });
+
+  it('leaves checkpoint marks out unless asked for (--verbose)', () => {
+    const text = render(progressEvents());
+    expect(text).not.toContain('checkpoint');
+    expect(text).toContain('  model step 1 · 1 tool call · 15 tokens · 1.2s\n  tool  read-file');
   });
 
   it('ignores other runs, indents child runs, and redacts', () => {
@@ -132,7 +145,7 @@ describe('streamed model text', () => {
   ];
 
   it('shows the text as it arrives under a head per step, then the step summary', () => {
-    const lines = render(events(), { streamText: true }).trimEnd().split('\n');
+    const lines = render(events(), { modelText: 'stream', checkpoints: true }).trimEnd().split('\n');
     expect(lines).toEqual([
       '▶ assistant run_1 (durable)',
       '  model step 1 › Let me look.',
@@ -146,10 +159,21 @@ describe('streamed model text', () => {
     ]);
   });
 
-  it('leaves the text out when not streaming to a terminal', () => {
-    const text = render(events());
+  it('shows each whole response text as plain lines when not streaming (pipes, CI logs)', () => {
+    const lines = render(events()).trimEnd().split('\n');
+    expect(lines).toEqual([
+      '▶ assistant run_1 (durable)',
+      '  model step 1 › Let me look.',
+      '  model step 1 · 1 tool call · 15 tokens · 5ms',
+      '    [assistant] ▶ assistant run_child',
+      '  model step 2 › Done.',
+      '  model step 2 · stop · 15 tokens · 5ms',
+    ]);
+  });
+
+  it('leaves the text out with modelText none', () => {
+    const text = render(events(), { modelText: 'none' });
     expect(text).not.toContain('›');
-    expect(text).not.toContain('Let me');
     expect(text).toContain('  model step 2 · stop · 15 tokens · 5ms');
   });
 });

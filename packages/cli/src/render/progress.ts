@@ -1,7 +1,7 @@
 /**
- * Live progress of a run from its events: one line per model call and tool call, checkpoint marks,
- * the model's text as it streams and a spinner on a terminal. Plain lines, no escape codes, when not a
- * terminal. Steps are shown counting from 1.
+ * Live progress of a run from its events: one line per model call and tool call, the model's text (as it
+ * streams on a terminal, as plain lines otherwise), checkpoint marks with `--verbose`, and a spinner on a
+ * terminal. Plain lines, no escape codes, when not a terminal. Steps are numbered from 1, as in events.
  */
 import type { AnyAgentryEvent, JsonValue } from '@agentry/core';
 import type { CliWriter } from '../io.js';
@@ -16,8 +16,13 @@ export interface ProgressOptions {
   style: Style;
   /** Spinner and line rewriting (only on a terminal). */
   live: boolean;
-  /** Show `model.delta` text as it arrives (a terminal reading the progress); default false. */
-  streamText?: boolean;
+  /**
+   * How the model's text is shown: `stream` as `model.delta` events arrive (a terminal), `lines` once per
+   * response as plain lines (pipes, CI logs), `none` not at all. Default `lines`.
+   */
+  modelText?: 'stream' | 'lines' | 'none';
+  /** Show a `◆ checkpoint` mark per saved checkpoint (`--verbose`); default false. */
+  checkpoints?: boolean;
   redact(text: string): string;
 }
 
@@ -115,6 +120,8 @@ export class ProgressView {
         return undefined;
       case 'model.responded': {
         this.#status = 'working';
+        if ((this.#options.modelText ?? 'lines') === 'lines' && event.data.text.trim() !== '')
+          this.line(this.#textLines(event.runId, event.data.step, event.data.text));
         const calls = event.data.toolCalls.length;
         const tokens = `${event.data.usage.totalTokens} tokens`;
         const what = calls > 0 ? `${calls} tool call${calls === 1 ? '' : 's'}` : event.data.finishReason;
@@ -139,6 +146,7 @@ export class ProgressView {
       case 'tool.denied':
         return `${sub}  ${style.magenta('tool')}  ${this.#call(event.data.callId, event.data.tool)} · ${style.yellow(`denied: ${event.data.reason}`)}`;
       case 'checkpoint.saved':
+        if (this.#options.checkpoints !== true) return undefined;
         return `${sub}  ${style.dim(`◆ checkpoint ${afterSteps(event.data.step)} (${event.data.bytes} bytes)`)}`;
       case 'budget.exceeded':
         return `${sub}  ${style.yellow(`budget ${event.data.limit} exceeded: ${event.data.used} of ${event.data.max}`)}`;
@@ -160,9 +168,16 @@ export class ProgressView {
     return input === undefined ? tool : `${tool} ${this.#options.style.dim(shortJson(input))}`;
   }
 
+  /** A whole response text under its `model step N ›` head, continuation lines indented. */
+  #textLines(runId: string, step: number, text: string): string {
+    const indent = runId === this.#mainRunId ? '' : '    ';
+    const head = `${indent}  ${this.#options.style.cyan('model')} step ${displayStep(step)} ${this.#options.style.dim('›')} `;
+    return `${head}${text.trim().replaceAll('\n', `\n${indent}    `)}`;
+  }
+
   /** Appends streamed model text under a `model step N ›` head (one head per run and step). */
   #delta(runId: string, step: number, text: string): void {
-    if (this.#options.streamText !== true || text === '') return;
+    if (this.#options.modelText !== 'stream' || text === '') return;
     const open = this.#stream;
     const { style, writer } = this.#options;
     const indent = runId === this.#mainRunId ? '' : '    ';

@@ -1,7 +1,6 @@
 /** Turns zod issues into located, did-you-mean'd ConfigIssues, and all issues of a file into one ConfigError. */
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors/agentry-error.js';
-import type { ErrorCode } from '../errors/codes.js';
+import { ConfigError, type ConfigErrorCode, type ConfigIssue } from '../errors/agentry-error.js';
 import { suggestionHint } from './did-you-mean.js';
 import { UNION_CHOOSERS } from './schema.js';
 import { knownKeys, schemaAt, valueAt } from './schema-walk.js';
@@ -77,6 +76,13 @@ function mapIssues(
         path: [...base, ...path],
         location: at(path),
       });
+    } else if (issue.code === 'invalid_value' && actual === undefined && isMissingKey(value, path)) {
+      const allowed = issue.values.map((item) => JSON.stringify(item)).join(', ');
+      issues.push({
+        message: `${String(path[path.length - 1])} is required (${issue.values.length === 1 ? `use ${allowed}` : `one of ${allowed}`})`,
+        path: [...base, ...path],
+        location: at(path.slice(0, -1)),
+      });
     } else if (issue.code === 'invalid_value') {
       const allowed = issue.values.map((item) => JSON.stringify(item)).join(', ');
       const hint = suggestionHint(String(actual), issue.values.map(String));
@@ -141,7 +147,7 @@ export function formatIssue(issue: ConfigIssue): string {
 }
 
 /** The most telling code for a set of issues: unsafe, then syntax, then env-only, else invalid. */
-export function codeForIssues(issues: readonly ConfigIssue[]): ErrorCode {
+export function codeForIssues(issues: readonly ConfigIssue[]): ConfigErrorCode {
   const codes = new Set(issues.map((issue) => issue.code ?? 'config.invalid'));
   if (codes.has('config.unsafe')) return 'config.unsafe';
   if (codes.has('config.syntax')) return 'config.syntax';
@@ -160,7 +166,10 @@ export function configErrorFor(
   const lines = withCodes.map((issue) => `  ${formatIssue(issue)}`);
   return new ConfigError(codeForIssues(withCodes), {
     message: redactText(`${source} has ${count}:\n${lines.join('\n')}`),
-    hint: 'fix each listed value; `agentry schema` prints the JSON Schema for editors',
+    hint:
+      codeForIssues(withCodes) === 'config.syntax'
+        ? 'fix the YAML at the listed lines (indentation, quotes, brackets); nothing else was checked yet'
+        : 'fix each listed value; `agentry schema` prints the JSON Schema for editors',
     issues: withCodes,
     context: {
       ...(withCodes[0]?.location ? { location: withCodes[0].location } : {}),

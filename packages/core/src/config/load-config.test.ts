@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/agentry-error.js';
+import { type ConfigError, isConfigError } from '../errors/agentry-error.js';
 import { loadConfig } from './load-config.js';
 
 const MINIMAL =
@@ -23,7 +23,7 @@ async function notFound(run: () => Promise<unknown>): Promise<ConfigError> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof ConfigError) return error;
+    if (isConfigError(error)) return error;
     throw error;
   }
   throw new Error('expected a ConfigError');

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/agentry-error.js';
+import { type ConfigError, isConfigError } from '../errors/agentry-error.js';
 import { parseConfig, resolveConfigObject } from './load-config.js';
 import { createRedactor } from './redactor.js';
 import { configJsonSchema } from './schema.js';
@@ -15,7 +15,7 @@ function configError(run: () => unknown): ConfigError {
   try {
     run();
   } catch (error) {
-    if (error instanceof ConfigError) return error;
+    if (isConfigError(error)) return error;
     throw error;
   }
   throw new Error('expected a ConfigError');

@@ -1,7 +1,7 @@
 /** The zod schema of `agentry.yaml` (strict: unknown keys are errors) and its JSON Schema for editors. */
 import { z } from 'zod';
 import type { PluginKind } from '../contracts/plugin.js';
-import { builtinNames, findBuiltin } from '../loader/builtin-plugins.js';
+import { builtinNames, findBuiltin } from './builtin-plugins.js';
 import { suggestionHint } from './did-you-mean.js';
 
 /**
@@ -83,11 +83,23 @@ export function toolSlotSchema() {
   const approvalRule = z.enum(['never', 'always']);
   return slotUnion(
     builtinName('tool'),
-    z.strictObject({
-      type: builtinName('tool'),
-      config: configRecord().optional(),
-      approval: approvalRule.optional(),
-    }),
+    z
+      .strictObject({
+        type: builtinName('tool'),
+        config: configRecord().optional(),
+        approval: approvalRule.optional(),
+      })
+      .superRefine((slot, context) => {
+        // Two places for one rule would leave the reader guessing which wins.
+        if (slot.approval === undefined || slot.config?.approval === undefined) return;
+        context.addIssue({
+          code: 'custom',
+          path: ['config', 'approval'],
+          message: '`approval` is set twice: on the tool slot and in its config',
+          params: { hint: "keep one of them (the slot's `approval` works for every tool, builtin or impl)" },
+          input: slot.config.approval,
+        });
+      }),
     z.strictObject({
       impl: z.string().min(1),
       config: configRecord().optional(),

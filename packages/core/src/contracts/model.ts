@@ -30,6 +30,10 @@ export interface ModelRequest {
   /** Optional JSON Schema the final answer must satisfy. */
   outputSchema?: JsonObject;
   temperature?: number;
+  /**
+   * Most output tokens this call may produce. The runtime lowers it when a token or cost budget allows
+   * fewer; a model must stop there (finish reason `length`) and report no more output tokens than this.
+   */
   maxOutputTokens?: number;
 }
 
@@ -73,9 +77,29 @@ export interface Model {
   readonly modelId: string;
   /** Price table entry, when configured; enables `maxCostUsd`. */
   readonly pricing?: ModelPricing;
+  /** The model's own per-call output cap, when configured; the runtime never raises a call's cap above it. */
+  readonly maxOutputTokens?: number;
+  /**
+   * Counts the input tokens `request` would be billed for (messages and tool specs), for pre-emptive token
+   * and cost budgets. Without it the runtime estimates ~4 characters per token.
+   */
+  countInputTokens?(request: ModelRequest): number | Promise<number>;
   generate(request: ModelRequest): Promise<ModelResponse>;
   /** Streams the response; when absent the runtime falls back to `generate`. */
   stream?(request: ModelRequest): AsyncIterable<ModelStreamPart>;
+}
+
+/**
+ * An AI SDK language model object (`openai('gpt-4.1-mini')` of an AI SDK 5, 6 or 7 provider), recognised by
+ * its `specificationVersion`. `createRuntime({ models })` accepts it beside `Model`s and wraps it in the
+ * builtin `ai-sdk` model of `@agentry/plugins`, which adapts the specification version.
+ */
+export interface AiSdkLanguageModelLike {
+  readonly specificationVersion: string;
+  readonly provider: string;
+  readonly modelId: string;
+  doGenerate(options: never): PromiseLike<unknown>;
+  doStream(options: never): PromiseLike<unknown>;
 }
 
 /** The models declared in config, by name. */

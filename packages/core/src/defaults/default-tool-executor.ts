@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
+import { callNext } from '../plugin/call-next.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { callNext } from '../runtime/tools/executor-chain.js';
 
 // A getter: zod builds the field on first use, not when `@agentry/core` is imported.
 const configSchema = z

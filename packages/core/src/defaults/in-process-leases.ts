@@ -9,6 +9,9 @@ export interface LeaseBackend {
   read(name: string, now: number): Promise<Lease | undefined>;
 }
 
+/** How long an expired, unreleased lease is kept (its owner may still re-take it with the next token). */
+const SWEEP_AFTER_MS = 60_000;
+
 interface Holder {
   owner: string;
   token: number;
@@ -17,18 +20,27 @@ interface Holder {
 
 /**
  * Leases in a `Map`. Atomic because every operation runs synchronously on the
- * event loop; NOT shared between processes. The last token of a name is kept
- * after release so the next holder always gets a higher one.
+ * event loop; NOT shared between processes. Tokens come from one counter per
+ * backend, so the next holder of any name always gets a higher token, and a
+ * released or expired lease leaves nothing behind: a process that takes a
+ * lease per run (run and session leases) does not grow with every run.
  */
 export class InProcessLeases implements LeaseBackend {
   private readonly holders = new Map<string, Holder>();
+  private lastToken = 0;
+  /** Holder count after the last sweep of expired leases; the next sweep runs once it doubles. */
+  private swept = 0;
 
   /** Takes a free or expired lease; the same owner re-acquiring an unexpired lease extends it and keeps the token. */
   async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {
     const current = this.holders.get(name);
     const live = current !== undefined && current.expiresAt > now;
     if (live && current.owner !== owner) return undefined;
-    const token = live ? current.token : (current?.token ?? 0) + 1;
+    if (!live) this.sweep(now);
+    // An expired holder still here is followed by its token + 1 (so its owner can tell nobody held it in
+    // between); a released name by a token above every token handed out so far.
+    const token = live ? current.token : current === undefined ? this.lastToken + 1 : current.token + 1;
+    this.lastToken = Math.max(this.lastToken, token);
     const holder = { owner, token, expiresAt: now + ttlMs };
     this.holders.set(name, holder);
     return { name, ...holder };
@@ -46,7 +58,8 @@ export class InProcessLeases implements LeaseBackend {
   /** Ends the lease if it is still held with this owner and token. */
   async release(lease: Lease): Promise<void> {
     const current = this.holders.get(lease.name);
-    if (current && current.owner === lease.owner && current.token === lease.token) current.expiresAt = 0;
+    if (current && current.owner === lease.owner && current.token === lease.token)
+      this.holders.delete(lease.name);
   }
 
   /** Whether `name` is held, unexpired at `now`, with `token` (synchronous, for fenced writes in this process). */
@@ -59,5 +72,16 @@ export class InProcessLeases implements LeaseBackend {
   async read(name: string, now: number): Promise<Lease | undefined> {
     const current = this.holders.get(name);
     return current && current.expiresAt > now ? { name, ...current } : undefined;
+  }
+
+  /**
+   * Drops leases that expired over a minute ago without being released (their
+   * owners stopped), amortised over acquisitions.
+   */
+  private sweep(now: number): void {
+    if (this.holders.size < 2 * this.swept + 64) return;
+    for (const [name, holder] of this.holders)
+      if (holder.expiresAt <= now - SWEEP_AFTER_MS) this.holders.delete(name);
+    this.swept = this.holders.size;
   }
 }

@@ -1,13 +1,12 @@
 /** `ScriptedModel`: a deterministic model that plays a script, for demos, tests and benchmarks. */
 import { z } from 'zod';
-import type { Message, ToolCallRequest } from '../contracts/message.js';
+import type { ToolCallRequest } from '../contracts/message.js';
 import type {
   Model,
   ModelPricing,
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
-  ToolSpec,
 } from '../contracts/model.js';
 import { ModelError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -19,6 +18,7 @@ import {
   type ScriptItem,
   validateScript,
 } from './scripted-model-script.js';
+import { CHARS_PER_TOKEN, estimateInputTokens, textTokens } from './token-estimate.js';
 
 /** Options of `new ScriptedModel(...)`. */
 export interface ScriptedModelOptions {
@@ -44,77 +44,6 @@ interface CompiledResponse {
   usage?: { inputTokens: number; outputTokens: number };
 }
 type CompiledItem = CompiledResponse | (ScriptedErrorItem & { kind: 'error' }) | { kind: 'hang' };
-
-const CHARS_PER_TOKEN = 4;
-const MESSAGE_OVERHEAD_TOKENS = 4;
-const messageTokens = new WeakMap<Message, number>();
-/** Running input-token total of a request up to this message, keyed by the message object. */
-const prefixTokens = new WeakMap<Message, { index: number; total: number }>();
-const toolTokens = new WeakMap<readonly ToolSpec[], number>();
-
-function textTokens(length: number): number {
-  return Math.ceil(length / CHARS_PER_TOKEN);
-}
-
-function countTokens(message: Message): number {
-  let length = 0;
-  if (message.role === 'tool') {
-    length =
-      typeof message.content === 'string' ? message.content.length : JSON.stringify(message.content).length;
-  } else {
-    length = message.content.length;
-    if (message.role === 'assistant' && message.toolCalls) {
-      for (const call of message.toolCalls) length += call.name.length + JSON.stringify(call.input).length;
-    }
-  }
-  return MESSAGE_OVERHEAD_TOKENS + textTokens(length);
-}
-
-/** `countTokens`, remembered per message (for requests that are not a continuation of the last one). */
-function cachedTokensOf(message: Message): number {
-  let tokens = messageTokens.get(message);
-  if (tokens === undefined) {
-    tokens = countTokens(message);
-    messageTokens.set(message, tokens);
-  }
-  return tokens;
-}
-
-/** How far back from the end a request is searched for the previous request's last message. */
-const LOOKBACK = 8;
-
-/**
- * Estimates input tokens (~4 characters per token). The running total of a
- * request is remembered on its last message; when the next request of the
- * run extends the same list, only the messages added since are counted (and
- * not cached one by one: the new running total covers them). Otherwise (a
- * trimmed window) it sums cached per-message counts.
- */
-function estimateInputTokens(messages: readonly Message[], tools: readonly ToolSpec[]): number {
-  const length = messages.length;
-  let start = 0;
-  let total = 0;
-  for (let index = length - 1; index >= 0 && index >= length - LOOKBACK; index--) {
-    const cached = prefixTokens.get(messages[index]!);
-    if (cached !== undefined && cached.index === index) {
-      start = index + 1;
-      total = cached.total;
-      break;
-    }
-  }
-  const count = start > 0 ? countTokens : cachedTokensOf;
-  for (let index = start; index < length; index++) total += count(messages[index]!);
-  if (start < length) prefixTokens.set(messages[length - 1]!, { index: length - 1, total });
-  if (tools.length > 0) {
-    let forTools = toolTokens.get(tools);
-    if (forTools === undefined) {
-      forTools = textTokens(JSON.stringify(tools).length);
-      toolTokens.set(tools, forTools);
-    }
-    total += forTools;
-  }
-  return total;
-}
 
 function compile(script: LoadedScript): CompiledItem[] {
   return script.items.map((item, index): CompiledItem => {
@@ -188,7 +117,10 @@ const configSchema = z
  * another process) continues where it stopped, and concurrent runs never
  * interfere. Tool-call ids are `call_<callIndex>_<position>`. Usage is
  * estimated at ~4 characters per token (request messages, tool specs and
- * response), so token and cost budgets work. A fault item throws the
+ * response), so token and cost budgets work; `countInputTokens` gives the
+ * same count before the call, and a response longer than the request's
+ * `maxOutputTokens` is cut there (finish reason `length`, no tool calls),
+ * as a real model's would be. A fault item throws the
  * matching retryable or permanent `ModelError`; a `{ hang: true }` item
  * never answers and rejects with the abort reason when the run is cancelled
  * or times out; a call past the end throws
@@ -257,6 +189,13 @@ export class ScriptedModel implements Model {
     yield { type: 'finish', response };
   }
 
+  /** The input tokens this call will report: the item's fixed `usage.inputTokens`, else the estimate. */
+  countInputTokens(request: ModelRequest): number {
+    const item = this.#items[request.callIndex];
+    const fixed = item?.kind === 'response' ? item.usage?.inputTokens : undefined;
+    return fixed ?? estimateInputTokens(request.messages, request.tools);
+  }
+
   /** A `hang` item: waits for the request's signal, then rejects with its reason. */
   #hang(request: ModelRequest): Promise<never> {
     const signal = request.signal;
@@ -285,6 +224,8 @@ export class ScriptedModel implements Model {
     if (item.kind === 'hang') return undefined;
     const inputTokens = item.usage?.inputTokens ?? estimateInputTokens(request.messages, request.tools);
     const outputTokens = item.usage?.outputTokens ?? item.outputTokens;
+    const cap = request.maxOutputTokens;
+    if (cap !== undefined && outputTokens > cap) return this.#cut(item, cap, inputTokens);
     const toolCalls = new Array<ToolCallRequest>(item.calls.length);
     for (let position = 0; position < item.calls.length; position++) {
       const call = item.calls[position]!;
@@ -295,6 +236,17 @@ export class ScriptedModel implements Model {
       toolCalls,
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
       finishReason: item.finishReason,
+      modelId: this.modelId,
+    };
+  }
+
+  /** What a real model does at its output cap: the text stops there, unfinished tool calls are dropped. */
+  #cut(item: CompiledResponse, cap: number, inputTokens: number): ModelResponse {
+    return {
+      text: item.text.slice(0, cap * CHARS_PER_TOKEN),
+      toolCalls: [],
+      usage: { inputTokens, outputTokens: cap, totalTokens: inputTokens + cap },
+      finishReason: 'length',
       modelId: this.modelId,
     };
   }

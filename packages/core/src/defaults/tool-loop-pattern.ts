@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Message, ToolCallRequest } from '../contracts/message.js';
 import type { Pattern, PatternContext, PatternState, PatternTransition } from '../contracts/pattern.js';
 import { PluginError } from '../errors/agentry-error.js';
+import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { BudgetExceededError } from '../runtime/run/budget.js';
 
 /** Config of the tool loop. */
 export interface ToolLoopConfig {

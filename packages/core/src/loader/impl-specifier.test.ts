@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_PLUGINS, findBuiltin, listBuiltinPlugins } from '../config/builtin-plugins.js';
 import { isAgentryError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, findBuiltin, listBuiltinPlugins } from './builtin-plugins.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
 import { PluginLoader } from './plugin-loader.js';
@@ -52,7 +52,7 @@ describe('builtin registry', () => {
     expect(names('tool-executor')).toEqual(['default', 'timeout', 'retrying', 'concurrent', 'policy']);
     expect(names('context-assembler')).toEqual(['transcript', 'truncating', 'token-budget']);
     expect(names('pattern')).toEqual(['tool-loop', 'plan-execute', 'reflexion']);
-    expect(names('model')).toEqual(['scripted', 'openai', 'anthropic', 'openai-compatible']);
+    expect(names('model')).toEqual(['scripted', 'openai', 'anthropic', 'openai-compatible', 'ai-sdk']);
     expect(names('memory')).toEqual(['buffer', 'window', 'summary', 'persistent', 'chain']);
     expect(names('runtime')).toEqual(['default']);
     expect(names('tool')).toEqual([

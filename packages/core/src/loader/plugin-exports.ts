@@ -49,8 +49,9 @@ export function toDefinition(exported: unknown): PluginDefinition | undefined {
 /** Why `create`'s result cannot serve the slot, or undefined when it can. */
 export function instanceProblem(kind: PluginKind, instance: unknown): string | undefined {
   if (kind === 'tool') {
-    const tools = Array.isArray(instance) ? instance : [instance];
-    return tools.length > 0 && tools.every(isTool) ? undefined : 'did not return a tool (or a list of tools)';
+    // A tool source may offer nothing (an MCP server without tools): an empty list is a valid answer.
+    const ok = Array.isArray(instance) ? instance.every(isTool) : isTool(instance);
+    return ok ? undefined : 'did not return a tool (or a list of tools)';
   }
   if (typeof instance !== 'object' || instance === null)
     return `created ${String(instance)}; expected a ${kind}`;

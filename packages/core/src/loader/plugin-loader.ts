@@ -1,6 +1,7 @@
 /** PluginLoader: resolves a config slot to a plugin instance (builtin name or impl path), checking kind, version and config. */
 import { fileURLToPath } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
+import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from '../config/builtin-plugins.js';
 import { suggestionHint } from '../config/did-you-mean.js';
 import { formatPath, schemaIssues } from '../config/issues.js';
 import { registerNamedSecrets } from '../config/redactor.js';
@@ -10,8 +11,7 @@ import { registerSchemaSecrets } from '../config/schema-walk.js';
 import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
-import { isAgentryError, PluginError } from '../errors/agentry-error.js';
-import { BUILTIN_PLUGINS, type BuiltinPluginInfo } from './builtin-plugins.js';
+import { isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
@@ -119,9 +119,11 @@ export class PluginLoader {
   ): Promise<PluginKindMap[K]> {
     const container = options.container ?? this.#container;
     const definition = await this.resolveDefinition(kind, slot, path);
-    const rawConfig = normalizeSlot(slot).config ?? {};
+    const normalized = normalizeSlot(slot);
+    const rawConfig = normalized.config ?? {};
     const configPath = options.configPath ?? [...path, 'config'];
-    const config = this.#validateConfig(definition, rawConfig, path, configPath, container);
+    const builtin = normalized.impl === undefined;
+    const config = this.#validateConfig(definition, rawConfig, path, configPath, container, builtin);
     const deps = this.#deps(container);
     const create = async (): Promise<unknown> => definition.create(config, deps);
     const token = CREATION_TOKENS[kind];
@@ -129,6 +131,8 @@ export class PluginLoader {
     try {
       instance = token ? await whileCreating(container, token, create) : await create();
     } catch (error) {
+      // A plugin's own PluginError gets the slot's path and YAML location (`events (agentry.yaml:3:9) …`).
+      if (error instanceof PluginError && error.context.path === undefined) throw this.#withPath(error, path);
       if (isAgentryError(error)) throw error;
       throw this.#error(
         'plugin.create_failed',
@@ -263,6 +267,7 @@ export class PluginLoader {
     path: Path,
     configPath: Path,
     container: DependencyContainer,
+    builtin = false,
   ): unknown {
     const locator = { locate: this.#locate, locateKey: this.#locate };
     const result = definition.configSchema.safeParse(rawConfig);
@@ -278,7 +283,10 @@ export class PluginLoader {
         path,
         redactor.redactText(`config of ${definition.name} is invalid:\n${lines.join('\n')}`),
         {
-          hint: `fix the listed keys; \`agentry plugins ${definition.name}\` shows its config`,
+          // Only a builtin is listed by `agentry plugins`; an impl's config is described by its own author.
+          hint: builtin
+            ? `fix the listed keys; \`agentry plugins ${definition.name}\` shows its config`
+            : "fix the listed keys; the plugin's configSchema says what it accepts",
           plugin: definition.name,
           location: issues[0]?.location,
         },
@@ -342,10 +350,11 @@ export class PluginLoader {
 
   /** Re-throws a resolution error with the slot's path and location in front. */
   #withPath(error: unknown, path: Path): unknown {
-    if (!(error instanceof PluginError)) return error;
+    if (!isPluginError(error)) return error;
     return this.#error(error.code as PluginCode, path, error.message, {
       ...(error.hint ? { hint: error.hint } : {}),
       cause: error.cause ?? error,
+      ...(error.context.plugin === undefined ? {} : { plugin: error.context.plugin }),
     });
   }
 }

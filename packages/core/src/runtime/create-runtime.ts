@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
-import type { Model } from '../contracts/model.js';
+import { type AiSdkLanguageModelLike, isModel, type Model } from '../contracts/model.js';
 import { type Closeable, isCloseable } from '../contracts/plugin.js';
 import type { ChildRunner, Runtime } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
@@ -40,8 +40,12 @@ export interface CreateRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Tools added to every agent. */
   tools?: readonly Tool[];
-  /** Models by name, beside (and over) the config's `models`. */
-  models?: { readonly [name: string]: Model };
+  /**
+   * Models by name, beside (and over) the config's `models`: Agentry `Model`s, or AI SDK language model
+   * objects (`openai('gpt-4.1-mini')` of AI SDK 5, 6 or 7 providers), which load through the builtin
+   * `ai-sdk` model of `@agentry/plugins`.
+   */
+  models?: { readonly [name: string]: Model | AiSdkLanguageModelLike };
   /** Agents defined in code, beside (and over) the config's `agents`. */
   agents?: { readonly [agentId: string]: AgentDefinition };
   /**
@@ -126,7 +130,9 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   for (const [name, model] of Object.entries(config.models)) {
     if (options.models?.[name] === undefined) named.set(name, keep(await loader.loadModel(name, model)));
   }
-  for (const [name, model] of Object.entries(options.models ?? {})) named.set(name, model);
+  for (const [name, model] of Object.entries(options.models ?? {})) {
+    named.set(name, isModel(model) ? model : await loader.load('model', aiSdkSlot(model), ['models', name]));
+  }
   models = new NamedModels(named);
   const agents: { [agentId: string]: AgentDefinition } = {};
   for (const [id, agent] of Object.entries(config.agents)) {
@@ -278,6 +284,11 @@ function withCodeModels(config: Record<string, unknown>, names: readonly string[
   const models = { ...declared };
   for (const name of missing) models[name] = { provider: 'scripted', script: ['(model passed in code)'] };
   return { ...config, models };
+}
+
+/** The slot of a language model object passed in code: the builtin `ai-sdk` model adapts it. */
+function aiSdkSlot(languageModel: AiSdkLanguageModelLike): { type: string; config: Record<string, unknown> } {
+  return { type: 'ai-sdk', config: { languageModel } };
 }
 
 function required<T>(value: T | undefined, what: string): T {

@@ -1,35 +1,38 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
-import type { ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from '../contracts/run.js';
+import type { ResumeRequest, RunRequest, RunResult } from '../contracts/run.js';
 import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
-import { silentLogger } from '../services/console-logger.js';
-import { RandomIdFactory } from '../services/random-id-factory.js';
-import { SystemClock } from '../services/system-clock.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
 import { type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
-import { runWithAutomaticResume } from './durability/auto-resume.js';
-import { readCheckpointedEvents } from './durability/checkpointer.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
-import { OwnedPersistence } from './durability/owned-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner, type RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
 import type { RunEventListener } from './records/event-recorder.js';
-import { RunRecords } from './records/run-records.js';
 import { loadTranscript } from './records/transcript.js';
 import { freshSnapshot } from './run/fresh-snapshot.js';
 import { injectMemories } from './run/memory-steps.js';
-import { RunContext, type RuntimeServices } from './run/run-context.js';
-import { executeSegment } from './run/run-segment.js';
-import type { RunSnapshot } from './run/run-snapshot.js';
-import { checkResumeRequest, checkRunRequest, unknownAgent } from './run-request.js';
-import { applyDecisions, loadForResume, type RestartRun, resumeReason } from './run-resume.js';
+import type { RunContext, RuntimeServices } from './run/run-context.js';
+import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
+import {
+  applyDecisions,
+  type LoadedRun,
+  loadForResume,
+  type RestartRun,
+  restartRequest,
+  resumeReason,
+} from './run-resume.js';
+import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
 import { streamRun } from './run-stream.js';
-import type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
+import {
+  type DefaultRuntimeSetup,
+  defaultOwnerName,
+  type RuntimePluginDeps,
+  runQueries,
+  runtimeServices,
+} from './runtime-setup.js';
 import { RuntimeChildRunner } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
@@ -80,35 +83,17 @@ export class DefaultRuntime implements Runtime {
 
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
-    const records = new RunRecords(setup.store, setup.redactor, (runId) => this.owner?.fenceOf(runId));
-    this.services = {
-      store: setup.store,
-      bus: setup.events,
-      logger: setup.logger ?? silentLogger,
-      clock: setup.clock ?? new SystemClock(),
-      ids: setup.ids ?? new RandomIdFactory(),
-      redactor: setup.redactor,
-      records,
-    };
+    // Run-record writes of the runs this runtime owns carry their run lease's fence.
+    this.services = runtimeServices(setup, (runId) => this.owner?.fenceOf(runId));
     this.agentMap = new Map(
       Object.entries(setup.agents).map(([id, definition]) => [id, resolveAgent(id, definition, setup.hooks)]),
     );
     this.durablePersistence = setup.durablePersistence;
     this.leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
-    this.owner = setup.durablePersistence
-      ? new RunOwner({
-          store: setup.store,
-          owner: setup.owner ?? defaultOwnerName(),
-          ttlMs: this.leaseTtlMs,
-        })
-      : undefined;
-    const store = setup.store;
-    this.runs = {
-      list: (filter?: RunFilter): Promise<RunRecord[]> => records.list(filter),
-      get: (runId: string): Promise<RunRecord | undefined> => records.get(runId),
-      events: (runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]> =>
-        readCheckpointedEvents(store, runId, options?.afterSeq ?? 0),
-    };
+    const owner = setup.owner ?? defaultOwnerName();
+    const lease = { store: setup.store, owner, ttlMs: this.leaseTtlMs };
+    this.owner = setup.durablePersistence ? new RunOwner(lease) : undefined;
+    this.runs = runQueries(this.services);
   }
 
   agents(): string[] {
@@ -122,11 +107,11 @@ export class DefaultRuntime implements Runtime {
    * `runId` in the request when you may need to cancel early.
    */
   run(request: RunRequest): Promise<RunResult> {
-    return this.start(request, false, undefined);
+    return this.startRun(request, { streaming: false });
   }
 
   stream(request: RunRequest): AsyncIterable<AnyAgentryEvent> {
-    return streamRun((listener) => this.start(request, true, listener));
+    return streamRun((listener) => this.startRun(request, { streaming: true, listener }));
   }
 
   /**
@@ -149,6 +134,7 @@ export class DefaultRuntime implements Runtime {
       });
     }
     const entry = this.active.register(runId);
+    entry.callerSignal = request?.signal;
     let ownership: RunOwnership | undefined;
     try {
       const local = await this.memoryPersistence.load(runId);
@@ -161,25 +147,8 @@ export class DefaultRuntime implements Runtime {
       }
       const sources = durable ? [durable] : [this.memoryPersistence];
       const loaded = await loadForResume(runId, sources, this.services.records, this.durablePersistence);
-      if (loaded.kind === 'restart') return await this.restart(entry, loaded, request?.signal, ownership);
-      const snapshot = loaded.snapshot;
-      const agent = this.agentMap.get(snapshot.agentId);
-      if (!agent) throw unknownAgent(snapshot.agentId, this.agents());
-      if (agent.pattern.restore) snapshot.patternState = agent.pattern.restore(snapshot.patternState);
-      const reason = resumeReason(loaded.from, request);
-      applyDecisions(snapshot, agent, request);
-      // An explicit resume of a failed run gives automatic resume its attempts again.
-      if (loaded.from === 'failed') snapshot.resumeAttempts = 0;
-      snapshot.resumes = (snapshot.resumes ?? 0) + 1;
-      const persistence = ownership
-        ? new OwnedPersistence(loaded.persistence, ownership)
-        : loaded.persistence;
-      entry.callerSignal = request?.signal;
-      const options = { streaming: false, signal: request?.signal, createdAt: loaded.createdAt };
-      const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      run.recorder.emit('run.resumed', { attempt: snapshot.resumes, fromStep: snapshot.step, reason });
-      await this.services.records.started(snapshot, this.now(), loaded.createdAt);
-      return await this.launch(entry, run, snapshot.sessionId !== snapshot.runId);
+      if (loaded.kind === 'restart') return await this.restartFromInput(entry, loaded, ownership);
+      return await this.continueFromCheckpoint(entry, loaded, request, ownership);
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -207,40 +176,28 @@ export class DefaultRuntime implements Runtime {
     await this.services.store.close();
   }
 
-  private async start(
+  /** A new run from a request (`run` and `stream`): checks it, takes the run lease when durable, runs it. */
+  private async startRun(
     request: RunRequest,
-    streaming: boolean,
-    listener?: RunEventListener,
+    drive: { streaming: boolean; listener?: RunEventListener },
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
-    const agent = this.agentMap.get(request.agent);
-    if (!agent) throw unknownAgent(request.agent, this.agents());
+    const agent = this.agentFor(request.agent);
     const runId = request.runId ?? this.services.ids.next('run');
     if (this.active.has(runId)) throw runExists(runId);
     // Registered before the first await: `cancel(runId)` in the caller's tick finds it.
     const entry = this.active.register(runId);
+    entry.callerSignal = request.signal;
     let ownership: RunOwnership | undefined;
     try {
       if (request.runId !== undefined && (await this.services.records.get(runId))) throw runExists(runId);
       const snapshot = freshSnapshot(request, agent, runId, this.now());
       const durable = snapshot.durable ? this.durablePersistence : undefined;
       if (durable && this.owner) ownership = await this.owner.acquire(runId);
-      const persistence = !durable
-        ? this.memoryPersistence
-        : ownership
-          ? new OwnedPersistence(durable, ownership)
-          : durable;
-      const createdAt = snapshot.startedAt;
-      entry.callerSignal = request.signal;
-      const options = {
-        streaming,
-        signal: request.signal,
-        createdAt,
-        ...(listener ? { listener } : {}),
-      };
-      const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-      return await this.begin(entry, run, request.sessionId !== undefined, createdAt, false);
+      const persistence = durable ?? this.memoryPersistence;
+      const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt: snapshot.startedAt };
+      return await this.runFromInput(entry, plan, request.sessionId !== undefined, false);
     } finally {
       await ownership?.release();
       this.active.end(entry);
@@ -248,116 +205,77 @@ export class DefaultRuntime implements Runtime {
   }
 
   /** A durable run whose process stopped before its first checkpoint: start it again from its input. */
-  private async restart(
+  private async restartFromInput(
     entry: ActiveRun,
     loaded: RestartRun,
-    signal: AbortSignal | undefined,
     ownership: RunOwnership | undefined,
   ): Promise<RunResult> {
     const record = loaded.record;
-    const agent = this.agentMap.get(record.agentId);
-    if (!agent) throw unknownAgent(record.agentId, this.agents());
-    const limits = await this.services.records.requestLimits(record.runId);
-    const request: RunRequest = {
-      agent: record.agentId,
-      input: record.input,
-      durable: true,
-      ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
-      ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
-      ...limits,
-    };
+    const agent = this.agentFor(record.agentId);
+    const request = restartRequest(record, await this.services.records.requestLimits(record.runId));
     const snapshot = freshSnapshot(request, agent, record.runId, record.createdAt);
     snapshot.resumes = 1;
-    const persistence = ownership ? new OwnedPersistence(loaded.persistence, ownership) : loaded.persistence;
-    entry.callerSignal = signal;
-    const options = { streaming: false, signal, createdAt: record.createdAt };
-    const run = entry.attach(this.context(snapshot, agent, persistence, options, ownership));
-    return this.begin(entry, run, request.sessionId !== undefined, record.createdAt, true);
+    const { persistence } = loaded;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt: record.createdAt };
+    return this.runFromInput(entry, plan, request.sessionId !== undefined, true);
   }
 
-  /** The fresh path: `run.started`, the running record, memory inject and the first checkpoint, then the loop. */
-  private async begin(
+  /**
+   * The path of a run that starts from its input: `run.started` (and `run.resumed` for a restart), the
+   * running record, memory injected and the first checkpoint, then its segments.
+   */
+  private async runFromInput(
     entry: ActiveRun,
-    run: RunContext,
+    plan: SegmentPlan,
     explicitSession: boolean,
-    createdAt: string,
-    recovery: boolean,
+    restart: boolean,
   ): Promise<RunResult> {
+    const run = openSegment(entry, plan, this.services);
     const { snapshot, agent } = run;
     run.recorder.emit('run.started', {
       input: snapshot.input,
       durable: snapshot.durable,
       ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
     });
-    if (recovery) run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery' });
-    await this.services.records.started(snapshot, recovery ? this.now() : createdAt, createdAt);
+    if (restart) run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery' });
+    await this.services.records.started(snapshot, restart ? this.now() : plan.createdAt, plan.createdAt);
     const prepare = async (current: RunContext): Promise<void> => {
       if (agent.memories.length > 0) {
         await injectMemories(current, await loadTranscript(this.services.store, snapshot.sessionId));
       }
       if (current.durable) await current.save('run.started');
     };
-    return this.launch(entry, run, explicitSession, prepare);
+    return driveSegments(run, { entry, plan, services: this.services, explicitSession, prepare });
   }
 
-  private context(
-    snapshot: RunSnapshot,
-    agent: ResolvedAgent,
-    persistence: RunPersistence,
-    options: {
-      streaming: boolean;
-      signal: AbortSignal | undefined;
-      createdAt: string;
-      listener?: RunEventListener;
-    },
-    ownership: RunOwnership | undefined,
-  ): RunContext {
-    const signal = ownership ? ownership.follow(options.signal) : options.signal;
-    return new RunContext(
-      snapshot,
-      agent,
-      this.services,
-      persistence,
-      persistence !== this.memoryPersistence,
-      {
-        streaming: options.streaming,
-        createdAt: options.createdAt,
-        ...(options.listener ? { listener: options.listener } : {}),
-        ...(signal ? { signal } : {}),
-      },
-    );
-  }
-
-  /**
-   * Executes the segment. Durable runs with a checkpointer resume
-   * automatically after retryable failures, under the same run lease.
-   */
-  private launch(
+  /** The path of a resume: the loaded snapshot with the decisions applied, `run.resumed`, then its segments. */
+  private async continueFromCheckpoint(
     entry: ActiveRun,
-    run: RunContext,
-    explicitSession: boolean,
-    prepare?: (run: RunContext) => Promise<void>,
+    loaded: LoadedRun,
+    request: ResumeRequest | undefined,
+    ownership: RunOwnership | undefined,
   ): Promise<RunResult> {
-    const persistence = run.persistence;
-    if (!run.durable || persistence === this.memoryPersistence) {
-      return executeSegment(run, explicitSession, prepare);
-    }
-    return runWithAutomaticResume(run, persistence, {
-      signal: entry.stop.signal,
-      execute: (segment, first) => executeSegment(segment, explicitSession, first ? prepare : undefined),
-      nextSegment: async (next) => {
-        const ownership = persistence instanceof OwnedPersistence ? persistence.ownership : undefined;
-        const options = {
-          streaming: run.options.streaming,
-          signal: entry.callerSignal,
-          createdAt: run.options.createdAt,
-          ...(run.options.listener ? { listener: run.options.listener } : {}),
-        };
-        const segment = entry.attach(this.context(next, run.agent, persistence, options, ownership));
-        await this.services.records.started(next, this.now(), run.options.createdAt);
-        return segment;
-      },
-    });
+    const snapshot = loaded.snapshot;
+    const agent = this.agentFor(snapshot.agentId);
+    if (agent.pattern.restore) snapshot.patternState = agent.pattern.restore(snapshot.patternState);
+    const reason = resumeReason(loaded.from, request);
+    applyDecisions(snapshot, agent, request);
+    // An explicit resume of a failed run gives automatic resume its attempts again.
+    if (loaded.from === 'failed') snapshot.resumeAttempts = 0;
+    snapshot.resumes = (snapshot.resumes ?? 0) + 1;
+    const { persistence, createdAt } = loaded;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt };
+    const run = openSegment(entry, plan, this.services);
+    run.recorder.emit('run.resumed', { attempt: snapshot.resumes, fromStep: snapshot.step, reason });
+    await this.services.records.started(snapshot, this.now(), createdAt);
+    const explicitSession = snapshot.sessionId !== snapshot.runId;
+    return driveSegments(run, { entry, plan, services: this.services, explicitSession });
+  }
+
+  private agentFor(agentId: string): ResolvedAgent {
+    const agent = this.agentMap.get(agentId);
+    if (!agent) throw unknownAgent(agentId, this.agents());
+    return agent;
   }
 
   private checkOpen(): void {
@@ -372,17 +290,4 @@ export class DefaultRuntime implements Runtime {
   private now(): string {
     return new Date(this.services.clock.now()).toISOString();
   }
-}
-
-function runExists(runId: string): RunError {
-  return new RunError('run.request_invalid', {
-    message: `A run with id "${runId}" already exists`,
-    hint: 'Leave runId out to get a fresh id, or resume the existing run.',
-    context: { runId },
-  });
-}
-
-/** A run-lease owner name unique to this runtime instance. */
-function defaultOwnerName(): string {
-  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 }

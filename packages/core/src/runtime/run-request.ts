@@ -133,3 +133,12 @@ export function unknownAgent(name: string, known: readonly string[]): RunError {
     context: { agentId: name },
   });
 }
+
+/** The error for a `runId` that is already taken (by a run of this process or a run record). */
+export function runExists(runId: string): RunError {
+  return new RunError('run.request_invalid', {
+    message: `A run with id "${runId}" already exists`,
+    hint: 'Leave runId out to get a fresh id, or resume the existing run.',
+    context: { runId },
+  });
+}

@@ -1,9 +1,9 @@
 /** Loading a run for `resume`: find its snapshot, check it can continue, check and apply the decisions. */
-import type { ResumeRequest, RunRecord } from '../contracts/run.js';
+import type { ResumeRequest, RunRecord, RunRequest } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
 import type { ResolvedAgent } from './agent/agent-setup.js';
 import type { RunPersistence } from './durability/run-persistence.js';
-import type { RunRecords } from './records/run-records.js';
+import type { RunRecords, RunRequestLimits } from './records/run-records.js';
 import type { RunSnapshot } from './run/run-snapshot.js';
 import { checkDecisions } from './tools/approval-gate.js';
 
@@ -25,6 +25,18 @@ export interface RestartRun {
   kind: 'restart';
   record: RunRecord;
   persistence: RunPersistence;
+}
+
+/** The request a durable run stopped before its first checkpoint starts again with (its input and limits). */
+export function restartRequest(record: RunRecord, limits: RunRequestLimits): RunRequest {
+  return {
+    agent: record.agentId,
+    input: record.input,
+    durable: true,
+    ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
+    ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
+    ...limits,
+  };
 }
 
 /**

@@ -1,11 +1,22 @@
-/** What `DefaultRuntime` is built from. */
+/** What `DefaultRuntime` is built from, and the services and queries it derives from that. */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { DependencyContainer } from 'tsyringe';
 import type { EventBus } from '../contracts/event-bus.js';
+import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { Closeable, PluginDeps } from '../contracts/plugin.js';
+import type { RunFilter, RunRecord } from '../contracts/run.js';
+import type { RunQueries } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
-import type { Store } from '../contracts/store.js';
+import type { Store, StoreFence } from '../contracts/store.js';
+import { silentLogger } from '../services/console-logger.js';
+import { RandomIdFactory } from '../services/random-id-factory.js';
+import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
+import { readCheckpointedEvents } from './durability/checkpointer.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { RunRecords } from './records/run-records.js';
+import type { RuntimeServices } from './run/run-context.js';
 import type { ToolHooks } from './tools/hooks.js';
 
 /** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
@@ -38,4 +49,36 @@ export interface DefaultRuntimeSetup {
 /** Deps a runtime plugin receives from `createRuntime`: the usual plugin deps plus the resolved setup. */
 export interface RuntimePluginDeps extends PluginDeps {
   readonly setup: DefaultRuntimeSetup;
+}
+
+/** The services every run of a runtime uses, with the defaults for those the setup leaves out. */
+export function runtimeServices(
+  setup: DefaultRuntimeSetup,
+  fenceOf?: (runId: string) => StoreFence | undefined,
+): RuntimeServices {
+  return {
+    store: setup.store,
+    bus: setup.events,
+    logger: setup.logger ?? silentLogger,
+    clock: setup.clock ?? new SystemClock(),
+    ids: setup.ids ?? new RandomIdFactory(),
+    redactor: setup.redactor,
+    records: new RunRecords(setup.store, setup.redactor, fenceOf),
+  };
+}
+
+/** `runtime.runs`: run records and checkpointed events, read from the store. */
+export function runQueries(services: RuntimeServices): RunQueries {
+  const { records, store } = services;
+  return {
+    list: (filter?: RunFilter): Promise<RunRecord[]> => records.list(filter),
+    get: (runId: string): Promise<RunRecord | undefined> => records.get(runId),
+    events: (runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]> =>
+      readCheckpointedEvents(store, runId, options?.afterSeq ?? 0),
+  };
+}
+
+/** A run-lease owner name unique to this runtime instance. */
+export function defaultOwnerName(): string {
+  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 }

@@ -11,7 +11,7 @@ for (const strategy of ['sliding-window', 'head-tail', 'importance'] as const) {
   });
 }
 describeContextAssemblerConformance({
-  name: 'TokenBudgetContextAssembler (unknown model, chars estimate)',
+  name: 'TokenBudgetContextAssembler (unknown model, o200k_base estimate)',
   create: () => new TokenBudgetContextAssembler({ maxTokens: 200 }),
   model: () => new ScriptedModel({ script: ['x'], model: 'claude-sonnet-4' }),
 });
@@ -55,6 +55,7 @@ describe('TokenBudgetContextAssembler', () => {
       maxTokens: 100,
       strategy: 'head-tail',
       headMessages: 1,
+      encoding: 'chars',
     });
     const result = await assembler.assemble(input(numbered(10)));
     expect(contents(result.messages.slice(2))).toEqual([
@@ -84,7 +85,7 @@ describe('TokenBudgetContextAssembler', () => {
     expect(transcriptProblems(sliding.messages)).toEqual([]);
   });
 
-  it('counts OpenAI model ids with tiktoken and other models with the chars estimate', async () => {
+  it('counts OpenAI model ids with their tiktoken encoding and other models with o200k_base as an estimate', async () => {
     expect(encodingForModel('gpt-4o-mini')).toBe('o200k_base');
     expect(encodingForModel('openai/gpt-4.1')).toBe('o200k_base');
     expect(encodingForModel('gpt-4-turbo')).toBe('cl100k_base');
@@ -92,7 +93,11 @@ describe('TokenBudgetContextAssembler', () => {
     const tiktoken = await tokenCounterFor('gpt-4o');
     expect(tiktoken.encoding).toBe('o200k_base');
     expect(tiktoken.countText('hello world')).toBe(2);
-    expect((await tokenCounterFor('llama3')).encoding).toBe('chars');
+    const estimate = await tokenCounterFor('claude-sonnet-4');
+    expect(estimate.encoding).toBe('o200k_base');
+    // "Refund order 1042 to the customer" is 8 o200k tokens; characters divided by four would say 9.
+    expect(estimate.countText('Refund order 1042 to the customer')).toBe(8);
+    expect((await tokenCounterFor('llama3', 'chars')).encoding).toBe('chars');
     expect(charsTokenCounter.countText('12345678')).toBe(2);
   });
 

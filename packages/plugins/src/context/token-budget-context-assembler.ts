@@ -36,7 +36,7 @@ const configSchema = z
       .enum(['auto', 'o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base', 'chars'])
       .default('auto')
       .describe(
-        'Tokenizer. `auto` uses tiktoken for OpenAI model ids and ~4 characters per token for other models; `chars` always estimates.',
+        'Tokenizer. `auto` uses the tiktoken encoding of OpenAI model ids and `o200k_base` as an estimate for other models (their tokenizers are not bundled); `chars` estimates ~4 characters per token.',
       ),
     note: z
       .boolean()
@@ -59,7 +59,7 @@ const NOTE_TOKENS = 24;
  * dropped. The newest message group is always kept, even when it alone is
  * over budget (the model must see the turn it answers). Token counts come
  * from js-tiktoken for OpenAI model ids (`o200k_base`, `cl100k_base`) and
- * from ~4 characters per token otherwise; they are cached per message, so a
+ * from `o200k_base` as an estimate for other models; they are cached per message, so a
  * step costs one pass over the messages. Reports `kept`/`omitted` and adds a
  * system note when something was left out.
  */

@@ -13,6 +13,7 @@ import {
 } from '@agentry/core';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { describeUrl, registerUrlSecret } from '../store/connection-url.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 const configSchema = z
@@ -20,8 +21,7 @@ const configSchema = z
     url: z
       .string()
       .min(1)
-      .meta({ secret: true })
-      .describe('Redis URL, e.g. redis://127.0.0.1:6379 (secret: it may hold a password)'),
+      .describe('Redis URL, e.g. redis://127.0.0.1:6379 (its password is redacted from every output)'),
     channel: z.string().min(1).default('agentry:events').describe('Pub/sub channel shared by every process'),
     gapTimeoutMs: z
       .number()
@@ -65,9 +65,7 @@ export class RedisEventBus implements EventBus {
     description: 'Cross-process event bus over Redis pub/sub (per-run seq order)',
     configSchema,
     create: (config, deps) => {
-      deps.redactor.addSecret(config.url);
-      const password = urlPassword(config.url);
-      if (password) deps.redactor.addSecret(password);
+      registerUrlSecret(config.url, deps);
       return RedisEventBus.connect({ ...config, logger: deps.logger });
     },
   });
@@ -127,9 +125,8 @@ export class RedisEventBus implements EventBus {
     } catch (error) {
       publisher.disconnect();
       subscriber.disconnect();
-      const host = safeHost(options.url);
       throw new PluginError('plugin.create_failed', {
-        message: `Redis event bus cannot connect to ${host}: ${error instanceof Error ? error.message : String(error)}`,
+        message: `Redis event bus cannot connect to ${describeUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`,
         hint: 'Check that Redis is running and that the `url` of the redis event bus is right.',
         context: { plugin: 'redis' },
         cause: error,
@@ -190,7 +187,7 @@ export class RedisEventBus implements EventBus {
     }
     if (envelope.origin === this.origin) {
       // Our own event: local subscribers already have it; only advance the run's position.
-      this.#orderer.skipTo(event.runId, event.seq);
+      this.#orderer.skipTo(event.runId, event.seq, event.type);
       return;
     }
     this.#orderer.push(event);
@@ -208,24 +205,5 @@ export class RedisEventBus implements EventBus {
     } catch {
       // A broken logger must not break the bus.
     }
-  }
-}
-
-/** The password of a Redis URL, if it has one. */
-function urlPassword(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The host part of a Redis URL, without credentials. */
-function safeHost(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return 'the configured url';
   }
 }

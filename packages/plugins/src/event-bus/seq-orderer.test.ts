@@ -1,7 +1,7 @@
 /** SeqOrderer: per-run reordering by seq, duplicates dropped, gaps given up on after the timeout. */
 import type { AnyAgentryEvent } from '@agentry/core';
 import { describe, expect, it, vi } from 'vitest';
-import { event } from './__fixtures__/bus-test-support.js';
+import { event, RUN_USAGE } from './__fixtures__/bus-test-support.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 function step(runId: string, seq: number): AnyAgentryEvent {
@@ -47,6 +47,21 @@ describe('SeqOrderer', () => {
     instance.push(step('a', 5));
     instance.push(step('a', 4));
     expect(delivered).toEqual(['a:4', 'a:5']);
+  });
+
+  it('forgets a run once it has ended, and keeps a suspended one for its resume', () => {
+    const { instance, delivered } = orderer();
+    instance.push(step('a', 1));
+    instance.push(event('run.completed', { output: 'done', usage: RUN_USAGE }, { runId: 'a', seq: 3 }));
+    instance.push(step('b', 1));
+    instance.push(
+      event('run.suspended', { stopReason: 'awaiting_approval', pending: [] }, { runId: 'b', seq: 2 }),
+    );
+    instance.skipTo('c', 4, 'run.failed');
+    expect(instance.trackedRuns).toBe(2);
+    instance.push(step('a', 2));
+    expect(delivered).toEqual(['a:1', 'b:1', 'b:2', 'a:2', 'a:3']);
+    expect(instance.trackedRuns).toBe(1);
   });
 
   it('gives up on a missing seq after the timeout and reports it', () => {

@@ -13,6 +13,9 @@ export interface SeqOrdererOptions {
   maxRuns?: number;
 }
 
+/** Events after which a run emits nothing more (a suspended run continues on resume, so it is kept). */
+const FINAL_TYPES: ReadonlySet<string> = new Set(['run.completed', 'run.failed', 'run.cancelled']);
+
 interface RunState {
   /** The seq to deliver next; undefined until the first event of the run is seen. */
   next: number | undefined;
@@ -43,12 +46,21 @@ export class SeqOrderer {
     this.#drain(event.runId, run);
   }
 
-  /** Marks everything up to `seq` of a run as delivered elsewhere (this process published it). */
-  skipTo(runId: string, seq: number): void {
+  /**
+   * Marks everything up to `seq` of a run as delivered elsewhere (this process
+   * published it); `type` is that event's type, so a run's end frees its state.
+   */
+  skipTo(runId: string, seq: number, type?: string): void {
     const run = this.#state(runId);
     if (run.next === undefined || run.next <= seq) run.next = seq + 1;
     for (const held of [...run.held.keys()]) if (held < run.next) run.held.delete(held);
-    this.#drain(runId, run);
+    if (type !== undefined && FINAL_TYPES.has(type) && run.held.size === 0) this.#forget(runId, run);
+    else this.#drain(runId, run);
+  }
+
+  /** Runs whose position is remembered now (a run that completed, failed or was cancelled is not). */
+  get trackedRuns(): number {
+    return this.#runs.size;
   }
 
   /** Drops every held event and timer. */
@@ -83,6 +95,11 @@ export class SeqOrderer {
         run.held.delete(run.next);
         run.next += 1;
         this.#options.deliver(event);
+        if (FINAL_TYPES.has(event.type) && run.held.size === 0) {
+          // The run has ended: nothing of it stays behind in a long-lived subscriber.
+          this.#forget(runId, run);
+          return;
+        }
         event = run.held.get(run.next);
       }
     }
@@ -93,6 +110,11 @@ export class SeqOrderer {
       run.timer = setTimeout(() => this.#giveUp(runId, run), this.#options.gapTimeoutMs);
       run.timer.unref?.();
     }
+  }
+
+  #forget(runId: string, run: RunState): void {
+    if (run.timer !== undefined) clearTimeout(run.timer);
+    if (this.#runs.get(runId) === run) this.#runs.delete(runId);
   }
 
   #giveUp(runId: string, run: RunState): void {

@@ -81,7 +81,7 @@ function render(message: Message): string {
 /**
  * Keeps the session history as it is while it is short. Once it passes
  * `maxTokens` (counted with the context token counter: tiktoken for OpenAI
- * models, ~4 characters per token otherwise), every turn but the newest
+ * models, `o200k_base` as an estimate for others), every turn but the newest
  * `keepRecentTurns` is replaced by one system message holding a summary.
  * The summary is written by the agent's model (or the configured `model`)
  * and stored in the store under the session id, together with how many

@@ -19,6 +19,7 @@ import {
   NoSuchToolError,
   streamText,
 } from 'ai';
+import { tokenCounterFor } from '../context/token-counter.js';
 import { toModelMessages, toToolSet } from './message-mapping.js';
 import { abortError, type ModelErrorContext, missingKeyError, toModelError } from './model-errors.js';
 
@@ -60,6 +61,8 @@ export abstract class AiSdkModel implements Model {
   readonly modelId: string;
   /** Price per million tokens, when configured. */
   readonly pricing?: ModelPricing;
+  /** The configured per-call output cap; budgets never raise a call's cap above it. */
+  readonly maxOutputTokens?: number;
   readonly #options: AiSdkModelOptions;
   #language: { model: LanguageModel; apiKey: string | undefined } | undefined;
 
@@ -67,7 +70,18 @@ export abstract class AiSdkModel implements Model {
     this.provider = options.provider;
     this.modelId = options.modelId;
     if (options.pricing !== undefined) this.pricing = options.pricing;
+    if (options.maxOutputTokens !== undefined) this.maxOutputTokens = options.maxOutputTokens;
     this.#options = options;
+  }
+
+  /**
+   * Input tokens of `request` for pre-emptive budgets: tiktoken for OpenAI model ids, ~4 characters per token
+   * otherwise (messages with their per-message overhead, plus the tool specs).
+   */
+  async countInputTokens(request: ModelRequest): Promise<number> {
+    const counter = await tokenCounterFor(this.modelId);
+    const tools = request.tools.length > 0 ? counter.countText(JSON.stringify(request.tools)) : 0;
+    return counter.countMessages(request.messages) + tools;
   }
 
   /** One complete response. Rejects with a `ModelError` (or the abort reason when it is an `AgentryError`). */

@@ -3,8 +3,8 @@ import { definePlugin, type Redactor } from '@agentry/core';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { z } from 'zod';
 import { AiSdkModel } from './ai-sdk-model.js';
-import { providerModelConfigShape, secretHeaderValues } from './model-config.js';
-import { parseModelConfig, registerSecrets } from './provider-config.js';
+import { providerModelConfigShape } from './model-config.js';
+import { parseModelConfig, providerModelOptions } from './provider-config.js';
 
 const API_KEY_ENV = 'ANTHROPIC_API_KEY';
 
@@ -36,24 +36,13 @@ export class AnthropicModel extends AiSdkModel {
 
   constructor(config: AnthropicModelConfig, services: { redactor?: Redactor } = {}) {
     const parsed = parseModelConfig(configSchema, config, 'anthropic');
-    registerSecrets(services.redactor, parsed, API_KEY_ENV);
-    super({
-      provider: 'anthropic',
-      modelId: parsed.model,
-      apiKey: parsed.apiKey,
-      apiKeyEnv: API_KEY_ENV,
-      requireApiKey: true,
-      extraSecrets: secretHeaderValues(parsed.headers),
-      timeoutMs: parsed.timeoutMs,
-      temperature: parsed.temperature,
-      maxOutputTokens: parsed.maxOutputTokens,
-      pricing: parsed.pricing,
-      createLanguageModel: (apiKey) =>
-        createAnthropic({
-          ...(apiKey === undefined ? {} : { apiKey }),
-          ...(parsed.baseURL === undefined ? {} : { baseURL: parsed.baseURL }),
-          ...(parsed.headers === undefined ? {} : { headers: parsed.headers }),
-        })(parsed.model),
-    });
+    super(
+      providerModelOptions(parsed, {
+        provider: 'anthropic',
+        apiKeyEnv: API_KEY_ENV,
+        redactor: services.redactor,
+        createLanguageModel: (settings) => createAnthropic(settings)(parsed.model),
+      }),
+    );
   }
 }

@@ -45,6 +45,9 @@ export function providerModelConfigShape(options: { apiKeyEnv?: string }) {
   };
 }
 
+/** The parsed common fields of a provider model's config. */
+export type ProviderModelConfig = z.output<z.ZodObject<ReturnType<typeof providerModelConfigShape>>>;
+
 /** Header values that look like credentials; they are kept out of error messages. */
 export function secretHeaderValues(headers: Record<string, string> | undefined): string[] {
   if (headers === undefined) return [];

@@ -1,5 +1,11 @@
 /** Turns AI SDK / HTTP / network failures into `ModelError`s with the right code, `retryable` and `retryAfterMs`. */
-import { type AgentryError, type ErrorCode, isAgentryError, ModelError } from '@agentry/core';
+import {
+  type AgentryError,
+  type ErrorCode,
+  isAgentryError,
+  ModelError,
+  type ModelErrorCode,
+} from '@agentry/core';
 import {
   APICallError,
   EmptyResponseBodyError,
@@ -90,7 +96,7 @@ function isAbortLike(error: unknown): boolean {
   );
 }
 
-function statusCode(status: number): ErrorCode {
+function statusCode(status: number): ModelErrorCode {
   if (status === 429) return 'model.rate_limited';
   if (status === 401 || status === 403) return 'model.auth';
   if (status === 408) return 'model.timeout';

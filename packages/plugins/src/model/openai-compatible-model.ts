@@ -3,8 +3,8 @@ import { definePlugin, type Redactor } from '@agentry/core';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
 import { AiSdkModel } from './ai-sdk-model.js';
-import { providerModelConfigShape, secretHeaderValues } from './model-config.js';
-import { parseModelConfig, registerSecrets } from './provider-config.js';
+import { providerModelConfigShape } from './model-config.js';
+import { parseModelConfig, providerModelOptions } from './provider-config.js';
 
 const configSchema = z
   .object({
@@ -45,25 +45,18 @@ export class OpenAICompatibleModel extends AiSdkModel {
 
   constructor(config: OpenAICompatibleModelConfig, services: { redactor?: Redactor } = {}) {
     const parsed = parseModelConfig(configSchema, config, 'openai-compatible');
-    registerSecrets(services.redactor, parsed);
-    super({
-      provider: parsed.name,
-      modelId: parsed.model,
-      apiKey: parsed.apiKey,
-      requireApiKey: false,
-      extraSecrets: secretHeaderValues(parsed.headers),
-      timeoutMs: parsed.timeoutMs,
-      temperature: parsed.temperature,
-      maxOutputTokens: parsed.maxOutputTokens,
-      pricing: parsed.pricing,
-      createLanguageModel: (apiKey) =>
-        createOpenAICompatible({
-          name: parsed.name,
-          baseURL: parsed.baseURL,
-          includeUsage: true,
-          ...(apiKey === undefined ? {} : { apiKey }),
-          ...(parsed.headers === undefined ? {} : { headers: parsed.headers }),
-        })(parsed.model),
-    });
+    super(
+      providerModelOptions(parsed, {
+        provider: parsed.name,
+        redactor: services.redactor,
+        createLanguageModel: (settings) =>
+          createOpenAICompatible({
+            ...settings,
+            name: parsed.name,
+            baseURL: parsed.baseURL,
+            includeUsage: true,
+          })(parsed.model),
+      }),
+    );
   }
 }

@@ -3,8 +3,8 @@ import { definePlugin, type Redactor } from '@agentry/core';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { AiSdkModel } from './ai-sdk-model.js';
-import { providerModelConfigShape, secretHeaderValues } from './model-config.js';
-import { parseModelConfig, registerSecrets } from './provider-config.js';
+import { providerModelConfigShape } from './model-config.js';
+import { parseModelConfig, providerModelOptions } from './provider-config.js';
 
 const API_KEY_ENV = 'OPENAI_API_KEY';
 
@@ -49,26 +49,16 @@ export class OpenAIModel extends AiSdkModel {
 
   constructor(config: OpenAIModelConfig, services: { redactor?: Redactor } = {}) {
     const parsed = parseModelConfig(configSchema, config, 'openai');
-    registerSecrets(services.redactor, parsed, API_KEY_ENV);
-    super({
-      provider: 'openai',
-      modelId: parsed.model,
-      apiKey: parsed.apiKey,
-      apiKeyEnv: API_KEY_ENV,
-      requireApiKey: true,
-      extraSecrets: secretHeaderValues(parsed.headers),
-      timeoutMs: parsed.timeoutMs,
-      temperature: parsed.temperature,
-      maxOutputTokens: parsed.maxOutputTokens,
-      pricing: parsed.pricing,
-      createLanguageModel: (apiKey) => {
-        const provider = createOpenAI({
-          ...(apiKey === undefined ? {} : { apiKey }),
-          ...(parsed.baseURL === undefined ? {} : { baseURL: parsed.baseURL }),
-          ...(parsed.headers === undefined ? {} : { headers: parsed.headers }),
-        });
-        return parsed.api === 'responses' ? provider.responses(parsed.model) : provider.chat(parsed.model);
-      },
-    });
+    super(
+      providerModelOptions(parsed, {
+        provider: 'openai',
+        apiKeyEnv: API_KEY_ENV,
+        redactor: services.redactor,
+        createLanguageModel: (settings) => {
+          const provider = createOpenAI(settings);
+          return parsed.api === 'responses' ? provider.responses(parsed.model) : provider.chat(parsed.model);
+        },
+      }),
+    );
   }
 }

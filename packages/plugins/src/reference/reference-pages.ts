@@ -24,7 +24,7 @@ import * as store from '../store/index.js';
 import * as tool from '../tool/index.js';
 import * as toolExecutor from '../tool-executor/index.js';
 import { configRows, configTable, type SchemaNode } from './config-table.js';
-import { EXAMPLE_CONFIGS, exampleYaml } from './yaml-example.js';
+import { CODE_EXAMPLES, EXAMPLE_CONFIGS, exampleYaml } from './yaml-example.js';
 
 /** The kinds that get a reference page, in the order of the docs index. */
 export const REFERENCE_KINDS = [
@@ -129,14 +129,19 @@ function builtinSection(info: BuiltinPluginInfo): string {
   const about = [definition.description, schema.description]
     .filter((text): text is string => typeof text === 'string' && text !== '')
     .map((text) => (text.endsWith('.') ? text : `${text}.`));
+  const code = CODE_EXAMPLES[`${info.kind}/${info.name}`];
   return [
     heading,
     [...new Set(about)].join(' '),
-    `Load it with \`type: ${info.name}\` or \`impl: "${info.impl}"\`.`,
+    code === undefined
+      ? `Load it with \`type: ${info.name}\` or \`impl: "${info.impl}"\`.`
+      : `Code only: pass the object where the example does, or construct \`${info.impl}\` yourself.`,
     '### Config',
     configTable(configRows(schema)),
     '### Example',
-    `\`\`\`yaml\n${exampleYaml(info.kind, info.name, exampleConfig(info, definition))}\n\`\`\``,
+    code === undefined
+      ? `\`\`\`yaml\n${exampleYaml(info.kind, info.name, exampleConfig(info, definition))}\n\`\`\``
+      : `\`\`\`ts\n${code}\n\`\`\``,
   ].join('\n\n');
 }
 

@@ -50,6 +50,18 @@ export const EXAMPLE_CONFIGS: { readonly [kindAndName: string]: { [key: string]:
   'tool/agent': { agent: 'researcher' },
 };
 
+/**
+ * Builtins that only code can configure (their config holds a live object), by `kind/name`: the page
+ * shows this TypeScript instead of a YAML example.
+ */
+export const CODE_EXAMPLES: { readonly [kindAndName: string]: string } = {
+  'model/ai-sdk': [
+    "import { createOpenAI } from '@ai-sdk/openai'; // AI SDK 6 (3.x) or AI SDK 7 (4.x, Node 22+)",
+    'const openai = createOpenAI({ apiKey: process.env.OPENAI_API_KEY });',
+    "const runtime = await createRuntime({ config: './agentry.yaml', models: { main: openai('gpt-4.1-mini') } });",
+  ].join('\n'),
+};
+
 const RESERVED = /^(true|false|yes|no|on|off|null|~|-?[\d.]+(e[+-]?\d+)?)$/i;
 
 /** A scalar as YAML: bare when that is unambiguous, else double-quoted (JSON strings are valid YAML). */

@@ -3,6 +3,7 @@ import { lstat } from 'node:fs/promises';
 import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
 import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { withConfinedDirectory } from './confined-fs.js';
 import { confinePath } from './path-guard.js';
 import { abortedError, commonToolConfig, fileError } from './tool-support.js';
 import { walkDirectory } from './walk-directory.js';
@@ -81,21 +82,22 @@ export class ListFilesTool extends ConfiguredTool<ListFilesInput, JsonObject> {
           context: { tool: this.name },
         });
       }
-      const walk = walkDirectory(target.absolute, {
-        root: this.root,
-        recursive: input.recursive,
-        maxDepth: this.config.maxDepth,
-        signal: context.signal,
-      });
-      for await (const entry of walk) {
-        if (entries.length >= this.config.maxEntries) {
-          truncated = true;
-          break;
+      const asker = { tool: this.name, shown: input.path };
+      truncated = await withConfinedDirectory(this.root, target.absolute, asker, async (directory) => {
+        const walk = walkDirectory(directory, {
+          relative: target.relative,
+          recursive: input.recursive,
+          maxDepth: this.config.maxDepth,
+          signal: context.signal,
+        });
+        for await (const entry of walk) {
+          if (entries.length >= this.config.maxEntries) return true;
+          const listed: JsonObject = { path: entry.relative, type: entry.type };
+          if (entry.type === 'file') listed.size = (await lstat(entry.absolute)).size;
+          entries.push(listed);
         }
-        const listed: JsonObject = { path: entry.relative, type: entry.type };
-        if (entry.type === 'file') listed.size = (await lstat(entry.absolute)).size;
-        entries.push(listed);
-      }
+        return false;
+      });
     } catch (error) {
       if (context.signal.aborted) throw abortedError(context.signal, this.name);
       throw fileError(error, this.name, target.relative);

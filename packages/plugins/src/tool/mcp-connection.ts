@@ -1,16 +1,28 @@
 /** One MCP client connection (stdio or streamable HTTP) that reconnects after a crash, and a per-runtime pool. */
 import path from 'node:path';
-import { ToolError } from '@agentry/core';
+import { isAgentryError, ToolError } from '@agentry/core';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  ElicitRequestSchema,
+  type ElicitResult,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /** How to reach an MCP server. */
 export type McpServerConfig =
   | { command: string; args: string[]; env: Record<string, string>; cwd?: string | undefined }
-  | { url: string; headers: Record<string, string> };
+  | { url: string; headers: Record<string, string>; auth?: object | undefined };
+
+/**
+ * What the client answers when a server asks for input mid-call (`elicitation/create`): `decline` (no
+ * person is there to answer), or `defaults`: accept with the defaults of the requested form (SEP-1034).
+ */
+export type ElicitationPolicy = 'decline' | 'defaults';
 
 /** Options of one connection. */
 export interface McpConnectionOptions {
@@ -20,6 +32,9 @@ export interface McpConnectionOptions {
   /** Directory relative `cwd` resolves against. */
   readonly baseDir: string;
   readonly requestTimeoutMs: number;
+  /** OAuth for a streamable HTTP server (`auth:` in the config). */
+  readonly authProvider?: OAuthClientProvider | undefined;
+  readonly elicitation?: ElicitationPolicy;
 }
 
 /**
@@ -40,6 +55,7 @@ export class McpConnection {
     if ('url' in config) {
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: config.headers },
+        ...(this.options.authProvider === undefined ? {} : { authProvider: this.options.authProvider }),
       });
     }
     const transport = new StdioClientTransport({
@@ -59,7 +75,7 @@ export class McpConnection {
     if (this.closed) throw this.failure('the connection was closed (runtime.close())', false);
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const client = new Client({ name: 'agentry', version: '0.1.0' });
+      const client = createClient(this.options.elicitation ?? 'decline');
       client.onclose = () => {
         if (this.client === client) this.client = undefined;
       };
@@ -77,6 +93,8 @@ export class McpConnection {
         return client;
       } catch (error) {
         await client.close().catch(() => undefined);
+        // "Log in first" and the like say their own fix; retrying would not help.
+        if (isAgentryError(error) && !error.retryable) throw error;
         throw this.failure(`could not connect: ${(error as Error).message}`, true, error);
       } finally {
         this.connecting = undefined;
@@ -140,6 +158,21 @@ export class McpConnection {
   }
 }
 
+/** An MCP client that declares form elicitation and answers it by `policy`. */
+function createClient(policy: ElicitationPolicy): Client {
+  const client = new Client(
+    { name: 'agentry', version: '0.1.0' },
+    { capabilities: { elicitation: { form: { applyDefaults: policy === 'defaults' } } } },
+  );
+  client.setRequestHandler(
+    ElicitRequestSchema,
+    async (): Promise<ElicitResult> =>
+      // The SDK fills in the requested schema's defaults when applyDefaults is declared.
+      policy === 'defaults' ? { action: 'accept', content: {} } : { action: 'decline' },
+  );
+  return client;
+}
+
 interface PoolEntry {
   readonly connection: McpConnection;
   references: number;
@@ -160,7 +193,7 @@ export async function acquireConnection(
     pool = new Map();
     pools.set(scope, pool);
   }
-  const key = JSON.stringify([options.transport, options.baseDir]);
+  const key = JSON.stringify([options.transport, options.baseDir, options.elicitation]);
   let entry = pool.get(key);
   if (!entry) {
     entry = { connection: new McpConnection(options), references: 0 };

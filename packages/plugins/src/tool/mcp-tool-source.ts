@@ -16,6 +16,16 @@ import {
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { acquireConnection, type McpConnection, type McpServerConfig } from './mcp-connection.js';
+import { mcpAuthConfigSchema, StoreOAuthProvider } from './mcp-oauth.js';
+
+export {
+  loginMcpServer,
+  type McpLoginOptions,
+  type McpLoginOutcome,
+  type McpLoginTarget,
+} from './mcp-login.js';
+export { type McpAuthConfig, StoreOAuthProvider } from './mcp-oauth.js';
+
 import { abortedError, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
 
 const SECRET_NAME = /key|token|secret|password|auth|cookie/i;
@@ -39,6 +49,17 @@ const configSchema = z
       .record(z.string(), z.string())
       .default({})
       .describe('Streamable HTTP server: request headers.'),
+    auth: mcpAuthConfigSchema
+      .optional()
+      .describe(
+        'Streamable HTTP server behind OAuth: how Agentry gets its token (kept in the store, redacted everywhere).',
+      ),
+    elicitation: z
+      .enum(['decline', 'defaults'])
+      .default('decline')
+      .describe(
+        'When the server asks for input mid-call: decline (nobody is there to answer), or defaults (accept the defaults of its form).',
+      ),
     prefix: z
       .string()
       .regex(/^[a-zA-Z0-9_-]*$/)
@@ -64,6 +85,13 @@ const configSchema = z
         code: 'custom',
         message: 'set exactly one of `command` (stdio server) or `url` (streamable HTTP server)',
         path: config.command === undefined ? ['command'] : ['url'],
+      });
+    }
+    if (config.auth !== undefined && config.url === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: '`auth` applies to a streamable HTTP server (`url`)',
+        path: ['auth'],
       });
     }
   });
@@ -202,7 +230,7 @@ export class McpToolSource implements Closeable {
   static async connect(config: McpToolSourceConfig, deps: PluginDeps): Promise<McpToolSource> {
     const transport: McpServerConfig =
       config.url !== undefined
-        ? { url: config.url, headers: config.headers }
+        ? { url: config.url, headers: config.headers, auth: config.auth }
         : { command: config.command!, args: config.args, env: config.env, cwd: config.cwd };
     for (const [name, value] of [...Object.entries(config.headers), ...Object.entries(config.env)]) {
       if (SECRET_NAME.test(name) && value.length > 0) deps.redactor.addSecret(value);
@@ -214,11 +242,23 @@ export class McpToolSource implements Closeable {
     } catch {
       // no store yet: pool per deps object
     }
+    const authProvider =
+      config.auth === undefined || config.url === undefined
+        ? undefined
+        : new StoreOAuthProvider({
+            server,
+            url: config.url,
+            auth: config.auth,
+            store: deps.store(),
+            redactor: deps.redactor,
+          });
     const { connection, release } = await acquireConnection(scope, {
       server,
       transport,
       baseDir: deps.baseDir,
       requestTimeoutMs: config.requestTimeoutMs,
+      authProvider,
+      elicitation: config.elicitation,
     });
     try {
       return new McpToolSource(server, connection, release, config);

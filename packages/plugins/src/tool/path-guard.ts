@@ -36,7 +36,8 @@ export function isInside(root: string, candidate: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-function deny(tool: string, requested: string, reason: string): ToolError {
+/** The `tool.policy_denied` error for a refused path, with the reason and how to fix the call. */
+export function deny(tool: string, requested: string, reason: string): ToolError {
   return new ToolError('tool.policy_denied', {
     message: `${tool}: path "${requested.replaceAll('\0', '\\0')}" refused: ${reason}`,
     hint: 'Use a relative path inside the allowed root, with "/" separators and no "..", "~", "%xx" or NUL.',

@@ -1,9 +1,9 @@
 /** `read-file` tool: reads a text file inside a configured root, up to a size cap. */
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
 import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { openConfined } from './confined-fs.js';
 import { confinePath } from './path-guard.js';
 import { commonToolConfig, fileError } from './tool-support.js';
 
@@ -60,10 +60,13 @@ export class ReadFileTool extends ConfiguredTool<ReadFileInput, JsonObject> {
   async execute(input: ReadFileInput, context: ToolContext): Promise<JsonObject> {
     this.throwIfAborted(context.signal);
     const target = await confinePath(this.root, input.path, this.name);
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    let handle: Awaited<ReturnType<typeof openConfined>> | undefined;
     try {
-      // O_NOFOLLOW: the path was realpath'd, a symlink here means it was swapped in since; O_NONBLOCK: FIFOs.
-      handle = await open(target.absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      // Opened, then verified where it really is (a symlink swapped in since the check is refused); O_NONBLOCK: FIFOs.
+      handle = await openConfined(this.root, target.absolute, constants.O_RDONLY | constants.O_NONBLOCK, {
+        tool: this.name,
+        shown: input.path,
+      });
       const stats = await handle.stat();
       if (!stats.isFile()) {
         throw new ToolError('tool.failed', {

@@ -1,12 +1,13 @@
 /** `search-files` tool: substring or regex search over text files inside a configured root, with result caps. */
 import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
 import { ConfiguredTool, createInRoot } from './configured-tool.js';
+import { type Asker, openConfined, withConfinedDirectory } from './confined-fs.js';
 import { confinePath } from './path-guard.js';
 import { abortedError, commonToolConfig, fileError } from './tool-support.js';
-import { walkDirectory } from './walk-directory.js';
+import { type WalkEntry, walkDirectory } from './walk-directory.js';
 
 const configSchema = z.object({
   ...commonToolConfig,
@@ -103,23 +104,15 @@ export class SearchFilesTool extends ConfiguredTool<SearchFilesInput, JsonObject
     const results: JsonObject[] = [];
     let filesSearched = 0;
     let truncated = false;
-    try {
-      const stats = await lstat(target.absolute);
-      const files = stats.isDirectory()
-        ? walkDirectory(target.absolute, {
-            root: this.root,
-            recursive: true,
-            maxDepth: this.config.maxDepth,
-            signal: context.signal,
-          })
-        : single(target.absolute, target.relative, stats.isFile());
-      search: for await (const entry of files) {
+    const asker = { tool: this.name, shown: input.path };
+    const searchEntries = async (files: AsyncIterable<WalkEntry>): Promise<void> => {
+      for await (const entry of files) {
         if (entry.type !== 'file') continue;
         if (filesSearched >= this.config.maxFiles) {
           truncated = true;
-          break;
+          return;
         }
-        const content = await readSmallFile(entry.absolute, this.config.maxFileBytes);
+        const content = await readSmallFile(this.root, entry.absolute, this.config.maxFileBytes, asker);
         if (content === undefined) continue;
         filesSearched += 1;
         if (content.includes(0)) continue;
@@ -129,11 +122,28 @@ export class SearchFilesTool extends ConfiguredTool<SearchFilesInput, JsonObject
           if (!matches(shown)) continue;
           if (results.length >= limit) {
             truncated = true;
-            break search;
+            return;
           }
           results.push({ path: entry.relative, line: index + 1, text: shown });
         }
         this.throwIfAborted(context.signal);
+      }
+    };
+    try {
+      const stats = await lstat(target.absolute);
+      if (!stats.isDirectory()) {
+        await searchEntries(single(target.absolute, target.relative, stats.isFile()));
+      } else {
+        await withConfinedDirectory(this.root, target.absolute, asker, (directory) =>
+          searchEntries(
+            walkDirectory(directory, {
+              relative: target.relative,
+              recursive: true,
+              maxDepth: this.config.maxDepth,
+              signal: context.signal,
+            }),
+          ),
+        );
       }
     } catch (error) {
       if (context.signal.aborted) throw abortedError(context.signal, this.name);
@@ -148,11 +158,17 @@ async function* single(absolute: string, relative: string, isFile: boolean) {
 }
 
 /**
- * Reads a regular file of at most `maxBytes`; `undefined` for anything else. O_NOFOLLOW: a file swapped for a
- * symlink after the directory was listed is not followed; O_NONBLOCK: a FIFO cannot hang the search.
+ * Reads a regular file of at most `maxBytes`; `undefined` for anything else. The file is opened (never through
+ * a final symlink), then verified inside the root, so one swapped in after the directory was listed is not
+ * read; O_NONBLOCK: a FIFO cannot hang the search.
  */
-async function readSmallFile(absolute: string, maxBytes: number): Promise<Buffer | undefined> {
-  const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+async function readSmallFile(
+  root: string,
+  absolute: string,
+  maxBytes: number,
+  asker: Asker,
+): Promise<Buffer | undefined> {
+  const handle = await openConfined(root, absolute, constants.O_RDONLY | constants.O_NONBLOCK, asker);
   try {
     const stats = await handle.stat();
     if (!stats.isFile() || stats.size > maxBytes) return undefined;

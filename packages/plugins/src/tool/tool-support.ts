@@ -1,5 +1,12 @@
 /** Pieces every builtin tool shares: common config fields, abort checks and error mapping. */
-import { type ApprovalRule, isAgentryError, type JsonValue, type Tool, ToolError } from '@agentry/core';
+import {
+  type ApprovalRule,
+  isAgentryError,
+  isToolError,
+  type JsonValue,
+  type Tool,
+  ToolError,
+} from '@agentry/core';
 import { z } from 'zod';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -40,7 +47,7 @@ export function throwIfAborted(signal: AbortSignal, tool: string): void {
 /** The error a tool throws when its signal fires. */
 export function abortedError(signal: AbortSignal, tool: string): ToolError {
   const reason: unknown = signal.reason;
-  if (isAgentryError(reason) && reason instanceof ToolError) return reason;
+  if (isToolError(reason)) return reason;
   return new ToolError('tool.failed', {
     message: `${tool}: the call was aborted${reason instanceof Error && reason.message ? ` (${reason.message})` : ''}`,
     hint: 'The run was cancelled or ran out of time.',

@@ -1,11 +1,13 @@
 /** `write-file` tool: writes a text file inside a configured root, atomically (temp file + rename). */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { definePlugin, type JsonObject, type ToolContext, ToolError } from '@agentry/core';
 import { z } from 'zod';
 import { ConfiguredTool, createInRoot } from './configured-tool.js';
-import { confinePath, isInside } from './path-guard.js';
+import { type ConfinedDirectory, openConfined, openDirectoryInRoot } from './confined-fs.js';
+import { confinePath } from './path-guard.js';
 import { commonToolConfig, fileError } from './tool-support.js';
 
 const configSchema = z.object({
@@ -37,6 +39,9 @@ export type WriteFileInput = z.output<typeof inputSchema>;
 /**
  * Replaces a file's content inside `root`. Idempotent: the same call twice leaves the same file. The new
  * content is written to a temp file next to the target and renamed over it, so readers never see half a file.
+ * The parent directory is opened from the root one component at a time (missing ones are created inside
+ * their verified parent) and checked to lie inside the root; the temp file is created and renamed through
+ * that open directory, so a directory swapped for a symlink meanwhile cannot redirect the write.
  */
 export class WriteFileTool extends ConfiguredTool<WriteFileInput, JsonObject> {
   static readonly plugin = definePlugin({
@@ -84,30 +89,36 @@ export class WriteFileTool extends ConfiguredTool<WriteFileInput, JsonObject> {
       });
     }
     const directory = path.dirname(target.absolute);
-    const temp = path.join(
-      directory,
-      `.${path.basename(target.absolute)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
+    const name = path.basename(target.absolute);
+    const temp = `.${name}.${randomBytes(6).toString('hex')}.tmp`;
+    const asker = { tool: this.name, shown: input.path };
+    let parent: ConfinedDirectory | undefined;
     try {
-      if (target.exists && !(await lstat(target.absolute)).isFile()) {
+      const relativeDirectory = path.relative(this.root, directory).split(path.sep).join('/');
+      parent = await openDirectoryInRoot(this.root, relativeDirectory, this.config.createDirectories, asker);
+      if (target.exists && !(await lstat(parent.child(name))).isFile()) {
         throw new ToolError('tool.failed', {
           message: `${this.name}: "${target.relative}" exists and is not a regular file`,
           hint: 'Pick a file name that is not a directory.',
           context: { tool: this.name },
         });
       }
-      if (!isInside(this.root, directory)) throw new Error('parent directory left the root');
-      if (!target.exists) {
-        if (!this.config.createDirectories) await lstat(directory);
-        else await mkdir(directory, { recursive: true });
-      }
       this.throwIfAborted(context.signal);
-      await writeFile(temp, input.content, { encoding: 'utf8', flag: 'wx', mode: 0o644 });
-      await rename(temp, target.absolute);
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+      const handle = await openConfined(this.root, parent.child(temp), flags, asker, 0o644);
+      try {
+        await handle.writeFile(input.content, 'utf8');
+      } finally {
+        await handle.close();
+      }
+      await parent.verify();
+      await rename(parent.child(temp), parent.child(name));
       return { path: target.relative, bytes, created: !target.exists };
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined);
+      if (parent) await rm(parent.child(temp), { force: true }).catch(() => undefined);
       throw fileError(error, this.name, target.relative);
+    } finally {
+      await parent?.close();
     }
   }
 }

@@ -130,6 +130,7 @@ function eventTailFrom(ref: CheckpointEnvelope['events']): EventTail {
  * ```
  */
 export class StoreCheckpointer implements RunPersistence {
+  readonly durable = true;
   readonly #store: Store;
   readonly #options: StoreCheckpointerOptions;
   readonly #inlineTailBytes: number;
@@ -159,8 +160,12 @@ export class StoreCheckpointer implements RunPersistence {
         ? this.#saveNow(snapshot, events, reason, saveOptions)
         : previous.catch(() => {}).then(() => this.#saveNow(snapshot, events, reason, saveOptions));
     this.#pending.set(runId, current);
+    const ending = reason === 'run.finished' || reason === 'run.suspended';
     const settle = () => {
-      if (this.#pending.get(runId) === current) this.#pending.delete(runId);
+      if (this.#pending.get(runId) !== current) return;
+      this.#pending.delete(runId);
+      // Also when the final save failed: nothing of the run stays behind in this process.
+      if (ending) this.#tracks.delete(runId);
     };
     current.then(settle, settle);
     return current;
@@ -267,7 +272,9 @@ export class StoreCheckpointer implements RunPersistence {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;
     }
-    this.#tracks.set(runId, next);
+    // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
+    if (ending) this.#tracks.delete(runId);
+    else this.#tracks.set(runId, next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
     return { bytes: headText.length + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };

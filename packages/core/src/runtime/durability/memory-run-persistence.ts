@@ -9,6 +9,7 @@ import type { RunPersistence, SaveReason } from './run-persistence.js';
  * suspend and finish. Snapshots of finished runs are dropped.
  */
 export class MemoryRunPersistence implements RunPersistence {
+  readonly durable = false;
   private readonly snapshots = new Map<string, RunSnapshot>();
 
   async save(snapshot: RunSnapshot, _events: EncodedRunEvents, reason: SaveReason): Promise<void> {

@@ -20,6 +20,10 @@ export class OwnedPersistence implements RunPersistence {
     readonly ownership: RunOwnership,
   ) {}
 
+  get durable(): boolean {
+    return this.inner.durable;
+  }
+
   async save(
     snapshot: RunSnapshot,
     events: EncodedRunEvents,

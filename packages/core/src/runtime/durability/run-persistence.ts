@@ -32,6 +32,12 @@ export interface SaveOptions {
 
 export interface RunPersistence {
   /**
+   * True when checkpoints outlive this process (a store-backed checkpointer): `save` then stores the
+   * events it is given, and a failed durable run may resume from them automatically. False for the
+   * in-process map, whose runs' events the runtime writes in one batch when they suspend or finish.
+   */
+  readonly durable: boolean;
+  /**
    * Makes `snapshot` the run's latest checkpoint, together with `events`
    * (those emitted since the previous save, in seq order, as stored text). Resolves only once
    * the write is acknowledged (optionally with a `SaveReceipt`); throws

@@ -68,30 +68,47 @@ describe('budgets', () => {
     expect(exceeded).toEqual([{ limit: 'maxToolCalls', used: 2, max: 2 }]);
   });
 
-  it('token limits stop with budget_exhausted and name the limit', async () => {
-    for (const [limit, max] of [
-      ['maxInputTokens', 250],
-      ['maxOutputTokens', 25],
-      ['maxTotalTokens', 300],
+  it('token limits stop with budget_exhausted before the call that could pass them, and name the limit', async () => {
+    // Each call: 100 input + 10 output tokens. The third call's worst case would pass each limit.
+    for (const [limit, max, used] of [
+      ['maxInputTokens', 250, 200],
+      ['maxTotalTokens', 300, 220],
     ] as const) {
       const { result, exceeded } = await budgetRun({ [limit]: max });
       expect(result.stopReason, limit).toBe('budget_exhausted');
-      expect(
-        exceeded.map((data) => data.limit),
-        limit,
-      ).toEqual([limit]);
-      expect(result.usage.modelCalls, limit).toBe(3);
+      expect(exceeded, limit).toEqual([{ limit, used, max }]);
+      expect(result.usage.modelCalls, limit).toBe(2);
+      expect(result.error?.message, limit).toContain('the next model call has 100 input tokens');
     }
   });
 
-  it('maxCostUsd uses the model pricing', async () => {
+  it("maxOutputTokens lowers the last call's output cap; the cut answer stops the run at the limit", async () => {
+    const note = recordingTool('note', { sideEffects: 'none' });
+    const { runtime, model } = await configRuntime(
+      looping(20),
+      { budget: { maxOutputTokens: 25 } },
+      {
+        tools: [note.tool],
+      },
+    );
+    opened.push(runtime);
+    const result = await runtime.run({ agent: 'assistant', input: 'loop' });
+    expect(model.calls.map((call) => call.maxOutputTokens)).toEqual([25, 15, 5]);
+    expect(result.stopReason).toBe('budget_exhausted');
+    expect(result.usage.outputTokens).toBe(25);
+    expect(note.executed).toHaveLength(2);
+    expect(result.error?.message).toContain('cut at the 5 output tokens the budget left');
+  });
+
+  it('maxCostUsd prices the next call before it is made', async () => {
     const { result, exceeded } = await budgetRun(
       { maxCostUsd: 0.0003 },
       { pricing: { inputPerMillion: 1, outputPerMillion: 2 } },
     );
     expect(result.stopReason).toBe('budget_exhausted');
     expect(exceeded.map((data) => data.limit)).toEqual(['maxCostUsd']);
-    expect(result.usage.costUsd).toBeCloseTo(0.00036, 8);
+    expect(result.usage.modelCalls).toBe(2);
+    expect(result.usage.costUsd).toBeCloseTo(0.00024, 10);
   });
 
   it('a request budget overrides the agent budget', async () => {

@@ -1,9 +1,11 @@
 /** `PatternContext.callModel`: budget check, context assembly, the model call (raced with abort), usage and events. */
 import type { Message } from '../../contracts/message.js';
 import type { ModelRequest, ModelResponse, ToolSpec } from '../../contracts/model.js';
+import { estimateInputTokens } from '../../defaults/token-estimate.js';
 import { ModelError, serializeError } from '../../errors/agentry-error.js';
 import { crashPoint } from '../durability/crash-points.js';
 import { isPromiseLike } from '../tools/executor-chain.js';
+import type { OutputCap } from './budget.js';
 import type { RunContext } from './run-context.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
@@ -57,6 +59,8 @@ export async function callModel(
         outputSchema: agent.outputSchema,
       }
     : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex: step };
+  const budgetCap =
+    run.budget.capsOutput || run.budget.countsInput ? await capOutput(run, request) : undefined;
   const clock = run.services.clock;
   const started = clock.now();
   let response: ModelResponse;
@@ -83,7 +87,33 @@ export async function callModel(
     durationMs: clock.now() - started,
   });
   if (response.toolCalls.length === 0) recorder.emit('step.completed', { step, toolCalls: 0 });
+  if (budgetCap !== undefined && response.finishReason === 'length') {
+    // The answer was cut at the cap the budget set: the run stops here instead of using half an answer.
+    throw run.budget.cutShort(budgetCap);
+  }
   return response;
+}
+
+/**
+ * Pre-emptive token and cost budgets: counts the request's input tokens (the model's own counter, else an
+ * estimate), then lowers its output cap to what the budget allows, or stops the run before the call.
+ * Returns the cap the budget set, `undefined` when the model's own cap is lower (or nothing bounds output).
+ */
+async function capOutput(run: RunContext, request: ModelRequest): Promise<OutputCap | undefined> {
+  const model = run.agent.model;
+  let input = 0;
+  if (run.budget.countsInput) {
+    const counted = model.countInputTokens
+      ? model.countInputTokens(request)
+      : estimateInputTokens(request.messages, request.tools);
+    input = isPromiseLike(counted) ? await counted : counted;
+  }
+  const cap = run.budget.outputCapFor(input);
+  if (cap === undefined || (model.maxOutputTokens !== undefined && model.maxOutputTokens <= cap.tokens)) {
+    return undefined;
+  }
+  request.maxOutputTokens = cap.tokens;
+  return cap;
 }
 
 async function streamResponse(run: RunContext, request: ModelRequest, step: number): Promise<ModelResponse> {

@@ -33,6 +33,17 @@ export interface RunSegmentOptions {
   readonly createdAt: string;
 }
 
+/** What a segment's context is built from. */
+export interface RunContextInit {
+  /** The run's state; mutated in place as the run advances. */
+  readonly snapshot: RunSnapshot;
+  readonly agent: ResolvedAgent;
+  readonly services: RuntimeServices;
+  /** Where `save` writes (fenced by the run lease for a durable run that holds one). */
+  readonly persistence: RunPersistence;
+  readonly options: RunSegmentOptions;
+}
+
 /**
  * Everything one run segment needs. The snapshot is mutated in place as the
  * run advances; `save` hands it to the persistence, one save at a time.
@@ -44,15 +55,19 @@ export class RunContext {
   readonly startedAt: number;
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly snapshot: RunSnapshot,
-    readonly agent: ResolvedAgent,
-    readonly services: RuntimeServices,
-    readonly persistence: RunPersistence,
-    /** True when `persistence` stores events itself (durable persistence); otherwise the runtime batch-writes them. */
-    readonly persistenceWritesEvents: boolean,
-    readonly options: RunSegmentOptions,
-  ) {
+  readonly snapshot: RunSnapshot;
+  readonly agent: ResolvedAgent;
+  readonly services: RuntimeServices;
+  readonly persistence: RunPersistence;
+  readonly options: RunSegmentOptions;
+
+  constructor(init: RunContextInit) {
+    const { snapshot, agent, services, options } = init;
+    this.snapshot = snapshot;
+    this.agent = agent;
+    this.services = services;
+    this.persistence = init.persistence;
+    this.options = options;
     const limits = mergeBudgets(agent.budget, snapshot.budget);
     this.budget = new RunBudget(limits, snapshot.usage, agent.model.pricing);
     this.startedAt = services.clock.now();
@@ -86,7 +101,7 @@ export class RunContext {
     const run = async (): Promise<void> => {
       const snapshot = this.snapshot;
       snapshot.eventSeq = this.recorder.lastSeq;
-      const events = this.persistenceWritesEvents
+      const events = this.persistence.durable
         ? this.recorder.takeEncoded()
         : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };
       let receipt: Awaited<ReturnType<RunPersistence['save']>>;

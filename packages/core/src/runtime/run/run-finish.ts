@@ -57,7 +57,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   };
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
-  if (!run.persistenceWritesEvents) await writeEncodedRunEvents(services.store, run.recorder.takeEncoded());
+  if (!run.persistence.durable) await writeEncodedRunEvents(services.store, run.recorder.takeEncoded());
   await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
   const now = new Date(services.clock.now()).toISOString();
   await services.records.finished(snapshot, result, run.options.createdAt, now);

@@ -6,6 +6,7 @@ import type { ToolCallResult } from '../../contracts/pattern.js';
 import type { Decision } from '../../contracts/run.js';
 import type { Tool, ToolContext, ToolOutcome } from '../../contracts/tool.js';
 import { ToolError } from '../../errors/agentry-error.js';
+import { failureOutcome } from '../../plugin/call-next.js';
 import { crashPoint } from '../durability/crash-points.js';
 import type { RunContext } from '../run/run-context.js';
 import type { LedgerEntry } from '../run/run-snapshot.js';
@@ -13,7 +14,7 @@ import { resolveApproval } from './approval-gate.js';
 import { deriveCallId, hashInput } from './call-id.js';
 import { heldByChild } from './child-runs.js';
 import { capToolOutput } from './durable-output-cap.js';
-import { failureOutcome, isPromiseLike } from './executor-chain.js';
+import { isPromiseLike } from './executor-chain.js';
 import { runAfterHooks, runBeforeHooks } from './hooks.js';
 import { addPending, requestEntry, runtimeFailure, settleEntry, toResult } from './tool-ledger.js';
 

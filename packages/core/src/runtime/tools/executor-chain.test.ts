@@ -3,32 +3,8 @@ import { z } from 'zod';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Tool } from '../../contracts/tool.js';
 import type { ToolExecutor } from '../../contracts/tool-executor.js';
-import { ModelError, ToolError } from '../../errors/agentry-error.js';
 import { defineTool } from '../../plugin/define-tool.js';
-import { composeExecutors, failureOutcome } from './executor-chain.js';
-
-describe('failureOutcome', () => {
-  it('keeps code, hint and retryable, and carries retryAfterMs so a retrying executor can wait for it', () => {
-    const error = new ModelError('model.rate_limited', {
-      message: '429',
-      hint: 'slow down',
-      retryAfterMs: 1500,
-    });
-    expect(failureOutcome(error)).toEqual({
-      ok: false,
-      error: { code: 'model.rate_limited', message: '429', retryable: true, hint: 'slow down' },
-      metadata: { retryAfterMs: 1500 },
-    });
-    expect(failureOutcome(new ToolError('tool.failed', { message: 'x' }))).not.toHaveProperty('metadata');
-  });
-
-  it('turns anything else into a permanent tool.failed with its message', () => {
-    expect(failureOutcome(new TypeError('boom'))).toEqual({
-      ok: false,
-      error: { code: 'tool.failed', message: 'boom', retryable: false },
-    });
-  });
-});
+import { composeExecutors } from './executor-chain.js';
 
 describe('composeExecutors', () => {
   const signal = new AbortController().signal;

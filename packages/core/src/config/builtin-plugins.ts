@@ -46,6 +46,12 @@ export const BUILTIN_PLUGINS: readonly BuiltinPluginInfo[] = Object.freeze([
     `${PLUGINS}/model/openai-compatible#OpenAICompatibleModel`,
     'OpenAI-compatible servers (Ollama, vLLM, LM Studio)',
   ),
+  entry(
+    'model',
+    'ai-sdk',
+    `${PLUGINS}/model/ai-sdk#AiSdkLanguageModel`,
+    'An AI SDK language model object passed in code (AI SDK 5, 6 or 7)',
+  ),
   entry('pattern', 'plan-execute', `${PLUGINS}/pattern#PlanExecutePattern`, 'Plan first, then execute'),
   entry('pattern', 'reflexion', `${PLUGINS}/pattern#ReflexionPattern`, 'Act, critique, retry'),
   entry('memory', 'buffer', `${PLUGINS}/memory#BufferMemory`, 'Keeps every message of the session'),

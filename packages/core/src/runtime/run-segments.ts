@@ -1,0 +1,77 @@
+/** Opening and driving the segments of a run: one function opens a segment, one drives them to the result. */
+import type { RunResult } from '../contracts/run.js';
+import type { ActiveRun } from './active-runs.js';
+import type { ResolvedAgent } from './agent/agent-setup.js';
+import { runWithAutomaticResume } from './durability/auto-resume.js';
+import { OwnedPersistence } from './durability/owned-persistence.js';
+import type { RunOwnership } from './durability/run-lease.js';
+import type { RunPersistence } from './durability/run-persistence.js';
+import type { RunEventListener } from './records/event-recorder.js';
+import { RunContext, type RuntimeServices } from './run/run-context.js';
+import { executeSegment } from './run/run-segment.js';
+import type { RunSnapshot } from './run/run-snapshot.js';
+
+/** What one segment of a run is opened from (`persistence` unfenced: the run lease is applied on opening). */
+export interface SegmentPlan {
+  readonly snapshot: RunSnapshot;
+  readonly agent: ResolvedAgent;
+  readonly persistence: RunPersistence;
+  readonly ownership: RunOwnership | undefined;
+  readonly streaming: boolean;
+  readonly listener?: RunEventListener;
+  /** When the run record was first written (kept across resumes). */
+  readonly createdAt: string;
+}
+
+/** How the segments of one run are executed. */
+export interface SegmentDrive {
+  readonly entry: ActiveRun;
+  readonly plan: SegmentPlan;
+  readonly services: RuntimeServices;
+  /** True when the caller named the session (its lease is then waited for, not created). */
+  readonly explicitSession: boolean;
+  /** Runs before the first segment's loop (memory injection, first checkpoint). */
+  readonly prepare?: (run: RunContext) => Promise<void>;
+}
+
+/**
+ * Opens one segment of a run: its persistence fenced by the run lease (when held), the caller's signal
+ * combined with the lease's, and the context made the run's current segment (a cancel that came
+ * earlier applies to it at once).
+ */
+export function openSegment(entry: ActiveRun, plan: SegmentPlan, services: RuntimeServices): RunContext {
+  const { ownership, listener } = plan;
+  const caller = entry.callerSignal;
+  // The lease's signal is checked against its local deadline whenever the run's signal is read.
+  const signal = ownership ? ownership.follow(caller) : caller;
+  const persistence = ownership ? new OwnedPersistence(plan.persistence, ownership) : plan.persistence;
+  const options = {
+    streaming: plan.streaming,
+    createdAt: plan.createdAt,
+    ...(listener ? { listener } : {}),
+    ...(signal ? { signal } : {}),
+  };
+  return entry.attach(
+    new RunContext({ snapshot: plan.snapshot, agent: plan.agent, services, persistence, options }),
+  );
+}
+
+/**
+ * Executes the run's first segment. A durable run with a store-backed checkpointer resumes
+ * automatically after retryable failures, under the same run lease: each later segment is opened
+ * from the reloaded checkpoint and its run record marked running again.
+ */
+export function driveSegments(first: RunContext, drive: SegmentDrive): Promise<RunResult> {
+  const { entry, plan, services, explicitSession, prepare } = drive;
+  if (!first.durable || !plan.persistence.durable) return executeSegment(first, explicitSession, prepare);
+  return runWithAutomaticResume(first, first.persistence, {
+    signal: entry.stop.signal,
+    execute: (segment, isFirst) => executeSegment(segment, explicitSession, isFirst ? prepare : undefined),
+    nextSegment: async (snapshot) => {
+      const segment = openSegment(entry, { ...plan, snapshot }, services);
+      const now = new Date(services.clock.now()).toISOString();
+      await services.records.started(snapshot, now, plan.createdAt);
+      return segment;
+    },
+  });
+}
