@@ -116,7 +116,7 @@ const runtime = new DefaultRuntime({
     },
   },
   // Short run leases: a resume right after a SIGKILL waits for the dead child's lease to expire.
-  runLeaseTtlMs: options.runLeaseTtlMs ?? 300,
+  runLeaseTtlMs: options.runLeaseTtlMs ?? 2000,
   durablePersistence: new StoreCheckpointer({
     store,
     runtimeVersion: 'crash-test',

@@ -44,6 +44,8 @@ export interface ZombieReport {
   /** Writes of the zombie that its store refused with `store.lease_lost`. */
   refusedWrites: number;
   cycleMs: number[];
+  /** Runs that stopped before their pause point (lost their lease on a starved machine) and were replaced. */
+  endedEarly: string[];
   /** Executions of an unsafe call beyond one: must be 0. */
   doubleExecutions: number;
   /** Side effects the zombie executed after it woke: must be 0. */
@@ -189,6 +191,7 @@ export async function runZombieCycles(
     outcomeUnknown: 0,
     refusedWrites: 0,
     cycleMs: [],
+    endedEarly: [],
     doubleExecutions: 0,
     zombieEffects: 0,
     staleWritesAccepted: 0,
@@ -201,16 +204,21 @@ export async function runZombieCycles(
     await zombie.ready();
     for (let cycle = 0; cycle < cycles; cycle++) {
       const began = performance.now();
-      const runId = `zombie-${tag}-${cycle}`;
       const mode = cycle % 2 === 0 ? 'tool' : 'write';
-      zombie.start(runId, mode);
-      const reached = await waitFor('pause point', () =>
-        existsSync(join(dir, `${runId}.ready`)) ? true : zombie.finished(runId) ? false : undefined,
-      );
-      if (!reached) {
-        report.failures.push(
-          `${runId}: ended before its pause point: ${JSON.stringify(zombie.finished(runId))}`,
+      // A run that stops before its pause point (its owner, starved on a loaded machine, passed its own
+      // lease deadline) is not what this tests: start another, a few times.
+      let runId = '';
+      for (let attempt = 0; attempt < 4 && runId === ''; attempt++) {
+        const candidate = `zombie-${tag}-${cycle}-${attempt}`;
+        zombie.start(candidate, mode);
+        const reached = await waitFor('pause point', () =>
+          existsSync(join(dir, `${candidate}.ready`)) ? true : zombie.finished(candidate) ? false : undefined,
         );
+        if (reached) runId = candidate;
+        else report.endedEarly.push(`${candidate}: ${JSON.stringify(zombie.finished(candidate))}`);
+      }
+      if (runId === '') {
+        report.failures.push(`cycle ${cycle}: four runs ended before their pause point`);
         continue;
       }
       // In mode "write" the child stops itself: a SIGSTOP from here could land before its own and then
@@ -268,7 +276,7 @@ export function printZombieReport(store: string, report: ZombieReport): void {
   const sorted = [...report.cycleMs].sort((a, b) => a - b);
   const median = sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
   console.log(
-    `zombie ${store}: cycles=${report.cycles} double_executions=${report.doubleExecutions} zombie_effects=${report.zombieEffects} stale_writes_accepted=${report.staleWritesAccepted} refused_writes=${report.refusedWrites} outcome_unknown=${report.outcomeUnknown} median_cycle_ms=${Math.round(median)} failures=${report.failures.length}`,
+    `zombie ${store}: cycles=${report.cycles} double_executions=${report.doubleExecutions} zombie_effects=${report.zombieEffects} stale_writes_accepted=${report.staleWritesAccepted} refused_writes=${report.refusedWrites} outcome_unknown=${report.outcomeUnknown} ended_early=${report.endedEarly.length} median_cycle_ms=${Math.round(median)} failures=${report.failures.length}`,
   );
   for (const failure of report.failures.slice(0, 10)) console.log(`  ${failure}`);
 }
