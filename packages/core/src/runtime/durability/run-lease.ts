@@ -129,9 +129,10 @@ export class RunOwnership {
   }
 
   /**
-   * Fences a write: throws `run.not_resumable` when the lease was lost, and
-   * renews it first when it has expired by this process's clock (a paused
-   * process must not write over the process that took its run over).
+   * Checks before a write: throws `run.not_resumable` when the lease was lost
+   * or its local deadline has passed, and renews it first when it has expired
+   * by the wall clock. The write itself carries `fence`, so the store refuses
+   * it anyway if the lease changed hands after this check.
    */
   async ensureHeld(): Promise<void> {
     if (this.#deadline.check() || this.lost) throw lostLease(this.runId);
