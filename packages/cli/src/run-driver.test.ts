@@ -54,15 +54,18 @@ describe('agentry run on a terminal', () => {
     expect(existsSync(path.join(cwd, 'workspace/summary.md'))).toBe(false);
   });
 
-  it('--json on a terminal does not stream the model text', async () => {
+  it('--json on a terminal does not stream the model text: each response comes as a whole line on stderr', async () => {
     const cwd = quickstart();
     const result = await cli(['run', 'assistant', TASK, '--json', '--approve', 'write-file'], {
       cwd,
       tty: true,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).not.toContain('›');
+    expect(result.stderr).toContain(
+      '  model step 1 › Let me see what is in the workspace.\n  model step 1 · 1 tool call',
+    );
     expect(result.stderr).toContain('model step 4 · stop');
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'completed' });
   });
 
   it('--no-interactive suspends instead of asking, exits 3 and prints the resume commands', async () => {

@@ -8,6 +8,33 @@ if (mode === 'bare') {
 } else if (mode === 'import') {
   await import('@agentry/core');
   console.log(JSON.stringify({ wallMs: performance.now() }));
+} else if (mode === 'import-ai') {
+  // Baseline of the import row: the AI SDK (a dependency of @agentry/plugins).
+  await import('ai');
+  console.log(JSON.stringify({ wallMs: performance.now() }));
+} else if (mode === 'create-runtime') {
+  // createRuntime from a config object on the memory store, the first call of a fresh process.
+  const { startConfig } = await import('./workload.js');
+  const core = await import('../dist/index.js');
+  const started = performance.now();
+  const runtime = await core.createRuntime(startConfig(core, 10));
+  const createMs = performance.now() - started;
+  await runtime.close();
+  console.log(JSON.stringify({ createMs }));
+} else if (mode === 'first-result') {
+  // Process start → the result of a K=10 run: import, createRuntime from config, run.
+  const { startConfig } = await import('./workload.js');
+  const core = await import('../dist/index.js');
+  const runtime = await core.createRuntime(startConfig(core, 10));
+  const result = await runtime.run({ agent: 'bench', input: 'go' });
+  if (result.status !== 'completed') throw new Error(`first run ended ${result.status}`);
+  console.log(JSON.stringify({ wallMs: performance.now() }));
+} else if (mode === 'first-result-ai') {
+  // Baseline: the same K=10 loop with the AI SDK (generateText, MockLanguageModelV3, one tool).
+  const { aiSdkLoop } = await import('./ai-baseline.js');
+  const output = await aiSdkLoop(10);
+  if (output !== 'done') throw new Error(`AI SDK loop answered ${output}`);
+  console.log(JSON.stringify({ wallMs: performance.now() }));
 } else if (mode === 'concurrent' || mode === 'concurrent-hand') {
   // `concurrent`: N runs of the runtime at once; `concurrent-hand`: N hand-written loops at once (the baseline).
   // With a warm-up count W, W runs (or loops) go one after the other first, untimed: the batch then measures

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { configRows } from './config.js';
 import { durableRows } from './durable.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -82,10 +83,10 @@ const k10 = await perStep(10, 2000);
 const k100 = await perStep(100, 200);
 rows.push({ name: 'hand-written loop, K=10', value: k10.handUs, unit: 'µs/step' });
 rows.push({ name: 'runtime (non-durable), K=10', value: k10.runtimeUs, unit: 'µs/step', target: 30 });
-rows.push({ name: 'ratio runtime/hand, K=10', value: k10.runtimeUs / k10.handUs, unit: '×' });
+rows.push({ name: 'ratio runtime/hand, K=10', value: k10.runtimeUs / k10.handUs, unit: '×', target: 10 });
 rows.push({ name: 'hand-written loop, K=100', value: k100.handUs, unit: 'µs/step' });
 rows.push({ name: 'runtime (non-durable), K=100', value: k100.runtimeUs, unit: 'µs/step', target: 30 });
-rows.push({ name: 'ratio runtime/hand, K=100', value: k100.runtimeUs / k100.handUs, unit: '×' });
+rows.push({ name: 'ratio runtime/hand, K=100', value: k100.runtimeUs / k100.handUs, unit: '×', target: 10 });
 rows.push({
   name: 'growth K=10 → K=100 (runtime per step)',
   value: k100.runtimeUs / k10.runtimeUs,
@@ -143,18 +144,83 @@ rows.push({
   target: 250,
 });
 
+// Start: each figure in fresh processes, alternating with its baseline (the AI SDK, a dependency of
+// @agentry/plugins): import, createRuntime from a config object, process start → first result of a K=10 run.
 const bare = [];
 const withCore = [];
+const withAi = [];
+const createMs = [];
+const firstResult = [];
+const firstResultAi = [];
 for (let round = 0; round < 7; round += 1) {
   bare.push(childJson(['bare']).wallMs);
   withCore.push(childJson(['import']).wallMs);
+  withAi.push(childJson(['import-ai']).wallMs);
+  createMs.push(childJson(['create-runtime']).createMs);
+  firstResult.push(childJson(['first-result']).wallMs);
+  firstResultAi.push(childJson(['first-result-ai']).wallMs);
 }
+const coreImport = median(withCore) - median(bare);
+const aiImport = median(withAi) - median(bare);
 rows.push({
   name: "import('@agentry/core') beyond bare node start",
-  value: median(withCore) - median(bare),
+  value: coreImport,
   unit: 'ms',
   target: 150,
 });
+rows.push({ name: "import('ai') beyond bare node start (baseline)", value: aiImport, unit: 'ms' });
+rows.push({ name: 'ratio import core/ai', value: coreImport / aiImport, unit: '×', target: 1 });
+rows.push({
+  name: `createRuntime(config object, memory store), first call (median of 7 processes, ${spread(createMs)})`,
+  value: median(createMs),
+  unit: 'ms',
+  target: 5,
+});
+rows.push({
+  name: 'process start → first result of a K=10 run, AI SDK generateText loop (baseline)',
+  value: median(firstResultAi),
+  unit: 'ms',
+});
+rows.push({ name: 'process start → first result of a K=10 run', value: median(firstResult), unit: 'ms' });
+rows.push({
+  name: 'ratio first result core/AI SDK',
+  value: median(firstResult) / median(firstResultAi),
+  unit: '×',
+  target: 1,
+});
+
+// Soak: 50,000 runs of a mix (durable and not, suspended and resumed, failed, cancelled, child runs) in one
+// process, retained heap after a forced GC at the 10,000th and the 50,000th run (`npm test` runs it smaller).
+const soak = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      fileURLToPath(new URL('./soak-child.js', import.meta.url)),
+      '50000',
+      '10000,50000',
+      'dist',
+    ],
+    { cwd: here, encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .at(-1),
+);
+const [soakFirst, soakLast] = soak.samples;
+rows.push({
+  name: `soak: retained heap after ${soakFirst.runs.toLocaleString('en')} runs (after forced GC)`,
+  value: soakFirst.heapBytes / 1024 / 1024,
+  unit: 'MB',
+});
+rows.push({
+  name: `soak: heap growth from run ${soakFirst.runs.toLocaleString('en')} to ${soakLast.runs.toLocaleString('en')}`,
+  value: (soakLast.heapBytes - soakFirst.heapBytes) / 1024 / 1024,
+  unit: 'MB',
+  target: 1,
+});
+
+rows.push(...(await configRows(core)));
 
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.

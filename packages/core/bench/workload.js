@@ -50,3 +50,16 @@ export async function handLoop(model, tool, toolSpecs, input) {
     }
   }
 }
+
+/** `createRuntime` options of the start rows: a config object on the memory store, a scripted model of K steps, the tool. */
+export function startConfig(core, steps) {
+  return {
+    config: {
+      version: 1,
+      store: 'memory',
+      models: { scripted: { provider: 'scripted', script: scriptOf(steps) } },
+      agents: { bench: { model: 'scripted', budget: { maxSteps: steps + 5 } } },
+    },
+    tools: [noteTool(core)],
+  };
+}

@@ -18,11 +18,12 @@ export const WHEN = {
     'The run stopped with an error, a budget limit or a timeout (`error.code` says which: `run.timeout`, `budget.exhausted`, `model.rate_limited` …). A durable run with a retryable error may be followed by `run.resumed` (`reason: retry`).',
   'run.cancelled':
     "`runtime.cancel(runId, reason)` or the request's `signal` aborted the run (the CLI: Ctrl-C).",
-  'step.started': 'Before each model call (after the budget check). `step` is the 0-based model call index.',
+  'step.started':
+    'Before each model call (after the budget check). `step` is the step number, from 1 (see [Step numbers](#step-numbers)).',
   'step.completed':
     'A step is over: right after `model.responded` when the response has no tool calls, otherwise once every tool call of that response has a result. Not emitted when the turn suspends.',
   'model.requested':
-    'The assembled messages go to the model (after `context.assembled`). `messages` and `tools` are counts. `callIndex` equals `step`.',
+    'The assembled messages go to the model (after `context.assembled`). `messages` and `tools` are counts.',
   'model.delta':
     'A piece of streamed text. Only runs started with `runtime.stream` stream (when the model supports it); `runtime.run` and the CLI do not.',
   'model.responded':
@@ -165,6 +166,23 @@ interface AgentryEvent<T extends EventType> {
   reported to the other subscribers as \`subscriber.failed\`; it never breaks the run or the process.
 - **No secrets.** Payloads that carry user or tool data (\`input\`, \`output\`, \`text\`, error messages) pass the
   redactor first.
+
+## Step numbers
+
+Steps are numbered from 1, the same way everywhere: step N is the run's N-th model call together with the
+tool calls its response asked for.
+
+| where | what it shows for the 2nd model call of run \`run_a\` |
+|---|---|
+| \`step.started\`, \`step.completed\`, \`context.assembled\`, \`model.*\` | \`"step": 2\` |
+| call ids \`<runId>:<step>:<model tool-call id>\` (\`tool.*\`, pending calls, \`agentry resume --approve\`) | \`run_a:2:call_2_1\` (the scripted model's own ids are \`call_<step>_<n>\`, \`n\` from 1) |
+| \`ToolContext.step\` | \`2\` |
+| CLI progress, \`agentry events\`, error messages | \`model step 2 …\` |
+| \`checkpoint.saved.step\`, \`run.resumed.fromStep\` (steps done so far) | \`2\` once step 2's model response is saved (\`0\`: at the start) |
+
+Only \`ModelRequest.callIndex\`, which a model plugin receives, is an index from 0 (step N has \`callIndex\` N - 1).
+Runs checkpointed before this numbering (whose call ids carried the 0-based index) resume unchanged: the turn
+they stopped in keeps the ids it was recorded with ([call-id.ts](../../packages/core/src/runtime/tools/call-id.ts)).
 
 A typical run: \`run.started\` → per step \`step.started\`, \`context.assembled\`, \`model.requested\`,
 \`model.responded\`, then per tool call \`tool.requested\`, \`tool.started\`, \`tool.succeeded\` → \`step.completed\` …

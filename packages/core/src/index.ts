@@ -216,13 +216,9 @@ export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
 export { childRunId } from './runtime/tools/child-runs.js';
 export { callNext, failureOutcome } from './plugin/call-next.js';
 // --- durability (section owned by the durability work) ------------------------
-export {
-  CHECKPOINT_DATA_NAMESPACE,
-  CHECKPOINT_NAMESPACE,
-  readCheckpointedEvents,
-  StoreCheckpointer,
-  type StoreCheckpointerOptions,
-} from './runtime/durability/checkpointer.js';
+export { StoreCheckpointer, type StoreCheckpointerOptions } from './runtime/durability/checkpointer.js';
+export { readCheckpointedEvents } from './runtime/durability/checkpointed-events.js';
+export { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './runtime/durability/envelope.js';
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
 export {
   DefaultRuntime,

@@ -119,7 +119,7 @@ const FALLBACK_DESCRIPTIONS: Record<string, string> = {
   '.version': 'Config format version; always `1`.',
   '.runtime': 'The orchestrator (`default` = DefaultRuntime).',
   '.store':
-    'Where sessions, runs, checkpoints and events are kept (`memory`, `sqlite`, `file`, `redis`, `postgres`).',
+    'Where sessions, runs, checkpoints and events are kept (`memory`, `sqlite`, `file`, `redis`, `postgres`). `memory` keeps the newest 1000 finished runs of the last 24 hours; change it with `{ type: memory, config: { retention: { maxRuns, maxAgeMs } } }`.',
   '.events': 'Event buses; several make a chain (`mitt`, `ndjson-file`, `console`, `otel`, `redis`).',
   '.models': 'Models by name; agents refer to them with `model: <name>`.',
   '.agents': 'Agents by name; `agentry run <name>` runs one.',
@@ -198,6 +198,8 @@ export function configReference(schema: Record<string, unknown>): string {
     'Values follow CLI flags > environment (`${env:NAME}`, `${env:NAME:-default}`) > file > defaults; `agentry config explain`',
     'shows the resolved values and where each came from. Unknown keys are errors with a did-you-mean; `agentry validate`',
     'lists every problem with `file:line:col`. For editor completion: `agentry schema --out agentry.schema.json`.',
+    'A config file may be at most 4 MiB (`AGENTRY_CONFIG_MAX_BYTES` sets another cap in bytes; `loadConfig({ maxBytes })` in',
+    'code); a larger one is refused with `config.too_large` before it is parsed. Duplicate keys are errors (`config.syntax`).',
     '',
     'A plugin slot takes a builtin name (`memory: window`), `{ type, config }` or `{ impl: "<specifier>#<export>", config }`;',
     "`agentry plugins` lists the builtins. A slot's `config` is checked by the plugin's own schema when the runtime loads it.",

@@ -1,6 +1,6 @@
 /** One human line per stored event, for `agentry events`. */
 import type { AnyAgentryEvent } from '@agentry/core';
-import { afterSteps, displayStep, formatDuration, shortJson } from './format.js';
+import { afterSteps, formatDuration, shortJson } from './format.js';
 import type { Style } from './style.js';
 
 /** `#12 12:00:01.123 tool.succeeded  read-file · 3ms`. */
@@ -25,7 +25,7 @@ function describe(event: AnyAgentryEvent): string {
     case 'run.resumed':
       return `${afterSteps(event.data.fromStep)} (${event.data.reason})`;
     case 'model.responded':
-      return `step ${displayStep(event.data.step)} · ${event.data.toolCalls.map((call) => call.name).join(', ') || event.data.finishReason} · ${event.data.usage.totalTokens} tokens · ${formatDuration(event.data.durationMs)}`;
+      return `step ${event.data.step} · ${event.data.toolCalls.map((call) => call.name).join(', ') || event.data.finishReason} · ${event.data.usage.totalTokens} tokens · ${formatDuration(event.data.durationMs)}`;
     case 'model.failed':
       return `${event.data.error.code}: ${event.data.error.message}`;
     case 'tool.requested':

@@ -38,14 +38,9 @@ export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A step as people count it: model and step events number steps from 0, displays from 1. */
-export function displayStep(step: number): number {
-  return step + 1;
-}
-
 /**
- * Where a run stands by its count of model calls (the `step` of `checkpoint.saved` and the `fromStep`
- * of `run.resumed`): `after step 3`, or `at the start` before the first model call.
+ * Where a run stands by the steps it has done (the `step` of `checkpoint.saved` and the `fromStep` of
+ * `run.resumed`): `after step 3`, or `at the start` before the first model call. Steps count from 1.
  */
 export function afterSteps(modelCalls: number): string {
   return modelCalls === 0 ? 'at the start' : `after step ${modelCalls}`;

@@ -45,8 +45,7 @@ function progressEvents(): AnyAgentryEvent[] {
     event('run.started', { input: 'go', durable: true }),
     event('checkpoint.saved', { step: 0, bytes: 256, version: 1 }),
     event('model.responded', {
-      step: 0,
-      callIndex: 0,
+      step: 1,
       text: '',
       toolCalls: [{ id: 't1', name: 'read-file' }],
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
@@ -110,7 +109,6 @@ describe('run progress', () => {
 function responded(step: number, text: string, tools: string[] = []): AnyAgentryEvent {
   return event('model.responded', {
     step,
-    callIndex: 0,
     text,
     toolCalls: tools.map((name, index) => ({ id: `t${index}`, name })),
     usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
@@ -134,14 +132,14 @@ describe('resumed runs', () => {
 describe('streamed model text', () => {
   const events = () => [
     event('run.started', { input: 'go', durable: true }),
-    event('model.delta', { step: 0, text: 'Let me ' }),
-    event('model.delta', { step: 0, text: 'look.\nThen write sk-secret.' }),
-    responded(0, 'Let me look.', ['read-file']),
+    event('model.delta', { step: 1, text: 'Let me ' }),
+    event('model.delta', { step: 1, text: 'look.\nThen write sk-secret.' }),
+    responded(1, 'Let me look.', ['read-file']),
     event('checkpoint.saved', { step: 1, bytes: 64, version: 1 }),
-    event('model.delta', { step: 1, text: 'Done.' }),
+    event('model.delta', { step: 2, text: 'Done.' }),
     event('run.started', { input: 'child', durable: false, parentRunId: 'run_1' }, 'run_child'),
-    event('model.delta', { step: 0, text: 'child text' }, 'run_child'),
-    responded(1, 'Done.'),
+    event('model.delta', { step: 1, text: 'child text' }, 'run_child'),
+    responded(2, 'Done.'),
   ];
 
   it('shows the text as it arrives under a head per step, then the step summary', () => {

@@ -5,7 +5,7 @@
  */
 import type { AnyAgentryEvent, JsonValue } from '@agentry/core';
 import type { CliWriter } from '../io.js';
-import { afterSteps, displayStep, formatDuration, shortJson } from './format.js';
+import { afterSteps, formatDuration, shortJson } from './format.js';
 import type { Style } from './style.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -116,7 +116,7 @@ export class ProgressView {
         this.#status = 'resumed';
         return `${sub}${style.bold('▶')} resumed ${afterSteps(event.data.fromStep)} ${style.dim(`(${event.data.reason})`)}`;
       case 'model.requested':
-        this.#status = `step ${displayStep(event.data.step)}: waiting for the model`;
+        this.#status = `step ${event.data.step}: waiting for the model`;
         return undefined;
       case 'model.responded': {
         this.#status = 'working';
@@ -125,10 +125,10 @@ export class ProgressView {
         const calls = event.data.toolCalls.length;
         const tokens = `${event.data.usage.totalTokens} tokens`;
         const what = calls > 0 ? `${calls} tool call${calls === 1 ? '' : 's'}` : event.data.finishReason;
-        return `${sub}  ${style.cyan('model')} step ${displayStep(event.data.step)} · ${what} · ${tokens} · ${formatDuration(event.data.durationMs)}`;
+        return `${sub}  ${style.cyan('model')} step ${event.data.step} · ${what} · ${tokens} · ${formatDuration(event.data.durationMs)}`;
       }
       case 'model.failed':
-        return `${sub}  ${style.red('model')} step ${displayStep(event.data.step)} failed: ${event.data.error.message} ${style.dim(`[${event.data.error.code}]`)}`;
+        return `${sub}  ${style.red('model')} step ${event.data.step} failed: ${event.data.error.message} ${style.dim(`[${event.data.error.code}]`)}`;
       case 'tool.requested':
         this.#inputs.set(event.data.callId, event.data.input);
         this.#status = `running ${event.data.tool}`;
@@ -171,7 +171,7 @@ export class ProgressView {
   /** A whole response text under its `model step N ›` head, continuation lines indented. */
   #textLines(runId: string, step: number, text: string): string {
     const indent = runId === this.#mainRunId ? '' : '    ';
-    const head = `${indent}  ${this.#options.style.cyan('model')} step ${displayStep(step)} ${this.#options.style.dim('›')} `;
+    const head = `${indent}  ${this.#options.style.cyan('model')} step ${step} ${this.#options.style.dim('›')} `;
     return `${head}${text.trim().replaceAll('\n', `\n${indent}    `)}`;
   }
 
@@ -184,7 +184,7 @@ export class ProgressView {
     if (open === undefined || open.runId !== runId || open.step !== step) {
       this.#endStream();
       this.#clearSpinner();
-      writer.write(`${indent}  ${style.cyan('model')} step ${displayStep(step)} ${style.dim('›')} `);
+      writer.write(`${indent}  ${style.cyan('model')} step ${step} ${style.dim('›')} `);
       this.#stream = { runId, step };
     }
     writer.write(this.#options.redact(text).replaceAll('\n', `\n${indent}    `));

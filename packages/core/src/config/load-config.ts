@@ -17,7 +17,15 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives every secret found; pass the runtime's redactor. */
   redactor?: Redactor;
+  /**
+   * Largest config file accepted, in bytes (default `AGENTRY_CONFIG_MAX_BYTES` from `env`, else 4 MiB); a
+   * larger file is refused with `config.too_large` before it is parsed.
+   */
+  maxBytes?: number;
 }
+
+/** Default cap on the size of a config file: 4 MiB. */
+export const DEFAULT_CONFIG_MAX_BYTES = 4 * 1024 * 1024;
 
 /** File names searched in each directory, from `cwd` up to the project root (the nearest package.json). */
 export const CONFIG_FILE_NAMES: readonly string[] = [
@@ -31,19 +39,55 @@ export const CONFIG_FILE_NAMES: readonly string[] = [
   'package.json',
 ];
 
-/** What the cosmiconfig loaders return: the parsed source, boxed so cosmiconfig passes it through untouched. */
+/**
+ * What the cosmiconfig loaders return: the file's text, boxed so cosmiconfig passes it through untouched and
+ * parsed only after its size was checked (package.json is parsed at once: whether it has `"agentry"` decides
+ * whether discovery stops there).
+ */
 class SourceBox {
-  constructor(readonly source: ConfigSource) {}
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly prefix: readonly string[] = [],
+    readonly parsed?: ConfigSource,
+  ) {}
 }
 
 function yamlLoader(filepath: string, content: string): SourceBox {
-  return new SourceBox(parseConfigSource(content, filepath));
+  return new SourceBox(filepath, content);
 }
 
 function jsonLoader(filepath: string, content: string): Record<string, SourceBox> | SourceBox {
-  if (basename(filepath) !== 'package.json') return new SourceBox(parseConfigSource(content, filepath));
+  if (basename(filepath) !== 'package.json') return new SourceBox(filepath, content);
   const source = parseConfigSource(content, filepath, ['agentry']);
-  return source.present ? { agentry: new SourceBox(source) } : {};
+  return source.present ? { agentry: new SourceBox(filepath, content, ['agentry'], source) } : {};
+}
+
+/** The size cap: the option, else `AGENTRY_CONFIG_MAX_BYTES`, else 4 MiB. */
+function maxConfigBytes(option: number | undefined, env: NodeJS.ProcessEnv): number {
+  if (option !== undefined) return option;
+  const fromEnv = env.AGENTRY_CONFIG_MAX_BYTES;
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_CONFIG_MAX_BYTES;
+  const parsed = Number(fromEnv);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new ConfigError('config.invalid', {
+      message: `AGENTRY_CONFIG_MAX_BYTES is "${fromEnv}"; expected a positive whole number of bytes`,
+      hint: `unset it for the default of ${DEFAULT_CONFIG_MAX_BYTES} bytes (4 MiB), or set e.g. AGENTRY_CONFIG_MAX_BYTES=8388608`,
+    });
+  }
+  return parsed;
+}
+
+/** Refuses a config text larger than `max` bytes, before any parsing. */
+function checkSize(text: string, file: string, max: number): void {
+  // UTF-8 is at most 3 bytes per UTF-16 unit: skip counting for texts that cannot be too large.
+  if (text.length * 3 <= max) return;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= max) return;
+  throw new ConfigError('config.too_large', {
+    message: `${displayFile(file)} is ${bytes} bytes, more than the ${max}-byte limit for a config file`,
+    hint: `split the agents over several configs, or raise the limit with AGENTRY_CONFIG_MAX_BYTES=${bytes} (or loadConfig({ maxBytes }))`,
+  });
 }
 
 let explorerPromise: Promise<PublicExplorer> | undefined;
@@ -74,8 +118,8 @@ function configExplorer(): Promise<PublicExplorer> {
  * (`"agentry"` in package.json counts). Within the file, values follow
  * explicit options/CLI > env (`${env:NAME}`) > file > defaults.
  *
- * @throws ConfigError `config.not_found`, or one error listing every issue of
- * the file (`config.syntax`, `config.invalid`, `config.env_missing`, `config.unsafe`).
+ * @throws ConfigError `config.not_found`, `config.too_large` (see `maxBytes`), or one error listing every
+ * issue of the file (`config.syntax`, `config.invalid`, `config.env_missing`, `config.unsafe`).
  * @example
  * ```ts
  * const { config, explain } = await loadConfig({ cwd: process.cwd() });
@@ -117,18 +161,22 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
       hint: `create agentry.yaml (or ${CONFIG_FILE_NAMES.slice(2).join(', ')}, or "agentry" in package.json), or pass --config <file>`,
     });
   }
-  return fromSource(result.config.source, env, options.redactor);
+  const box = result.config;
+  checkSize(box.text, box.file, maxConfigBytes(options.maxBytes, env));
+  return fromSource(box.parsed ?? parseConfigSource(box.text, box.file, box.prefix), env, options.redactor);
 }
 
 /** Parses and validates one file's text (YAML or JSON); `file` names it in errors and sets `baseDir`. */
 export function parseConfig(
   text: string,
   file: string,
-  options: { env?: NodeJS.ProcessEnv; redactor?: Redactor } = {},
+  options: { env?: NodeJS.ProcessEnv; redactor?: Redactor; maxBytes?: number } = {},
 ): LoadedConfig {
   const absolute = resolve(file);
+  const env = options.env ?? process.env;
+  checkSize(text, absolute, maxConfigBytes(options.maxBytes, env));
   const prefix = basename(absolute) === 'package.json' ? ['agentry'] : [];
-  return fromSource(parseConfigSource(text, absolute, prefix), options.env ?? process.env, options.redactor);
+  return fromSource(parseConfigSource(text, absolute, prefix), env, options.redactor);
 }
 
 /** Validates a config object built in code (`createRuntime({ config: {...} })`); no locations. */

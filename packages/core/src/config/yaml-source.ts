@@ -59,7 +59,8 @@ export function parseConfigSource(text: string, file: string, prefix: readonly s
     lineCounter,
     merge: true,
     prettyErrors: true,
-    uniqueKeys: true,
+    // The parser's own check compares every key with every other (quadratic); `duplicateKeys` uses a set.
+    uniqueKeys: false,
   });
   const shown = displayFile(file);
   const at = (offset: number): string => {
@@ -76,6 +77,7 @@ export function parseConfigSource(text: string, file: string, prefix: readonly s
       location: position ? `${shown}:${position.line}:${position.col}` : `${shown}:1:1`,
     });
   }
+  if (doc.contents) issues.push(...duplicateKeys(doc, at));
   const present = prefix.length === 0 || doc.hasIn(prefix);
   const scope = prefix.length === 0 ? doc : doc.getIn(prefix, true);
   if (issues.length === 0 && present && isNode(scope)) issues.push(...unsafeConstructs(scope, at, masked));
@@ -120,6 +122,36 @@ export function parseConfigSource(text: string, file: string, prefix: readonly s
     return locate(path);
   };
   return { file, prefix, present, value, issues, locate, locateKey };
+}
+
+/** Keys that repeat within one map, found with a set per map (time linear in the document). */
+function duplicateKeys(doc: Document, at: (offset: number) => string): ConfigIssue[] {
+  const { isScalar, visit } = yamlModule();
+  const issues: ConfigIssue[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Map<unknown, number | undefined>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (key === '<<') continue; // merge keys may repeat
+        const offset = pair.key.range?.[0];
+        if (!seen.has(key)) {
+          seen.set(key, offset);
+          continue;
+        }
+        const first = seen.get(key);
+        issues.push({
+          code: 'config.syntax',
+          message: `Map keys must be unique: "${String(key)}" is repeated${first === undefined ? '' : ` (first at ${at(first)})`}`,
+          path: [],
+          location: offset === undefined ? undefined : at(offset),
+          hint: 'remove or rename one of the entries',
+        });
+      }
+    },
+  });
+  return issues;
 }
 
 function unsafeConstructs(doc: Document | Node, at: (offset: number) => string, text: string): ConfigIssue[] {

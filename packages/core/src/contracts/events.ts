@@ -3,7 +3,14 @@ import type { JsonValue } from './json.js';
 import type { FinishReason, TokenUsage } from './model.js';
 import type { RunUsage, StopReason } from './run.js';
 
-/** Payloads by event type. Event payloads never contain secrets. */
+/**
+ * Payloads by event type. Event payloads never contain secrets.
+ *
+ * Steps are numbered from 1: step N is the run's N-th model call and the tool calls it asked for. Every
+ * `step` field (`step.*`, `model.*`, `context.assembled`), the step in call ids (`<runId>:<step>:<model
+ * call id>`), `ToolContext.step`, the CLI's progress lines and error messages use that number.
+ * `checkpoint.saved.step` and `run.resumed.fromStep` count the steps done so far (0: before the first).
+ */
 export interface EventMap {
   'run.started': { input: string; durable: boolean; parentRunId?: string };
   'run.suspended': { stopReason: StopReason; pending: { callId: string; tool: string; reason: string }[] };
@@ -13,11 +20,10 @@ export interface EventMap {
   'run.cancelled': { reason: string; usage: RunUsage };
   'step.started': { step: number };
   'step.completed': { step: number; toolCalls: number };
-  'model.requested': { step: number; callIndex: number; messages: number; tools: number };
+  'model.requested': { step: number; messages: number; tools: number };
   'model.delta': { step: number; text: string };
   'model.responded': {
     step: number;
-    callIndex: number;
     text: string;
     toolCalls: { id: string; name: string }[];
     usage: TokenUsage;
@@ -26,7 +32,6 @@ export interface EventMap {
   };
   'model.failed': {
     step: number;
-    callIndex: number;
     error: { code: string; message: string; retryable: boolean };
   };
   'tool.requested': { callId: string; tool: string; input: JsonValue };
@@ -50,7 +55,8 @@ export interface EventMap {
   };
   'context.assembled': { step: number; kept: number; omitted: number };
   /**
-   * `step`: the snapshot's model call count when saved; `bytes`: approximate size written (head record plus
+   * `step`: the steps done when saved (0 before the first model call; 3 after step 3's model response or
+   * its tool results); `bytes`: approximate size written (head record plus
    * new chunks, as JSON text length); `version`: the checkpoint format (`schemaVersion`).
    */
   'checkpoint.saved': { step: number; bytes: number; version: number };

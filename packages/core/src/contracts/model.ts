@@ -25,7 +25,10 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** The run this call belongs to. */
   runId: string;
-  /** 0-based index of this model call within the run; stable across resume. */
+  /**
+   * 0-based index of this model call within the run (an index, for scripts and caches: step N is
+   * `callIndex` N - 1); stable across resume.
+   */
   callIndex: number;
   /** Optional JSON Schema the final answer must satisfy. */
   outputSchema?: JsonObject;

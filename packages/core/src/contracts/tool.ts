@@ -18,7 +18,7 @@ export interface ToolContext {
   readonly runId: string;
   readonly sessionId: string;
   readonly agentId: string;
-  /** Model call index (step) that asked for this call. */
+  /** The step (numbered from 1, as in events) whose model response asked for this call. */
   readonly step: number;
   /** Aborted when the run is cancelled or exceeds `maxDurationMs`; tools should honour it. */
   readonly signal: AbortSignal;

@@ -390,10 +390,22 @@ export abstract class KeyvStore implements Store {
     }
   }
 
-  /** Wraps a backend failure as a retryable `store.unavailable` naming the store and its target. */
+  /**
+   * Wraps a backend failure as a retryable `store.unavailable` naming the store and its target; a stored
+   * value that is not JSON is `store.corrupt` (not retryable).
+   */
   protected toStoreError(operation: string, error: unknown): Error {
     if (isAgentryError(error)) return error;
     const detail = error instanceof Error ? error.message || error.name : String(error);
+    if (error instanceof SyntaxError) {
+      // A stored value that does not parse (truncated, overwritten, NUL bytes): retrying cannot help.
+      return new StoreError('store.corrupt', {
+        message: `${this.name} store could not ${operation} (${this.options.target}): a stored value is not JSON (${detail})`,
+        hint: 'The entry was truncated or overwritten outside Agentry: restore it from a backup or delete it.',
+        cause: error,
+        context: { plugin: this.name },
+      });
+    }
     return new StoreError('store.unavailable', {
       message: `${this.name} store could not ${operation} (${this.options.target}): ${detail}`,
       hint: this.options.hint,

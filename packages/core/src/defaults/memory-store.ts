@@ -1,15 +1,57 @@
-/** `MemoryStore` (builtin `memory`): the `Store` contract over keyv's in-memory Map; nothing outlives the process. */
+/**
+ * `MemoryStore` (builtin `memory`): the `Store` contract over keyv's in-memory
+ * Map, keeping the most recent finished runs (retention); nothing outlives the process.
+ */
 import { z } from 'zod';
+import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
+import type { StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
+import { DEFAULT_RUN_RETENTION, RUN_LEASE_PREFIX, RunIndex, type RunRetention } from './run-retention.js';
 
 /** Options of `new MemoryStore()`. */
 export interface MemoryStoreOptions {
-  /** Time source for lease expiry (entry TTLs use keyv's own `Date.now`). */
+  /** Time source for lease expiry and run retention (entry TTLs use keyv's own `Date.now`). */
   clock?: Clock;
+  /**
+   * How many finished runs to keep, and how long (defaults: 1000 runs, 24
+   * hours). Older finished runs are evicted with their events, checkpoints
+   * and, once no kept run of their session is left, the session's transcript.
+   * Running and suspended runs are never evicted. `false` keeps everything.
+   */
+  retention?: RunRetention | false;
 }
+
+const retentionLimit = (what: string) =>
+  z
+    .union([z.number().int().positive(), z.literal(Number.POSITIVE_INFINITY)])
+    .optional()
+    .describe(what);
+
+const configSchema = z
+  .object({
+    retention: z
+      .union([
+        z
+          .object({
+            maxRuns: retentionLimit(
+              `Finished runs kept at most, oldest evicted first (default ${DEFAULT_RUN_RETENTION.maxRuns})`,
+            ),
+            maxAgeMs: retentionLimit(
+              `Milliseconds a finished run is kept after it finished (default ${DEFAULT_RUN_RETENTION.maxAgeMs}, 24 hours)`,
+            ),
+          })
+          .strict(),
+        z.literal(false),
+      ])
+      .optional()
+      .describe(
+        `Keeps a long-running process bounded: { maxRuns, maxAgeMs } (default { maxRuns: ${DEFAULT_RUN_RETENTION.maxRuns}, maxAgeMs: ${DEFAULT_RUN_RETENTION.maxAgeMs} }, 24 hours). Finished runs past either limit are evicted with their events and checkpoints, oldest first; running and suspended runs never are. false keeps every run.`,
+      ),
+  })
+  .strict();
 
 /**
  * Keeps everything in one `Map` inside this process. Leases are exclusive
@@ -17,14 +59,24 @@ export interface MemoryStoreOptions {
  * for anything that must survive a restart.
  */
 export class MemoryStore extends KeyvStore {
-  /** Plugin definition: `store: memory`. Takes no config. */
+  /** Plugin definition: `store: memory`, or `{ type: memory, config: { retention: { maxRuns: 100 } } }`. */
   static readonly plugin = definePlugin({
     kind: 'store',
     name: 'memory',
-    description: 'In-process store (keyv Map); data and leases live as long as the process',
-    configSchema: z.object({}).strict(),
-    create: (_config, deps) => new MemoryStore({ clock: deps.clock }),
+    description:
+      'In-process store (keyv Map); data and leases live as long as the process, finished runs are kept up to a retention limit',
+    configSchema,
+    create: (config, deps) =>
+      new MemoryStore({
+        clock: deps.clock,
+        ...(config.retention === undefined ? {} : { retention: config.retention }),
+      }),
   });
+
+  /** Index of run-scoped keys; undefined with `retention: false`. */
+  private readonly runIndex: RunIndex | undefined;
+  /** Evictions in progress (one pass at a time). */
+  private evicting: Promise<void> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock;
@@ -35,6 +87,79 @@ export class MemoryStore extends KeyvStore {
       operationTimeoutMs: 0,
       ...(clock ? { now: () => clock.now() } : {}),
     });
+    this.runIndex = options.retention === false ? undefined : new RunIndex(options.retention);
+  }
+
+  /** Finished runs the store keeps now (`runs` records with status completed, failed or cancelled). */
+  get finishedRuns(): number {
+    return this.runIndex?.finishedRuns ?? 0;
+  }
+
+  override async set(
+    namespace: string,
+    key: string,
+    value: JsonValue,
+    options?: StoreSetOptions,
+  ): Promise<void> {
+    await super.set(namespace, key, value, options);
+    await this.noteWritten(namespace, key, value);
+  }
+
+  override async setJsonText(
+    namespace: string,
+    key: string,
+    text: string,
+    options?: StoreSetOptions,
+  ): Promise<void> {
+    await super.setJsonText(namespace, key, text, options);
+    await this.noteWritten(namespace, key, undefined, text);
+  }
+
+  override async setMany(
+    namespace: string,
+    entries: readonly { key: string; value: JsonValue }[],
+    options?: StoreWriteOptions,
+  ): Promise<void> {
+    await super.setMany(namespace, entries, options);
+    for (const entry of entries) await this.noteWritten(namespace, entry.key, entry.value);
+  }
+
+  override async delete(namespace: string, key: string): Promise<boolean> {
+    const deleted = await super.delete(namespace, key);
+    this.runIndex?.deleted(namespace, key);
+    return deleted;
+  }
+
+  /** Indexes a written key; a finished run's record evicts the runs that are due. */
+  private async noteWritten(
+    namespace: string,
+    key: string,
+    value: JsonValue | undefined,
+    text?: string,
+  ): Promise<void> {
+    const index = this.runIndex;
+    if (index === undefined) return;
+    const record =
+      value ?? (text !== undefined && namespace === 'runs' ? (JSON.parse(text) as JsonValue) : undefined);
+    index.written(namespace, key, record, this.options.now());
+    if (namespace === 'runs') await this.evictDue(index);
+  }
+
+  private async evictDue(index: RunIndex): Promise<void> {
+    while (this.evicting) await this.evicting;
+    const pass = (async () => {
+      for (const runId of index.due(this.options.now())) {
+        // A durable run between automatic resume attempts still holds its run lease: it is not finished.
+        if ((await this.readLease(`${RUN_LEASE_PREFIX}${runId}`)) !== undefined) continue;
+        for (const [namespace, key] of index.evict(runId)) await super.delete(namespace, key);
+      }
+    })();
+    this.evicting = pass;
+    try {
+      await pass;
+    } finally {
+      this.evicting = undefined;
+    }
   }
 
   protected async connect(): Promise<KeyvStoreConnection> {

@@ -54,8 +54,8 @@ describe('ScriptedModel', () => {
     });
     const first = await model.generate(request(0));
     expect(first.toolCalls).toEqual([
-      { id: 'call_0_0', name: 'add', input: { a: 1, b: 2 } },
-      { id: 'call_0_1', name: 'echo', input: {} },
+      { id: 'call_1_1', name: 'add', input: { a: 1, b: 2 } },
+      { id: 'call_1_2', name: 'echo', input: {} },
     ]);
     expect(first.finishReason).toBe('tool-calls');
     const second = await model.generate(request(1));
@@ -80,7 +80,7 @@ describe('ScriptedModel', () => {
     const error = await caught(model.generate(request(1)));
     expect(isAgentryError(error) && error.code).toBe('model.script_exhausted');
     expect((error as Error).message).toBe(
-      'Scripted model "demo-model" has no item for model call 1: its script of model demo-model has 1 item',
+      'Scripted model "demo-model" has no item for step 2: its script of model demo-model has 1 item',
     );
     expect(isAgentryError(error) && error.retryable).toBe(false);
   });
@@ -145,7 +145,7 @@ describe('ScriptedModel', () => {
     );
     expect(parts.at(-2)).toEqual({
       type: 'tool-call',
-      toolCall: { id: 'call_0_0', name: 'add', input: { a: 1, b: 1 } },
+      toolCall: { id: 'call_1_1', name: 'add', input: { a: 1, b: 1 } },
     });
     const last = parts.at(-1);
     expect(last?.type === 'finish' && last.response.text).toBe('Let me add these numbers.');
@@ -203,7 +203,7 @@ describe('ScriptedModel plugin', () => {
     const config = ScriptedModel.plugin.configSchema.parse({ script: './demo.script.yaml', model: 'demo' });
     const model = await ScriptedModel.plugin.create(config, deps());
     expect((await model.generate(request(0))).toolCalls[0]).toEqual({
-      id: 'call_0_0',
+      id: 'call_1_1',
       name: 'write-file',
       input: { path: 'hello.txt', content: 'hi' },
     });

@@ -34,11 +34,11 @@ export interface ScriptedModelOptions {
   source?: string;
 }
 
-/** A response item compiled once: ids and token counts are fixed by its position. */
+/** A response item compiled once: its token counts are fixed; call ids come from the step at answer time. */
 interface CompiledResponse {
   kind: 'response';
   text: string;
-  calls: ToolCallRequest[];
+  calls: Omit<ToolCallRequest, 'id'>[];
   finishReason: ModelResponse['finishReason'];
   outputTokens: number;
   usage?: { inputTokens: number; outputTokens: number };
@@ -46,11 +46,10 @@ interface CompiledResponse {
 type CompiledItem = CompiledResponse | (ScriptedErrorItem & { kind: 'error' }) | { kind: 'hang' };
 
 function compile(script: LoadedScript): CompiledItem[] {
-  return script.items.map((item, index): CompiledItem => {
+  return script.items.map((item): CompiledItem => {
     if ('error' in item) return { ...item, kind: 'error' };
     if ('hang' in item) return { kind: 'hang' };
-    const calls = (item.toolCalls ?? []).map((call, position) => ({
-      id: `call_${index}_${position}`,
+    const calls = (item.toolCalls ?? []).map((call) => ({
       name: call.tool,
       input: call.input ?? {},
     }));
@@ -115,7 +114,8 @@ const configSchema = z
  * Plays a script: the n-th model call of a run (`request.callIndex`) gets
  * item n, so every run starts at the first item, a resumed run (also in
  * another process) continues where it stopped, and concurrent runs never
- * interfere. Tool-call ids are `call_<callIndex>_<position>`. Usage is
+ * interfere. Tool-call ids are `call_<step>_<n>`: the step (numbered from 1,
+ * as in events) and the call's position in the response, from 1. Usage is
  * estimated at ~4 characters per token (request messages, tool specs and
  * response), so token and cost budgets work; `countInputTokens` gives the
  * same count before the call, and a response longer than the request's
@@ -202,7 +202,7 @@ export class ScriptedModel implements Model {
     if (!signal) {
       return Promise.reject(
         new ModelError('model.bad_request', {
-          message: `Scripted model call ${request.callIndex} is a \`hang\` item but the request has no abort signal`,
+          message: `Scripted model step ${request.callIndex + 1} is a \`hang\` item but the request has no abort signal`,
           hint: 'Hang items are for cancellation and timeout tests: run them through the runtime, or pass a signal.',
           context: { plugin: 'scripted' },
         }),
@@ -227,9 +227,10 @@ export class ScriptedModel implements Model {
     const cap = request.maxOutputTokens;
     if (cap !== undefined && outputTokens > cap) return this.#cut(item, cap, inputTokens);
     const toolCalls = new Array<ToolCallRequest>(item.calls.length);
+    const prefix = `call_${index + 1}_`;
     for (let position = 0; position < item.calls.length; position++) {
       const call = item.calls[position]!;
-      toolCalls[position] = { id: call.id, name: call.name, input: call.input };
+      toolCalls[position] = { id: `${prefix}${position + 1}`, name: call.name, input: call.input };
     }
     return {
       text: item.text,
@@ -253,7 +254,7 @@ export class ScriptedModel implements Model {
 
   #exhausted(callIndex: number): ModelError {
     return new ModelError('model.script_exhausted', {
-      message: `Scripted model "${this.modelId}" has no item for model call ${callIndex}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
+      message: `Scripted model "${this.modelId}" has no item for step ${callIndex + 1}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
       hint: `Add items to the ${this.#source}, or lower the run's step budget so it stops earlier.`,
       context: { plugin: 'scripted' },
     });
@@ -261,7 +262,7 @@ export class ScriptedModel implements Model {
 
   #fault(item: ScriptedErrorItem, callIndex: number): ModelError {
     return new ModelError(SCRIPTED_FAULTS[item.error], {
-      message: item.message ?? `Scripted ${item.error} fault at model call ${callIndex} (${this.#source})`,
+      message: item.message ?? `Scripted ${item.error} fault at step ${callIndex + 1} (${this.#source})`,
       hint: 'This fault was injected by the script of a scripted model.',
       context: { plugin: 'scripted' },
       ...(item.retryAfterMs === undefined ? {} : { retryAfterMs: item.retryAfterMs }),

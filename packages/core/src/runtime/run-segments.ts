@@ -36,20 +36,19 @@ export interface SegmentDrive {
 
 /**
  * Opens one segment of a run: its persistence fenced by the run lease (when held), the caller's signal
- * combined with the lease's, and the context made the run's current segment (a cancel that came
+ * and the lease's (both abort the run), and the context made the run's current segment (a cancel that came
  * earlier applies to it at once).
  */
 export function openSegment(entry: ActiveRun, plan: SegmentPlan, services: RuntimeServices): RunContext {
   const { ownership, listener } = plan;
   const caller = entry.callerSignal;
-  // The lease's signal is checked against its local deadline whenever the run's signal is read.
-  const signal = ownership ? ownership.follow(caller) : caller;
   const persistence = ownership ? new OwnedPersistence(plan.persistence, ownership) : plan.persistence;
   const options = {
     streaming: plan.streaming,
     createdAt: plan.createdAt,
     ...(listener ? { listener } : {}),
-    ...(signal ? { signal } : {}),
+    ...(caller ? { signal: caller } : {}),
+    ...(ownership ? { leaseSignal: ownership.signal } : {}),
   };
   return entry.attach(
     new RunContext({ snapshot: plan.snapshot, agent: plan.agent, services, persistence, options }),

@@ -13,7 +13,7 @@ import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
-import { readCheckpointedEvents } from './durability/checkpointer.js';
+import { readCheckpointedEvents } from './durability/checkpointed-events.js';
 import type { RunPersistence } from './durability/run-persistence.js';
 import { RunRecords } from './records/run-records.js';
 import type { RuntimeServices } from './run/run-context.js';

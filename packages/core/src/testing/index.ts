@@ -6,6 +6,10 @@
  */
 
 export {
+  type CheckpointLossConformanceOptions,
+  describeCheckpointLossConformance,
+} from './checkpoint-loss-conformance.js';
+export {
   type ContextAssemblerConformanceOptions,
   describeContextAssemblerConformance,
 } from './context-assembler-conformance.js';

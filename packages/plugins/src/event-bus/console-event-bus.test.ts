@@ -53,7 +53,6 @@ describe('ConsoleEventBus', () => {
     await bus.publish(
       event('model.responded', {
         step: 1,
-        callIndex: 0,
         text: '',
         toolCalls: [{ id: 'c1', name: 'list-files' }],
         usage: { inputTokens: 120, outputTokens: 14, totalTokens: 134 },

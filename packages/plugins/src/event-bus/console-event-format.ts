@@ -48,7 +48,7 @@ export function describeEvent(event: AnyAgentryEvent): string {
     case 'step.completed':
       return `step=${event.data.step} tool-calls=${event.data.toolCalls}`;
     case 'model.requested':
-      return `step=${event.data.step} call=${event.data.callIndex} messages=${event.data.messages} tools=${event.data.tools}`;
+      return `step=${event.data.step} messages=${event.data.messages} tools=${event.data.tools}`;
     case 'model.delta':
       return `step=${event.data.step} text=${quote(event.data.text)}`;
     case 'model.responded': {

@@ -79,7 +79,7 @@ describe('NdjsonFileEventBus', () => {
     const bus = new NdjsonFileEventBus({ path, include: ['model.*', 'run.*'], exclude: ['model.delta'] });
     await bus.publish(event('run.started', { input: 'hi', durable: false }));
     await bus.publish(event('model.delta', { step: 1, text: 'He' }));
-    await bus.publish(event('model.requested', { step: 1, callIndex: 0, messages: 2, tools: 0 }));
+    await bus.publish(event('model.requested', { step: 1, messages: 2, tools: 0 }));
     await bus.publish(event('step.started', { step: 1 }));
     await bus.close();
     expect((await lines(path)).map((item) => item.type)).toEqual(['run.started', 'model.requested']);

@@ -37,15 +37,12 @@ describe('OtelEventBus', () => {
       event('run.started', { input: 'secret question sk-123456', durable: true }, { ...run, time: at(0) }),
     );
     await bus.publish(event('step.started', { step: 1 }, { ...run, time: at(1) }));
-    await bus.publish(
-      event('model.requested', { step: 1, callIndex: 0, messages: 2, tools: 1 }, { ...run, time: at(1) }),
-    );
+    await bus.publish(event('model.requested', { step: 1, messages: 2, tools: 1 }, { ...run, time: at(1) }));
     await bus.publish(
       event(
         'model.responded',
         {
           step: 1,
-          callIndex: 0,
           text: 'calling the tool',
           toolCalls: [{ id: 't1', name: 'calc' }],
           usage: { inputTokens: 11, outputTokens: 4, totalTokens: 15 },
@@ -111,8 +108,8 @@ describe('OtelEventBus', () => {
     const run = { runId: 'run_otel_2' };
     const error = { code: 'model.rate_limited', message: 'slow down', retryable: true };
     await bus.publish(event('run.started', { input: 'x', durable: false }, run));
-    await bus.publish(event('model.requested', { step: 1, callIndex: 0, messages: 1, tools: 0 }, run));
-    await bus.publish(event('model.failed', { step: 1, callIndex: 0, error }, run));
+    await bus.publish(event('model.requested', { step: 1, messages: 1, tools: 0 }, run));
+    await bus.publish(event('model.failed', { step: 1, error }, run));
     await bus.publish(
       event(
         'tool.failed',

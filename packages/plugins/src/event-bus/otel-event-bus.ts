@@ -115,18 +115,17 @@ export class OtelEventBus extends WrappingEventBus {
       case 'model.requested': {
         const span = this.#child(run, 'agentry.model', time, SpanKind.CLIENT, {
           'agentry.step': event.data.step,
-          'agentry.model.call_index': event.data.callIndex,
           'agentry.model.messages': event.data.messages,
           'agentry.model.tools': event.data.tools,
         });
-        run.models.set(event.data.callIndex, span);
+        run.models.set(event.data.step, span);
         return;
       }
       case 'model.responded':
       case 'model.failed': {
-        const span = run.models.get(event.data.callIndex);
+        const span = run.models.get(event.data.step);
         if (span === undefined) return;
-        run.models.delete(event.data.callIndex);
+        run.models.delete(event.data.step);
         if (event.type === 'model.responded') {
           span.setAttributes({
             ...usageAttributes(event.data.usage),

@@ -43,7 +43,7 @@ export type AiSdkLanguageModelConfig = z.input<typeof configSchema>;
  * @example
  * ```ts
  * import { openai } from '@ai-sdk/openai'; // AI SDK 6 or 7
- * const runtime = await createRuntime({ config, models: { main: openai('gpt-4.1-mini') } });
+ * const runtime = await createRuntime({ config: { version: 1, agents: { assistant: { model: 'main' } } }, models: { main: openai('gpt-4.1-mini') } });
  * // or explicitly, with a price for maxCostUsd:
  * const model = new AiSdkLanguageModel({ languageModel: openai('gpt-4.1-mini'), pricing: { inputPerMillion: 0.4, outputPerMillion: 1.6 } });
  * ```

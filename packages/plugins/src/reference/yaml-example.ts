@@ -58,6 +58,7 @@ export const CODE_EXAMPLES: { readonly [kindAndName: string]: string } = {
   'model/ai-sdk': [
     "import { createOpenAI } from '@ai-sdk/openai'; // AI SDK 6 (3.x) or AI SDK 7 (4.x, Node 22+)",
     'const openai = createOpenAI({ apiKey: process.env.OPENAI_API_KEY });',
+    '// agentry.yaml declares `main` (any provider); the object passed here takes its place.',
     "const runtime = await createRuntime({ config: './agentry.yaml', models: { main: openai('gpt-4.1-mini') } });",
   ].join('\n'),
 };

@@ -1,14 +1,14 @@
 /**
  * The keyv adapter and the lease backend of the `sqlite` store, over one
- * better-sqlite3 connection with prepared statements. better-sqlite3 runs each
+ * SQLite connection (see `sqlite-driver.ts`) with prepared statements. Both drivers run each
  * statement synchronously (no thread-pool round trip): a small upsert in WAL
  * mode costs microseconds, so a durable checkpoint costs about as much as its
  * serialisation. Table layout: `<table>(key VARCHAR(255) PRIMARY KEY, value TEXT)`.
  */
 import { EventEmitter } from 'node:events';
 import type { Lease, LeaseBackend } from '@agentry/core';
-import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { StoredData } from 'keyv';
+import type { SqliteConnection as Database, SqliteStatement as Statement } from './sqlite-driver.js';
 
 /** Rows per multi-row statement of `setMany` (well under SQLite's bound-parameter limit). */
 const BATCH = 400;
@@ -33,7 +33,7 @@ export class SqliteKeyvAdapter extends EventEmitter {
   readonly #delete: Statement<[string]>;
   readonly #getMany: Statement<[string], { key: string; value: string }>;
   readonly #setMany: (entries: readonly Entry[]) => void;
-  readonly #writeIf: Transaction<(allowed: () => boolean, entries: readonly Entry[]) => boolean>;
+  readonly #writeIf: (allowed: () => boolean, entries: readonly Entry[]) => boolean;
   readonly #deleteRange: Statement<[string, string]>;
   readonly #page: Statement<[string, string, number], { key: string; value: string }>;
 
@@ -63,7 +63,7 @@ export class SqliteKeyvAdapter extends EventEmitter {
     };
     // One transaction for the whole batch: all rows are written, or none.
     this.#setMany = db.transaction(writeRows);
-    this.#writeIf = db.transaction((allowed: () => boolean, entries: readonly Entry[]) => {
+    this.#writeIf = db.immediate((allowed: () => boolean, entries: readonly Entry[]) => {
       if (!allowed()) return false;
       writeRows(entries);
       return true;
@@ -76,7 +76,7 @@ export class SqliteKeyvAdapter extends EventEmitter {
    * check and the write) if `allowed()`, run inside it, says so.
    */
   writeIf(allowed: () => boolean, entries: readonly Entry[]): boolean {
-    return this.#writeIf.immediate(allowed, entries);
+    return this.#writeIf(allowed, entries);
   }
 
   /** The stored text (keyv's serialised entry), or `undefined`. */

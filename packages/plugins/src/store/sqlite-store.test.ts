@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { PluginDeps, Store } from '@agentry/core';
 import { describeStoreConformance } from '@agentry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from './sqlite-driver.js';
 import { SqliteStore } from './sqlite-store.js';
 
 let root: string;
@@ -74,19 +75,17 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ path });
     await store.set('ns', 'k', 1);
     await store.close();
-    const { default: Database } = await import('better-sqlite3');
-    const database = new Database(path, { readonly: true });
-    const mode = database.pragma('journal_mode', { simple: true });
+    const database = await openSqlite(path, 1_000);
+    const mode = database.prepare<[], { journal_mode: string }>('PRAGMA journal_mode').get();
     database.close();
-    expect(mode).toBe('wal');
+    expect(mode?.journal_mode).toBe('wal');
   });
 
   it('fails a write blocked by another connection past busyTimeoutMs with a retryable error, and writes once the lock is gone', async () => {
     const path = freshPath();
     const store = new SqliteStore({ path, busyTimeoutMs: 50 });
     await store.set('ns', 'k', 'first');
-    const { default: Database } = await import('better-sqlite3');
-    const other = new Database(path);
+    const other = await openSqlite(path, 1_000);
     other.exec('BEGIN IMMEDIATE');
     const error = await store.set('ns', 'k', 'second').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'store.unavailable', retryable: true });

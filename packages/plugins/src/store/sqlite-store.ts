@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { definePlugin, KeyvStore, type KeyvStoreConnection } from '@agentry/core';
 import { z } from 'zod';
 import { SqliteKeyvAdapter, SqliteLeases } from './sqlite-adapter.js';
+import { openSqlite } from './sqlite-driver.js';
 
 /** Default database file, relative to the config file's directory. */
 export const DEFAULT_SQLITE_PATH = '.agentry/agentry.db';
@@ -67,14 +68,12 @@ export class SqliteStore extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     await mkdir(dirname(this.path), { recursive: true });
-    // Loaded on first use: importing the plugins must not load a native addon.
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(this.path, { timeout: this.busyTimeoutMs });
+    const db = await openSqlite(this.path, this.busyTimeoutMs);
     let adapter: SqliteKeyvAdapter;
     let leases: SqliteLeases;
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
       adapter = new SqliteKeyvAdapter(db, TABLE);
       leases = new SqliteLeases(db, LEASES);
     } catch (error) {

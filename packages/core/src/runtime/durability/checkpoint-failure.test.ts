@@ -7,7 +7,7 @@ import { MemoryStore } from '../../defaults/memory-store.js';
 import { StoreError } from '../../errors/agentry-error.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
-import { CHECKPOINT_NAMESPACE } from './checkpointer.js';
+import { CHECKPOINT_NAMESPACE } from './envelope.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {

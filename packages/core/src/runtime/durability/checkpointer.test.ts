@@ -7,12 +7,9 @@ import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import { type EncodedRunEvents, encodeEvent } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
-import {
-  CHECKPOINT_DATA_NAMESPACE,
-  CHECKPOINT_NAMESPACE,
-  readCheckpointedEvents,
-  StoreCheckpointer,
-} from './checkpointer.js';
+import { readCheckpointedEvents } from './checkpointed-events.js';
+import { StoreCheckpointer } from './checkpointer.js';
+import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
 
 const stores: MemoryStore[] = [];
 afterEach(async () => {

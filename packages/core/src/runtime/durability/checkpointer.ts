@@ -7,32 +7,24 @@ import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
-import type { Store } from '../../contracts/store.js';
-import { CheckpointError } from '../../errors/agentry-error.js';
-import {
-  type EncodedRunEvents,
-  encodeEvent,
-  type OpenBlock,
-  readRunEvents,
-  writeEncodedRunEvents,
-} from '../records/event-log.js';
+import type { Store, StoreFence } from '../../contracts/store.js';
+import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
+import { type EncodedRunEvents, writeEncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
-import {
-  appendLog,
-  appendTail,
-  type CheckpointLog,
-  emptyLog,
-  emptyTail,
-  flushLog,
-  type InlineTail,
-  tailFrom,
-  textDigest,
-} from './checkpointer-log.js';
+import { appendMessages, eventTailFrom, type RunTrack, trackOf } from './checkpoint-track.js';
+import { readCheckpointedEvents } from './checkpointed-events.js';
+import { appendTail, emptyTail, flushLog, tailFrom, textDigest } from './checkpointer-log.js';
 import { crashPoint } from './crash-points.js';
 import {
+  CHECKPOINT_DATA_NAMESPACE,
+  CHECKPOINT_NAMESPACE,
   CHECKPOINT_SCHEMA_VERSION,
   type CheckpointEnvelope,
+  type CheckpointMigration,
+  corrupt,
   type HeadBody,
+  isEmptyHead,
+  missing,
   openEnvelope,
   parseStored,
   sealEnvelope,
@@ -40,11 +32,7 @@ import {
 } from './envelope.js';
 import { jsonText } from './json-guard.js';
 import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
-
-/** Namespace of the head records (key = run id). */
-export const CHECKPOINT_NAMESPACE = 'checkpoints';
-/** Namespace of message chunks and memory blobs (events go to the runtime's `events` namespace). */
-export const CHECKPOINT_DATA_NAMESPACE = 'checkpoint-data';
+import { messagesProblem } from './snapshot-guard.js';
 
 /** Options of `StoreCheckpointer`. */
 export interface StoreCheckpointerOptions {
@@ -65,29 +53,23 @@ export interface StoreCheckpointerOptions {
   inlineTailBytes?: number;
   /** Time source for `savedAt`. */
   now?: () => number;
+  /** Migrations of older checkpoint formats, by the version they read (default `CHECKPOINT_MIGRATIONS`). */
+  migrations?: ReadonlyMap<number, CheckpointMigration>;
 }
 
-/** What the checkpointer remembers of a run between saves in this process. */
-interface RunTrack {
-  messages: CheckpointLog;
-  generation: number;
-  /** The last and first persisted message, by reference, with the last one's canonical text as fallback. */
-  lastMessage: Message | undefined;
-  lastMessageText: string;
-  firstMessage: Message | undefined;
-  events: EventTail;
-  /** The events block this process wrote last for the run (so the next flush need not read it back). */
-  eventBlock?: OpenBlock | undefined;
-  memoryRef: readonly Message[] | undefined;
-  memory: { key: string; count: number; digest: string };
-  /** Chunks of a replaced message generation, deleted once the head no longer references them. */
-  stale?: { generation: number; chunks: number };
-}
-
-/** Events not yet written under their own keys, kept inline in the head. */
-interface EventTail {
-  flushedSeq: number;
-  tail: InlineTail;
+/** One save, planned: what `#applySave` writes, and the run's track once it is written. */
+interface SavePlan {
+  readonly next: RunTrack;
+  /** Message chunks and the memory blob, written before the head. */
+  readonly writes: readonly { key: string; value: JsonValue }[];
+  /** Events moved out of the head into the `events` namespace, written before the head. */
+  readonly flushEvents: EncodedRunEvents | undefined;
+  readonly headText: string;
+  /** JSON text length of the deltas written before the head. */
+  readonly deltaBytes: number;
+  /** True for the final save of a segment (`run.finished`, `run.suspended`). */
+  readonly ending: boolean;
+  readonly options: typeof DEFERRED | undefined;
 }
 
 /**
@@ -109,13 +91,11 @@ const DEFERRED = { deferFlush: true } as const;
 
 const messageKey = (runId: string, generation: number, index: number) =>
   `msg:${runId}:${generation}:${index}`;
-
-function eventTailFrom(ref: CheckpointEnvelope['events']): EventTail {
-  return {
-    flushedSeq: ref.flushedSeq,
-    tail: appendTail(emptyTail(), ref.tail.map(encodeEvent)),
-  };
-}
+/**
+ * The record written with a run's first checkpoint (namespace `checkpoint-data`): with it, a run whose
+ * head is gone is "checkpoint lost" (`checkpoint.missing`), not "never checkpointed" (start from input).
+ */
+const firstCheckpointKey = (runId: string) => `first:${runId}`;
 
 /**
  * Persists durable runs in a `Store`. Per save it validates only what is new
@@ -181,12 +161,29 @@ export class StoreCheckpointer implements RunPersistence {
     // A fresh run has no stored head to continue (its id is new): nothing to read.
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
+    const plan = this.#planSave(track, snapshot, events, reason);
+    await this.#applySave(runId, plan, fence);
+    // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
+    if (plan.ending) this.#tracks.delete(runId);
+    else this.#tracks.set(runId, plan.next);
+    // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
+    if (reason === 'model.responded') crashPoint('model-checkpoint');
+    return { bytes: plan.headText.length + plan.deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
+  }
+
+  /**
+   * Plans one save, without awaiting anything: the run's next track, the chunks and blobs to write
+   * before the head, the events to flush, and the sealed head text (made now: the live snapshot may
+   * change while the writes are in flight).
+   */
+  #planSave(track: RunTrack, snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): SavePlan {
+    const runId = snapshot.runId;
     const next: RunTrack = { ...track };
     const writes: { key: string; value: JsonValue }[] = [];
     /** JSON text length of the deltas written before the head. */
     let deltaBytes = 0;
 
-    this.#appendMessages(next, snapshot.patternState.messages);
+    appendMessages(next, snapshot.patternState.messages);
     if (snapshot.memoryMessages !== track.memoryRef) {
       const text = jsonText(snapshot.memoryMessages, 'memoryMessages');
       const digest = snapshot.memoryMessages.length === 0 ? '' : textDigest(text);
@@ -223,10 +220,20 @@ export class StoreCheckpointer implements RunPersistence {
       writes.push({ key: messageKey(runId, next.generation, next.messages.chunks), value: flushed.chunk });
       next.messages = flushed.log;
     }
+    const headText = sealEnvelope(
+      jsonText(this.#headBody(snapshot, next, reason), 'checkpoint'),
+      next.messages.tail,
+      next.events.tail,
+    );
+    const options = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
+    return { next, writes, flushEvents, headText, deltaBytes, ending, options };
+  }
 
+  /** The head text's body: the snapshot without its messages and memory, and where those are stored. */
+  #headBody(snapshot: RunSnapshot, next: RunTrack, reason: SaveReason): HeadBody {
     const { messages: _messages, ...patternRest } = snapshot.patternState;
     const { patternState: _pattern, memoryMessages: _memory, ...snapshotRest } = snapshot;
-    const body: HeadBody = {
+    return {
       runtimeVersion: this.#options.runtimeVersion,
       agentId: snapshot.agentId,
       configHash: this.#options.configHash?.(snapshot.agentId) ?? '',
@@ -244,11 +251,16 @@ export class StoreCheckpointer implements RunPersistence {
       events: { flushedSeq: next.events.flushedSeq },
       eventSeq: snapshot.eventSeq,
     };
-    // Made now, before any await: the live snapshot may change while the writes are in flight.
-    const headText = sealEnvelope(jsonText(body, 'checkpoint'), next.messages.tail, next.events.tail);
+  }
 
-    const deferred = DEFERRED_REASONS.has(reason) ? DEFERRED : undefined;
-    const options = fence === undefined ? deferred : { ...deferred, fence };
+  /**
+   * Applies a planned save: chunks, blobs and flushed events first, then the head (the one write that
+   * makes the checkpoint visible), then the run's first-checkpoint record if it has none yet, then
+   * the chunks the head no longer references are deleted. Every write carries `fence` when given.
+   */
+  async #applySave(runId: string, plan: SavePlan, fence: StoreFence | undefined): Promise<void> {
+    const { next, writes, flushEvents, headText } = plan;
+    const options = fence === undefined ? plan.options : { ...plan.options, fence };
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
         writes.length > 0
@@ -268,16 +280,20 @@ export class StoreCheckpointer implements RunPersistence {
     if (this.#store.setJsonText)
       await this.#store.setJsonText(CHECKPOINT_NAMESPACE, runId, headText, options);
     else await this.#store.set(CHECKPOINT_NAMESPACE, runId, JSON.parse(headText) as JsonValue, options);
+    if (!next.recorded) {
+      // Written after the head: a crash before it leaves a head (resumable), never a record without one.
+      await this.#store.set(
+        CHECKPOINT_DATA_NAMESPACE,
+        firstCheckpointKey(runId),
+        { checkpointed: true },
+        options,
+      );
+      next.recorded = true;
+    }
     if (next.stale !== undefined) {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;
     }
-    // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
-    if (ending) this.#tracks.delete(runId);
-    else this.#tracks.set(runId, next);
-    // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
-    if (reason === 'model.responded') crashPoint('model-checkpoint');
-    return { bytes: headText.length + deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
   }
 
   /** The run's latest checkpoint; see `RunPersistence.load`. */
@@ -292,7 +308,10 @@ export class StoreCheckpointer implements RunPersistence {
     if (memory.key !== '') keys.push(memory.key);
     const values = keys.length === 0 ? [] : await this.#store.getMany(CHECKPOINT_DATA_NAMESPACE, keys);
     const chunkItems = verifyChunks(runId, 'message', values.slice(0, messages.chunks), messages.digest);
-    const persisted = [...chunkItems, ...messages.tail] as unknown as Message[];
+    const items = [...chunkItems, ...messages.tail];
+    const messagesFault = messagesProblem('patternState.messages', items);
+    if (messagesFault !== undefined) throw corrupt(runId, messagesFault);
+    const persisted = items as unknown as Message[];
     let memoryMessages: Message[] = [];
     if (memory.key !== '') {
       const blob = values[messages.chunks];
@@ -303,7 +322,10 @@ export class StoreCheckpointer implements RunPersistence {
           context: { runId },
         });
       }
-      memoryMessages = parseStored(runId, 'memory messages', blob) as unknown as Message[];
+      const parsed = parseStored(runId, 'memory messages', blob);
+      const memoryFault = Array.isArray(parsed) ? messagesProblem('memoryMessages', parsed) : 'not a list';
+      if (memoryFault !== undefined) throw corrupt(runId, `its memory messages: ${memoryFault}`);
+      memoryMessages = parsed as unknown as Message[];
     }
     const snapshot = envelope.snapshot as unknown as RunSnapshot;
     const patternState = { ...snapshot.patternState, messages: persisted } as PatternState;
@@ -323,6 +345,7 @@ export class StoreCheckpointer implements RunPersistence {
       events: eventTailFrom(envelope.events),
       memoryRef: memoryMessages,
       memory,
+      recorded: true,
     });
     return restored;
   }
@@ -342,12 +365,13 @@ export class StoreCheckpointer implements RunPersistence {
     return this.#readHead(runId);
   }
 
-  /** Deletes the run's head, chunks and memory blob. */
+  /** Deletes the run's head, chunks, memory blob and first-checkpoint record. */
   async discard(runId: string): Promise<void> {
     const stored = await this.#store.get(CHECKPOINT_NAMESPACE, runId);
     this.#tracks.delete(runId);
     if (stored === undefined) return;
     await this.#store.delete(CHECKPOINT_NAMESPACE, runId);
+    await this.#store.delete(CHECKPOINT_DATA_NAMESPACE, firstCheckpointKey(runId));
     let envelope: CheckpointEnvelope;
     try {
       envelope = openEnvelope(runId, stored);
@@ -373,9 +397,30 @@ export class StoreCheckpointer implements RunPersistence {
     await Promise.all(keys.map((key) => this.#store.delete(CHECKPOINT_DATA_NAMESPACE, key))).catch(() => {});
   }
 
+  /**
+   * The run's verified head; `undefined` when the run was never checkpointed.
+   * @throws CheckpointError `checkpoint.missing` when the head is gone (deleted, `null`, `{}`) although
+   *   the run was checkpointed; `checkpoint.corrupt` when it cannot be read or verified.
+   */
   async #readHead(runId: string): Promise<CheckpointEnvelope | undefined> {
-    const stored = await this.#store.get(CHECKPOINT_NAMESPACE, runId);
-    return stored === undefined ? undefined : openEnvelope(runId, stored);
+    const stored = await this.#storedHead(runId);
+    if (stored === undefined) {
+      const record = await this.#store.get(CHECKPOINT_DATA_NAMESPACE, firstCheckpointKey(runId));
+      if (record === undefined) return undefined;
+      throw missing(runId, 'its head was deleted, but its first-checkpoint record shows it was checkpointed');
+    }
+    if (isEmptyHead(stored)) throw missing(runId, `its head holds ${JSON.stringify(stored)}`);
+    return openEnvelope(runId, stored, this.#options.migrations);
+  }
+
+  /** The stored head as the store returns it; a value the store cannot read back is `checkpoint.corrupt`. */
+  async #storedHead(runId: string): Promise<JsonValue | undefined> {
+    try {
+      return await this.#store.get(CHECKPOINT_NAMESPACE, runId);
+    } catch (error) {
+      if (isStoreError(error) && error.code === 'store.corrupt') throw corrupt(runId, error.message);
+      throw error;
+    }
   }
 
   #checkOwner(runId: string, envelope: CheckpointEnvelope): void {
@@ -393,96 +438,13 @@ export class StoreCheckpointer implements RunPersistence {
 
   /** A track for a run this process has not saved or loaded: continue its stored logs, rewrite messages once. */
   async #trackFromStore(runId: string): Promise<RunTrack> {
-    const stored = await this.#store.get(CHECKPOINT_NAMESPACE, runId);
+    const stored = await this.#storedHead(runId).catch(() => null);
     if (stored === undefined) return trackOf(undefined);
     try {
-      return trackOf(openEnvelope(runId, stored));
+      return trackOf(openEnvelope(runId, stored, this.#options.migrations));
     } catch {
       // An unreadable head is being replaced: use a generation no earlier chunk can have.
       return { ...trackOf(undefined), generation: Date.now() };
     }
   }
-
-  /** Appends the messages new since the last save, or starts a new generation when history was rewritten. */
-  #appendMessages(next: RunTrack, messages: readonly Message[]): void {
-    const persisted = next.messages.count;
-    let appendOnly = messages.length >= persisted;
-    if (appendOnly && persisted > 0) {
-      const first = messages[0];
-      const last = messages[persisted - 1];
-      appendOnly =
-        (first === next.firstMessage || sameJson(first, next.firstMessage)) &&
-        (last === next.lastMessage ||
-          jsonText(last, `patternState.messages[${persisted - 1}]`) === next.lastMessageText);
-      // Same content under new references (a pattern that clones): compare by reference next time.
-      next.firstMessage = first;
-      next.lastMessage = last;
-    }
-    if (!appendOnly) {
-      if (next.messages.chunks > 0)
-        next.stale = { generation: next.generation, chunks: next.messages.chunks };
-      next.messages = emptyLog();
-      next.generation += 1;
-    }
-    const start = next.messages.count;
-    if (messages.length === start) return;
-    const fresh = messages.slice(start);
-    const texts = fresh.map((message, index) => jsonText(message, `patternState.messages[${start + index}]`));
-    next.messages = appendLog(next.messages, texts);
-    next.lastMessage = fresh.at(-1);
-    next.lastMessageText = texts.at(-1) ?? '';
-    if (start === 0) next.firstMessage = fresh[0];
-  }
-}
-
-/** A track for a run this process has not saved or loaded: continue its stored logs, rewrite messages once. */
-function trackOf(envelope: CheckpointEnvelope | undefined): RunTrack {
-  return {
-    messages: emptyLog(),
-    generation: envelope === undefined ? 0 : envelope.messages.generation + 1,
-    lastMessage: undefined,
-    lastMessageText: '',
-    firstMessage: undefined,
-    events: envelope === undefined ? { flushedSeq: 0, tail: emptyTail() } : eventTailFrom(envelope.events),
-    memoryRef: undefined,
-    memory: envelope?.memory ?? { key: '', count: 0, digest: '' },
-    ...(envelope === undefined || envelope.messages.chunks === 0
-      ? {}
-      : { stale: { generation: envelope.messages.generation, chunks: envelope.messages.chunks } }),
-  };
-}
-
-/** Whether two messages have the same JSON text (a pattern that cloned them keeps key order). */
-function sameJson(a: Message | undefined, b: Message | undefined): boolean {
-  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * A run's stored events with `seq > afterSeq`, in order, for durable and
- * non-durable runs alike: the events under their own keys, then those a
- * durable run's latest checkpoint still holds inline.
- */
-export async function readCheckpointedEvents(
-  store: Store,
-  runId: string,
-  afterSeq = 0,
-): Promise<AnyAgentryEvent[]> {
-  const [stored, head] = await Promise.all([
-    readRunEvents(store, runId, afterSeq),
-    store.get(CHECKPOINT_NAMESPACE, runId),
-  ]);
-  if (head === undefined) return stored;
-  const envelope = openEnvelope(runId, head);
-  // While the run is unfinished, events past its checkpoint are a crashed process's leftovers.
-  const events =
-    envelope.snapshot.status === 'running'
-      ? stored.filter((event) => event.seq <= envelope.eventSeq)
-      : stored;
-  let lastSeq = events.at(-1)?.seq ?? afterSeq;
-  for (const event of envelope.events.tail) {
-    if (event.seq !== lastSeq + 1) continue;
-    events.push(event);
-    lastSeq = event.seq;
-  }
-  return events;
 }

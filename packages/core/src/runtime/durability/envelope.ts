@@ -16,9 +16,24 @@ import type { JsonObject, JsonValue } from '../../contracts/json.js';
 import { CheckpointError } from '../../errors/agentry-error.js';
 import { eventsOf } from '../records/event-log.js';
 import { chainDigest, type InlineTail, tailDigest, tailText, textDigest } from './checkpointer-log.js';
+import { snapshotProblem } from './snapshot-guard.js';
+
+/** Namespace of the head records (key = run id). */
+export const CHECKPOINT_NAMESPACE = 'checkpoints';
+/** Namespace of message chunks and memory blobs (events go to the runtime's `events` namespace). */
+export const CHECKPOINT_DATA_NAMESPACE = 'checkpoint-data';
 
 /** The envelope schema version this core writes and reads. */
 export const CHECKPOINT_SCHEMA_VERSION = 2;
+
+/**
+ * One step of the checkpoint format: reads a stored head record of one version (checking it by that
+ * version's rules) and returns the stored record of the next version, sealed (see `sealEnvelope`).
+ */
+export type CheckpointMigration = (stored: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+/** Migrations by the version they read. Empty while version 2 is the only format ever written. */
+export const CHECKPOINT_MIGRATIONS: ReadonlyMap<number, CheckpointMigration> = new Map();
 
 /**
  * An append-only log persisted as numbered chunks plus a small inline tail.
@@ -92,7 +107,8 @@ export function sealEnvelope(headText: string, messageTail: InlineTail, eventTai
   return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${tailText(messageTail)}],"events":[${tailText(eventTail)}]}`;
 }
 
-function corrupt(runId: string, detail: string): CheckpointError {
+/** `checkpoint.corrupt` for the run's checkpoint, saying what is wrong with it. */
+export function corrupt(runId: string, detail: string): CheckpointError {
   return new CheckpointError('checkpoint.corrupt', {
     message: `Checkpoint of run ${runId} is corrupt: ${detail}`,
     hint:
@@ -101,6 +117,26 @@ function corrupt(runId: string, detail: string): CheckpointError {
       '`; start the run again if it cannot be repaired.',
     context: { runId },
   });
+}
+
+/**
+ * `checkpoint.missing`: the run was checkpointed (its first-checkpoint record says so, or its head key
+ * holds `null` / `{}`), but its head is gone. Resuming from the input would repeat its side effects.
+ */
+export function missing(runId: string, detail: string): CheckpointError {
+  return new CheckpointError('checkpoint.missing', {
+    message: `Checkpoint of run ${runId} is missing: ${detail}`,
+    hint:
+      'The run is parked and nothing was executed: restore the store entry `checkpoints/' +
+      runId +
+      '` from a backup, or start a new run (check first which of its tool calls already ran).',
+    context: { runId },
+  });
+}
+
+/** True for a head value that holds nothing (`null`, `{}`): a checkpoint that was there and is lost. */
+export function isEmptyHead(value: unknown): boolean {
+  return value === null || (isObject(value) && Object.keys(value).length === 0);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -142,20 +178,51 @@ interface StoredHead {
   events: JsonValue[];
 }
 
-/** Checks the version and the fields of a stored head. */
-function checkStored(runId: string, stored: unknown): StoredHead {
-  if (!isObject(stored)) throw corrupt(runId, 'the head record is not a JSON object');
-  const version = stored.schemaVersion;
+function unsupportedVersion(runId: string, version: number): CheckpointError {
+  return new CheckpointError('checkpoint.unsupported_version', {
+    message: `Checkpoint of run ${runId} has schemaVersion ${version}; this Agentry reads version ${CHECKPOINT_SCHEMA_VERSION}`,
+    hint:
+      version > CHECKPOINT_SCHEMA_VERSION
+        ? 'It was written by a newer Agentry: resume it with that version or newer.'
+        : 'It was written by an earlier Agentry in a format this one no longer reads: resume it with that version, or start the run again.',
+    context: { runId },
+  });
+}
+
+/**
+ * Brings a stored head of `fromVersion` up to `CHECKPOINT_SCHEMA_VERSION`, one migration per version.
+ * @throws CheckpointError `checkpoint.unsupported_version` for a newer version or a missing step.
+ */
+export function migrate(
+  runId: string,
+  stored: Readonly<Record<string, unknown>>,
+  fromVersion: number,
+  migrations: ReadonlyMap<number, CheckpointMigration> = CHECKPOINT_MIGRATIONS,
+): Record<string, unknown> {
+  let current = { ...stored };
+  for (let version = fromVersion; version < CHECKPOINT_SCHEMA_VERSION; version += 1) {
+    const step = migrations.get(version);
+    if (step === undefined) throw unsupportedVersion(runId, fromVersion);
+    current = step(current);
+  }
+  if (current.schemaVersion !== CHECKPOINT_SCHEMA_VERSION) throw unsupportedVersion(runId, fromVersion);
+  return current;
+}
+
+/** Checks the version (migrating an older one) and the fields of a stored head. */
+function checkStored(
+  runId: string,
+  value: unknown,
+  migrations: ReadonlyMap<number, CheckpointMigration>,
+): StoredHead {
+  if (!isObject(value)) throw corrupt(runId, 'the head record is not a JSON object');
+  const version = value.schemaVersion;
   if (typeof version !== 'number') throw corrupt(runId, 'the head record has no schemaVersion');
+  let stored = value;
   if (version !== CHECKPOINT_SCHEMA_VERSION) {
-    throw new CheckpointError('checkpoint.unsupported_version', {
-      message: `Checkpoint of run ${runId} has schemaVersion ${version}; this Agentry reads version ${CHECKPOINT_SCHEMA_VERSION}`,
-      hint:
-        version > CHECKPOINT_SCHEMA_VERSION
-          ? 'It was written by a newer Agentry: resume it with that version or newer.'
-          : 'It was written by an earlier Agentry in a format this one no longer reads: resume it with that version, or start the run again.',
-      context: { runId },
-    });
+    if (!Number.isInteger(version) || version > CHECKPOINT_SCHEMA_VERSION)
+      throw unsupportedVersion(runId, version);
+    stored = migrate(runId, value, version, migrations);
   }
   if (
     typeof stored.checksum !== 'string' ||
@@ -183,12 +250,17 @@ function itemsText(items: readonly JsonValue[]): string {
 }
 
 /**
- * Verifies a stored head: version, shape and checksum, and returns it parsed.
- * @throws CheckpointError `checkpoint.unsupported_version` for an unknown or
- *   other `schemaVersion`, `checkpoint.corrupt` for a bad shape or checksum.
+ * Verifies a stored head: version (migrating an older one), shape, checksum, the snapshot's shape and
+ * that it belongs to the run stored under `runId`, and returns it parsed.
+ * @throws CheckpointError `checkpoint.unsupported_version` for an unknown or newer `schemaVersion`,
+ *   `checkpoint.corrupt` for a bad shape or checksum, or a head of another run or agent.
  */
-export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope {
-  const stored = checkStored(runId, value);
+export function openEnvelope(
+  runId: string,
+  value: unknown,
+  migrations: ReadonlyMap<number, CheckpointMigration> = CHECKPOINT_MIGRATIONS,
+): CheckpointEnvelope {
+  const stored = checkStored(runId, value, migrations);
   const expected = checksumOf(
     JSON.stringify(stored.head),
     textDigest(itemsText(stored.messages)),
@@ -196,6 +268,14 @@ export function openEnvelope(runId: string, value: unknown): CheckpointEnvelope 
   );
   if (expected !== stored.checksum) throw corrupt(runId, 'the checksum does not match its content');
   const body = stored.head;
+  const problem = snapshotProblem(body.snapshot);
+  if (problem !== undefined) throw corrupt(runId, problem);
+  if (body.snapshot.runId !== runId || body.snapshot.agentId !== body.agentId) {
+    throw corrupt(
+      runId,
+      `its head belongs to run ${String(body.snapshot.runId)} of agent "${String(body.snapshot.agentId)}" (head agent "${body.agentId}"), not to the run stored under this key`,
+    );
+  }
   const identity = {
     runId: body.snapshot.runId as string,
     sessionId: body.snapshot.sessionId as string,

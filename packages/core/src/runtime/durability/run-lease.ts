@@ -6,8 +6,7 @@
 import type { Lease, Store, StoreFence } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
 import { checkOnRead } from '../run/signal-on-read.js';
-import { CHECKPOINT_NAMESPACE } from './checkpointer.js';
-import { peekStatus } from './envelope.js';
+import { CHECKPOINT_NAMESPACE, peekStatus } from './envelope.js';
 import { defaultLeaseMarginMs, LeaseDeadline } from './lease-deadline.js';
 
 /** Options of `RunOwner`. */
@@ -101,16 +100,6 @@ export class RunOwnership {
   /** The fence of this run's writes: the store refuses them once another process holds the lease. */
   get fence(): StoreFence {
     return { lease: this.#lease.name, token: this.#lease.token };
-  }
-
-  /**
-   * `signal` joined with this ownership's signal: aborted when either aborts,
-   * and checked against the lease deadline whenever it is read.
-   */
-  follow(signal: AbortSignal | undefined): AbortSignal {
-    const own = this.signal;
-    if (signal === undefined) return own;
-    return checkOnRead(AbortSignal.any([signal, own]), () => void own.aborted);
   }
 
   /** The current lease; its `token` fences out a previous owner. */

@@ -53,6 +53,12 @@ export interface EncodedRunEvents extends RunIdentity {
   readonly items: readonly string[];
 }
 
+/** Events of one run with consecutive seqs from `firstSeq`, as published. */
+export interface RunEvents extends RunIdentity {
+  readonly firstSeq: number;
+  readonly items: readonly AnyAgentryEvent[];
+}
+
 /** The stored text of one event (`[type, seq, time, data]`), flat: a run keeps these until they are stored. */
 export function encodeEvent(event: AnyAgentryEvent): string {
   return flatJson([event.type, event.seq, event.time, event.data]);
@@ -83,20 +89,42 @@ export function eventsOf(identity: RunIdentity, items: readonly unknown[]): AnyA
 /**
  * Writes events (of one run, ascending contiguous seqs) in one batch. A block
  * that already holds earlier events of the run is merged; stored events at or
- * past the first new seq (left by a crashed process) are replaced. Blocks are
- * built and handed to the store as JSON text (events are plain JSON by
- * construction): nothing is checked or serialised twice.
+ * past the first new seq (left by a crashed process) are replaced. A block the
+ * batch starts is encoded in one `JSON.stringify` (events are plain JSON by
+ * construction) and handed to the store as text: nothing is checked or
+ * serialised twice.
  */
-export async function writeRunEvents(store: Store, events: readonly AnyAgentryEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const first = events[0]!;
-  await writeEncodedRunEvents(store, {
-    runId: first.runId,
-    sessionId: first.sessionId,
-    agentId: first.agentId,
-    firstSeq: first.seq,
-    items: events.map(encodeEvent),
-  });
+export async function writeRunEvents(
+  store: Store,
+  events: readonly AnyAgentryEvent[] | RunEvents,
+): Promise<void> {
+  const batch = Array.isArray(events)
+    ? runEventsOf(events as readonly AnyAgentryEvent[])
+    : (events as RunEvents);
+  if (batch === undefined || batch.items.length === 0) return;
+  const { firstSeq, items } = batch;
+  if ((firstSeq - 1) % EVENT_BLOCK_SIZE !== 0) {
+    // Continues a stored block: merged event by event.
+    await writeEncodedRunEvents(store, { ...batch, items: items.map(encodeEvent) });
+    return;
+  }
+  const { runId, sessionId, agentId } = batch;
+  const blocks: { key: string; text: string }[] = [];
+  for (let index = 0; index < items.length; index += EVENT_BLOCK_SIZE) {
+    const events = items
+      .slice(index, index + EVENT_BLOCK_SIZE)
+      .map((event) => [event.type, event.seq, event.time, event.data]);
+    const block = Math.floor((firstSeq + index - 1) / EVENT_BLOCK_SIZE);
+    blocks.push({ key: blockKey(runId, block), text: JSON.stringify({ runId, sessionId, agentId, events }) });
+  }
+  await storeBlocks(store, blocks, undefined);
+}
+
+function runEventsOf(events: readonly AnyAgentryEvent[]): RunEvents | undefined {
+  const first = events[0];
+  if (first === undefined) return undefined;
+  const { runId, sessionId, agentId, seq } = first;
+  return { runId, sessionId, agentId, firstSeq: seq, items: events };
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { EventBus } from '../../contracts/event-bus.js';
 import type { AgentryEvent, AnyAgentryEvent, EventMap, EventType } from '../../contracts/events.js';
 import type { Clock, Logger, Redactor } from '../../contracts/services.js';
-import { type EncodedRunEvents, encodeEvent } from './event-log.js';
+import { type EncodedRunEvents, encodeEvent, eventsOf, type RunEvents } from './event-log.js';
 
 /** Event types whose payload carries user or tool data, and therefore passes the redactor. */
 const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
@@ -35,14 +35,15 @@ export type RunEventListener = (event: AnyAgentryEvent) => void;
 /**
  * Emits the events of one run. Publishing does not block the run: the bus
  * isolates subscribers, and `settled()` waits for every delivery before a run
- * reports its result. Each event is encoded as its stored text when emitted
- * (a long or concurrent run holds strings, not object trees) and kept until
- * `takeEncoded` hands the texts to the store (batched at suspend/finish, or
- * with every durable save).
+ * reports its result. Events are kept as the objects published until the
+ * store takes them, and encoded only then, by the sink that needs text: a
+ * durable save encodes each event for its checkpoint (`takeEncoded`), the
+ * batch a non-durable run stores at suspend or finish is encoded in one pass
+ * per block (`takeEvents` + `writeRunEvents`). Nothing is encoded at emit.
  */
 export class EventRecorder {
   private seq: number;
-  private encoded: string[] = [];
+  private pending: AnyAgentryEvent[] = [];
   private deliveries: Promise<unknown>[] = [];
   private lastDelivery: Promise<void> | undefined;
 
@@ -76,7 +77,7 @@ export class EventRecorder {
       data: this.redactor && REDACTED_TYPES.has(type) ? this.redactor.redact(data) : data,
     };
     const any = event as unknown as AnyAgentryEvent;
-    this.encoded.push(encodeEvent(any));
+    this.pending.push(any);
     if (this.listener) this.listener(any);
     try {
       const delivery = this.bus.publish(any);
@@ -101,20 +102,30 @@ export class EventRecorder {
     return lastTimeText;
   }
 
-  /** Events emitted since the last call, as stored text in seq order; the recorder forgets them. */
+  /** Events emitted since the last take, in seq order; the recorder forgets them. */
+  takeEvents(): RunEvents {
+    const items = this.pending;
+    this.pending = [];
+    return { ...this.identity, firstSeq: this.seq - items.length + 1, items };
+  }
+
+  /** `takeEvents`, each event encoded as its stored text (what a durable checkpoint keeps). */
   takeEncoded(): EncodedRunEvents {
-    const items = this.encoded;
-    this.encoded = [];
-    const taken: EncodedRunEvents = { ...this.identity, firstSeq: this.seq - items.length + 1, items };
-    return taken;
+    const taken = this.takeEvents();
+    return { ...taken, items: taken.items.map(encodeEvent) };
   }
 
   /**
    * Hands back events taken with `takeEncoded` that could not be stored (a
-   * failed save): they are taken again, in order, by the next `takeEncoded`.
+   * failed save): they are taken again, in order, by the next take.
    */
   putBack(taken: EncodedRunEvents): void {
-    if (taken.items.length > 0) this.encoded = [...taken.items, ...this.encoded];
+    if (taken.items.length === 0) return;
+    const events = eventsOf(
+      this.identity,
+      taken.items.map((text) => JSON.parse(text) as unknown),
+    );
+    this.pending = [...events, ...this.pending];
   }
 
   /** Resolves once every event emitted so far has been delivered to the bus's subscribers. */

@@ -10,7 +10,7 @@ import type { RunContext } from './run-context.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /**
- * Makes model call number `snapshot.step`. The previous tool turn is settled
+ * Makes model call index `snapshot.step`, which is step `snapshot.step + 1`: events number steps from 1. The previous tool turn is settled
  * by now (its results are in the pattern state), so its ledger entries are
  * pruned here and the snapshot does not grow with the run.
  */
@@ -21,8 +21,9 @@ export async function callModel(
 ): Promise<ModelResponse> {
   const { snapshot, agent, recorder, abort } = run;
   abort.throwIfAborted();
-  const step = snapshot.step;
-  run.budget.beforeModelCall(step);
+  const callIndex = snapshot.step;
+  const step = callIndex + 1;
+  run.budget.beforeModelCall(callIndex);
   // A dictionary-mode object: call ids are unique strings, and adding them to `{}` would
   // create a new hidden class per call. Replaced only when the last turn left entries in it.
   for (const _ in snapshot.ledger) {
@@ -45,7 +46,6 @@ export async function callModel(
   recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted });
   recorder.emit('model.requested', {
     step,
-    callIndex: step,
     messages: assembled.messages.length,
     tools: tools.length,
   });
@@ -55,10 +55,10 @@ export async function callModel(
         tools,
         signal: abort.signal,
         runId: snapshot.runId,
-        callIndex: step,
+        callIndex,
         outputSchema: agent.outputSchema,
       }
-    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex: step };
+    : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex };
   const budgetCap =
     run.budget.capsOutput || run.budget.countsInput ? await capOutput(run, request) : undefined;
   const clock = run.services.clock;
@@ -71,15 +71,14 @@ export async function callModel(
         : await abort.race(agent.model.generate(request));
   } catch (error) {
     abort.throwIfAborted();
-    recorder.emit('model.failed', { step, callIndex: step, error: serializeError(error) });
+    recorder.emit('model.failed', { step, error: serializeError(error) });
     throw error;
   }
   if (run.durable) crashPoint('model-response');
-  snapshot.step = step + 1;
+  snapshot.step = step;
   run.budget.recordModelCall(response.usage);
   recorder.emit('model.responded', {
     step,
-    callIndex: step,
     text: response.text,
     toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name })),
     usage: response.usage,

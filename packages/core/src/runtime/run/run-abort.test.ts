@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../defaults/memory-store.js';
+import { scriptedRuntime } from '../__fixtures__/runtime-fixture.js';
+import { StoreCheckpointer } from '../durability/checkpointer.js';
 import { RunAbort } from './run-abort.js';
 
 const child = fileURLToPath(new URL('../__fixtures__/timeout-child.mjs', import.meta.url));
@@ -37,5 +41,24 @@ describe('maxDurationMs', () => {
     await expect(pending).rejects.toMatchObject({ stopReason: 'cancelled' });
     await expect(abort.race(Promise.resolve(1))).rejects.toMatchObject({ stopReason: 'cancelled' });
     abort.dispose();
+  });
+
+  it('leaves no listener on a long-lived caller signal once its runs have ended (durable ones too)', async () => {
+    const store = new MemoryStore();
+    const { runtime } = scriptedRuntime(
+      ['one', 'two', 'three'],
+      {},
+      {
+        store,
+        durablePersistence: new StoreCheckpointer({ store, runtimeVersion: 'test' }),
+      },
+    );
+    const shutdown = new AbortController();
+    for (const durable of [false, true, true]) {
+      const result = await runtime.run({ agent: 'assistant', input: 'go', durable, signal: shutdown.signal });
+      expect(result.status).toBe('completed');
+    }
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    await runtime.close();
   });
 });

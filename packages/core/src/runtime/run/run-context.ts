@@ -29,6 +29,8 @@ export interface RunSegmentOptions {
   readonly listener?: RunEventListener;
   /** The caller's signal. */
   readonly signal?: AbortSignal;
+  /** The run lease's signal (durable runs): aborted when this process lost the run. */
+  readonly leaseSignal?: AbortSignal;
   /** When the run record was first written (kept across resumes). */
   readonly createdAt: string;
 }
@@ -73,7 +75,7 @@ export class RunContext {
     this.startedAt = services.clock.now();
     const remaining =
       limits.maxDurationMs === undefined ? undefined : limits.maxDurationMs - snapshot.usage.durationMs;
-    this.abort = new RunAbort(remaining, options.signal);
+    this.abort = new RunAbort(remaining, [options.signal, options.leaseSignal]);
     this.recorder = new EventRecorder(
       { runId: snapshot.runId, sessionId: snapshot.sessionId, agentId: snapshot.agentId },
       services.bus,

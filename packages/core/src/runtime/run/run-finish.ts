@@ -1,7 +1,7 @@
 /** How a run segment ends: completion steps (writeback, transcript, finalize), then result, events, snapshot, record. */
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
-import { writeEncodedRunEvents } from '../records/event-log.js';
+import { writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
 import { writebackMemories } from './memory-steps.js';
 import type { RunContext } from './run-context.js';
@@ -57,7 +57,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   };
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
-  if (!run.persistence.durable) await writeEncodedRunEvents(services.store, run.recorder.takeEncoded());
+  if (!run.persistence.durable) await writeRunEvents(services.store, run.recorder.takeEvents());
   await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
   const now = new Date(services.clock.now()).toISOString();
   await services.records.finished(snapshot, result, run.options.createdAt, now);

@@ -46,8 +46,8 @@ describe('bound tools', () => {
     await runtime.run({ agent: 'assistant', input: 'x', runId: 'run-ids-2' });
     const [first, second] = contexts;
     expect(first?.callId).toBe(first?.idempotencyKey);
-    expect(first?.callId).toContain('run-ids-1');
-    expect(first?.step).toBe(0);
+    expect(first?.callId).toBe('run-ids-1:1:call_1_1');
+    expect(first?.step).toBe(1);
     expect(second?.callId).toBe(first?.callId.replace('run-ids-1', 'run-ids-2'));
   });
 

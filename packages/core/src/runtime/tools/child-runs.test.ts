@@ -58,7 +58,7 @@ describe('child runs', () => {
     expect(succeeded).toHaveLength(1);
     expect(worker.calls).toHaveLength(1);
     const children = await runtime.runs.list({ parentRunId: 'lead-1' });
-    expect(children.map((child) => child.runId)).toEqual([childRunId('lead-1:0:call_0_0')]);
+    expect(children.map((child) => child.runId)).toEqual([childRunId('lead-1:1:call_1_1')]);
   });
 
   it('refuses a tool call whose run is not active in the runtime', async () => {

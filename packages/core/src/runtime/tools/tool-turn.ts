@@ -4,6 +4,7 @@ import type { ToolCallResult } from '../../contracts/pattern.js';
 import type { RunContext } from '../run/run-context.js';
 import { RunSuspendedSignal } from '../run/run-signals.js';
 import { isCheckpointed, type PENDING, runBoundCall } from './bound-tool.js';
+import { callIdStep } from './call-id.js';
 
 /** Options a pattern may pass with a turn. */
 export interface ToolTurnOptions {
@@ -31,7 +32,8 @@ export async function runToolTurn(
   options?: ToolTurnOptions,
   track?: TurnTrack,
 ): Promise<ToolCallResult[]> {
-  const step = Math.max(0, run.snapshot.step - 1);
+  // The step whose model response asked for these calls (numbered from 1; 0 only before any model call).
+  const step = callIdStep(run.snapshot);
   const limit = Math.max(1, Math.min(options?.concurrency ?? Infinity, run.agent.concurrency ?? Infinity));
   const results = new Array<ToolCallResult | typeof PENDING>(calls.length);
   if (limit === 1 || calls.length === 1) {

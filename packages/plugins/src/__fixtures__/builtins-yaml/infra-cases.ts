@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type AnyAgentryEvent, DefaultRuntime } from '@agentry/core';
+import { createOpenAI } from '@ai-sdk/openai';
 import { expect, vi } from 'vitest';
 import { completes, type Project, type YamlCase } from './harness.js';
 
@@ -180,6 +181,24 @@ agents:
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]?.path).toBe('/v1/chat/completions');
     expect(server.requests[0]?.body).toMatchObject({ model: 'fake-model-7' });
+  },
+  'model ai-sdk': async (project) => {
+    // Code only: the AI SDK object passed to createRuntime({ models }) takes the place of the YAML's `demo`.
+    const server = await project.openai([fakeAnswer]);
+    const languageModel = createOpenAI({ apiKey: 'sk-yaml-test-key', baseURL: server.baseURL }).chat(
+      'fake-model-7',
+    );
+    const runtime = await project.runtime(topLevelYaml('store: memory', 'never played'), {
+      models: { demo: languageModel },
+    });
+    const result = await completes(runtime, 'assistant', 'hello');
+    expect(result).toMatchObject({
+      output: 'hi from the fake server',
+      usage: { inputTokens: 11, outputTokens: 4 },
+    });
+    await expect(
+      project.runtime('version: 1\nstore: memory\nmodels:\n  main: { provider: ai-sdk }\n'),
+    ).rejects.toThrow(/only be passed in code/);
   },
   'runtime default': async (project) => {
     const runtime = await project.runtime(topLevelYaml('runtime: default\nstore: memory', 'orchestrated'));
