@@ -128,10 +128,21 @@ function emit(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/**
+ * On a starved machine a live child can pass its own run lease's local deadline: the run stops, writes
+ * nothing more, and its checkpoint stays as it was. It is resumed again, as an operator would.
+ */
+const lostLease = (result) =>
+  result.status === 'failed' && ['run.not_resumable', 'store.lease_lost'].includes(result.error?.code);
+async function resumeLost(runId, result) {
+  for (let round = 0; lostLease(result) && round < 5; round++) result = await runtime.resume(runId);
+  return result;
+}
+
 /** Resumes a crashed run to the end, deciding unknown outcomes the way an operator would (from the effects ledger). */
 async function resumeToEnd(runId) {
   const began = performance.now();
-  let result = await runtime.resume(runId);
+  let result = await resumeLost(runId, await runtime.resume(runId));
   const resumeMs = performance.now() - began;
   const unknown = [];
   for (
@@ -148,7 +159,7 @@ async function resumeToEnd(runId) {
           ? { outcome: 'retry' }
           : { outcome: 'skip', result: { done: 'recorded', key: pending.callId } };
     }
-    result = await runtime.resume(runId, { decisions });
+    result = await resumeLost(runId, await runtime.resume(runId, { decisions }));
   }
   const events = await runtime.runs.events(runId);
   return { result, resumeMs, unknown, events };
@@ -189,7 +200,10 @@ for (const task of options.tasks) {
     });
   } else if (task.action === 'run') {
     armCrashPoint(task.crashAt);
-    const result = await runtime.run({ agent: task.agent ?? 'crash', input: 'go', runId: task.runId });
+    const result = await resumeLost(
+      task.runId,
+      await runtime.run({ agent: task.agent ?? 'crash', input: 'go', runId: task.runId }),
+    );
     armCrashPoint(undefined);
     emit({
       action: 'run',
