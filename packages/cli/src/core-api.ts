@@ -3,11 +3,11 @@
  * commands import them from here, so a change of those entry points touches one file.
  */
 
-import type { ConfigIssue, LoadedConfig as CoreLoadedConfig, Redactor, Runtime } from '@agentry/core';
+import type { ConfigIssue, LoadedConfig as CoreLoadedConfig, Redactor, Runtime, Store } from '@agentry/core';
 import * as core from '@agentry/core';
 
 export type { BuiltinPluginInfo, ConfigIssue } from '@agentry/core';
-export { configJsonSchema, createRedactor, listBuiltinPlugins } from '@agentry/core';
+export { ConfigError, configJsonSchema, createRedactor, listBuiltinPlugins } from '@agentry/core';
 
 /** A loaded config; the CLI only loads from files, so `file` is always set. */
 export type LoadedConfig = CoreLoadedConfig & { readonly file: string };
@@ -46,6 +46,11 @@ export async function createRuntime(options: {
     env: { ...options.env },
     redactor: options.redactor,
   });
+}
+
+/** The store a runtime of this config uses: its `store:` slot, else `sqlite` beside the config file. */
+export async function openConfigStore(loaded: LoadedConfig): Promise<Store> {
+  return core.PluginLoader.fromConfig(loaded).load('store', loaded.config.store ?? 'sqlite', ['store']);
 }
 
 /** The issues of a `ConfigError`, or an empty list. */

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configRows } from './config.js';
 import { durableRows } from './durable.js';
+import { redactionRows } from './redaction.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
 const loadAtStart = os.loadavg();
@@ -221,6 +222,7 @@ rows.push({
 });
 
 rows.push(...(await configRows(core)));
+rows.push(...(await redactionRows(core)));
 
 // Durable rows last: they leave Redis and PostgreSQL busy for a while (flushes, autovacuum), which the
 // CPU-bound rows above would otherwise measure too.

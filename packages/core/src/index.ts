@@ -104,7 +104,14 @@ export type {
   RunUsage,
   StopReason,
 } from './contracts/run.js';
-export type { ChildRunner, ChildRunRequest, RunQueries, Runtime } from './contracts/runtime.js';
+export type {
+  AgentDescription,
+  ChildRunner,
+  ChildRunRequest,
+  RunQueries,
+  Runtime,
+  ToolDescription,
+} from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
 export type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from './contracts/store.js';

@@ -48,6 +48,8 @@ describe('docs links', () => {
     'docs/guides/durable-runs.md',
     'docs/guides/embedding.md',
     'docs/guides/redis-postgres.md',
+    'docs/guides/console.md',
+    'docs/guides/deployment.md',
     'docs/reference/events.md',
     'examples/quickstart/README.md',
   ])('every relative link of %s points at a file that exists', (page) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isSecretName } from './redactor.js';
+import { createRedactor, isSecretName, redactJsonText, withoutSecrets } from './redactor.js';
 
 describe('isSecretName', () => {
   it.each([
@@ -43,5 +43,35 @@ describe('createRedactor', () => {
     const copy = createRedactor().redact(cyclic);
     expect(copy.token).toBe('[redacted]');
     expect(copy.self).toBe(copy);
+  });
+});
+
+describe('redactJsonText and withoutSecrets', () => {
+  const redactor = createRedactor();
+  redactor.addSecret('sk-plain-1234');
+  redactor.addSecret('pa"ss\\word');
+
+  it('gives the same text back when no secret is in it', () => {
+    const text = JSON.stringify({ role: 'user', content: 'hello' });
+    expect(redactJsonText(redactor, text)).toBe(text);
+  });
+
+  it('removes secrets from values and keys, also ones JSON escapes, and keeps valid JSON', () => {
+    const value = { content: 'key sk-plain-1234 and pa"ss\\word', 'sk-plain-1234': ['x sk-plain-1234'] };
+    const text = redactJsonText(redactor, JSON.stringify(value));
+    expect(text).not.toContain('sk-plain-1234');
+    expect(text).not.toContain(JSON.stringify('pa"ss\\word').slice(1, -1));
+    expect(JSON.parse(text)).toEqual({
+      content: 'key [redacted] and [redacted]',
+      '[redacted]': ['x [redacted]'],
+    });
+  });
+
+  it('withoutSecrets returns the value itself when clean, a redacted copy otherwise; secret-named fields stay', () => {
+    const clean = [{ role: 'tool', content: { token: 'abc-not-registered' } }];
+    expect(withoutSecrets(redactor, clean)).toBe(clean);
+    const dirty = [{ role: 'assistant', content: 'sk-plain-1234' }];
+    expect(withoutSecrets(redactor, dirty)).toEqual([{ role: 'assistant', content: '[redacted]' }]);
+    expect(dirty[0]?.content).toBe('sk-plain-1234');
   });
 });

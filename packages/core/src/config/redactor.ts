@@ -69,6 +69,9 @@ class DefaultRedactor implements Redactor {
   addSecret(value: string): void {
     if (value.length < MIN_TEXT_SECRET_LENGTH || this.#secrets.has(value)) return;
     this.#secrets.add(value);
+    // Inside JSON text a secret with quotes, backslashes or control characters appears escaped.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) this.#secrets.add(escaped);
     this.#ordered = [...this.#secrets].sort((left, right) => right.length - left.length);
   }
 
@@ -118,6 +121,43 @@ class DefaultRedactor implements Redactor {
     }
     return copy;
   }
+}
+
+/**
+ * JSON text with every registered secret removed from its strings (values and keys); the same string when it
+ * holds none, which is the common case and costs one search per secret. A hit is redacted on the parsed value,
+ * so a replacement can never break the JSON structure.
+ */
+export function redactJsonText(redactor: Pick<Redactor, 'redactText'>, text: string): string {
+  if (redactor.redactText(text) === text) return text;
+  return JSON.stringify(redactStrings(JSON.parse(text) as unknown, redactor));
+}
+
+/**
+ * `value` (plain JSON) itself when it holds no registered secret, else a copy with every secret removed from
+ * its strings. Unlike `Redactor.redact` it leaves secret-named fields alone: for data kept for later use
+ * (transcripts, memory), where only the registered values must go.
+ */
+export function withoutSecrets<T>(redactor: Pick<Redactor, 'redactText'>, value: T): T {
+  const text = JSON.stringify(value);
+  if (text === undefined || redactor.redactText(text) === text) return value;
+  return redactStrings(JSON.parse(text) as unknown, redactor) as T;
+}
+
+function redactStrings(value: unknown, redactor: Pick<Redactor, 'redactText'>): unknown {
+  if (typeof value === 'string') return redactor.redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, redactor));
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(copy, redactor.redactText(key), {
+      value: redactStrings(item, redactor),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /**

@@ -10,7 +10,9 @@ export type Unsubscribe = () => void;
  * Delivers run events to subscribers. `publish` resolves once every local
  * handler has settled; a handler that throws or rejects is isolated and
  * reported (as a `subscriber.failed` event or a log line), never re-thrown.
- * Events of one run are delivered in `seq` order.
+ * Events of one run are delivered in `seq` order. Every handler receives the
+ * runtime's own event object: treat it as read-only (the run's stored event
+ * log is encoded from it after delivery).
  */
 export interface EventBus {
   readonly kind: 'event-bus';

@@ -1,7 +1,16 @@
 /** Contract for the `runtime` plugin kind: the orchestrator that runs agents. */
 import type { EventBus } from './event-bus.js';
 import type { AnyAgentryEvent } from './events.js';
-import type { Budget, ResumeRequest, RunFilter, RunRecord, RunRequest, RunResult } from './run.js';
+import type { JsonObject } from './json.js';
+import type {
+  ApprovalPolicy,
+  Budget,
+  ResumeRequest,
+  RunFilter,
+  RunRecord,
+  RunRequest,
+  RunResult,
+} from './run.js';
 import type { ToolContext } from './tool.js';
 
 /** Read access to stored runs. */
@@ -10,6 +19,28 @@ export interface RunQueries {
   get(runId: string): Promise<RunRecord | undefined>;
   /** Stored events of a run with `seq > afterSeq`, in order. */
   events(runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]>;
+}
+
+/** One tool of a configured agent, as callers outside the runtime (an API, a console) see it. */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's input: what an edited input of an approval must satisfy. */
+  inputSchema: JsonObject;
+  sideEffects: 'none' | 'idempotent' | 'unsafe';
+  /** The tool's own approval rule: `rule` when it decides per input (a function). */
+  approval: 'always' | 'never' | 'rule';
+}
+
+/** A configured agent: what it is and what it may call (no secrets: models are named, not described). */
+export interface AgentDescription {
+  id: string;
+  description?: string;
+  durable: boolean;
+  budget: Budget;
+  /** The agent's approval policy, over the tools' own rules. */
+  approvals?: ApprovalPolicy;
+  tools: ToolDescription[];
 }
 
 /**
@@ -33,6 +64,8 @@ export interface Runtime {
   cancel(runId: string, reason?: string): Promise<void>;
   /** Names of the configured agents. */
   agents(): string[];
+  /** A configured agent and its tools; `undefined` for an unknown name. Optional for other runtimes. */
+  describeAgent?(agentId: string): AgentDescription | undefined;
   /** Stops accepting runs, waits for active ones, closes plugins and the store. */
   close(): Promise<void>;
 }

@@ -9,7 +9,13 @@ import type { StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
-import { DEFAULT_RUN_RETENTION, RUN_LEASE_PREFIX, RunIndex, type RunRetention } from './run-retention.js';
+import {
+  DEFAULT_RUN_RETENTION,
+  RETAINED_NAMESPACES,
+  RUN_LEASE_PREFIX,
+  RunIndex,
+  type RunRetention,
+} from './run-retention.js';
 
 /** Options of `new MemoryStore()`. */
 export interface MemoryStoreOptions {
@@ -140,9 +146,12 @@ export class MemoryStore extends KeyvStore {
     const index = this.runIndex;
     if (index === undefined) return;
     const record =
-      value ?? (text !== undefined && namespace === 'runs' ? (JSON.parse(text) as JsonValue) : undefined);
+      value ??
+      (text !== undefined && namespace === RETAINED_NAMESPACES.runs
+        ? (JSON.parse(text) as JsonValue)
+        : undefined);
     index.written(namespace, key, record, this.options.now());
-    if (namespace === 'runs') await this.evictDue(index);
+    if (namespace === RETAINED_NAMESPACES.runs) await this.evictDue(index);
   }
 
   private async evictDue(index: RunIndex): Promise<void> {

@@ -68,6 +68,7 @@ describe('memory store retention', () => {
     expect(runIdOfKey('events', 'call:a:child:b00000002')).toBe('call:a:child');
     expect(runIdOfKey('checkpoint-data', 'msg:run_1:0:3')).toBe('run_1');
     expect(runIdOfKey('checkpoint-data', 'mem:run:x:0123456789abcdef')).toBe('run:x');
+    expect(runIdOfKey('checkpoint-data', 'first:run:x')).toBe('run:x');
     expect(runIdOfKey('checkpoint-data', 'other')).toBeUndefined();
     expect(runIdOfKey('transcripts', 'session')).toBeUndefined();
     expect(runIdOfKey('facts', 'run_1')).toBeUndefined();

@@ -25,8 +25,8 @@ export const DEFAULT_RUN_RETENTION = { maxRuns: 1000, maxAgeMs: 24 * 60 * 60 * 1
 /**
  * The runtime's run-scoped namespaces (kept equal to the runtime's constants by
  * a test): `runs` and `checkpoints` are keyed by run id, `events` by
- * `<runId>:b<block>`, `checkpoint-data` by `msg:<runId>:<generation>:<index>`
- * or `mem:<runId>:<digest>`, `transcripts` by session id.
+ * `<runId>:b<block>`, `checkpoint-data` by `msg:<runId>:<generation>:<index>`,
+ * `mem:<runId>:<digest>` or `first:<runId>`, `transcripts` by session id.
  */
 export const RETAINED_NAMESPACES = {
   runs: 'runs',
@@ -52,6 +52,7 @@ export function runIdOfKey(namespace: string, key: string): string | undefined {
       return block > 0 ? key.slice(0, block) : undefined;
     }
     case RETAINED_NAMESPACES.checkpointData: {
+      if (key.startsWith('first:')) return key.slice(6) || undefined;
       if (!key.startsWith('msg:') && !key.startsWith('mem:')) return undefined;
       // `msg:` keys end in two segments (generation, index), `mem:` keys in one (digest).
       let end = key.length;

@@ -1,6 +1,9 @@
 /** Key encoding of keyv-backed stores: namespaces and keys become strings without keyv's `:` separator or wildcards. */
 import { StoreError } from '../errors/agentry-error.js';
 
+/** Characters `encodeURIComponent` leaves alone and the replacement below does not touch. */
+const UNRESERVED = /^[A-Za-z0-9_.~-]+$/;
+
 /**
  * Encodes a namespace or key so it never contains `:` (keyv's separator),
  * glob or SQL wildcard characters other than `_`; ASCII letters, digits and
@@ -14,6 +17,8 @@ export function encodeStoreSegment(text: string, what: string): string {
     });
   }
   if (text === '') return '%';
+  // Most keys (ids, names) need no encoding: skip the two passes over them.
+  if (UNRESERVED.test(text)) return text;
   try {
     return encodeURIComponent(text).replace(
       /[!'()*]/g,

@@ -1,4 +1,5 @@
 /** Imports a resolved implementation: this copy of core, `.ts` files through jiti, everything else with `import()`. */
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
@@ -24,14 +25,44 @@ function typescriptImporter(): Promise<Jiti> {
   return jiti;
 }
 
-/** The module namespace of `resolved`. @throws PluginError `plugin.load_failed` when the module throws while loading. */
+/** Modification time of each impl file when it was last imported. */
+const importedAt = new Map<string, number>();
+
+/**
+ * Whether `file` changed on disk since this process last imported it (an edit under `agentry dev`).
+ * A first import records the time and says no, so ordinary runs use the plain module cache.
+ */
+function changedSinceImport(file: string): boolean {
+  let mtime: number;
+  try {
+    mtime = statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+  const previous = importedAt.get(file);
+  importedAt.set(file, mtime);
+  return previous !== undefined && previous !== mtime;
+}
+
+/**
+ * The module namespace of `resolved`. A file that changed since this process imported it is
+ * imported again (a new runtime after an edit gets the edited code; runtimes already made keep theirs).
+ * @throws PluginError `plugin.load_failed` when the module throws while loading.
+ */
 export async function importImpl(impl: string, resolved: ResolvedImpl): Promise<Record<string, unknown>> {
   try {
     if (resolved.type === 'core') return (await import('../index.js')) as Record<string, unknown>;
+    const changed = changedSinceImport(resolved.file);
     if (TYPESCRIPT.has(extname(resolved.file))) {
-      return await (await typescriptImporter()).import<Record<string, unknown>>(resolved.file);
+      const importer = await typescriptImporter();
+      if (changed) delete importer.cache[resolved.file];
+      return await importer.import<Record<string, unknown>>(resolved.file);
     }
-    return (await import(pathToFileURL(resolved.file).href)) as Record<string, unknown>;
+    const href = pathToFileURL(resolved.file).href;
+    return (await import(changed ? `${href}?mtime=${importedAt.get(resolved.file)}` : href)) as Record<
+      string,
+      unknown
+    >;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new PluginError('plugin.load_failed', {

@@ -177,6 +177,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
       runtimeVersion: '0.1.0',
       configHash: (agentId) => configHashes.get(agentId) ?? (agents[agentId] ? 'code' : undefined),
       now: () => clock.now(),
+      redactor,
     }),
   };
   const runtime = await loadRuntimeSlot(config.runtime, setup, loader);

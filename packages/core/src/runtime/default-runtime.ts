@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { ResumeRequest, RunRequest, RunResult } from '../contracts/run.js';
-import type { ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
+import type { AgentDescription, ChildRunner, RunQueries, Runtime } from '../contracts/runtime.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { type ActiveRun, ActiveRuns } from './active-runs.js';
-import { type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
+import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner, type RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
@@ -98,6 +98,13 @@ export class DefaultRuntime implements Runtime {
 
   agents(): string[] {
     return [...this.agentMap.keys()];
+  }
+
+  describeAgent(agentId: string): AgentDescription | undefined {
+    const agent = this.agentMap.get(agentId);
+    if (!agent) return undefined;
+    const description = describeResolvedAgent(agent);
+    return this.services.redactor ? this.services.redactor.redact(description) : description;
   }
 
   /**

@@ -425,3 +425,16 @@ describe('OpenAIModel with api: responses', () => {
     expect(error).toMatchObject({ code: 'model.rate_limited', retryable: true, retryAfterMs: 2000 });
   });
 });
+
+describe('budgets: counted input and the per-call output cap', () => {
+  it('counts input tokens with the model tokenizer (messages and tool specs) and exposes its own cap', async () => {
+    const model = new OpenAIModel({ model: 'gpt-4.1-mini', apiKey: SECRET, maxOutputTokens: 300 });
+    const bare = await model.countInputTokens(request());
+    const longer = await model.countInputTokens(
+      request({ messages: [{ role: 'user', content: 'Hi '.repeat(200) }], tools: [weatherTool] }),
+    );
+    expect(bare).toBeGreaterThan(0);
+    expect(longer).toBeGreaterThan(bare + 150);
+    expect(model.maxOutputTokens).toBe(300);
+  });
+});

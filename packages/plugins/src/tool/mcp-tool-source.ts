@@ -24,7 +24,7 @@ export {
   type McpLoginOutcome,
   type McpLoginTarget,
 } from './mcp-login.js';
-export { type McpAuthConfig, StoreOAuthProvider } from './mcp-oauth.js';
+export { type McpAuthConfig, mcpAuthConfigSchema, StoreOAuthProvider } from './mcp-oauth.js';
 
 import { abortedError, asTool, commonToolConfig, throwIfAborted } from './tool-support.js';
 

@@ -6,6 +6,7 @@ import type { Memory } from '../../contracts/memory.js';
 import type { Model, ToolSpec } from '../../contracts/model.js';
 import type { Pattern } from '../../contracts/pattern.js';
 import type { ApprovalPolicy, Budget } from '../../contracts/run.js';
+import type { AgentDescription } from '../../contracts/runtime.js';
 import type { AfterToolHook, BeforeToolHook, Tool } from '../../contracts/tool.js';
 import type { ToolExecutor } from '../../contracts/tool-executor.js';
 import { ToolLoopPattern } from '../../defaults/tool-loop-pattern.js';
@@ -56,6 +57,7 @@ export interface ResolvedHooks {
 /** An agent ready to run: everything computed once, nothing left for the per-step path. */
 export interface ResolvedAgent {
   readonly id: string;
+  readonly description: string | undefined;
   readonly model: Model;
   readonly instructions: string;
   readonly pattern: Pattern;
@@ -110,6 +112,7 @@ export function resolveAgent(
   const memory = definition.memory;
   return {
     id,
+    description: definition.description,
     model: definition.model,
     instructions: definition.instructions ?? '',
     pattern: definition.pattern ?? new ToolLoopPattern(),
@@ -146,4 +149,25 @@ function toolSpec(agentId: string, tool: Tool): ToolSpec {
   }
   delete inputSchema.$schema;
   return { name: tool.name, description: tool.description, inputSchema };
+}
+
+/** What `runtime.describeAgent` shows of a resolved agent: its tools with their JSON schemas, no models or secrets. */
+export function describeResolvedAgent(agent: ResolvedAgent): AgentDescription {
+  return {
+    id: agent.id,
+    ...(agent.description === undefined ? {} : { description: agent.description }),
+    durable: agent.durable,
+    budget: { ...agent.budget },
+    ...(agent.approvals === undefined ? {} : { approvals: agent.approvals }),
+    tools: agent.toolSpecs.map((spec) => {
+      const tool = agent.tools.get(spec.name) as Tool;
+      return {
+        name: spec.name,
+        description: spec.description,
+        inputSchema: spec.inputSchema,
+        sideEffects: tool.sideEffects,
+        approval: typeof tool.approval === 'function' ? 'rule' : tool.approval,
+      };
+    }),
+  };
 }

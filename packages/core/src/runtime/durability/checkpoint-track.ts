@@ -67,8 +67,15 @@ function sameJson(a: Message | undefined, b: Message | undefined): boolean {
   return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Appends the messages new since the last save, or starts a new generation when history was rewritten. */
-export function appendMessages(next: RunTrack, messages: readonly Message[]): void {
+/**
+ * Appends the messages new since the last save, or starts a new generation when history was rewritten.
+ * `redact` turns a message's JSON text into what is stored (registered secrets removed).
+ */
+export function appendMessages(
+  next: RunTrack,
+  messages: readonly Message[],
+  redact?: (text: string) => string,
+): void {
   const persisted = next.messages.count;
   let appendOnly = messages.length >= persisted;
   if (appendOnly && persisted > 0) {
@@ -91,8 +98,9 @@ export function appendMessages(next: RunTrack, messages: readonly Message[]): vo
   if (messages.length === start) return;
   const fresh = messages.slice(start);
   const texts = fresh.map((message, index) => jsonText(message, `patternState.messages[${start + index}]`));
-  next.messages = appendLog(next.messages, texts);
+  next.messages = appendLog(next.messages, redact ? texts.map(redact) : texts);
   next.lastMessage = fresh.at(-1);
+  // The live text, not the stored (redacted) one: the next save compares the pattern's messages with it.
   next.lastMessageText = texts.at(-1) ?? '';
   if (start === 0) next.firstMessage = fresh[0];
 }

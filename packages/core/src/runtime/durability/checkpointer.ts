@@ -3,10 +3,13 @@
  * checkpoint becomes visible through one atomic write of the run's head
  * record; messages and events are appended as deltas written before the head.
  */
+
+import { redactJsonText } from '../../config/redactor.js';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
+import type { Redactor } from '../../contracts/services.js';
 import type { Store, StoreFence } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
 import { type EncodedRunEvents, writeEncodedRunEvents } from '../records/event-log.js';
@@ -55,6 +58,11 @@ export interface StoreCheckpointerOptions {
   now?: () => number;
   /** Migrations of older checkpoint formats, by the version they read (default `CHECKPOINT_MIGRATIONS`). */
   migrations?: ReadonlyMap<number, CheckpointMigration>;
+  /**
+   * Removes registered secrets from everything written (messages, memory messages, pattern state, pending
+   * tool calls); pass the runtime's redactor. A resumed run sees `[redacted]` where a secret was.
+   */
+  redactor?: Pick<Redactor, 'redactText'>;
 }
 
 /** One save, planned: what `#applySave` writes, and the run's track once it is written. */
@@ -114,6 +122,8 @@ export class StoreCheckpointer implements RunPersistence {
   readonly #store: Store;
   readonly #options: StoreCheckpointerOptions;
   readonly #inlineTailBytes: number;
+  /** JSON text without registered secrets; `undefined` when there is no redactor. */
+  readonly #redactText: ((text: string) => string) | undefined;
   readonly #tracks = new Map<string, RunTrack>();
   readonly #pending = new Map<string, Promise<SaveReceipt>>();
 
@@ -121,6 +131,13 @@ export class StoreCheckpointer implements RunPersistence {
     this.#store = options.store;
     this.#options = options;
     this.#inlineTailBytes = options.inlineTailBytes ?? 4 * 1024;
+    const redactor = options.redactor;
+    this.#redactText = redactor ? (text) => redactJsonText(redactor, text) : undefined;
+  }
+
+  /** `text` (JSON) without registered secrets. */
+  #redact(text: string): string {
+    return this.#redactText ? this.#redactText(text) : text;
   }
 
   /**
@@ -183,9 +200,9 @@ export class StoreCheckpointer implements RunPersistence {
     /** JSON text length of the deltas written before the head. */
     let deltaBytes = 0;
 
-    appendMessages(next, snapshot.patternState.messages);
+    appendMessages(next, snapshot.patternState.messages, this.#redactText);
     if (snapshot.memoryMessages !== track.memoryRef) {
-      const text = jsonText(snapshot.memoryMessages, 'memoryMessages');
+      const text = this.#redact(jsonText(snapshot.memoryMessages, 'memoryMessages'));
       const digest = snapshot.memoryMessages.length === 0 ? '' : textDigest(text);
       if (digest === '') {
         next.memory = { key: '', count: 0, digest: '' };
@@ -221,7 +238,7 @@ export class StoreCheckpointer implements RunPersistence {
       next.messages = flushed.log;
     }
     const headText = sealEnvelope(
-      jsonText(this.#headBody(snapshot, next, reason), 'checkpoint'),
+      this.#redact(jsonText(this.#headBody(snapshot, next, reason), 'checkpoint')),
       next.messages.tail,
       next.events.tail,
     );

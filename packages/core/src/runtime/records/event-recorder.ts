@@ -9,6 +9,8 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'run.started',
   'run.completed',
   'run.failed',
+  'run.suspended',
+  'run.cancelled',
   'model.delta',
   'model.responded',
   'model.failed',
@@ -17,6 +19,8 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'tool.denied',
   'tool.failed',
   'memory.failed',
+  'pattern.planned',
+  'subscriber.failed',
 ]);
 
 let lastTime = Number.NaN;

@@ -31,8 +31,11 @@ export async function injectMemories(run: RunContext, history: readonly Message[
   snapshot.memoryMessages = injected;
 }
 
-/** Runs every memory's `writeback` with the messages this run added. */
-export async function writebackMemories(run: RunContext): Promise<void> {
+/**
+ * Runs every memory's `writeback` with the run's messages; `messages` are the run's messages without
+ * registered secrets (memories keep what they are given, in the store or elsewhere).
+ */
+export async function writebackMemories(run: RunContext, messages: readonly Message[]): Promise<void> {
   const { snapshot, agent } = run;
   for (const memory of agent.memories) {
     try {
@@ -41,7 +44,7 @@ export async function writebackMemories(run: RunContext): Promise<void> {
           sessionId: snapshot.sessionId,
           agentId: agent.id,
           runId: snapshot.runId,
-          messages: snapshot.patternState.messages,
+          messages,
           store: run.services.store,
           model: agent.model,
           signal: run.abort.signal,

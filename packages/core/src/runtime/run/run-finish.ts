@@ -1,4 +1,6 @@
 /** How a run segment ends: completion steps (writeback, transcript, finalize), then result, events, snapshot, record. */
+
+import { withoutSecrets } from '../../config/redactor.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
 import { writeRunEvents } from '../records/event-log.js';
@@ -13,10 +15,13 @@ export async function completeRun(
   structured?: JsonValue,
 ): Promise<RunResult> {
   const { snapshot, agent, services } = run;
-  await writebackMemories(run);
-  if (snapshot.sessionId !== snapshot.runId) {
-    await appendTranscript(services.store, snapshot.sessionId, snapshot.patternState.messages);
-  }
+  const session = snapshot.sessionId !== snapshot.runId;
+  let kept = snapshot.patternState.messages;
+  // What outlives the run (memories, the session transcript) keeps no registered secret.
+  if (services.redactor && (session || agent.memories.length > 0))
+    kept = withoutSecrets(services.redactor, kept);
+  await writebackMemories(run, kept);
+  if (session) await appendTranscript(services.store, snapshot.sessionId, kept);
   let finalOutput = output;
   if (agent.context.finalize) {
     finalOutput = await agent.context.finalize({

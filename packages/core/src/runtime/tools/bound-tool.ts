@@ -13,7 +13,7 @@ import type { LedgerEntry } from '../run/run-snapshot.js';
 import { resolveApproval } from './approval-gate.js';
 import { deriveCallId, hashInput } from './call-id.js';
 import { heldByChild } from './child-runs.js';
-import { capToolOutput } from './durable-output-cap.js';
+import { capToolOutput, certainlyWithin } from './durable-output-cap.js';
 import { isPromiseLike } from './executor-chain.js';
 import { runAfterHooks, runBeforeHooks } from './hooks.js';
 import { addPending, requestEntry, runtimeFailure, settleEntry, toResult } from './tool-ledger.js';
@@ -233,6 +233,8 @@ async function execute(
 /** Keeps a successful output within the agent's `maxToolOutputBytes` (what the model sees and the checkpoint holds). */
 function capOutcome(run: RunContext, outcome: ToolOutcome): ToolOutcome {
   if (!outcome.ok) return outcome;
+  // Most outputs are far below the cap: bound their size without encoding them.
+  if (certainlyWithin(outcome.output, Math.max(256, run.agent.maxToolOutputBytes))) return outcome;
   const capped = capToolOutput(outcome.output, run.agent.maxToolOutputBytes);
   return capped.truncated ? { ...outcome, output: capped.output } : outcome;
 }

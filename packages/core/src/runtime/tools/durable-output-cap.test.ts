@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capToolOutput, DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
+import { capToolOutput, certainlyWithin, DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
 
 describe('capToolOutput', () => {
   it('returns outputs within the cap unchanged', () => {
@@ -26,5 +26,24 @@ describe('capToolOutput', () => {
     expect(text.startsWith('{"items":["é€😀"')).toBe(true);
     expect(text).not.toContain('\uFFFD');
     expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(700);
+  });
+
+  it('bounds an output without encoding it: "fits" only when its JSON text really fits', () => {
+    const outputs: unknown[] = [
+      { stored: 6 },
+      'plain text',
+      '"quotes" and \\ and \n and \u0001 controls',
+      { emoji: '😀'.repeat(40), nested: [[{ deep: 'é€' }]], n: -1.5e-300, ok: true, none: null },
+      Array.from({ length: 50 }, (_, index) => ({ index, name: `item ${index}` })),
+    ];
+    for (const output of outputs) {
+      const text = typeof output === 'string' ? output : JSON.stringify(output);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      for (const limit of [bytes - 1, bytes, bytes * 6 + 64]) {
+        if (certainlyWithin(output, limit)) expect(bytes).toBeLessThanOrEqual(limit);
+      }
+      expect(certainlyWithin(output, bytes * 6 + 64)).toBe(true);
+    }
+    expect(certainlyWithin('x'.repeat(20_000), DEFAULT_MAX_TOOL_OUTPUT_BYTES)).toBe(false);
   });
 });

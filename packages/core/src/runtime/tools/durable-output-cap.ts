@@ -24,6 +24,33 @@ function utf8Prefix(text: string, maxBytes: number): string {
 }
 
 /**
+ * True when the JSON text of `value` certainly fits in `maxBytes` UTF-8 bytes,
+ * found without encoding it: every string counts 6 bytes per code unit (the
+ * longest escape) plus its quotes, every other primitive 24 bytes, every
+ * separator one. False means "maybe not" (or a value that is not plain JSON).
+ */
+export function certainlyWithin(value: unknown, maxBytes: number): boolean {
+  let left = maxBytes;
+  const visit = (item: unknown, depth: number): boolean => {
+    if (typeof item === 'string') left -= 6 * item.length + 3;
+    else if (item === null || typeof item !== 'object') left -= 25;
+    else if (depth > 32) return false;
+    else if (Array.isArray(item)) {
+      left -= 2;
+      for (const element of item) if (!visit(element, depth + 1)) return false;
+    } else {
+      left -= 2;
+      for (const key in item) {
+        left -= 6 * key.length + 4;
+        if (!visit((item as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+    }
+    return left >= 0;
+  };
+  return visit(value, 0);
+}
+
+/**
  * Keeps a tool output within `maxBytes` (UTF-8 bytes of its text: a string
  * as is, any other value as JSON).
  * An output that fits is returned unchanged. A larger one becomes a string:

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_TOKEN,
+  openBrowser,
+  requireBuilt,
+  type Served,
+  screenshotPath,
+  serveQuickstart,
+  VIEWER_TOKEN,
+} from './serve-process.js';
+
+type Approval = { runId: string; callId: string; inputHash: string; tool: string };
+
+let served: Served;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+
+beforeAll(async () => {
+  requireBuilt();
+  served = await serveQuickstart();
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+/** Starts the quickstart run through the API and waits until it waits for its write. */
+async function pendingWrite(): Promise<Approval> {
+  const started = await served.api<{ runId: string }>('POST', '/api/v1/runs', {
+    agent: 'assistant',
+    input: 'Summarise notes.md into summary.md',
+  });
+  expect(started.status).toBe(202);
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const inbox = await served.api<{ approvals: Approval[] }>('GET', '/api/v1/approvals');
+    const approval = inbox.body.approvals.find((entry) => entry.runId === started.body.runId);
+    if (approval) return approval;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the run never asked for its write');
+}
+
+async function signedIn(context: BrowserContext, token: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.addInitScript((value) => sessionStorage.setItem('agentry.token', value), token);
+  return page;
+}
+
+const card = (page: Page, approval: Approval) => page.locator(`article[data-call-id="${approval.callId}"]`);
+
+describe('the console in Chromium', () => {
+  it('signs in, shows the runs list and the inbox, approves the pending write and the timeline completes', async () => {
+    const cli = served.runCli('run', 'assistant', 'Summarise notes.md into summary.md');
+    expect(cli.status, cli.stderr).toBe(3);
+    const page = await browser.context.newPage();
+    await page.goto(served.url);
+    await page.getByLabel('Access token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('table.runs').textContent()).toContain('awaiting approval');
+    await page.screenshot({ path: screenshotPath('runs-list'), fullPage: true });
+    await page.setViewportSize({ width: 420, height: 820 });
+    await page.screenshot({ path: screenshotPath('runs-list-narrow'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 820 });
+
+    await page.getByRole('link', { name: /Approvals/ }).click();
+    const approval = (await served.api<{ approvals: Approval[] }>('GET', '/api/v1/approvals')).body
+      .approvals[0] as Approval;
+    const entry = card(page, approval);
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('write-file');
+    await page.screenshot({ path: screenshotPath('approvals-inbox'), fullPage: true });
+
+    await entry.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(() => page.locator('.approval').count()).toBe(0);
+    await page.goto(`${served.url}/runs/${approval.runId}`);
+    await page.locator('.segment-end.completed').waitFor();
+    expect(await page.locator('.figures').textContent()).toContain('completed');
+    expect(await page.locator('.timeline').textContent()).toContain('Resumed after a decision');
+    await page.screenshot({ path: screenshotPath('run-timeline'), fullPage: true });
+    expect(readFileSync(path.join(served.dir, 'workspace/summary.md'), 'utf8')).toContain('# Summary');
+    await page.close();
+  });
+
+  it('denies with a reason, and the reason shows on the call in the model step', async () => {
+    const approval = await pendingWrite();
+    const page = await signedIn(browser.context, ADMIN_TOKEN);
+    await page.goto(`${served.url}/approvals`);
+    const entry = card(page, approval);
+    await entry.getByRole('button', { name: 'Deny…' }).click();
+    // With the keyboard: Enter in the reason field sends the denial.
+    await entry.getByLabel('Reason (the model is told)').fill('Write it to notes-summary.md instead');
+    await entry.getByLabel('Reason (the model is told)').press('Enter');
+    await expect.poll(() => card(page, approval).count()).toBe(0);
+    await page.goto(`${served.url}/runs/${approval.runId}`);
+    await page.locator('.segment-end.completed').waitFor();
+    const denied = page.locator('.call.denied');
+    expect(await denied.textContent()).toContain('Reason: Write it to notes-summary.md instead');
+    const run = await served.api<{ status: string }>('GET', `/api/v1/runs/${approval.runId}`);
+    expect(run.body.status).toBe('completed');
+    await page.close();
+  });
+
+  it('shows a schema error for an edited input the tool refuses, and sends nothing', async () => {
+    const approval = await pendingWrite();
+    const page = await signedIn(browser.context, ADMIN_TOKEN);
+    await page.goto(`${served.url}/approvals`);
+    const entry = card(page, approval);
+    await entry.getByRole('button', { name: 'Edit input' }).click();
+    await entry.getByLabel('Input (JSON)').fill('{ "path": 42 }');
+    await expect
+      .poll(() => entry.locator('.problems').textContent())
+      .toContain('input.path: expected string, got integer');
+    expect(await entry.getByRole('button', { name: 'Approve edited input' }).isDisabled()).toBe(true);
+    await entry.getByLabel('Input (JSON)').fill('{ "path": "out.md", "content": "x", ');
+    await expect.poll(() => entry.locator('.problems').textContent()).toContain('not JSON');
+    const still = await served.api<{ approvals: Approval[] }>('GET', '/api/v1/approvals');
+    expect(still.body.approvals.map((entry) => entry.callId)).toContain(approval.callId);
+    await page.close();
+  });
+
+  it('gives a viewer no approve button, and the API refuses its decision', async () => {
+    const approval = await pendingWrite();
+    const page = await signedIn(browser.context, VIEWER_TOKEN);
+    await page.goto(`${served.url}/approvals`);
+    const entry = card(page, approval);
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('Your role cannot decide approvals.');
+    expect(await entry.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    const refused = await served.api<{ error: { code: string } }>(
+      'POST',
+      `/api/v1/approvals/${approval.runId}/${encodeURIComponent(approval.callId)}`,
+      { decision: 'approve', inputHash: approval.inputHash },
+      VIEWER_TOKEN,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('auth.forbidden');
+    await page.close();
+  });
+
+  it('serves the console with a strict Content-Security-Policy and no token in the page', async () => {
+    const response = await fetch(served.url);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe');
+    expect(await response.text()).not.toContain(ADMIN_TOKEN);
+  });
+});

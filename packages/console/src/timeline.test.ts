@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from './api';
+import { applyEvent, emptyTimeline } from './timeline';
+
+let seq = 0;
+const event = (type: string, data: Record<string, unknown>): RunEvent => {
+  seq += 1;
+  return {
+    type,
+    data,
+    seq,
+    runId: 'r',
+    sessionId: 's',
+    agentId: 'a',
+    time: new Date(seq * 1000).toISOString(),
+  };
+};
+
+describe('the run timeline', () => {
+  it('groups steps by segment and follows a call through its approval, across a resume', () => {
+    seq = 0;
+    const events = [
+      event('run.started', { input: 'go' }),
+      event('step.started', { step: 1 }),
+      event('model.responded', {
+        step: 1,
+        text: 'Writing.',
+        usage: { inputTokens: 10, outputTokens: 5 },
+        durationMs: 7,
+      }),
+      event('checkpoint.saved', { step: 1 }),
+      event('tool.requested', { callId: 'c1', tool: 'write-file', input: { path: 'a' } }),
+      event('tool.approval_requested', { callId: 'c1', tool: 'write-file' }),
+      event('run.suspended', {
+        stopReason: 'awaiting_approval',
+        pending: [{ callId: 'c1', tool: 'write-file' }],
+      }),
+      event('run.resumed', { reason: 'decision' }),
+      event('tool.denied', { callId: 'c1', tool: 'write-file', reason: 'use b.md' }),
+      event('step.started', { step: 2 }),
+      event('model.responded', {
+        step: 2,
+        text: 'Done.',
+        usage: { inputTokens: 20, outputTokens: 2 },
+        durationMs: 3,
+      }),
+      event('run.completed', { output: 'Done.' }),
+    ];
+    const timeline = emptyTimeline();
+    for (const item of events) applyEvent(timeline, item);
+    const [first, second] = timeline.segments;
+    expect(first?.cause).toBe('start');
+    expect(first?.steps[0]).toMatchObject({
+      text: 'Writing.',
+      inputTokens: 10,
+      outputTokens: 5,
+      modelMs: 7,
+      checkpoints: 1,
+    });
+    expect(first?.steps[0]?.calls[0]).toMatchObject({
+      tool: 'write-file',
+      status: 'denied',
+      decision: 'denied',
+      note: 'use b.md',
+    });
+    expect(first?.end).toMatchObject({
+      type: 'run.suspended',
+      detail: 'waiting for a decision on write-file',
+    });
+    expect(second).toMatchObject({ cause: 'decision', end: { type: 'run.completed', detail: 'Done.' } });
+    expect(second?.steps.map((step) => step.text)).toEqual(['Done.']);
+  });
+
+  it('ignores an event it has already seen (replay overlapping the live stream)', () => {
+    seq = 0;
+    const timeline = emptyTimeline();
+    const started = event('run.started', { input: 'go' });
+    applyEvent(timeline, started);
+    applyEvent(timeline, started);
+    expect(timeline.segments).toHaveLength(1);
+    expect(timeline.lastSeq).toBe(1);
+  });
+});

@@ -1,0 +1,251 @@
+/** Runs: list (filters, cursor pages), get, start, cancel, interrupt, resume, send input. */
+import { randomUUID } from 'node:crypto';
+import type { ResumeRequest, RunRecord, Runtime } from '@agentry/core';
+import { createRoute } from '@hono/zod-openapi';
+import { ApiError, notFound } from '../api-error.js';
+import {
+  CONFLICT,
+  GUARDED_ERRORS,
+  guard,
+  INVALID,
+  jsonBody,
+  jsonResponse,
+  NOT_FOUND,
+  NOT_IMPLEMENTED,
+} from '../route-kit.js';
+import { launchRun } from '../run-launch.js';
+import { pageOfRuns } from '../run-page.js';
+import {
+  CancelSchema,
+  ResumeSchema,
+  RunAcceptedSchema,
+  RunIdParam,
+  RunListQuerySchema,
+  RunPageSchema,
+  RunRecordSchema,
+  StartRunSchema,
+} from '../schemas.js';
+import type { ApiApp, ServerContext } from '../server-context.js';
+
+const tags = ['runs'];
+
+const listRuns = createRoute({
+  method: 'get',
+  path: '/api/v1/runs',
+  tags,
+  summary: 'List runs, newest first',
+  ...guard('viewer'),
+  request: { query: RunListQuerySchema },
+  responses: { 200: jsonResponse(RunPageSchema, 'One page of runs'), ...GUARDED_ERRORS, ...INVALID },
+});
+
+const getRun = createRoute({
+  method: 'get',
+  path: '/api/v1/runs/{runId}',
+  tags,
+  summary: 'One run with its usage and pending calls',
+  ...guard('viewer'),
+  request: { params: RunIdParam },
+  responses: { 200: jsonResponse(RunRecordSchema, 'The run'), ...GUARDED_ERRORS, ...NOT_FOUND },
+});
+
+const startRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs',
+  tags,
+  summary: 'Start a run (it continues after the answer)',
+  ...guard('operator'),
+  request: { body: jsonBody(StartRunSchema) },
+  responses: {
+    202: jsonResponse(RunAcceptedSchema, 'The run started (or already ended: then `run` is its record)'),
+    ...GUARDED_ERRORS,
+    ...NOT_FOUND,
+    ...INVALID,
+    ...CONFLICT,
+  },
+});
+
+const cancelRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs/{runId}/cancel',
+  tags,
+  summary: 'Cancel a running run for good',
+  ...guard('operator'),
+  request: { params: RunIdParam, body: { ...jsonBody(CancelSchema), required: false } },
+  responses: {
+    200: jsonResponse(RunRecordSchema, 'The run after cancelling'),
+    ...GUARDED_ERRORS,
+    ...NOT_FOUND,
+    ...CONFLICT,
+  },
+});
+
+const interruptRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs/{runId}/interrupt',
+  tags,
+  summary: 'Stop a run at its next safe point, resumable',
+  ...guard('operator'),
+  request: { params: RunIdParam },
+  responses: {
+    200: jsonResponse(RunRecordSchema, 'The run after the interrupt'),
+    ...GUARDED_ERRORS,
+    ...NOT_FOUND,
+    ...CONFLICT,
+    ...NOT_IMPLEMENTED,
+  },
+});
+
+const resumeRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs/{runId}/resume',
+  tags,
+  summary: 'Continue a suspended, interrupted or orphaned run, with decisions for its pending calls',
+  ...guard('operator'),
+  request: { params: RunIdParam, body: { ...jsonBody(ResumeSchema), required: false } },
+  responses: {
+    202: jsonResponse(RunAcceptedSchema, 'The run continues (or already ended)'),
+    ...GUARDED_ERRORS,
+    ...NOT_FOUND,
+    ...INVALID,
+    ...CONFLICT,
+  },
+});
+
+const sendInput = createRoute({
+  method: 'post',
+  path: '/api/v1/runs/{runId}/input',
+  tags,
+  summary: 'Send input into an active run before its next model call',
+  ...guard('approver'),
+  request: { params: RunIdParam },
+  responses: {
+    202: jsonResponse(RunAcceptedSchema, 'Delivered'),
+    ...GUARDED_ERRORS,
+    ...NOT_FOUND,
+    ...NOT_IMPLEMENTED,
+  },
+});
+
+/** The run's record, or a 404 that says where runs come from. */
+export async function requireRun(runtime: Runtime, runId: string): Promise<RunRecord> {
+  const record = await runtime.runs.get(runId);
+  if (!record)
+    throw notFound('run', runId, 'List runs with GET /api/v1/runs; runs live in the configured store.');
+  return record;
+}
+
+/** A runtime ability that lands in core separately (`runtime.interrupt`); used once it exists. */
+type Optional = {
+  interrupt?: (runId: string, reason?: string) => Promise<unknown>;
+};
+
+export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
+  app.openapi(listRuns, async (c) => {
+    const query = c.req.valid('query');
+    const records = await context.runLists.list(context.runtime, {
+      ...(query.agent ? { agentId: query.agent } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.session ? { sessionId: query.session } : {}),
+    });
+    return c.json(pageOfRuns(records, query), 200);
+  });
+
+  app.openapi(getRun, async (c) =>
+    c.json(await requireRun(context.runtime, c.req.valid('param').runId), 200),
+  );
+
+  app.openapi(startRun, async (c) => {
+    const body = c.req.valid('json');
+    const runtime = context.runtime;
+    if (!runtime.agents().includes(body.agent)) {
+      throw notFound('agent', body.agent, `Configured agents: ${runtime.agents().join(', ') || 'none'}.`);
+    }
+    const runId = randomUUID();
+    const launch = await launchRun(context, runId, 'run.started', () =>
+      runtime.run({
+        runId,
+        agent: body.agent,
+        input: body.input,
+        ...(body.sessionId ? { sessionId: body.sessionId } : {}),
+        ...(body.durable === undefined ? {} : { durable: body.durable }),
+        ...(body.budget ? { budget: body.budget } : {}),
+      }),
+    );
+    const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
+    return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
+  });
+
+  app.openapi(cancelRun, async (c) => {
+    const { runId } = c.req.valid('param');
+    const runtime = context.runtime;
+    const record = await requireRun(runtime, runId);
+    if (record.status !== 'running' && record.status !== 'suspended') {
+      throw new ApiError(
+        409,
+        'run.not_active',
+        `Run ${runId} is ${record.status}; only a running run can be cancelled.`,
+      );
+    }
+    if (record.status === 'running' && !context.driving.has(runId)) {
+      throw new ApiError(
+        409,
+        'run.not_here',
+        `Run ${runId} is running in another process; cancel it there.`,
+        'A run is cancelled by the process that drives it (see the run lease owner).',
+      );
+    }
+    if (record.status === 'suspended') {
+      throw new ApiError(
+        409,
+        'run.not_active',
+        `Run ${runId} is suspended; deny its pending calls to end it.`,
+      );
+    }
+    await runtime.cancel(runId, c.req.valid('json')?.reason ?? 'Cancelled through the API');
+    return c.json(await requireRun(runtime, runId), 200);
+  });
+
+  app.openapi(interruptRun, async (c) => {
+    const { runId } = c.req.valid('param');
+    const runtime = context.runtime as Runtime & Optional;
+    const record = await requireRun(runtime, runId);
+    if (typeof runtime.interrupt !== 'function') {
+      throw new ApiError(
+        501,
+        'server.not_supported',
+        'This runtime cannot interrupt runs yet.',
+        'Use cancel to stop it for good.',
+      );
+    }
+    if (record.status !== 'running')
+      throw new ApiError(409, 'run.not_active', `Run ${runId} is ${record.status}.`);
+    await runtime.interrupt(runId);
+    return c.json(await requireRun(runtime, runId), 200);
+  });
+
+  app.openapi(resumeRun, async (c) => {
+    const { runId } = c.req.valid('param');
+    const runtime = context.runtime;
+    await requireRun(runtime, runId);
+    const body = c.req.valid('json');
+    const request: ResumeRequest = body?.decisions
+      ? { decisions: body.decisions as ResumeRequest['decisions'] }
+      : {};
+    const launch = await launchRun(context, runId, 'run.resumed', () => runtime.resume(runId, request));
+    context.partialDecisions.delete(runId);
+    const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
+    return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
+  });
+
+  app.openapi(sendInput, async (c) => {
+    const { runId } = c.req.valid('param');
+    await requireRun(context.runtime, runId);
+    throw new ApiError(
+      501,
+      'server.not_supported',
+      'This runtime cannot take input into an active run yet (steering).',
+      'Start a new run in the same session instead.',
+    );
+  });
+}
