@@ -149,8 +149,9 @@ describe('agentry binary: a crashed durable run', { timeout: SPAWN_TEST_TIMEOUT_
     const scratch = scratchDir({ 'agentry.yaml': SEND_CONFIG, 'send-tool.mjs': SEND_TOOL });
     cleanups.push(scratch.remove);
     const cwd = scratch.dir;
-    // The crashed process's run lease must expire before the resume may take the run over: keep it short.
-    const env = { AGENTRY_RUN_LEASE_TTL_MS: '300' };
+    // The crashed process's run lease must expire before the resume may take the run over: keep it short
+    // (not so short that a loaded machine passes the resuming process's local lease deadline).
+    const env = { AGENTRY_RUN_LEASE_TTL_MS: '1000' };
     const crashed = await spawnCli(['run', 'sender', 'go'], {
       cwd,
       env: { ...env, AGENTRY_CRASH_AT: 'tool-started:1' },

@@ -63,7 +63,7 @@ export type {
 } from './contracts/plugin.js';
 export { isCloseable, isPluginDefinition, PLUGIN_SPEC_VERSIONS } from './contracts/plugin.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
-export type { Lease, Store, StoreSetOptions } from './contracts/store.js';
+export type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from './contracts/store.js';
 export { isStore } from './contracts/store.js';
 export type {
   AfterToolHook,
@@ -81,7 +81,13 @@ export { isTool } from './contracts/tool.js';
 export type { NextExecutor, ToolExecution, ToolExecutor } from './contracts/tool-executor.js';
 export { isToolExecutor } from './contracts/tool-executor.js';
 export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
-export { KeyvStore, type KeyvStoreConnection, type KeyvStoreOptions } from './defaults/keyv-store.js';
+export {
+  type FencedWriteOptions,
+  KeyvStore,
+  type KeyvStoreConnection,
+  type KeyvStoreOptions,
+  type RawEntry,
+} from './defaults/keyv-store.js';
 export { assertStoreJson, findNonJson, type NonJsonValue } from './defaults/store-json.js';
 export {
   AgentryError,

@@ -32,7 +32,8 @@ describe('agentry resume of a crashed run', { timeout: TEST_TIMEOUT_MS }, () => 
     const scratch = scratchDir({ 'agentry.yaml': CONFIG, 'notes.txt': 'hello' });
     cleanups.push(scratch.remove);
     const cwd = scratch.dir;
-    const env = { AGENTRY_RUN_LEASE_TTL_MS: '300' };
+    // Short, so the resume waits little; not so short that a loaded machine passes the lease's local deadline.
+    const env = { AGENTRY_RUN_LEASE_TTL_MS: '1000' };
     const crashed = await spawnCli(['run', 'reader', 'go'], {
       cwd,
       env: { ...env, AGENTRY_CRASH_AT: 'model-checkpoint:1' },
@@ -47,7 +48,7 @@ describe('agentry resume of a crashed run', { timeout: TEST_TIMEOUT_MS }, () => 
     const resumed = await spawnCli(['resume', record!.runId], { cwd, env });
     const waitLines = resumed.stderr.split('\n').filter((line) => line.includes('lease'));
     expect(waitLines).toEqual([
-      `Waiting up to 1s for the crashed process's lease on run ${record!.runId} to expire…`,
+      `Waiting up to 2s for the crashed process's lease on run ${record!.runId} to expire…`,
     ]);
     expect(resumed.stderr.indexOf('lease')).toBeLessThan(resumed.stderr.indexOf('completed'));
     expect(resumed.code).toBe(0);

@@ -1,10 +1,25 @@
 /** Contract for the `store` plugin kind: namespaced JSON key-value storage with leases, over keyv. */
 import type { JsonValue } from './json.js';
 
-/** Options of one write. */
-export interface StoreSetOptions {
-  /** Expire the entry after this many milliseconds (stores without TTL support throw `store.unsupported`). */
-  ttlMs?: number;
+/**
+ * Proof that a write comes from the current holder of a lease (a fencing
+ * token). A write that carries it is applied only if, atomically with the
+ * write, the lease named `lease` is held — not expired — with this `token`;
+ * otherwise nothing is written and the store throws a `StoreError`
+ * `store.lease_lost`. Durable runs fence every checkpoint, ledger, event and
+ * run-record write with their run lease (`run:<runId>`), so a process that
+ * was paused past its lease cannot write over the process that took the run
+ * over.
+ */
+export interface StoreFence {
+  /** Name of the lease, as given to `acquireLease`. */
+  readonly lease: string;
+  /** `Lease.token` of the holder the write speaks for. */
+  readonly token: number;
+}
+
+/** Options every write takes. */
+export interface StoreWriteOptions {
   /**
    * The write may be acknowledged before the backend has flushed it to disk:
    * it is visible to every client at once and survives this process crashing,
@@ -13,6 +28,14 @@ export interface StoreSetOptions {
    * it too). Backends that make no such distinction ignore it.
    */
   deferFlush?: boolean;
+  /** Apply the write only while this lease is held with this token (see `StoreFence`). */
+  fence?: StoreFence;
+}
+
+/** Options of one `set`. */
+export interface StoreSetOptions extends StoreWriteOptions {
+  /** Expire the entry after this many milliseconds (stores without TTL support throw `store.unsupported`). */
+  ttlMs?: number;
 }
 
 /** An exclusive, expiring claim on a name (a session or a run), with a fencing token. */
@@ -51,8 +74,16 @@ export interface Store {
    * `set(namespace, key, JSON.parse(text))` when a store lacks it.
    */
   setJsonText?(namespace: string, key: string, text: string, options?: StoreSetOptions): Promise<void>;
-  /** Writes several entries; each entry is written atomically, the batch as a whole need not be. */
-  setMany(namespace: string, entries: readonly { key: string; value: JsonValue }[]): Promise<void>;
+  /**
+   * Writes several entries; each entry is written atomically, the batch as a
+   * whole need not be — except with `options.fence`: a fenced batch is
+   * written whole or not at all.
+   */
+  setMany(
+    namespace: string,
+    entries: readonly { key: string; value: JsonValue }[],
+    options?: StoreWriteOptions,
+  ): Promise<void>;
   /** Returns true when something was deleted. */
   delete(namespace: string, key: string): Promise<boolean>;
   /** Every entry of a namespace, in no particular order. */

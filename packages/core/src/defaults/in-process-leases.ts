@@ -62,6 +62,12 @@ export class InProcessLeases implements LeaseBackend {
       this.holders.delete(lease.name);
   }
 
+  /** Whether `name` is held, unexpired at `now`, with `token` (synchronous, for fenced writes in this process). */
+  holds(name: string, token: number, now: number): boolean {
+    const current = this.holders.get(name);
+    return current !== undefined && current.token === token && current.expiresAt > now;
+  }
+
   /** The unexpired holder, if any. */
   async read(name: string, now: number): Promise<Lease | undefined> {
     const current = this.holders.get(name);

@@ -1,7 +1,7 @@
 /** `KeyvStore`: the `Store` contract over any keyv 5 adapter — namespaces, JSON checks, typed errors, timeouts, leases. */
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
 import type { JsonValue } from '../contracts/json.js';
-import type { Lease, Store, StoreSetOptions } from '../contracts/store.js';
+import type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { isAgentryError, StoreError } from '../errors/agentry-error.js';
 import type { LeaseBackend } from './in-process-leases.js';
 import { assertStoreJson } from './store-json.js';
@@ -20,8 +20,35 @@ export interface KeyvStoreConnection {
    * waiting for the backend to flush it (`StoreSetOptions.deferFlush`).
    */
   setDeferred?(key: string, entry: string): Promise<void>;
+  /**
+   * Writes `entries` only if, atomically with the write, lease `fence.lease`
+   * is held with `fence.token` and expires after `now`; all of them or none.
+   * Resolves false when the fence refused the write (`StoreFence`). Without
+   * it, fenced writes fail with `store.unsupported`.
+   */
+  fencedWrite?(
+    fence: StoreFence,
+    entries: readonly RawEntry[],
+    options: FencedWriteOptions,
+  ): Promise<boolean>;
   /** Releases the connection. Called at most once. */
   close(): Promise<void>;
+}
+
+/** One entry of a `fencedWrite`: the full stored key and keyv's serialised entry. */
+export interface RawEntry {
+  readonly key: string;
+  readonly entry: string;
+  /** Epoch milliseconds at which the entry expires (also inside `entry`), for backends that expire keys themselves. */
+  readonly expiresAt?: number;
+}
+
+/** How a `fencedWrite` is applied. */
+export interface FencedWriteOptions {
+  /** The caller's epoch milliseconds, compared with the lease's expiry like every lease operation. */
+  readonly now: number;
+  /** See `StoreWriteOptions.deferFlush`. */
+  readonly deferFlush: boolean;
 }
 
 /** Settings a concrete store passes to `KeyvStore`. */
@@ -133,7 +160,7 @@ export abstract class KeyvStore implements Store {
     const encoded = this.encodeKey(namespace, key);
     const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
     assertStoreJson(this.name, value);
-    await this.write(namespace, encoded, value, ttlMs, options?.deferFlush);
+    await this.write(namespace, encoded, value, ttlMs, options);
   }
 
   /** See `Store.setJsonText`: the text goes into the stored entry as is (no check, no re-serialisation). */
@@ -147,19 +174,33 @@ export abstract class KeyvStore implements Store {
         context: { plugin: this.name },
       });
     }
-    await this.write(namespace, encoded, new JsonText(text), ttlMs, options?.deferFlush);
+    await this.write(namespace, encoded, new JsonText(text), ttlMs, options);
   }
 
-  /** One entry write, through keyv, or `setDeferred` for a `deferFlush` write when the backend has it. */
+  /**
+   * One entry write: through keyv, through `setDeferred` for a `deferFlush`
+   * write when the backend has it, through `fencedWrite` when fenced.
+   */
   private async write(
     namespace: string,
     encodedKey: string,
     value: JsonValue | JsonText,
     ttlMs: number | undefined,
-    deferFlush: boolean | undefined,
+    options: StoreWriteOptions | undefined,
   ): Promise<void> {
+    if (options?.fence !== undefined) {
+      const expiresAt = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+      const key = `${this.keyvNamespace(namespace)}:${encodedKey}`;
+      const entry = serialize({ value, ...(expiresAt === undefined ? {} : { expires: expiresAt }) });
+      await this.fencedWrite(
+        options.fence,
+        [{ key, entry, ...(expiresAt === undefined ? {} : { expiresAt }) }],
+        options,
+      );
+      return;
+    }
     await this.run('write', async (opened) => {
-      if (deferFlush && opened.setDeferred) {
+      if (options?.deferFlush && opened.setDeferred) {
         // The entry as keyv would store it: its key prefix and `{ value, expires }` envelope.
         const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
         await opened.setDeferred(
@@ -172,15 +213,65 @@ export abstract class KeyvStore implements Store {
     });
   }
 
-  async setMany(namespace: string, entries: readonly { key: string; value: JsonValue }[]): Promise<void> {
+  async setMany(
+    namespace: string,
+    entries: readonly { key: string; value: JsonValue }[],
+    options?: StoreWriteOptions,
+  ): Promise<void> {
     if (entries.length === 0) return;
     const encoded = entries.map((entry, index) => {
       assertStoreJson(this.name, entry.value, `entries[${index}].value`);
       return { key: this.encodeKey(namespace, entry.key), value: entry.value };
     });
+    if (options?.fence !== undefined) {
+      const prefix = `${this.keyvNamespace(namespace)}:`;
+      const raw = encoded.map((entry) => ({
+        key: prefix + entry.key,
+        entry: serialize({ value: entry.value }),
+      }));
+      await this.fencedWrite(options.fence, raw, options);
+      return;
+    }
     await this.run('write', async (opened) => {
       await this.keyvFor(namespace, opened).setMany(encoded);
     });
+  }
+
+  /** Applies a fenced write through the backend's `fencedWrite`; `store.lease_lost` when the fence refuses it. */
+  private async fencedWrite(
+    fence: StoreFence,
+    entries: readonly RawEntry[],
+    options: StoreWriteOptions,
+  ): Promise<void> {
+    if (typeof fence !== 'object' || fence === null || !Number.isInteger(fence.token)) {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: a write fence needs a lease name and the integer token of its Lease`,
+        hint: 'Pass { lease: lease.name, token: lease.token } of a lease this store returned.',
+        context: { plugin: this.name },
+      });
+    }
+    this.checkLeaseName(fence.lease);
+    const applied = await this.run('write', async (opened) => {
+      if (opened.fencedWrite === undefined) {
+        throw new StoreError('store.unsupported', {
+          message: `${this.name} store cannot fence writes with a lease token`,
+          hint: 'Implement KeyvStoreConnection.fencedWrite for this backend.',
+          context: { plugin: this.name },
+        });
+      }
+      return opened.fencedWrite(fence, entries, {
+        now: this.options.now(),
+        deferFlush: options.deferFlush === true,
+      });
+    });
+    if (!applied) {
+      throw new StoreError('store.lease_lost', {
+        message: `${this.name} store refused a write: lease "${fence.lease}" is no longer held with token ${fence.token}`,
+        hint: 'Another process holds the lease now (it took the run over); this process must stop writing. Nothing was written.',
+        retryable: false,
+        context: { plugin: this.name },
+      });
+    }
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
-import type { StoreSetOptions } from '../contracts/store.js';
+import type { StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
@@ -124,8 +124,9 @@ export class MemoryStore extends KeyvStore {
   override async setMany(
     namespace: string,
     entries: readonly { key: string; value: JsonValue }[],
+    options?: StoreWriteOptions,
   ): Promise<void> {
-    await super.setMany(namespace, entries);
+    await super.setMany(namespace, entries, options);
     for (const entry of entries) await this.noteWritten(namespace, entry.key, entry.value);
   }
 
@@ -172,9 +173,16 @@ export class MemoryStore extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     const map = new Map<string, unknown>();
+    const leases = new InProcessLeases();
     return {
       adapter: map,
-      leases: new InProcessLeases(),
+      leases,
+      // Check and write in one synchronous stretch: nothing can take the lease in between.
+      fencedWrite: async (fence, entries, options) => {
+        if (!leases.holds(fence.lease, fence.token, options.now)) return false;
+        for (const { key, entry } of entries) map.set(key, entry);
+        return true;
+      },
       async *listRaw(prefix: string) {
         for (const [key, raw] of map) if (key.startsWith(prefix)) yield [key, raw] as const;
       },

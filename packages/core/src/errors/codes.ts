@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   'store.write_failed': { audience: 'system', retryable: true },
   'store.unsupported': { audience: 'plugin', retryable: false },
   'store.not_json': { audience: 'plugin', retryable: false },
+  'store.lease_lost': { audience: 'system', retryable: false },
   'store.corrupt': { audience: 'system', retryable: false },
   'checkpoint.corrupt': { audience: 'system', retryable: false },
   'checkpoint.missing': { audience: 'system', retryable: false },

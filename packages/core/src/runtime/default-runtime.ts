@@ -107,7 +107,8 @@ export class DefaultRuntime implements Runtime {
 
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
-    this.services = runtimeServices(setup);
+    // Run-record writes of the runs this runtime owns carry their run lease's fence.
+    this.services = runtimeServices(setup, (runId) => this.owner?.fenceOf(runId));
     this.agentMap = new Map(
       Object.entries(setup.agents).map(([id, definition]) => [id, resolveAgent(id, definition, setup.hooks)]),
     );

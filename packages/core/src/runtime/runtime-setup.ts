@@ -9,7 +9,7 @@ import type { Queue } from '../contracts/queue.js';
 import type { RunFilter, RunRecord } from '../contracts/run.js';
 import type { RunQueries } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
-import type { Store } from '../contracts/store.js';
+import type { Store, StoreFence } from '../contracts/store.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
@@ -57,7 +57,10 @@ export interface RuntimePluginDeps extends PluginDeps {
 }
 
 /** The services every run of a runtime uses, with the defaults for those the setup leaves out. */
-export function runtimeServices(setup: DefaultRuntimeSetup): RuntimeServices {
+export function runtimeServices(
+  setup: DefaultRuntimeSetup,
+  fenceOf?: (runId: string) => StoreFence | undefined,
+): RuntimeServices {
   return {
     store: setup.store,
     bus: setup.events,
@@ -65,7 +68,7 @@ export function runtimeServices(setup: DefaultRuntimeSetup): RuntimeServices {
     clock: setup.clock ?? new SystemClock(),
     ids: setup.ids ?? new RandomIdFactory(),
     redactor: setup.redactor,
-    records: new RunRecords(setup.store, setup.redactor),
+    records: new RunRecords(setup.store, setup.redactor, fenceOf),
   };
 }
 

@@ -109,7 +109,8 @@ export function describeCheckpointLossConformance(options: CheckpointLossConform
         models: { m: model },
         tools: [tool('charge', 'unsafe'), tool('look', 'none')],
         store,
-        runLeaseTtlMs: 200,
+        // Not shorter: a run on a loaded machine must not pass its own lease deadline (it would stop early).
+        runLeaseTtlMs: 2_000,
       });
       cleanups.push(() => runtime.close());
       const failed = await runtime.run({ agent: 'worker', input: 'go', runId });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../contracts/json.js';
 import type { Lease, Store } from '../contracts/store.js';
 import { isAgentryError } from '../errors/agentry-error.js';
+import { describeFencedWrites } from './store-fence-conformance.js';
 
 /** Options of `describeStoreConformance`. */
 export interface StoreConformanceOptions {
@@ -294,6 +295,8 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
         expect(await store.readLease('missing')).toBeUndefined();
       });
     });
+
+    describeFencedWrites(() => store);
 
     it('closes twice without error', async () => {
       await store.set('close', 'k', 1);

@@ -112,9 +112,18 @@ export class FileStore extends KeyvStore {
       return data.value;
     };
     await writer.save();
+    const leases = new InProcessLeases();
     return {
       adapter,
-      leases: new InProcessLeases(),
+      leases,
+      // The lease check and the in-memory update happen in one synchronous stretch; the file follows.
+      fencedWrite: async (fence, entries, options) => {
+        if (!leases.holds(fence.lease, fence.token, options.now)) return false;
+        for (const { key, entry, expiresAt } of entries)
+          internals._data.set(key, { value: entry, expire: expiresAt });
+        await writer.save();
+        return true;
+      },
       async *listRaw(prefix: string) {
         for (const key of [...internals._data.keys()]) {
           if (!key.startsWith(prefix)) continue;

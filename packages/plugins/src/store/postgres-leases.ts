@@ -1,7 +1,7 @@
 /** Run and session leases of the `postgres` store: one named prepared statement per operation, atomic across processes. */
 import { createHash } from 'node:crypto';
-import type { Lease } from '@agentry/core';
-import type { LeaseBackend } from '@agentry/core/plugin';
+import type { Lease, StoreFence } from '@agentry/core';
+import type { FencedWriteOptions, LeaseBackend, RawEntry } from '@agentry/core/plugin';
 import type { PreparedQuery } from './postgres-statements.js';
 
 const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
@@ -19,14 +19,35 @@ const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
  * statement, so it is atomic across processes and planned once per connection.
  */
 export class PostgresLeases implements LeaseBackend {
-  readonly #statements: Record<'acquire' | 'renew' | 'release' | 'read', { name: string; text: string }>;
+  readonly #statements: Record<
+    'acquire' | 'renew' | 'release' | 'read' | 'fenced' | 'fencedDeferred',
+    { name: string; text: string }
+  >;
 
+  /**
+   * @param table the leases table
+   * @param entries the entries table that fenced writes go to
+   */
   constructor(
     private readonly query: PreparedQuery,
     table: string,
+    entries: string,
   ) {
     const tag = createHash('sha256').update(table).digest('hex').slice(0, 16);
+    // The lease row is read FOR SHARE: a takeover (an UPDATE of that row) either committed before, and the
+    // token no longer matches, or waits until this write has committed. All rows are written, or none.
+    const fenced = (deferred: boolean) => `WITH held AS (
+         SELECT 1 FROM ${table} WHERE name = $1 AND token = $2 AND expires_at > $3 FOR SHARE)
+       INSERT INTO ${entries} (key, value)
+       SELECT given.key, given.value FROM UNNEST($4::text[], $5::text[]) AS given(key, value)${
+         deferred ? `, (SELECT set_config('synchronous_commit', 'off', true)) AS deferred` : ''
+       }
+       WHERE EXISTS (SELECT 1 FROM held)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value
+       RETURNING 1`;
     this.#statements = {
+      fenced: { name: `agentry_fenced_${tag}`, text: fenced(false) },
+      fencedDeferred: { name: `agentry_fencedd_${tag}`, text: fenced(true) },
       acquire: {
         name: `agentry_lease_acquire_${tag}`,
         text: `INSERT INTO ${table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
@@ -75,6 +96,23 @@ export class PostgresLeases implements LeaseBackend {
 
   async release(lease: Lease): Promise<void> {
     await this.query(this.#statements.release, [lease.name, lease.owner, lease.token]);
+  }
+
+  /** Writes raw entries only while the lease is held with the fence's token; false when refused. */
+  async fencedWrite(
+    fence: StoreFence,
+    entries: readonly RawEntry[],
+    options: FencedWriteOptions,
+  ): Promise<boolean> {
+    const statement = options.deferFlush ? this.#statements.fencedDeferred : this.#statements.fenced;
+    const rows = await this.query(statement, [
+      fence.lease,
+      fence.token,
+      options.now,
+      entries.map((entry) => entry.key),
+      entries.map((entry) => entry.entry),
+    ]);
+    return rows.length > 0;
   }
 
   async read(name: string, now: number): Promise<Lease | undefined> {

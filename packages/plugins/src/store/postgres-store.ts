@@ -176,9 +176,11 @@ export class PostgresStore extends KeyvStore {
       await this.release(adapter);
       throw error;
     }
+    const leaseBackend = new PostgresLeases(adapter.query as unknown as PreparedQuery, leases, entries);
     return {
       adapter,
-      leases: new PostgresLeases(adapter.query as unknown as PreparedQuery, leases),
+      leases: leaseBackend,
+      fencedWrite: (fence, written, options) => leaseBackend.fencedWrite(fence, written, options),
       async *listRaw(prefix: string) {
         let after = prefix;
         for (;;) {

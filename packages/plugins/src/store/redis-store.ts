@@ -1,6 +1,6 @@
 /** `RedisStore` (builtin `redis`): a shared Redis via @keyv/redis, leases by Lua scripts, fail-fast when Redis is down. */
-import { definePlugin, type Lease } from '@agentry/core';
-import { KeyvStore, type KeyvStoreConnection, type LeaseBackend } from '@agentry/core/plugin';
+import { definePlugin, type Lease, type StoreFence } from '@agentry/core';
+import { KeyvStore, type KeyvStoreConnection, type LeaseBackend, type RawEntry } from '@agentry/core/plugin';
 import KeyvRedis from '@keyv/redis';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
@@ -52,6 +52,18 @@ const READ = `local holder = redis.call('HMGET', KEYS[1], 'owner', 'token')
 if not holder[1] then return false end
 return {holder[1], holder[2], redis.call('PTTL', KEYS[1])}`;
 
+// KEYS[1] lease hash, KEYS[2..] entries; ARGV[1] token, then per entry its serialised value and PX ('0': none).
+const FENCED_WRITE = `if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
+for index = 2, #KEYS do
+  local ttl = tonumber(ARGV[2 * index - 1])
+  if ttl > 0 then
+    redis.call('SET', KEYS[index], ARGV[2 * index - 2], 'PX', ttl)
+  else
+    redis.call('SET', KEYS[index], ARGV[2 * index - 2])
+  end
+end
+return 1`;
+
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /** Leases as Redis hashes with PEXPIRE; each operation is one Lua script, so it is atomic across processes. */
@@ -77,14 +89,35 @@ class RedisLeases implements LeaseBackend {
 
   async read(name: string, now: number): Promise<Lease | undefined> {
     const holder = (await this.script(READ, name, [])) as [string, string, number] | null;
-    if (holder === null || Number(holder[2]) <= 0) return undefined;
+    // PTTL 0: the last millisecond of the lease, still held for ACQUIRE (-1/-2 cannot happen for a lease hash).
+    if (holder === null || Number(holder[2]) < 0) return undefined;
     return { name, owner: holder[0], token: Number(holder[1]), expiresAt: now + Number(holder[2]) };
   }
 
+  /** Writes raw entries in one Lua script, only while the lease hash carries the token (it expires with the lease). */
+  async fencedWrite(fence: StoreFence, entries: readonly RawEntry[], now: number): Promise<boolean> {
+    const keys = [this.leaseKey(fence.lease), ...entries.map((entry) => entry.key)];
+    const args = [String(fence.token)];
+    for (const entry of entries) {
+      args.push(entry.entry, String(entry.expiresAt === undefined ? 0 : Math.max(1, entry.expiresAt - now)));
+    }
+    const applied = await this.client.sendCommand([
+      'EVAL',
+      FENCED_WRITE,
+      String(keys.length),
+      ...keys,
+      ...args,
+    ]);
+    return Number(applied) === 1;
+  }
+
+  private leaseKey(name: string): string {
+    return `${this.prefix}%leases:${encodeURIComponent(name)}`;
+  }
+
   private script(source: string, name: string, args: string[], withCounter = false): Promise<unknown> {
-    const encoded = encodeURIComponent(name);
-    const keys = [`${this.prefix}%leases:${encoded}`];
-    if (withCounter) keys.push(`${this.prefix}%tokens:${encoded}`);
+    const keys = [this.leaseKey(name)];
+    if (withCounter) keys.push(`${this.prefix}%tokens:${encodeURIComponent(name)}`);
     return this.client.sendCommand(['EVAL', source, String(keys.length), ...keys, ...args]);
   }
 }
@@ -164,9 +197,11 @@ export class RedisStore extends KeyvStore {
       if (client.isOpen) client.destroy();
       throw error;
     }
+    const leases = new RedisLeases(client, this.prefix);
     return {
       adapter,
-      leases: new RedisLeases(client, this.prefix),
+      leases,
+      fencedWrite: (fence, entries, options) => leases.fencedWrite(fence, entries, options.now),
       async *listRaw(prefix: string) {
         let cursor = '0';
         do {

@@ -34,6 +34,7 @@ export class SqliteKeyvAdapter extends EventEmitter {
   readonly #delete: Statement<[string]>;
   readonly #getMany: Statement<[string], { key: string; value: string }>;
   readonly #setMany: (entries: readonly Entry[]) => void;
+  readonly #writeIf: (allowed: () => boolean, entries: readonly Entry[]) => boolean;
   readonly #deleteRange: Statement<[string, string]>;
   readonly #page: Statement<[string, string, number], { key: string; value: string }>;
 
@@ -53,15 +54,30 @@ export class SqliteKeyvAdapter extends EventEmitter {
     );
     this.#deleteRange = db.prepare(`DELETE FROM ${table} WHERE key >= ? AND key < ?`);
     this.#page = db.prepare(`SELECT key, value FROM ${table} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`);
-    // One transaction for the whole batch: all rows are written, or none.
-    this.#setMany = db.transaction((entries: readonly Entry[]) => {
+    const writeRows = (entries: readonly Entry[]) => {
       for (let start = 0; start < entries.length; start += BATCH) {
         const batch = entries.slice(start, start + BATCH);
         const parameters: unknown[] = [];
         for (const entry of batch) parameters.push(entry.key, entry.value);
         db.prepare(upsert(batch.length)).run(...parameters);
       }
+    };
+    // One transaction for the whole batch: all rows are written, or none.
+    this.#setMany = db.transaction(writeRows);
+    this.#writeIf = db.immediate((allowed: () => boolean, entries: readonly Entry[]) => {
+      if (!allowed()) return false;
+      writeRows(entries);
+      return true;
     });
+  }
+
+  /**
+   * Writes `entries` in one `BEGIN IMMEDIATE` transaction (the database's write
+   * lock is taken first, so no other connection changes anything between the
+   * check and the write) if `allowed()`, run inside it, says so.
+   */
+  writeIf(allowed: () => boolean, entries: readonly Entry[]): boolean {
+    return this.#writeIf(allowed, entries);
   }
 
   /** The stored text (keyv's serialised entry), or `undefined`. */
@@ -128,6 +144,7 @@ export class SqliteLeases implements LeaseBackend {
   readonly #renew: Statement<[number, string, string, number, number], LeaseRow>;
   readonly #release: Statement<[string, string, number]>;
   readonly #read: Statement<[string, number], LeaseRow>;
+  readonly #holds: Statement<[string, number, number], { held: number }>;
 
   constructor(db: Database, table: string) {
     db.exec(
@@ -153,6 +170,14 @@ export class SqliteLeases implements LeaseBackend {
     this.#read = db.prepare(
       `SELECT name, owner, token, expires_at FROM ${table} WHERE name = ? AND expires_at > ?`,
     );
+    this.#holds = db.prepare(
+      `SELECT 1 AS held FROM ${table} WHERE name = ? AND token = ? AND expires_at > ?`,
+    );
+  }
+
+  /** Whether `name` is held with `token` and unexpired at `now` (synchronous: call it inside the write's transaction). */
+  holds(name: string, token: number, now: number): boolean {
+    return this.#holds.get(name, token, now) !== undefined;
   }
 
   async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<Lease | undefined> {

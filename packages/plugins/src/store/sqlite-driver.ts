@@ -42,6 +42,13 @@ export interface SqliteConnection {
   ): SqliteStatement<Parameters, Row>;
   /** Wraps `body` in BEGIN … COMMIT (ROLLBACK when it throws). */
   transaction<Arguments extends unknown[]>(body: (...args: Arguments) => void): (...args: Arguments) => void;
+  /**
+   * Wraps `body` in BEGIN IMMEDIATE … COMMIT (ROLLBACK when it throws): the database's write lock is
+   * taken first, so nothing another connection writes can come between what `body` reads and writes.
+   */
+  immediate<Arguments extends unknown[], Result>(
+    body: (...args: Arguments) => Result,
+  ): (...args: Arguments) => Result;
   close(): void;
 }
 
@@ -61,6 +68,7 @@ export async function openSqlite(path: string, busyTimeoutMs: number): Promise<S
     prepare: <Parameters extends unknown[], Row>(sql: string) =>
       db.prepare(sql) as unknown as SqliteStatement<Parameters, Row>,
     transaction: (body) => db.transaction(body),
+    immediate: (body) => db.transaction(body).immediate,
     close: () => db.close(),
   };
 }
@@ -69,6 +77,19 @@ async function openNodeSqlite(path: string, busyTimeoutMs: number): Promise<Sqli
   const specifier = 'node:sqlite';
   const { DatabaseSync } = (await import(specifier)) as NodeSqliteModule;
   const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+  const inTransaction =
+    <Arguments extends unknown[], Result>(begin: string, body: (...args: Arguments) => Result) =>
+    (...args: Arguments): Result => {
+      db.exec(begin);
+      try {
+        const result = body(...args);
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    };
   return {
     driver: 'node:sqlite',
     get open() {
@@ -83,18 +104,8 @@ async function openNodeSqlite(path: string, busyTimeoutMs: number): Promise<Sqli
         all: (...parameters: Parameters) => statement.all(...parameters) as Row[],
       };
     },
-    transaction:
-      (body) =>
-      (...args) => {
-        db.exec('BEGIN');
-        try {
-          body(...args);
-          db.exec('COMMIT');
-        } catch (error) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      },
+    transaction: (body) => inTransaction('BEGIN', body),
+    immediate: (body) => inTransaction('BEGIN IMMEDIATE', body),
     close: () => db.close(),
   };
 }

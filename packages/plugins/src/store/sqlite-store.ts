@@ -84,6 +84,11 @@ export class SqliteStore extends KeyvStore {
     return {
       adapter,
       leases,
+      fencedWrite: async (fence, entries, options) =>
+        adapter.writeIf(
+          () => leases.holds(fence.lease, fence.token, options.now),
+          entries.map(({ key, entry }) => ({ key, value: entry })),
+        ),
       async *listRaw(prefix: string) {
         // Keys of one namespace share `prefix`, which ends with ':'; ';' is the next character.
         const end = `${prefix.slice(0, -1)};`;

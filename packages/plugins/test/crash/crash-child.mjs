@@ -109,7 +109,7 @@ const runtime = new DefaultRuntime({
     },
   },
   // Short run leases: a resume right after a SIGKILL waits for the dead child's lease to expire.
-  runLeaseTtlMs: options.runLeaseTtlMs ?? 300,
+  runLeaseTtlMs: options.runLeaseTtlMs ?? 2000,
   durablePersistence: new StoreCheckpointer({
     store,
     runtimeVersion: 'crash-test',
@@ -121,10 +121,21 @@ function emit(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/**
+ * On a starved machine a live child can pass its own run lease's local deadline: the run stops, writes
+ * nothing more, and its checkpoint stays as it was. It is resumed again, as an operator would.
+ */
+const lostLease = (result) =>
+  result.status === 'failed' && ['run.not_resumable', 'store.lease_lost'].includes(result.error?.code);
+async function resumeLost(runId, result) {
+  for (let round = 0; lostLease(result) && round < 5; round++) result = await runtime.resume(runId);
+  return result;
+}
+
 /** Resumes a crashed run to the end, deciding unknown outcomes the way an operator would (from the effects ledger). */
 async function resumeToEnd(runId) {
   const began = performance.now();
-  let result = await runtime.resume(runId);
+  let result = await resumeLost(runId, await runtime.resume(runId));
   const resumeMs = performance.now() - began;
   const unknown = [];
   for (
@@ -141,7 +152,7 @@ async function resumeToEnd(runId) {
           ? { outcome: 'retry' }
           : { outcome: 'skip', result: { done: 'recorded', key: pending.callId } };
     }
-    result = await runtime.resume(runId, { decisions });
+    result = await resumeLost(runId, await runtime.resume(runId, { decisions }));
   }
   const events = await runtime.runs.events(runId);
   return { result, resumeMs, unknown, events };
@@ -182,7 +193,10 @@ for (const task of options.tasks) {
     });
   } else if (task.action === 'run') {
     armCrashPoint(task.crashAt);
-    const result = await runtime.run({ agent: task.agent ?? 'crash', input: 'go', runId: task.runId });
+    const result = await resumeLost(
+      task.runId,
+      await runtime.run({ agent: task.agent ?? 'crash', input: 'go', runId: task.runId }),
+    );
     armCrashPoint(undefined);
     emit({
       action: 'run',

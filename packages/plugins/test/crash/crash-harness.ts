@@ -6,7 +6,8 @@
  * calls interrupted mid-flight come back as `outcome_unknown`, events stay
  * contiguous. Each child resumes the previous crashed run, then starts (and
  * crashes) the next one, so a chain of N cycles costs N + 1 processes.
- * Children use a 300 ms run lease: a resume right after a SIGKILL waits for
+ * Children use a 2 s run lease (a loaded machine must not push a live child past its local lease
+ * deadline, a tenth of the TTL before expiry): a resume right after a SIGKILL waits for
  * the dead child's lease to expire (part of `median_resume_ms`).
  */
 import { spawn } from 'node:child_process';

@@ -10,7 +10,7 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store } from '../../contracts/store.js';
+import type { Store, StoreFence } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
 import { type EncodedRunEvents, writeEncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
@@ -34,7 +34,7 @@ import {
   verifyChunks,
 } from './envelope.js';
 import { jsonText } from './json-guard.js';
-import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
 import { messagesProblem } from './snapshot-guard.js';
 
 /** Options of `StoreCheckpointer`. */
@@ -144,13 +144,18 @@ export class StoreCheckpointer implements RunPersistence {
    * Makes `snapshot` the run's checkpoint; see `RunPersistence.save`. Saves of
    * one run are applied one after another, in call order.
    */
-  save(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
+  save(
+    snapshot: RunSnapshot,
+    events: EncodedRunEvents,
+    reason: SaveReason,
+    saveOptions: SaveOptions = {},
+  ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     const previous = this.#pending.get(runId);
     const current =
       previous === undefined
-        ? this.#saveNow(snapshot, events, reason)
-        : previous.catch(() => {}).then(() => this.#saveNow(snapshot, events, reason));
+        ? this.#saveNow(snapshot, events, reason, saveOptions)
+        : previous.catch(() => {}).then(() => this.#saveNow(snapshot, events, reason, saveOptions));
     this.#pending.set(runId, current);
     const ending = reason === 'run.finished' || reason === 'run.suspended';
     const settle = () => {
@@ -163,13 +168,18 @@ export class StoreCheckpointer implements RunPersistence {
     return current;
   }
 
-  async #saveNow(snapshot: RunSnapshot, events: EncodedRunEvents, reason: SaveReason): Promise<SaveReceipt> {
+  async #saveNow(
+    snapshot: RunSnapshot,
+    events: EncodedRunEvents,
+    reason: SaveReason,
+    { fence }: SaveOptions,
+  ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     // A fresh run has no stored head to continue (its id is new): nothing to read.
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const plan = this.#planSave(track, snapshot, events, reason);
-    await this.#applySave(runId, plan);
+    await this.#applySave(runId, plan, fence);
     // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
     if (plan.ending) this.#tracks.delete(runId);
     else this.#tracks.set(runId, plan.next);
@@ -263,13 +273,20 @@ export class StoreCheckpointer implements RunPersistence {
   /**
    * Applies a planned save: chunks, blobs and flushed events first, then the head (the one write that
    * makes the checkpoint visible), then the run's first-checkpoint record if it has none yet, then
-   * the chunks the head no longer references are deleted.
+   * the chunks the head no longer references are deleted. Every write carries `fence` when given.
    */
-  async #applySave(runId: string, plan: SavePlan): Promise<void> {
-    const { next, writes, flushEvents, headText, options } = plan;
+  async #applySave(runId: string, plan: SavePlan, fence: StoreFence | undefined): Promise<void> {
+    const { next, writes, flushEvents, headText } = plan;
+    const options = fence === undefined ? plan.options : { ...plan.options, fence };
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
-        writes.length > 0 ? this.#store.setMany(CHECKPOINT_DATA_NAMESPACE, writes) : undefined,
+        writes.length > 0
+          ? this.#store.setMany(
+              CHECKPOINT_DATA_NAMESPACE,
+              writes,
+              fence === undefined ? undefined : { fence },
+            )
+          : undefined,
         flushEvents === undefined
           ? next.eventBlock
           : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock, options),

@@ -56,7 +56,7 @@ async function processOn(store: Store, execute: (input: { to: string }) => Promi
     },
     tools: [send],
     store,
-    runLeaseTtlMs: 120,
+    runLeaseTtlMs: 400,
   });
   return runtime;
 }

@@ -1,4 +1,4 @@
-/** A durable run's persistence fenced by its run lease: no checkpoint is written once the lease is lost. */
+/** A durable run's persistence fenced by its run lease: the store refuses every checkpoint write once the lease is lost. */
 
 import type { EncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
@@ -6,10 +6,13 @@ import type { RunOwnership } from './run-lease.js';
 import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
 
 /**
- * Delegates to the checkpointer, but checks the ownership before each save:
- * a process that lost its run (paused past its lease, partitioned from the
- * store) fails the save with `run.not_resumable` instead of writing over the
- * process that took the run over.
+ * Delegates to the checkpointer with the run lease as the fence of every
+ * write: the store itself refuses the writes of a process that lost its run
+ * (paused past its lease, partitioned from the store) with
+ * `store.lease_lost`, so it cannot write over the process that took the run
+ * over. A loss this process already knows of (the lease's local deadline
+ * passed, the heartbeat found it taken) fails the save with
+ * `run.not_resumable` before anything is sent.
  */
 export class OwnedPersistence implements RunPersistence {
   constructor(
@@ -28,7 +31,7 @@ export class OwnedPersistence implements RunPersistence {
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void> {
     await this.ownership.ensureHeld();
-    return this.inner.save(snapshot, events, reason);
+    return this.inner.save(snapshot, events, reason, { fence: this.ownership.fence });
   }
 
   load(runId: string): Promise<RunSnapshot | undefined> {

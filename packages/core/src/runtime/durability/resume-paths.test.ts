@@ -72,7 +72,7 @@ async function processOn(
     models: { m: options.model ?? new ScriptedModel({ script }) },
     tools: [send],
     store,
-    runLeaseTtlMs: 90,
+    runLeaseTtlMs: 400,
   });
   opened.push(runtime);
   return { runtime, sent };

@@ -78,8 +78,9 @@ describe('RunOwner', () => {
     expect(taken.lease.owner).toBe('worker-b');
     await taken.release();
 
-    const alive = await new RunOwner({ store, owner: 'worker-a', ttlMs: 80 }).acquire('owned');
-    const refused = await owner.acquire('owned', { waitMs: 160 }).catch((error: unknown) => error);
+    // A live owner (a ttl long enough that a loaded machine does not pass its local deadline).
+    const alive = await new RunOwner({ store, owner: 'worker-a', ttlMs: 600 }).acquire('owned');
+    const refused = await owner.acquire('owned', { waitMs: 1_200 }).catch((error: unknown) => error);
     expect(refused).toMatchObject({ code: 'run.not_resumable' });
     expect((refused as Error).message).toContain('worker-a');
     expect(alive.lost).toBe(false);
@@ -106,7 +107,9 @@ describe('RunOwner', () => {
     const store = new MemoryStore();
     stores.push(store);
     // Fake timers (Date included): a loaded machine must not make the heartbeat look late.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    });
     try {
       const ownership = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60 }).acquire('run-3');
       await vi.advanceTimersByTimeAsync(200);

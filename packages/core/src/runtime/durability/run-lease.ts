@@ -3,9 +3,11 @@
  * heartbeat) while a process executes a durable run, so a run is never
  * executed by two processes at once and a crashed owner's run is found again.
  */
-import type { Lease, Store } from '../../contracts/store.js';
+import type { Lease, Store, StoreFence } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
+import { checkOnRead } from '../run/signal-on-read.js';
 import { CHECKPOINT_NAMESPACE, peekStatus } from './envelope.js';
+import { defaultLeaseMarginMs, LeaseDeadline } from './lease-deadline.js';
 
 /** Options of `RunOwner`. */
 export interface RunOwnerOptions {
@@ -14,8 +16,15 @@ export interface RunOwnerOptions {
   owner: string;
   /** Lease time-to-live; the heartbeat renews it every `ttlMs / 3`. Default 15 000 ms (`DEFAULT_RUN_LEASE_TTL_MS`). */
   ttlMs?: number;
-  /** Called when the heartbeat finds the lease lost (taken over, or expired while the store was down). */
+  /** Called when the lease is found lost (taken over, expired while the store was down, or past its local deadline). */
   onLost?: (runId: string) => void;
+  /**
+   * Safety margin of the local lease deadline: the run stops (its signal
+   * aborts) once less than this is left of the lease since its last
+   * confirmed renewal, by this process's monotonic clock, and no side effect
+   * starts with less left. Default a tenth of `ttlMs`, at most 2 s.
+   */
+  marginMs?: number;
 }
 
 /** Default time-to-live of a run lease. */
@@ -37,35 +46,60 @@ export function runLeaseName(runId: string): string {
   return `run:${runId}`;
 }
 
-/** A held run lease, renewed in the background until `release`. */
+/** How `RunOwner.acquire` took a lease (internal). */
+interface TakenLease {
+  lease: Lease;
+  /** `performance.now()` when the request that took it was sent. */
+  sentAt: number;
+}
+
+/**
+ * A held run lease, renewed in the background until `release`. Its signal
+ * aborts when the lease is lost, and also, without waiting for the heartbeat,
+ * as soon as its local deadline (last confirmed renewal + ttl − margin, on the
+ * monotonic clock) has passed: reading `signal.aborted` checks the deadline.
+ */
 export class RunOwnership {
   readonly runId: string;
   readonly #store: Store;
   readonly #ttlMs: number;
   readonly #controller = new AbortController();
   readonly #timer: NodeJS.Timeout;
+  readonly #deadline: LeaseDeadline;
+  readonly #onLost: ((runId: string) => void) | undefined;
   #lease: Lease;
   #released = false;
   #renewing = false;
+  #gone = false;
 
   readonly #onEnd: () => void;
 
   /** Built by `RunOwner.acquire`. */
   constructor(
     store: Store,
-    lease: Lease,
+    taken: TakenLease,
     runId: string,
-    ttlMs: number,
-    onLost: ((runId: string) => void) | undefined,
+    options: { ttlMs: number; marginMs: number; onLost: ((runId: string) => void) | undefined },
     onEnd: () => void,
   ) {
     this.#store = store;
     this.#onEnd = onEnd;
-    this.#lease = lease;
+    this.#lease = taken.lease;
     this.runId = runId;
-    this.#ttlMs = ttlMs;
-    this.#timer = setInterval(() => void this.#heartbeat(onLost), Math.max(1, Math.floor(ttlMs / 3)));
+    this.#ttlMs = options.ttlMs;
+    this.#onLost = options.onLost;
+    this.#deadline = new LeaseDeadline(options.ttlMs, options.marginMs, taken.sentAt, () => {
+      this.#lose();
+      this.#onLost?.(runId);
+    });
+    checkOnRead(this.#controller.signal, () => this.#deadline.check());
+    this.#timer = setInterval(() => void this.#heartbeat(), Math.max(1, Math.floor(options.ttlMs / 3)));
     this.#timer.unref();
+  }
+
+  /** The fence of this run's writes: the store refuses them once another process holds the lease. */
+  get fence(): StoreFence {
+    return { lease: this.#lease.name, token: this.#lease.token };
   }
 
   /** The current lease; its `token` fences out a previous owner. */
@@ -84,12 +118,14 @@ export class RunOwnership {
   }
 
   /**
-   * Fences a write: throws `run.not_resumable` when the lease was lost, and
-   * renews it first when it has expired by this process's clock (a paused
-   * process must not write over the process that took its run over).
+   * Checks before a write: throws `run.not_resumable` when the lease was lost
+   * or its local deadline has passed, and renews it first when it has expired
+   * by the wall clock. The write itself carries `fence`, so the store refuses
+   * it anyway if the lease changed hands after this check.
    */
   async ensureHeld(): Promise<void> {
-    if (!this.lost && Date.now() < this.#lease.expiresAt) return;
+    if (this.#deadline.check() || this.lost) throw lostLease(this.runId);
+    if (Date.now() < this.#lease.expiresAt) return;
     if (!this.lost && !this.#released && (await this.#renew())) return;
     this.#lose();
     throw lostLease(this.runId);
@@ -100,12 +136,13 @@ export class RunOwnership {
     if (this.#released) return;
     this.#released = true;
     clearInterval(this.#timer);
+    this.#deadline.stop();
     this.#onEnd();
     if (!this.lost) await this.#store.releaseLease(this.#lease);
   }
 
-  async #heartbeat(onLost?: (runId: string) => void): Promise<void> {
-    if (this.#released || this.lost || this.#renewing) return;
+  async #heartbeat(): Promise<void> {
+    if (this.#released || this.lost || this.#renewing || this.#deadline.check()) return;
     this.#renewing = true;
     try {
       if (await this.#renew()) return;
@@ -117,7 +154,7 @@ export class RunOwnership {
     }
     if (this.#released) return;
     this.#lose();
-    onLost?.(this.runId);
+    this.#onLost?.(this.runId);
   }
 
   /**
@@ -128,26 +165,40 @@ export class RunOwnership {
    */
   async #renew(): Promise<boolean> {
     const current = this.#lease;
+    let sentAt = performance.now();
     const renewed = await this.#store.renewLease(current, this.#ttlMs);
     if (renewed !== undefined) {
       this.#lease = renewed;
+      this.#deadline.confirm(sentAt);
       return true;
     }
+    sentAt = performance.now();
     const retaken = await this.#store.acquireLease(current.name, current.owner, this.#ttlMs);
     if (retaken === undefined) return false;
     if (retaken.token <= current.token + 1 && !this.#released) {
       this.#lease = retaken;
+      this.#deadline.confirm(sentAt);
       return true;
     }
     await this.#store.releaseLease(retaken);
     return false;
   }
 
+  /**
+   * Stops the run: aborts its signal, and gives the lease up if the store
+   * still has it for this process (a deadline that passed while nobody took
+   * the run), so that another process can resume the run at once.
+   */
   #lose(): void {
-    if (this.lost) return;
+    if (this.#gone) return;
+    this.#gone = true;
     clearInterval(this.#timer);
+    this.#deadline.stop();
     this.#onEnd();
     this.#controller.abort(lostLease(this.runId));
+    this.#store.releaseLease(this.#lease).catch(() => {
+      // Unreachable store: the lease expires on its own.
+    });
   }
 }
 
@@ -174,14 +225,21 @@ export class RunOwner {
   readonly #owner: string;
   readonly #ttlMs: number;
   readonly #onLost: ((runId: string) => void) | undefined;
+  readonly #marginMs: number;
   /** Runs this process executes right now (the store lets the same owner re-take its own lease). */
-  readonly #held = new Set<string>();
+  readonly #held = new Map<string, RunOwnership | undefined>();
 
   constructor(options: RunOwnerOptions) {
     this.#store = options.store;
     this.#owner = options.owner;
     this.#ttlMs = options.ttlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
     this.#onLost = options.onLost;
+    this.#marginMs = options.marginMs ?? defaultLeaseMarginMs(this.#ttlMs);
+  }
+
+  /** The fence of a run this process holds (see `RunOwnership.fence`); `undefined` for other runs. */
+  fenceOf(runId: string): StoreFence | undefined {
+    return this.#held.get(runId)?.fence;
   }
 
   /** This process's owner name. */
@@ -205,31 +263,44 @@ export class RunOwner {
         context: { runId },
       });
     }
-    this.#held.add(runId);
+    this.#held.set(runId, undefined);
     try {
-      const lease = await this.#take(runId, options);
-      return new RunOwnership(this.#store, lease, runId, this.#ttlMs, this.#onLost, () =>
-        this.#held.delete(runId),
+      const taken = await this.#take(runId, options);
+      const ownership = new RunOwnership(
+        this.#store,
+        taken,
+        runId,
+        { ttlMs: this.#ttlMs, marginMs: this.#marginMs, onLost: this.#onLost },
+        () => {
+          if (this.#held.get(runId) === ownership) this.#held.delete(runId);
+        },
       );
+      this.#held.set(runId, ownership);
+      return ownership;
     } catch (error) {
       this.#held.delete(runId);
       throw error;
     }
   }
 
-  async #take(runId: string, options: AcquireRunOptions): Promise<Lease> {
+  async #take(runId: string, options: AcquireRunOptions): Promise<TakenLease> {
     const name = runLeaseName(runId);
     const deadline = Date.now() + (options.waitMs ?? 0);
     const pollMs = Math.max(10, Math.min(1_000, Math.floor(this.#ttlMs / 6)));
     const renewalTolerance = Math.max(5, Math.min(2_000, Math.floor(this.#ttlMs / 6)));
     let seen: Lease | undefined;
     for (let vanished = 0; ; ) {
+      const sentAt = performance.now();
       const lease = await this.#store.acquireLease(name, this.#owner, this.#ttlMs);
-      if (lease !== undefined) return lease;
+      if (lease !== undefined) return { lease, sentAt };
       const holder = await this.#store.readLease(name);
       if (holder === undefined) {
-        // Released between the two calls: try again (a few times; a store that keeps disagreeing is refused).
-        if (++vanished < 3) continue;
+        // Released or expired between the two calls: try again, a moment later (a few times; a store
+        // that keeps disagreeing is refused).
+        if (++vanished < 3) {
+          await sleep(vanished * 5, options.signal);
+          continue;
+        }
         throw busy(runId, undefined);
       }
       // Renewed (or re-taken) since the last look: its owner is alive. Stores that derive `expiresAt`

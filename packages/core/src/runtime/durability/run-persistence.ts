@@ -3,6 +3,7 @@
  * in-process implementation (suspended runs resume in the same process);
  * durable runs use the store-backed checkpointer.
  */
+import type { StoreFence } from '../../contracts/store.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 
@@ -23,6 +24,12 @@ export interface SaveReceipt {
   version: number;
 }
 
+/** How one save is written. */
+export interface SaveOptions {
+  /** Every store write of the save carries this fence: a stale owner's save fails with `store.lease_lost`. */
+  fence?: StoreFence;
+}
+
 export interface RunPersistence {
   /**
    * True when checkpoints outlive this process (a store-backed checkpointer): `save` then stores the
@@ -40,6 +47,7 @@ export interface RunPersistence {
     snapshot: RunSnapshot,
     events: EncodedRunEvents,
     reason: SaveReason,
+    options?: SaveOptions,
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void>;
   /** The latest checkpoint, or `undefined` when the run has none. Throws `CheckpointError` when it is unreadable. */

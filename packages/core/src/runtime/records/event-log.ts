@@ -181,6 +181,7 @@ async function storeBlocks(
     await store.setMany(
       RUN_EVENTS_NAMESPACE,
       blocks.map((block) => ({ key: block.key, value: block.text })),
+      options,
     );
   } else {
     await Promise.all(

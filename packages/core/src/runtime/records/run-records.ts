@@ -2,7 +2,7 @@
 import type { JsonValue } from '../../contracts/json.js';
 import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store } from '../../contracts/store.js';
+import type { Store, StoreFence } from '../../contracts/store.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 
 /** Store namespace of run records. */
@@ -33,6 +33,11 @@ export class RunRecords {
     private readonly store: Store,
     /** Removes secrets from inputs, outputs and error messages before they are stored. */
     private readonly redactor?: Redactor,
+    /**
+     * The fence of a run this process owns (its run lease): the store
+     * refuses the record writes of a process that lost the run.
+     */
+    private readonly fenceOf?: (runId: string) => StoreFence | undefined,
   ) {}
 
   /**
@@ -180,6 +185,12 @@ export class RunRecords {
       ...(sequence === undefined ? {} : { sequence }),
       ...(request === undefined ? {} : { request }),
     };
-    await this.store.set(RUNS_NAMESPACE, record.runId, stored as unknown as JsonValue);
+    const fence = this.fenceOf?.(record.runId);
+    await this.store.set(
+      RUNS_NAMESPACE,
+      record.runId,
+      stored as unknown as JsonValue,
+      fence === undefined ? undefined : { fence },
+    );
   }
 }

@@ -1,5 +1,7 @@
 /** One AbortController per run: `maxDurationMs`, `runtime.cancel`/`interrupt` and the caller's signal abort through it. */
+import { isAgentryError } from '../../errors/agentry-error.js';
 import { isRunAbortedSignal, RunAbortedSignal } from './run-signals.js';
+import { checkOnRead } from './signal-on-read.js';
 
 /**
  * Owns the run's abort signal. The signal reaches the model call and every
@@ -16,17 +18,23 @@ export class RunAbort {
   private reason: RunAbortedSignal | undefined;
   /** Rejecters of the races in flight; an abort rejects them all (nothing accumulates per call). */
   private readonly racers = new Set<(reason: unknown) => void>();
-  /** A cancel, unless an external signal's reason is an interruption (a parent run's signal reaching a child). */
+  /**
+   * A cancel, unless an external signal's reason is an interruption (a parent run's signal reaching a
+   * child); a lost run lease says so in the message.
+   */
   private readonly onExternalAbort = () => {
-    const interrupted = this.externals
-      .map((signal) => signal.reason as unknown)
-      .find((reason) => isRunAbortedSignal(reason) && reason.stopReason === 'interrupted') as
-      | RunAbortedSignal
-      | undefined;
+    const reasons = this.externals
+      .filter((signal) => signal.aborted)
+      .map((signal) => signal.reason as unknown);
+    const interrupted = reasons.find(
+      (reason): reason is RunAbortedSignal =>
+        isRunAbortedSignal(reason) && reason.stopReason === 'interrupted',
+    );
+    const lease = reasons.find((reason) => !isRunAbortedSignal(reason) && isAgentryError(reason));
     this.abort(
       interrupted
         ? new RunAbortedSignal('interrupted', interrupted.message)
-        : new RunAbortedSignal('cancelled', 'The caller aborted the run'),
+        : new RunAbortedSignal('cancelled', lease ? (lease as Error).message : 'The caller aborted the run'),
     );
   };
   private readonly externals: readonly AbortSignal[];
@@ -52,6 +60,9 @@ export class RunAbort {
       if (signal.aborted) this.onExternalAbort();
       else signal.addEventListener('abort', this.onExternalAbort, { once: true });
     }
+    // Reading the run's signal reads the external ones first: a signal that aborts when it is read (a run
+    // lease past its local deadline) stops the run before the reader acts.
+    if (this.externals.length > 0) checkOnRead(this.signal, () => this.checkExternals());
   }
 
   /** Why the run was aborted, once it was. */
@@ -69,9 +80,15 @@ export class RunAbort {
     this.abort(new RunAbortedSignal('interrupted', reason));
   }
 
-  /** Throws the abort reason when the run was aborted. */
+  /** Throws the abort reason when the run was aborted (the external signals are read first). */
   throwIfAborted(): void {
+    this.checkExternals();
     if (this.reason) throw this.reason;
+  }
+
+  /** Aborts the run when an external signal has aborted, even if its listeners have not run yet. */
+  private checkExternals(): void {
+    if (!this.reason && this.externals.some((signal) => signal.aborted)) this.onExternalAbort();
   }
 
   /**

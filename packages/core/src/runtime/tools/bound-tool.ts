@@ -193,8 +193,11 @@ async function execute(
   entry.attempts += 1;
   run.budget.recordToolCall();
   if (run.durable && tool.sideEffects !== 'none') {
+    // The `started` entry is written fenced by the run lease (a stale owner's save is refused), and the
+    // call starts only while more than the lease's safety margin is left: reading the run's signal checks it.
     await run.save('tool.started');
     crashPoint('tool-started');
+    run.abort.throwIfAborted();
   }
   run.recorder.emit('tool.started', { callId: entry.callId, tool: tool.name });
   const clock = run.services.clock;
