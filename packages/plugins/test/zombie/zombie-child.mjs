@@ -10,7 +10,8 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DefaultRuntime, defineTool, MittEventBus, ScriptedModel, StoreCheckpointer } from '@agentry/core';
+import { DefaultRuntime, defineTool, MittEventBus, ScriptedModel } from '@agentry/core';
+import { StoreCheckpointer } from '@agentry/core/internal';
 import { z } from 'zod';
 
 const options = JSON.parse(process.argv[2]);

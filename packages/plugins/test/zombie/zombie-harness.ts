@@ -14,14 +14,8 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import {
-  DefaultRuntime,
-  defineTool,
-  MittEventBus,
-  ScriptedModel,
-  type Store,
-  StoreCheckpointer,
-} from '@agentry/core';
+import { DefaultRuntime, defineTool, MittEventBus, ScriptedModel, type Store } from '@agentry/core';
+import { StoreCheckpointer } from '@agentry/core/internal';
 import { z } from 'zod';
 
 const CHILD = fileURLToPath(new URL('./zombie-child.mjs', import.meta.url));
