@@ -197,10 +197,10 @@ describe('runs and approvals over HTTP', () => {
     expect(metrics.text).toMatch(/agentry_model_call_duration_seconds_count\{agent="writer"\} 1/);
   });
 
-  it('answers interrupt and send-input with 501 until the runtime offers them', async () => {
+  it('refuses to interrupt a run that is not running (409); send-input answers 501 until the runtime offers it', async () => {
     const { server, api } = await setup();
     const approval = await suspendedRun(server, api);
-    expect((await api.call('POST', `/api/v1/runs/${approval.runId}/interrupt`)).status).toBe(501);
+    expect((await api.call('POST', `/api/v1/runs/${approval.runId}/interrupt`)).status).toBe(409);
     expect((await api.call('POST', `/api/v1/runs/${approval.runId}/input`)).status).toBe(501);
   });
 });
