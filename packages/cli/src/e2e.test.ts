@@ -204,7 +204,13 @@ describe('agentry binary: a gated run suspends, resumes from another process, an
       cwd,
       stdin: 'Summarise notes.md',
     });
-    expect(JSON.parse(piped.stdout)).toMatchObject({ status: 'completed' });
+    // The demo model reacts to the denial: its last sentence says so instead of claiming the file was written.
+    expect(JSON.parse(piped.stdout)).toMatchObject({
+      status: 'completed',
+      output:
+        'I did not write workspace/summary.md because the write was denied. Nothing in ./workspace was changed.',
+    });
+    expect(existsSync(path.join(cwd, 'workspace/summary.md'))).toBe(false);
     const wrong = await spawnCli(['run', 'asistant', 'hi'], { cwd });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('Did you mean "assistant"?');

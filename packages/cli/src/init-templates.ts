@@ -9,7 +9,12 @@ export interface TemplateFile {
 /** The default task the demo script answers. */
 export const DEMO_TASK = 'Summarise workspace/notes.txt into workspace/summary.md';
 
-const CONFIG = `# Agentry config. Reference: docs/reference/config.md (or \`agentry schema\` for editors).
+/** The first line of a config: editors with the YAML language server complete and check keys with it. */
+export const SCHEMA_MODELINE = '# yaml-language-server: $schema=./agentry.schema.json';
+
+const CONFIG = `${SCHEMA_MODELINE}
+# Agentry config. Reference: docs/reference/config.md. agentry.schema.json (for editors) is refreshed with
+# \`npx agentry schema --out agentry.schema.json\`.
 version: 1
 
 # Runs, checkpoints and events are kept in an embedded SQLite file (.agentry/agentry.db).
@@ -42,8 +47,10 @@ agents:
     budget: { maxSteps: 10, maxToolCalls: 10 }
 `;
 
-const SCRIPT = `# What the scripted model answers, one item per model call.
+const SCRIPT = `# What the scripted model answers, one item per model call (step).
 # An item is a string, { text, toolCalls: [{ tool, input }] }, or { error: rate_limit } to inject a fault.
+# An item with \`when\` reacts: it answers its step only if the condition holds (lastTool: denied | error | ok,
+# or input: <regex> on the user's input); otherwise the next item answers that step.
 - text: I will read the notes first.
   toolCalls:
     - { tool: read-file, input: { path: notes.txt } }
@@ -55,6 +62,8 @@ const SCRIPT = `# What the scripted model answers, one item per model call.
       input:
         path: summary.md
         content: "# Summary\\n\\nAgentry runs YAML agents; durable runs resume after a crash; risky tools wait for approval.\\n"
+- when: { lastTool: denied }
+  text: I did not write workspace/summary.md because the write was denied. Nothing was changed.
 - The summary is in workspace/summary.md (12 words in the key sentence).
 `;
 

@@ -21,9 +21,9 @@ describe('the run timeline', () => {
     seq = 0;
     const events = [
       event('run.started', { input: 'go' }),
-      event('step.started', { step: 0 }),
+      event('step.started', { step: 1 }),
       event('model.responded', {
-        step: 0,
+        step: 1,
         text: 'Writing.',
         usage: { inputTokens: 10, outputTokens: 5 },
         durationMs: 7,
@@ -37,9 +37,9 @@ describe('the run timeline', () => {
       }),
       event('run.resumed', { reason: 'decision' }),
       event('tool.denied', { callId: 'c1', tool: 'write-file', reason: 'use b.md' }),
-      event('step.started', { step: 1 }),
+      event('step.started', { step: 2 }),
       event('model.responded', {
-        step: 1,
+        step: 2,
         text: 'Done.',
         usage: { inputTokens: 20, outputTokens: 2 },
         durationMs: 3,

@@ -59,12 +59,12 @@ export const mine = definePlugin({
       'builtin.yaml': config('{ type: window, config: { maxMesages: 3 } }'),
       'mine.ts': plugin,
     });
-    const impl = await cli(['validate', '--load', '--config', 'impl.yaml'], { cwd });
+    const impl = await cli(['run', 'a', 'hi', '--config', 'impl.yaml'], { cwd });
     expect(impl.code).toBe(2);
     expect(impl.stderr).toContain('config of mine is invalid');
     expect(impl.stderr).toContain("the plugin's configSchema says what it accepts");
     expect(impl.stderr).not.toContain('agentry plugins');
-    const builtin = await cli(['validate', '--load', '--config', 'builtin.yaml'], { cwd });
+    const builtin = await cli(['run', 'a', 'hi', '--config', 'builtin.yaml'], { cwd });
     expect(builtin.stderr).toContain('`agentry plugins window` shows its config');
   });
 });

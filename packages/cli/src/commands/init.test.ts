@@ -20,6 +20,7 @@ describe('agentry init', () => {
     const dir = path.join(scratch.dir, 'my-agent');
     for (const file of [
       'agentry.yaml',
+      'agentry.schema.json',
       'demo.script.yaml',
       'tools/word-count.ts',
       'workspace/notes.txt',
@@ -37,6 +38,13 @@ describe('agentry init', () => {
       '# main:\n#   provider: openai'.replaceAll('#', '  #'),
     );
     expect(created.stdout).toContain('npx agentry run assistant');
+    // Editors pick the schema up from the first line; it knows the builtins the config uses.
+    const config = readFileSync(path.join(dir, 'agentry.yaml'), 'utf8');
+    expect(config.split('\n')[0]).toBe('# yaml-language-server: $schema=./agentry.schema.json');
+    const schema = JSON.parse(readFileSync(path.join(dir, 'agentry.schema.json'), 'utf8')) as {
+      $defs: Record<string, { anyOf: { enum?: string[] }[] }>;
+    };
+    expect(schema.$defs['tool-slot']?.anyOf[0]?.enum).toContain('write-file');
     expect(created.stdout).not.toMatch(/npx --no|npx @agentry/);
 
     const validated = await cli(['validate'], { cwd: dir });

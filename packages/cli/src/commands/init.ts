@@ -3,6 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
+import { fullConfigSchema } from '../config-schema.js';
 import type { CliContext } from '../context.js';
 import { DEMO_TASK, initTemplates } from '../init-templates.js';
 import { localPackageDirs } from '../local-packages.js';
@@ -44,7 +45,9 @@ export function nextSteps(dir: string, local: boolean): string[] {
 export function registerInit(program: Command, context: CliContext, exit: ExitSlot): void {
   const command = program
     .command('init')
-    .description('Create agentry.yaml, a demo script, a custom tool and package.json scripts in a directory')
+    .description(
+      'Create agentry.yaml (with its JSON Schema for editors), a demo script, a custom tool and package.json scripts in a directory',
+    )
     .argument('[dir]', 'target directory (created when missing)', '.')
     .option('--force', 'overwrite files that already exist')
     .option('--json', 'print the written files as one JSON document')
@@ -52,7 +55,10 @@ export function registerInit(program: Command, context: CliContext, exit: ExitSl
       action(context, exit, async (dir: string, options: { force?: boolean }) => {
         const target = path.resolve(context.io.cwd, dir);
         const localDirs = localPackageDirs();
-        const files = initTemplates(packageName(target), localDirs);
+        const files = [
+          ...initTemplates(packageName(target), localDirs),
+          { path: 'agentry.schema.json', content: `${JSON.stringify(await fullConfigSchema(), null, 2)}\n` },
+        ];
         const written: string[] = [];
         const skipped: string[] = [];
         if (!options.force && (await exists(path.join(target, 'agentry.yaml')))) {

@@ -174,7 +174,7 @@ describe('agentry plugins', () => {
 });
 
 describe('agentry validate --load', () => {
-  it('also loads the plugins, so a plugin config error or a missing impl file is caught', async () => {
+  it('a builtin config error is caught with and without --load (no connection needed for it)', async () => {
     const cwd = project({
       'agentry.yaml': `version: 1
 store: memory
@@ -187,7 +187,11 @@ agents:
       - { type: read-file, config: { rooot: ./workspace } }
 `,
     });
-    expect((await cli(['validate'], { cwd })).code).toBe(0);
+    const plain = await cli(['validate'], { cwd });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(
+      /agents\.helper\.tools\[0\]\.config\.root\n *read-file: missing required key "root"/,
+    );
     const loaded = await cli(['validate', '--load'], { cwd });
     expect(loaded.code).toBe(2);
     expect(loaded.stderr).toContain('[plugin.config_invalid]');

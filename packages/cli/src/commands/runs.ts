@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { withRuntime } from '../open-runtime.js';
 import { EXIT, UsageError } from '../render/errors.js';
 import { formatCost, formatUsage } from '../render/format.js';
+import { formatSteps, runSteps } from '../render/run-steps.js';
 import { didYouMean } from '../render/suggest.js';
 import { renderPlainRows, renderTable } from '../render/table.js';
 import { resumeBlocker, resumeBlockerNote, resumeCommands } from '../run-driver.js';
@@ -128,9 +129,13 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
     .description('Show one run: status, stop reason, usage, output, error and pending calls')
     .argument('<runId>', 'the run')
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
-    .option('--json', 'print the run record as one JSON document')
+    .option(
+      '--steps',
+      'also show each step: model text, tool calls with input and output, decisions, tokens, cost, time',
+    )
+    .option('--json', 'print the run record as one JSON document, with its steps')
     .action(
-      action(context, exit, async (runId: string, options: { config?: string }) =>
+      action(context, exit, async (runId: string, options: { config?: string; steps?: boolean }) =>
         withRuntime(
           context,
           options.config ?? runs.opts<{ config?: string }>().config,
@@ -141,8 +146,14 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
               record.pending.length > 0 && blocker === undefined
                 ? resumeCommands(record.runId, record.pending, configArg)
                 : [];
+            const steps =
+              context.json || options.steps === true ? runSteps(await runtime.runs.events(runId)) : [];
             if (context.json) {
-              context.printJson(commands.length > 0 ? { ...record, resumeCommands: commands } : record);
+              context.printJson({
+                ...record,
+                ...(commands.length > 0 ? { resumeCommands: commands } : {}),
+                steps,
+              });
               return EXIT.ok;
             }
             const style = context.style;
@@ -175,6 +186,8 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
                 for (const command of commands) lines.push(`    ${command}`);
               }
             }
+            if (options.steps === true)
+              lines.push('  steps', ...formatSteps(steps, style).map((line) => `  ${line}`));
             context.human(lines.join('\n'));
             return EXIT.ok;
           },
@@ -183,6 +196,7 @@ export function registerRuns(program: Command, context: CliContext, exit: ExitSl
     );
   withExamples(show, [
     ['agentry runs show run_123', 'details and resume commands'],
-    ['agentry runs show run_123 --json', 'the stored record'],
+    ['agentry runs show run_123 --steps', 'what the model said and what each tool returned, step by step'],
+    ['agentry runs show run_123 --json', 'the stored record and its steps'],
   ]);
 }

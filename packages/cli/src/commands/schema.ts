@@ -3,18 +3,20 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
+import { fullConfigSchema } from '../config-schema.js';
 import type { CliContext } from '../context.js';
-import { configJsonSchema } from '../core-api.js';
 import { EXIT } from '../render/errors.js';
 
 export function registerSchema(program: Command, context: CliContext, exit: ExitSlot): void {
   const command = program
     .command('schema')
-    .description('Print the JSON Schema of agentry.yaml (for editor completion and checks)')
+    .description(
+      "Print the JSON Schema of agentry.yaml (for editor completion and checks): builtin names and each builtin's config keys",
+    )
     .option('-o, --out <file>', 'write the schema to a file instead of stdout')
     .action(
       action(context, exit, async (options: { out?: string }) => {
-        const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+        const text = `${JSON.stringify(await fullConfigSchema(), null, 2)}\n`;
         if (options.out === undefined) {
           context.io.stdout.write(text);
         } else {

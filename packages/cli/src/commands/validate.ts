@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
 import { createRuntime, loadConfig } from '../core-api.js';
-import { checkImpls } from '../impl-check.js';
+import { pluginIssues, throwPluginIssues } from '../plugin-check.js';
 import { EXIT, relativeLocation } from '../render/errors.js';
 
 /** Names of the entries of a config map (`agents`, `models`). */
@@ -18,7 +18,7 @@ export function registerValidate(program: Command, context: CliContext, exit: Ex
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
     .option(
       '--load',
-      'also load every plugin: imports impl paths and checks plugin configs (connects to the store); without it, impl paths are only checked for what run refuses',
+      'also import every impl file and check its plugin and config, then create the runtime (connects to the store); without it no user code is imported',
     )
     .option('--json', 'print the result as one JSON document')
     .action(
@@ -30,9 +30,12 @@ export function registerValidate(program: Command, context: CliContext, exit: Ex
           env: context.io.env,
           redactor: context.redactor,
         });
-        // The refusals `run` applies before importing (URLs, node:/data:, paths leaving the project, reserved exports).
-        checkImpls(loaded);
-        if (options.load === true) {
+        const file = relativeLocation(loaded.file, context.io.cwd);
+        // What `run` would refuse, every slot at once: refused or missing impls, missing exports, builtin
+        // configs, script files (and with --load, every impl imported and its config checked).
+        const load = options.load === true;
+        throwPluginIssues(await pluginIssues(loaded, { load }), file, load);
+        if (load) {
           const runtime = await createRuntime({
             config: loaded.file,
             cwd: context.io.cwd,
@@ -41,7 +44,6 @@ export function registerValidate(program: Command, context: CliContext, exit: Ex
           });
           await runtime.close();
         }
-        const file = relativeLocation(loaded.file, context.io.cwd);
         const agents = namesOf(loaded.config.agents);
         const models = namesOf(loaded.config.models);
         if (context.json) {

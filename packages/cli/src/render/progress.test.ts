@@ -47,13 +47,20 @@ function progressEvents(): AnyAgentryEvent[] {
     event('model.responded', {
       step: 1,
       text: '',
-      toolCalls: [{ id: 't1', name: 'read-file' }],
+      toolCalls: [{ id: 't1', name: 'read-file', input: {} }],
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+      costUsd: 0,
       finishReason: 'tool-calls',
       durationMs: 1200,
     }),
     event('tool.requested', { callId: 'c1', tool: 'read-file', input: { path: 'notes.md' } }),
-    event('tool.succeeded', { callId: 'c1', tool: 'read-file', durationMs: 3, replayed: false }),
+    event('tool.succeeded', {
+      callId: 'c1',
+      tool: 'read-file',
+      output: 'ok',
+      durationMs: 3,
+      replayed: false,
+    }),
     event('checkpoint.saved', { step: 1, bytes: 512, version: 1 }),
     event('tool.approval_requested', {
       callId: 'c2',
@@ -98,7 +105,11 @@ describe('run progress', () => {
       event('run.started', { input: 'other', durable: false }, 'run_other'),
       event('run.started', { input: 'child', durable: false, parentRunId: 'run_main' }, 'run_child'),
       event('tool.requested', { callId: 'c1', tool: 'http', input: { token: 'sk-secret' } }, 'run_child'),
-      event('tool.succeeded', { callId: 'c1', tool: 'http', durationMs: 5, replayed: true }, 'run_child'),
+      event(
+        'tool.succeeded',
+        { callId: 'c1', tool: 'http', output: 'ok', durationMs: 5, replayed: true },
+        'run_child',
+      ),
     ]);
     expect(text).not.toContain('run_other');
     expect(text).toContain('    [assistant] ▶ assistant run_child');
@@ -110,8 +121,9 @@ function responded(step: number, text: string, tools: string[] = []): AnyAgentry
   return event('model.responded', {
     step,
     text,
-    toolCalls: tools.map((name, index) => ({ id: `t${index}`, name })),
+    toolCalls: tools.map((name, index) => ({ id: `t${index}`, name, input: {} })),
     usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+    costUsd: 0,
     finishReason: tools.length > 0 ? 'tool-calls' : 'stop',
     durationMs: 5,
   });

@@ -4,7 +4,7 @@
  * Ctrl-C or SIGTERM (runs this server drives are left to their checkpoints).
  */
 import process from 'node:process';
-import type { RuntimeSource, ServedConfig } from '@agentry/server';
+import type { ApiToken, RuntimeSource, ServedConfig } from '@agentry/server';
 import { createServer, defaultConsoleDir, listen, tokensFromEnv } from '@agentry/server';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../render/errors.js';
@@ -36,7 +36,9 @@ export async function serveUntilStopped(
 ): Promise<void> {
   let tokens: ReturnType<typeof tokensFromEnv>;
   try {
-    tokens = tokensFromEnv(context.io.env.AGENTRY_SERVER_TOKENS);
+    // The config's `server.tokens` (read once, at start) and AGENTRY_SERVER_TOKENS, together.
+    const configured = (options.servedConfig()?.server as { tokens?: ApiToken[] } | undefined)?.tokens ?? [];
+    tokens = [...configured, ...tokensFromEnv(context.io.env.AGENTRY_SERVER_TOKENS)];
     for (const token of tokens) context.redactor.addSecret(token.token);
   } catch (error) {
     throw new UsageError(

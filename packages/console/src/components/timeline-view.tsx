@@ -44,7 +44,7 @@ function Step({ step }: { step: StepView }) {
   return (
     <li className="step">
       <div className="step-head">
-        <h4>Step {step.step + 1}</h4>
+        <h4>Step {step.step}</h4>
         <span className="muted num">
           {duration(step.modelMs)} · {tokens(step.inputTokens)} in / {tokens(step.outputTokens)} out
           {step.checkpoints > 0 ? ` · ${step.checkpoints} checkpoint${step.checkpoints > 1 ? 's' : ''}` : ''}

@@ -276,6 +276,7 @@ describe('configJsonSchema', () => {
       'queue',
       'models',
       'agents',
+      'server',
     ]);
   });
 });

@@ -207,6 +207,26 @@ export function agentConfigSchema() {
   });
 }
 
+/** `server:` — settings of `agentry serve` and `agentry dev` (read by the CLI, not by the runtime). */
+function serverConfigSchema() {
+  return z
+    .strictObject({
+      tokens: z
+        .array(
+          z.strictObject({
+            role: z.enum(['viewer', 'approver', 'operator', 'admin']),
+            token: z.string().min(16, 'a token needs at least 16 characters (e.g. `openssl rand -hex 24`)'),
+            name: z.string().min(1).optional(),
+          }),
+        )
+        .default([])
+        .describe(
+          'Bearer tokens the HTTP API accepts, with roles; keep the values in the environment and interpolate them with env references.',
+        ),
+    })
+    .describe('Settings of `agentry serve` / `agentry dev`.');
+}
+
 /**
  * The whole config file. Objects are strict: an unknown key is an error with a did-you-mean.
  *
@@ -240,6 +260,9 @@ export const agentryConfigSchema = z.strictObject({
   },
   get agents() {
     return z.record(z.string(), agentConfigSchema()).default({});
+  },
+  get server() {
+    return serverConfigSchema().optional();
   },
 });
 

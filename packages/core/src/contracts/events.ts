@@ -32,11 +32,13 @@ export interface EventMap {
   'step.completed': { step: number; toolCalls: number };
   'model.requested': { step: number; messages: number; tools: number };
   'model.delta': { step: number; text: string };
+  /** The model's text and tool calls (with their input), its tokens and cost (`costUsd`, 0 without pricing). */
   'model.responded': {
     step: number;
     text: string;
-    toolCalls: { id: string; name: string }[];
+    toolCalls: { id: string; name: string; input: JsonValue }[];
     usage: TokenUsage;
+    costUsd: number;
     finishReason: FinishReason;
     durationMs: number;
   };
@@ -49,7 +51,17 @@ export interface EventMap {
   'tool.approved': { callId: string; tool: string; edited: boolean; sticky: boolean };
   'tool.denied': { callId: string; tool: string; reason: string };
   'tool.started': { callId: string; tool: string };
-  'tool.succeeded': { callId: string; tool: string; durationMs: number; replayed: boolean };
+  /**
+   * `output`: what the tool returned, redacted and cut to 4 KiB of JSON text (then a string ending in
+   * `[output truncated: showing <n> of <total> bytes]`).
+   */
+  'tool.succeeded': {
+    callId: string;
+    tool: string;
+    output: JsonValue;
+    durationMs: number;
+    replayed: boolean;
+  };
   'tool.failed': {
     callId: string;
     tool: string;

@@ -41,8 +41,29 @@ function buildItemSchemas() {
     })
     .strict();
 
+  const whenSchema = z
+    .object({
+      lastTool: z
+        .enum(['ok', 'error', 'denied'])
+        .optional()
+        .describe(
+          'The tool results the model sees last: `denied` (a call was denied), `error` (a call failed), `ok` (all succeeded).',
+        ),
+      input: z
+        .string()
+        .min(1)
+        .refine(isPattern, { message: 'not a valid regular expression' })
+        .optional()
+        .describe("A regular expression (case-insensitive) the user's latest input must match."),
+    })
+    .strict()
+    .describe(
+      'A reaction: this item answers only when the condition holds; otherwise the next item answers the same step.',
+    );
+
   const responseItemSchema = z
     .object({
+      when: whenSchema.optional(),
       text: z.string().optional().describe('Text of the response.'),
       toolCalls: z.array(toolCallSchema).optional().describe('Tool calls of the response, in order.'),
       finishReason: z
@@ -62,6 +83,7 @@ function buildItemSchemas() {
 
   const errorItemSchema = z
     .object({
+      when: whenSchema.optional(),
       error: z
         .enum(Object.keys(SCRIPTED_FAULTS) as [ScriptedFault, ...ScriptedFault[]])
         .describe('Fault to inject: the call throws a ModelError with the matching code.'),
@@ -90,10 +112,19 @@ function buildItemSchemas() {
     hangItemSchema,
     responseItemSchema,
   ]);
-  return { responseItemSchema, errorItemSchema, hangItemSchema, scriptItemSchema };
+  return { responseItemSchema, errorItemSchema, hangItemSchema, scriptItemSchema, whenSchema };
 }
 
 type ItemSchemas = ReturnType<typeof buildItemSchemas>;
+
+function isPattern(text: string): boolean {
+  try {
+    new RegExp(text, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 let builtSchemas: ItemSchemas | undefined;
 
@@ -108,6 +139,8 @@ export type ScriptItem = z.input<ItemSchemas['scriptItemSchema']>;
 export type ScriptedResponseItem = z.output<ItemSchemas['responseItemSchema']>;
 /** A validated fault item. */
 export type ScriptedErrorItem = z.output<ItemSchemas['errorItemSchema']>;
+/** The condition of a reaction item (`when`). */
+export type ScriptedCondition = z.output<ItemSchemas['whenSchema']>;
 /** A validated hang item (for cancellation and timeout tests). */
 export type ScriptedHangItem = z.output<ItemSchemas['hangItemSchema']>;
 

@@ -80,7 +80,7 @@ describe('ScriptedModel', () => {
     const error = await caught(model.generate(request(1)));
     expect(isAgentryError(error) && error.code).toBe('model.script_exhausted');
     expect((error as Error).message).toBe(
-      'Scripted model "demo-model" has no item for step 2: its script of model demo-model has 1 item',
+      'Scripted model "demo-model" has no item for step 2: its script of model demo-model has 1 step',
     );
     expect(isAgentryError(error) && error.retryable).toBe(false);
   });
@@ -209,7 +209,7 @@ describe('ScriptedModel plugin', () => {
     });
     expect((await model.generate(request(1))).text).toBe('Wrote hello.txt');
     const error = await caught(model.generate(request(2)));
-    expect((error as Error).message).toContain('file ./demo.script.yaml has 2 items');
+    expect((error as Error).message).toContain('file ./demo.script.yaml has 2 steps');
   });
 
   it('loads a JSON list and inline items', async () => {
@@ -252,5 +252,60 @@ describe('ScriptedModel plugin', () => {
       ),
     );
     expect((broken as Error).message).toMatch(/Cannot parse the scripted model script broken\.script\.yaml/);
+  });
+});
+
+describe('ScriptedModel reactions (when)', () => {
+  const denied: Message = {
+    role: 'tool',
+    toolCallId: 'call_1_1',
+    toolName: 'refund',
+    content: { error: { code: 'tool.denied', message: 'The user denied this call.' } },
+    isError: true,
+  };
+  const failed: Message = { ...denied, content: { error: { code: 'tool.timeout', message: 'slow' } } };
+  const succeeded: Message = {
+    role: 'tool',
+    toolCallId: 'call_1_1',
+    toolName: 'refund',
+    content: { ok: true },
+  };
+  const asked: Message = {
+    role: 'assistant',
+    content: '',
+    toolCalls: [{ id: 'call_1_1', name: 'refund', input: {} }],
+  };
+  const user: Message = { role: 'user', content: 'Refund order 1042' };
+  const model = new ScriptedModel({
+    script: [
+      { toolCalls: [{ tool: 'refund', input: { order: 1042 } }] },
+      { when: { lastTool: 'denied' }, text: 'Order 1042 was not refunded: the refund was denied.' },
+      { when: { lastTool: 'error' }, text: 'The refund failed.' },
+      'Order 1042 was refunded.',
+      { when: { input: 'weather' }, text: 'I only do refunds.' },
+      'Anything else?',
+    ],
+  });
+
+  it('answers a step with the first reaction whose condition holds, else with the item that ends the step', async () => {
+    expect(model.length).toBe(3);
+    const answerTo = (result: Message) => model.generate(request(1, [user, asked, result]));
+    expect((await answerTo(denied)).text).toBe('Order 1042 was not refunded: the refund was denied.');
+    expect((await answerTo(failed)).text).toBe('The refund failed.');
+    expect((await answerTo(succeeded)).text).toBe('Order 1042 was refunded.');
+    expect((await model.generate(request(2, [{ role: 'user', content: 'And the Weather?' }]))).text).toBe(
+      'I only do refunds.',
+    );
+    expect((await model.generate(request(2, [user]))).text).toBe('Anything else?');
+  });
+
+  it('refuses a step whose reactions all fail and that has no item to fall back on, and a bad pattern', async () => {
+    const strict = new ScriptedModel({ script: [{ when: { lastTool: 'denied' }, text: 'denied' }] });
+    const error = await caught(strict.generate(request(0)));
+    expect(isAgentryError(error) && error.code).toBe('model.script_exhausted');
+    expect((error as Error).message).toContain('none of its reactions holds (lastTool: denied)');
+    expect(() => new ScriptedModel({ script: [{ when: { input: '(' }, text: 'x' }, 'y'] })).toThrow(
+      /not a valid regular expression/,
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   type LoadedScript,
   loadScriptFile,
   SCRIPTED_FAULTS,
+  type ScriptedCondition,
   type ScriptedErrorItem,
   type ScriptItem,
   validateScript,
@@ -44,6 +45,74 @@ interface CompiledResponse {
   usage?: { inputTokens: number; outputTokens: number };
 }
 type CompiledItem = CompiledResponse | (ScriptedErrorItem & { kind: 'error' }) | { kind: 'hang' };
+
+/** One step of the script: reaction items (each with its condition), then the item that answers otherwise. */
+interface CompiledStep {
+  reactions: { when: Reaction; item: CompiledItem }[];
+  otherwise?: CompiledItem;
+}
+
+/** A compiled `when`. */
+interface Reaction {
+  lastTool?: 'ok' | 'error' | 'denied';
+  input?: RegExp;
+}
+
+/**
+ * Groups items into steps: items with `when` react (the first whose condition holds answers), and the next
+ * item without `when` ends the step and answers otherwise. So the n-th model call still plays step n, also
+ * after a resume, and a script without reactions is one item per step.
+ */
+function compileSteps(script: LoadedScript): CompiledStep[] {
+  const items = compile(script);
+  const steps: CompiledStep[] = [];
+  let open: CompiledStep = { reactions: [] };
+  script.items.forEach((item, index) => {
+    const when = 'when' in item ? (item.when as ScriptedCondition | undefined) : undefined;
+    if (when === undefined) {
+      steps.push({ ...open, otherwise: items[index]! });
+      open = { reactions: [] };
+      return;
+    }
+    open.reactions.push({
+      when: {
+        ...(when.lastTool === undefined ? {} : { lastTool: when.lastTool }),
+        ...(when.input === undefined ? {} : { input: new RegExp(when.input, 'i') }),
+      },
+      item: items[index]!,
+    });
+  });
+  if (open.reactions.length > 0) steps.push(open);
+  return steps;
+}
+
+/** How the latest tool results (the tool messages after the last model turn) went, if the request ends with some. */
+function lastToolOutcome(messages: ModelRequest['messages']): 'ok' | 'error' | 'denied' | undefined {
+  let outcome: 'ok' | 'error' | 'denied' | undefined;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role !== 'tool') break;
+    const code = (message.content as { error?: { code?: unknown } } | null)?.error?.code;
+    if (message.isError === true && code === 'tool.denied') return 'denied';
+    if (message.isError === true) outcome = 'error';
+    else outcome ??= 'ok';
+  }
+  return outcome;
+}
+
+function latestInput(messages: ModelRequest['messages']): string {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === 'user') return message.content;
+  }
+  return '';
+}
+
+function reacts(reaction: Reaction, request: ModelRequest): boolean {
+  if (reaction.lastTool !== undefined && lastToolOutcome(request.messages) !== reaction.lastTool)
+    return false;
+  return reaction.input === undefined || reaction.input.test(latestInput(request.messages));
+}
 
 function compile(script: LoadedScript): CompiledItem[] {
   return script.items.map((item): CompiledItem => {
@@ -86,7 +155,7 @@ const configSchema = z
       return z
         .union([z.string().min(1), z.array(z.unknown())])
         .describe(
-          'The responses, one per model call of a run: a list of items, or a path (relative to the config file) to a YAML/JSON file holding that list. Item: a string (text), `{ text?, toolCalls?: [{ tool, input }], finishReason?, usage? }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output, message?, retryAfterMs? }`, or `{ hang: true }` (answers only by rejecting when the run is aborted).',
+          'The responses, one per model call of a run: a list of items, or a path (relative to the config file) to a YAML/JSON file holding that list. Item: a string (text), `{ text?, toolCalls?: [{ tool, input }], finishReason?, usage? }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output, message?, retryAfterMs? }`, or `{ hang: true }` (answers only by rejecting when the run is aborted). A response or fault item with `when: { lastTool: ok|error|denied, input: <regex> }` is a reaction: it answers its step only if the condition holds, otherwise the next item answers that step.',
         );
     },
     get model() {
@@ -161,21 +230,21 @@ export class ScriptedModel implements Model {
   readonly pricing?: ModelPricing;
   /** Every request, in call order, when created with `record: true`; otherwise empty. */
   readonly calls: ModelRequest[] = [];
-  readonly #items: CompiledItem[];
+  readonly #steps: CompiledStep[];
   readonly #source: string;
   readonly #record: boolean;
 
   constructor(options: ScriptedModelOptions) {
     this.modelId = options.model ?? 'scripted';
     this.#source = options.source ?? `script of model ${this.modelId}`;
-    this.#items = compile(validateScript(options.script, this.#source));
+    this.#steps = compileSteps(validateScript(options.script, this.#source));
     this.#record = options.record ?? false;
     if (options.pricing) this.pricing = options.pricing;
   }
 
-  /** Number of items in the script. */
+  /** Number of steps the script plays (its items, reactions counted with the item that ends their step). */
   get length(): number {
-    return this.#items.length;
+    return this.#steps.length;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
@@ -191,9 +260,17 @@ export class ScriptedModel implements Model {
 
   /** The input tokens this call will report: the item's fixed `usage.inputTokens`, else the estimate. */
   countInputTokens(request: ModelRequest): number {
-    const item = this.#items[request.callIndex];
+    const item = this.#itemFor(request);
     const fixed = item?.kind === 'response' ? item.usage?.inputTokens : undefined;
     return fixed ?? estimateInputTokens(request.messages, request.tools);
+  }
+
+  /** The item that answers this request: the first reaction of its step that holds, else the step's item. */
+  #itemFor(request: ModelRequest): CompiledItem | undefined {
+    const step = this.#steps[request.callIndex];
+    if (step === undefined) return undefined;
+    if (step.reactions.length === 0) return step.otherwise;
+    return step.reactions.find((reaction) => reacts(reaction.when, request))?.item ?? step.otherwise;
   }
 
   /** A `hang` item: waits for the request's signal, then rejects with its reason. */
@@ -218,8 +295,10 @@ export class ScriptedModel implements Model {
     if (request.signal?.aborted) throw request.signal.reason;
     if (this.#record) this.calls.push(request);
     const index = request.callIndex;
-    const item = Number.isInteger(index) && index >= 0 ? this.#items[index] : undefined;
-    if (item === undefined) throw this.#exhausted(index);
+    const step = Number.isInteger(index) && index >= 0 ? this.#steps[index] : undefined;
+    if (step === undefined) throw this.#exhausted(index);
+    const item = this.#itemFor(request);
+    if (item === undefined) throw this.#unmatched(index, step);
     if (item.kind === 'error') throw this.#fault(item, index);
     if (item.kind === 'hang') return undefined;
     const inputTokens = item.usage?.inputTokens ?? estimateInputTokens(request.messages, request.tools);
@@ -252,9 +331,22 @@ export class ScriptedModel implements Model {
     };
   }
 
+  #unmatched(callIndex: number, step: CompiledStep): ModelError {
+    const conditions = step.reactions.map(({ when }) =>
+      [when.lastTool && `lastTool: ${when.lastTool}`, when.input && `input: ${when.input.source}`]
+        .filter(Boolean)
+        .join(', '),
+    );
+    return new ModelError('model.script_exhausted', {
+      message: `Scripted model "${this.modelId}" has no item for step ${callIndex + 1}: none of its reactions holds (${conditions.join(' | ')})`,
+      hint: `End the step with an item without \`when\` in the ${this.#source}: it answers when no reaction does.`,
+      context: { plugin: 'scripted' },
+    });
+  }
+
   #exhausted(callIndex: number): ModelError {
     return new ModelError('model.script_exhausted', {
-      message: `Scripted model "${this.modelId}" has no item for step ${callIndex + 1}: its ${this.#source} has ${this.#items.length} item${this.#items.length === 1 ? '' : 's'}`,
+      message: `Scripted model "${this.modelId}" has no item for step ${callIndex + 1}: its ${this.#source} has ${this.#steps.length} step${this.#steps.length === 1 ? '' : 's'}`,
       hint: `Add items to the ${this.#source}, or lower the run's step budget so it stops earlier.`,
       context: { plugin: 'scripted' },
     });

@@ -11,7 +11,7 @@ import { registerSchemaSecrets } from '../config/schema-walk.js';
 import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
-import { isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
+import { type ConfigIssue, isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
@@ -62,6 +62,9 @@ const CREATION_TOKENS: Partial<Record<PluginKind, Token<unknown>>> = {
   'event-bus': TOKENS.EventBus,
   model: TOKENS.ModelRegistry,
 };
+
+/** Plugin codes that a config issue may carry (the rest, such as `plugin.load_failed`, stay in the message). */
+const CONFIG_CODES = ['plugin.not_found', 'plugin.kind_mismatch', 'plugin.impl_refused'] as const;
 
 /** Where builtin packages are also looked up: beside this copy of core. */
 const CORE_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -166,6 +169,69 @@ export class PluginLoader {
       ...config
     } = model as { provider: string } & Record<string, unknown>;
     return this.load('model', { type: provider, config }, path, { configPath: path, ...options });
+  }
+
+  /**
+   * What `load` would refuse for this slot, as located issues, without creating anything: the plugin is
+   * resolved (a builtin's module, or the `impl` - which imports that module) and its config is checked
+   * against the plugin's schema. Returns `[]` when the slot would load. Used by `agentry validate`, which
+   * reports every slot's problems at once.
+   */
+  async check(
+    kind: PluginKind,
+    slot: LoadableSlot,
+    path: Path,
+    options: LoadPluginOptions = {},
+  ): Promise<ConfigIssue[]> {
+    let definition: PluginDefinition;
+    try {
+      definition = await this.resolveDefinition(kind, slot, path);
+    } catch (error) {
+      if (!isPluginError(error)) throw error;
+      const location = error.context.location ?? this.#locate(path);
+      const code = CONFIG_CODES.find((candidate) => candidate === error.code);
+      const where = `${this.#where(path)} `;
+      return [
+        {
+          // The issue carries the path and location itself: no `agents.a.memory (file:1:2)` in front.
+          message: error.message.startsWith(where) ? error.message.slice(where.length) : error.message,
+          path: [...path],
+          ...(code === undefined ? {} : { code }),
+          ...(location === undefined ? {} : { location }),
+          ...(error.hint === undefined ? {} : { hint: error.hint }),
+        },
+      ];
+    }
+    const normalized = normalizeSlot(slot);
+    const rawConfig = normalized.config ?? {};
+    if (definition.configSchema.safeParse(rawConfig).success) return [];
+    const locator = { locate: this.#locate, locateKey: this.#locate };
+    const configPath = options.configPath ?? [...path, 'config'];
+    const hint =
+      normalized.impl === undefined
+        ? `\`agentry plugins ${definition.name}\` shows its config`
+        : "the plugin's configSchema says what it accepts";
+    return schemaIssues(definition.configSchema, rawConfig, locator, [...configPath]).map((issue) => ({
+      ...issue,
+      message: `${definition.name}: ${issue.message}`,
+      code: 'plugin.config_invalid',
+      hint: issue.hint ?? hint,
+    }));
+  }
+
+  /** `check` for a `models:` entry (config keys beside `provider`, or `{ impl, config }`). */
+  checkModel(name: string, model: ModelConfig): Promise<ConfigIssue[]> {
+    const path = ['models', name];
+    const entry = model as { impl?: unknown; config?: Record<string, unknown> };
+    if (typeof entry.impl === 'string') {
+      return this.check(
+        'model',
+        { impl: entry.impl, ...(entry.config ? { config: entry.config } : {}) },
+        path,
+      );
+    }
+    const { provider, ...config } = model as { provider: string } & Record<string, unknown>;
+    return this.check('model', { type: provider, config }, path, { configPath: path });
   }
 
   /** Imports and checks what a slot points to (kind, spec version), without creating it. */

@@ -54,8 +54,9 @@ describe('ConsoleEventBus', () => {
       event('model.responded', {
         step: 1,
         text: '',
-        toolCalls: [{ id: 'c1', name: 'list-files' }],
+        toolCalls: [{ id: 'c1', name: 'list-files', input: {} }],
         usage: { inputTokens: 120, outputTokens: 14, totalTokens: 134 },
+        costUsd: 0,
         finishReason: 'tool-calls',
         durationMs: 412,
       }),

@@ -44,8 +44,9 @@ describe('OtelEventBus', () => {
         {
           step: 1,
           text: 'calling the tool',
-          toolCalls: [{ id: 't1', name: 'calc' }],
+          toolCalls: [{ id: 't1', name: 'calc', input: {} }],
           usage: { inputTokens: 11, outputTokens: 4, totalTokens: 15 },
+          costUsd: 0,
           finishReason: 'tool-calls',
           durationMs: 1000,
         },
@@ -63,7 +64,7 @@ describe('OtelEventBus', () => {
     await bus.publish(
       event(
         'tool.succeeded',
-        { callId: 'call_1', tool: 'calc', durationMs: 1000, replayed: false },
+        { callId: 'call_1', tool: 'calc', output: 'ok', durationMs: 1000, replayed: false },
         { ...run, time: at(3) },
       ),
     );

@@ -17,6 +17,7 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'tool.requested',
   'tool.approval_requested',
   'tool.denied',
+  'tool.succeeded',
   'tool.failed',
   'memory.failed',
   'pattern.planned',

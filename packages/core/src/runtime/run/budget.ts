@@ -166,19 +166,20 @@ export class RunBudget {
     this.checkTokens();
   }
 
-  /** Adds one model call's tokens and cost. */
-  recordModelCall(tokens: TokenUsage): void {
+  /** Adds one model call's tokens and cost; returns that call's cost in USD (0 without pricing). */
+  recordModelCall(tokens: TokenUsage): number {
     const usage = this.usage;
     usage.modelCalls += 1;
     usage.inputTokens += tokens.inputTokens;
     usage.outputTokens += tokens.outputTokens;
     usage.totalTokens += tokens.totalTokens;
-    if (this.pricing) {
-      usage.costUsd +=
-        (tokens.inputTokens * this.pricing.inputPerMillion +
-          tokens.outputTokens * this.pricing.outputPerMillion) /
-        1_000_000;
-    }
+    if (!this.pricing) return 0;
+    const cost =
+      (tokens.inputTokens * this.pricing.inputPerMillion +
+        tokens.outputTokens * this.pricing.outputPerMillion) /
+      1_000_000;
+    usage.costUsd += cost;
+    return cost;
   }
 
   /** Counts one executed tool call. */

@@ -76,12 +76,13 @@ export async function callModel(
   }
   if (run.durable) crashPoint('model-response');
   snapshot.step = step;
-  run.budget.recordModelCall(response.usage);
+  const costUsd = run.budget.recordModelCall(response.usage);
   recorder.emit('model.responded', {
     step,
     text: response.text,
-    toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name })),
+    toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name, input: call.input })),
     usage: response.usage,
+    costUsd,
     finishReason: response.finishReason,
     durationMs: clock.now() - started,
   });

@@ -7,6 +7,10 @@ import type { Tool, ToolOutcome } from '../../contracts/tool.js';
 import type { RunContext } from '../run/run-context.js';
 import type { LedgerEntry } from '../run/run-snapshot.js';
 import { hashInput } from './call-id.js';
+import { capToolOutput } from './durable-output-cap.js';
+
+/** The most of a tool output a `tool.succeeded` event carries (JSON text bytes), before its truncation marker. */
+export const EVENT_OUTPUT_BYTES = 4 * 1024;
 
 /** Creates (or returns) the ledger entry of a call in `requested` state. */
 export function requestEntry(
@@ -43,7 +47,13 @@ export function settleEntry(
   entry.status = outcome.ok ? 'succeeded' : 'failed';
   entry.outcome = outcome;
   if (outcome.ok) {
-    run.recorder.emit('tool.succeeded', { callId: entry.callId, tool: entry.tool, durationMs, replayed });
+    run.recorder.emit('tool.succeeded', {
+      callId: entry.callId,
+      tool: entry.tool,
+      output: capToolOutput(outcome.output, EVENT_OUTPUT_BYTES).output,
+      durationMs,
+      replayed,
+    });
   } else {
     run.recorder.emit('tool.failed', {
       callId: entry.callId,
