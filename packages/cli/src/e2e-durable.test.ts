@@ -94,8 +94,9 @@ describe('agentry binary: SIGINT and SIGTERM', { timeout: SPAWN_TEST_TIMEOUT_MS 
       const record = await cli(['runs', '--json'], { cwd });
       expect(JSON.parse(record.stdout)).toMatchObject([{ runId: result.runId, status: 'interrupted' }]);
       const resumed = await spawnCli(['resume', result.runId], { cwd, env: { SLOW_SECONDS: '0' } });
-      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).not.toContain('error');
       expect(resumed.stdout).toBe('Finished.\n');
+      expect(resumed.code).toBe(0);
     });
   }
 

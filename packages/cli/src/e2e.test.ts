@@ -59,7 +59,13 @@ describe('agentry binary: inspection commands', { timeout: SPAWN_TEST_TIMEOUT_MS
     const cwd = quickstart();
     const doctor = await spawnCli(['doctor', '--json'], { cwd });
     const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
-    expect(report.checks.map((check) => check.name)).toEqual(['node', 'config', 'store', 'model demo']);
+    expect(report.checks.map((check) => check.name)).toEqual([
+      'node',
+      'config',
+      'store',
+      'queue',
+      'model demo',
+    ]);
     expect(report.ok).toBe(true);
     expect(doctor.code).toBe(0);
   });

@@ -84,7 +84,8 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
   );
 
   const queue = program.command('queue').description('Inspect the configured run queue');
-  queue
+  withExamples(queue, [['agentry queue status', 'counts, workers and the oldest waiting job']]);
+  const status = queue
     .command('status')
     .description('Job counts by state, workers seen and the oldest waiting job')
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
@@ -99,6 +100,10 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
         }),
       ),
     );
+  withExamples(status, [
+    ['agentry queue status', 'counts by state, workers seen, oldest waiting job'],
+    ['agentry queue status --json', 'the same for scripts and monitoring'],
+  ]);
 }
 
 /** The human view of `agentry queue status`. */
