@@ -92,7 +92,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
     });
 
     // The completed call is not repeated: still one journal line, written by the first process.
-    expect(journalLines(work)).toEqual([`${runId}:0:call_0_0\tweekly report started`]);
+    expect(journalLines(work)).toEqual([`${runId}:1:call_1_1\tweekly report started`]);
     // The interrupted idempotent call ran again, in the new process, with the same idempotency key.
     const attempts = readAttempts(work);
     expect(attempts).toHaveLength(2);
