@@ -141,6 +141,27 @@ describe('run deadlines', () => {
     expect(result).toMatchObject({ status: 'failed', stopReason: 'timeout' });
   });
 
+  it('a queued run that a worker takes after its deadline does not start', async () => {
+    const { runtime, model, afterRuns } = await runtimeFrom('      beforeRun: []');
+    const now = Date.now();
+    const { runId } = await runtime.enqueue({
+      agent: 'assistant',
+      input: 'later',
+      runAt: now + 150,
+      deadline: now + 20,
+      metadata: { user: 'ana' },
+    });
+    let record = await runtime.runs.get(runId);
+    while (record?.status === 'queued' || record?.status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      record = await runtime.runs.get(runId);
+    }
+    expect(record).toMatchObject({ status: 'rejected', stopReason: 'timeout' });
+    expect(record?.error?.code).toBe('run.deadline_passed');
+    expect(model.calls).toHaveLength(0);
+    expect(afterRuns).toEqual([{ input: 'later', status: 'rejected', metadata: { user: 'ana' } }]);
+  });
+
   it('refuses a deadline that is not a time', async () => {
     const { runtime } = await runtimeFrom('      beforeRun: []');
     await expect(runtime.run({ agent: 'assistant', input: 'hi', deadline: 'soon' })).rejects.toThrow(
