@@ -20,6 +20,8 @@ export const WHEN = {
     "`runtime.cancel(runId, reason)` or the request's `signal` aborted the run for good (the CLI: Ctrl-C on a run that is not durable).",
   'run.interrupted':
     "`runtime.interrupt(runId, reason)`, `runtime.close({ mode: 'interrupt' })`, a worker drain or the CLI on SIGINT/SIGTERM stopped a durable run at a safe point: its checkpoint is written and its run lease released; `agentry resume` (or a worker) continues it, followed by `run.resumed` (`reason: recovery`).",
+  'run.rejected':
+    "The run was refused before it started, its only event: a `beforeRun` hook blocked it (`code: run.rejected`) or threw (`run.hook_failed`), or its `deadline` had passed (`run.deadline_passed`). No model call, no tool; the run's record ends `rejected`.",
   'run.queued':
     '`runtime.enqueue(request)` submitted the run to the configured queue (`queue` names it); a worker starts it later with `run.started`. `priority` and `runAt` (epoch ms) are passed through when given.',
   'step.started':

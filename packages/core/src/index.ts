@@ -202,6 +202,15 @@ export {
 // --- durability (section owned by the durability work) ------------------------
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
 export { DefaultRuntime } from './runtime/default-runtime.js';
+export { type InputScreenConfig, inputScreen } from './runtime/run/input-screen.js';
+export type {
+  AfterRunHook,
+  AfterRunPayload,
+  BeforeRunDecision,
+  BeforeRunHook,
+  RunHookRequest,
+  RunHooks,
+} from './runtime/run/run-hooks.js';
 export type { ToolHooks } from './runtime/tools/hooks.js';
 export {
   ConsoleLogger,

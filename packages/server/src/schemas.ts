@@ -19,7 +19,7 @@ export const ErrorSchema = z
   .openapi('Error');
 
 export const RunStatusSchema = z
-  .enum(['queued', 'running', 'completed', 'suspended', 'failed', 'cancelled', 'interrupted'])
+  .enum(['queued', 'running', 'completed', 'suspended', 'failed', 'cancelled', 'interrupted', 'rejected'])
   .openapi('RunStatus');
 
 export const StopReasonSchema = z
@@ -33,6 +33,7 @@ export const StopReasonSchema = z
     'awaiting_approval',
     'outcome_unknown',
     'error',
+    'rejected',
   ])
   .openapi('StopReason');
 

@@ -19,6 +19,7 @@ const STATUSES: RunStatus[] = [
   'failed',
   'cancelled',
   'interrupted',
+  'rejected',
 ];
 
 function parseStatus(value: string | undefined): RunStatus | undefined {

@@ -94,6 +94,29 @@ describe('parseConfig errors', () => {
     ]);
   });
 
+  it('locates bad run hooks: an unknown hook key and a regex that does not compile', () => {
+    const text = [
+      'version: 1',
+      'models: { m: { provider: scripted } }',
+      'hooks: { beforeRun: [./screen.js#screen], afterrun: [] }',
+      'agents:',
+      '  a:',
+      '    model: m',
+      '    hooks:',
+      "      beforeRun: [{ type: input-screen, config: { patterns: ['(unclosed'] } }]",
+      '',
+    ].join('\n');
+    const error = configError(() => parseConfig(text, file, { env: {} }));
+    expect(error.issues).toMatchObject([
+      { path: ['hooks', 'afterrun'], location: `${file}:3:43` },
+      {
+        path: ['agents', 'a', 'hooks', 'beforeRun', 0, 'config', 'patterns', 0],
+        message: 'not a valid regular expression',
+        location: expect.stringMatching(new RegExp(`^${file}:8:\\d+$`)),
+      },
+    ]);
+  });
+
   it('uses config.env_missing when a missing variable is the only problem', () => {
     const text = 'version: 1\nmodels:\n  m: { provider: openai, apiKey: "${env:NOPE_KEY}" }\n';
     const error = configError(() => parseConfig(text, file, { env: {} }));
@@ -277,6 +300,7 @@ describe('configJsonSchema', () => {
       'models',
       'agents',
       'server',
+      'hooks',
     ]);
   });
 });

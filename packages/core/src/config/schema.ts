@@ -150,6 +150,62 @@ export function modelConfigSchema() {
   return schema;
 }
 
+/** A regex source that compiles (checked at validation, so a bad one has a file:line). */
+function regexSource() {
+  return z.string().refine(
+    (source) => {
+      try {
+        new RegExp(source, 'iu');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
+}
+
+/** One run hook: an impl path (`./hooks.js#screen`) or a builtin (`{ type: input-screen, config }`). */
+function runHookSchema() {
+  return z.union([
+    z.string().min(1),
+    z.strictObject({
+      type: z.literal('input-screen'),
+      config: z
+        .strictObject({
+          deny: z
+            .array(z.string().min(1))
+            .default([])
+            .describe('Words or phrases (case-insensitive) that block a run.'),
+          patterns: z
+            .array(regexSource())
+            .default([])
+            .describe('Regular expressions (case-insensitive) that block a run.'),
+          reason: z.string().min(1).optional().describe('The rejection reason (default names the match).'),
+        })
+        .default({ deny: [], patterns: [] }),
+    }),
+  ]);
+}
+
+/** `beforeRun` / `afterRun`: run-level hooks (global under `hooks:`, per agent under `agents.<id>.hooks`). */
+function runHooksShape() {
+  return {
+    beforeRun: z
+      .array(runHookSchema())
+      .default([])
+      .describe(
+        'Hooks called before a run starts; each may block it, rewrite its input/budget/metadata, or pass.',
+      ),
+    afterRun: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Hooks called with every result (completed, failed, rejected, ...); they may publish events.',
+      ),
+  };
+}
+
 /** One agent. */
 export function agentConfigSchema() {
   const positiveInt = z.int().positive();
@@ -176,6 +232,7 @@ export function agentConfigSchema() {
       .strictObject({
         before: z.array(z.string().min(1)).default([]),
         after: z.array(z.string().min(1)).default([]),
+        ...runHooksShape(),
       })
       .optional(),
     budget: budgetSchema.optional(),
@@ -263,6 +320,12 @@ export const agentryConfigSchema = z.strictObject({
   },
   get server() {
     return serverConfigSchema().optional();
+  },
+  get hooks() {
+    return z
+      .strictObject(runHooksShape())
+      .optional()
+      .describe("Run hooks of every agent: `beforeRun` before each agent's own, `afterRun` after them.");
   },
 });
 

@@ -26,6 +26,11 @@ export interface EventMap {
   'run.cancelled': { reason: string; usage: RunUsage };
   /** Stopped at a safe point (`runtime.interrupt`, a signal, a drain): checkpoint written, lease released, resumable. */
   'run.interrupted': { reason: string; usage: RunUsage };
+  /**
+   * Refused before it started (no model call, no tool): `code` is `run.rejected` (a `beforeRun` hook
+   * blocked it, `reason` is the hook's), `run.deadline_passed` or `run.hook_failed` (a `beforeRun` hook threw).
+   */
+  'run.rejected': { reason: string; code: string };
   /** Submitted with `runtime.enqueue`; a worker starts it later (`runAt`: not before, epoch ms). */
   'run.queued': { input: string; durable: boolean; queue: string; priority?: number; runAt?: number };
   'step.started': { step: number };

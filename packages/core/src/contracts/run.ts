@@ -12,7 +12,9 @@ export type RunStatus =
   | 'suspended'
   | 'failed'
   | 'cancelled'
-  | 'interrupted';
+  | 'interrupted'
+  /** Refused before it started: a `beforeRun` hook blocked it or its `deadline` had passed. Nothing ran. */
+  | 'rejected';
 export type StopReason =
   | 'completed'
   | 'max_steps'
@@ -22,7 +24,9 @@ export type StopReason =
   | 'interrupted'
   | 'awaiting_approval'
   | 'outcome_unknown'
-  | 'error';
+  | 'error'
+  /** A `beforeRun` hook blocked the run. */
+  | 'rejected';
 
 /** Usage of one run (all attempts and resumes included). */
 export interface RunUsage {
@@ -91,6 +95,13 @@ export interface RunRequest {
   /** Caller-supplied id (otherwise generated). */
   runId?: string;
   signal?: AbortSignal;
+  /**
+   * Absolute time (ISO-8601 text or epoch milliseconds) the run must end by: a run requested after it
+   * does not start (status `rejected`, stop reason `timeout`); an active run stops with `timeout` then.
+   */
+  deadline?: string | number;
+  /** Caller data (identity, trigger, tags) that `beforeRun` / `afterRun` hooks see and may rewrite. */
+  metadata?: { [key: string]: JsonValue };
 }
 
 /** What `runtime.resume` takes. */

@@ -25,9 +25,11 @@ import type { AgentDefinition } from './agent/agent-setup.js';
 import { loadAgentDefinition } from './agent/config-agents.js';
 import { NamedModels } from './agent/model-registry.js';
 import { type ModelRateLimit, rateLimitedModel } from './agent/rate-limited-model.js';
+import { loadRunHooks } from './agent/run-hook-loader.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
 import { StoreCheckpointer } from './durability/checkpointer.js';
 import { DEFAULT_RUN_LEASE_TTL_MS } from './durability/run-lease.js';
+import type { RunHooks } from './run/run-hooks.js';
 import { loadRuntimeSlot } from './runtime-slot.js';
 import { childRunnerOf } from './tools/child-runs.js';
 import type { ToolHooks } from './tools/hooks.js';
@@ -64,6 +66,8 @@ export interface CreateRuntimeOptions {
   queue?: Queue;
   /** Hooks for every tool of every agent, after the tool's and the agent's own. */
   hooks?: ToolHooks;
+  /** Run hooks of every agent, after the config's `hooks:` (`beforeRun`) and before them (`afterRun`). */
+  runHooks?: RunHooks;
   logger?: Logger;
   clock?: Clock;
   ids?: IdFactory;
@@ -189,6 +193,10 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     closeables,
     container: root,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    runHooks: mergeRunHooks(
+      await loadRunHooks(config.hooks, ['hooks'], loader.baseDir, loaded.locate),
+      options.runHooks,
+    ),
     runLeaseTtlMs: leaseTtl(options.runLeaseTtlMs, env),
     durablePersistence: new StoreCheckpointer({
       store,
@@ -320,4 +328,12 @@ function required<T>(value: T | undefined, what: string): T {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** Config run hooks with the ones passed in code: code `beforeRun` hooks after the config's, `afterRun` before. */
+function mergeRunHooks(config: RunHooks, code: RunHooks | undefined): RunHooks {
+  return {
+    beforeRun: [...(config.beforeRun ?? []), ...(code?.beforeRun ?? [])],
+    afterRun: [...(code?.afterRun ?? []), ...(config.afterRun ?? [])],
+  };
 }

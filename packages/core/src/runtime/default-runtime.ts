@@ -33,6 +33,8 @@ import { loadTranscript } from './records/transcript.js';
 import { freshSnapshot } from './run/fresh-snapshot.js';
 import { injectMemories } from './run/memory-steps.js';
 import type { RunContext, RuntimeServices } from './run/run-context.js';
+import { admitRun } from './run/run-hooks.js';
+import { afterRun, rejectRun } from './run/run-rejection.js';
 import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
 import {
   applyDecisions,
@@ -110,7 +112,10 @@ export class DefaultRuntime implements Runtime {
     // Run-record writes of the runs this runtime owns carry their run lease's fence.
     this.services = runtimeServices(setup, (runId) => this.owner?.fenceOf(runId));
     this.agentMap = new Map(
-      Object.entries(setup.agents).map(([id, definition]) => [id, resolveAgent(id, definition, setup.hooks)]),
+      Object.entries(setup.agents).map(([id, definition]) => [
+        id,
+        resolveAgent(id, definition, setup.hooks, setup.runHooks),
+      ]),
     );
     this.durablePersistence = setup.durablePersistence;
     this.leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
@@ -341,6 +346,17 @@ export class DefaultRuntime implements Runtime {
       if (!queued && request.runId !== undefined && (await this.services.records.get(runId))) {
         throw runExists(runId);
       }
+      const admission = await admitRun(request, runId, agent.runHooks.beforeRun, agent.budget, () =>
+        this.services.clock.now(),
+      );
+      if ('rejected' in admission) {
+        return await rejectRun(
+          this.services,
+          { request, agent, runId, queued, ...drive },
+          admission.rejected,
+        );
+      }
+      request = admission.request;
       const snapshot = freshSnapshot(request, agent, runId, this.now());
       const durable = snapshot.durable ? this.durablePersistence : undefined;
       if (durable && this.owner) ownership = await this.owner.acquire(runId);
@@ -349,12 +365,14 @@ export class DefaultRuntime implements Runtime {
       const persistence = durable ?? this.memoryPersistence;
       const createdAt = queued?.createdAt ?? snapshot.startedAt;
       const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
-      return await this.runFromInput(
+      const result = await this.runFromInput(
         entry,
         plan,
         request.sessionId !== undefined,
         queued ? 'queued' : 'fresh',
       );
+      await afterRun(this.services, agent, request, result);
+      return result;
     } finally {
       await ownership?.release();
       this.active.end(entry);

@@ -36,6 +36,13 @@ function buildSchemas() {
     parentRunId: z.string().min(1).optional(),
     runId: z.string().min(1).optional(),
     signal: z.instanceof(AbortSignal).optional(),
+    deadline: z
+      .union([
+        z.number().nonnegative(),
+        z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not an ISO-8601 time'),
+      ])
+      .optional(),
+    metadata: z.record(z.string(), z.json()).optional(),
   });
 
   const inputHash = z.string().optional();

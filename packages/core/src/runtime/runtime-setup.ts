@@ -18,6 +18,7 @@ import { readCheckpointedEvents } from './durability/checkpointed-events.js';
 import type { RunPersistence } from './durability/run-persistence.js';
 import { RunRecords } from './records/run-records.js';
 import type { RuntimeServices } from './run/run-context.js';
+import type { RunHooks } from './run/run-hooks.js';
 import type { ToolHooks } from './tools/hooks.js';
 
 /** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
@@ -27,6 +28,8 @@ export interface DefaultRuntimeSetup {
   agents: { [agentId: string]: AgentDefinition };
   /** Hooks for every tool of every agent, after each tool's and agent's own. */
   hooks?: ToolHooks;
+  /** Run hooks of every agent: `beforeRun` before each agent's own, `afterRun` after them. */
+  runHooks?: RunHooks;
   logger?: Logger;
   clock?: Clock;
   ids?: IdFactory;

@@ -12,6 +12,7 @@ import type { ToolExecutor } from '../../contracts/tool-executor.js';
 import { ToolLoopPattern } from '../../defaults/tool-loop-pattern.js';
 import { TranscriptContextAssembler } from '../../defaults/transcript-context-assembler.js';
 import { ConfigError } from '../../errors/agentry-error.js';
+import type { AfterRunHook, BeforeRunHook, RunHooks } from '../run/run-hooks.js';
 import type { SessionPolicy } from '../run/session-lease.js';
 import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../tools/durable-output-cap.js';
 import { composeExecutors, type ExecutorChain } from '../tools/executor-chain.js';
@@ -34,6 +35,8 @@ export interface AgentDefinition {
   tools?: readonly Tool[];
   /** Agent-level hooks, run after each tool's own. */
   hooks?: ToolHooks;
+  /** Run-level hooks: `beforeRun` after the runtime's, `afterRun` before the runtime's. */
+  runHooks?: RunHooks;
   budget?: Budget;
   approvals?: ApprovalPolicy;
   durable?: boolean;
@@ -66,6 +69,11 @@ export interface ResolvedAgent {
   readonly tools: ReadonlyMap<string, Tool>;
   readonly toolSpecs: readonly ToolSpec[];
   readonly hooks: ReadonlyMap<string, ResolvedHooks>;
+  /** The runtime's and the agent's run hooks, in the order they run. */
+  readonly runHooks: {
+    readonly beforeRun: readonly BeforeRunHook[];
+    readonly afterRun: readonly AfterRunHook[];
+  };
   /** The tool executor chain (`composeExecutors`): a synchronous tool without executors answers with a value. */
   readonly execute: ExecutorChain['execute'];
   readonly concurrency: number | undefined;
@@ -88,6 +96,7 @@ export function resolveAgent(
   id: string,
   definition: AgentDefinition,
   runtimeHooks?: ToolHooks,
+  runtimeRunHooks?: RunHooks,
 ): ResolvedAgent {
   const tools = new Map<string, Tool>();
   for (const tool of definition.tools ?? []) {
@@ -121,6 +130,10 @@ export function resolveAgent(
     tools,
     toolSpecs,
     hooks,
+    runHooks: {
+      beforeRun: [...(runtimeRunHooks?.beforeRun ?? []), ...(definition.runHooks?.beforeRun ?? [])],
+      afterRun: [...(definition.runHooks?.afterRun ?? []), ...(runtimeRunHooks?.afterRun ?? [])],
+    },
     execute: chain.execute,
     concurrency: chain.concurrency,
     budget: definition.budget ?? {},

@@ -11,6 +11,7 @@ import { ConfigError } from '../../errors/agentry-error.js';
 import type { PluginLoader } from '../../loader/plugin-loader.js';
 import type { AgentDefinition } from './agent-setup.js';
 import { loadHook } from './hook-loader.js';
+import { loadRunHooks } from './run-hook-loader.js';
 
 type Path = readonly (string | number)[];
 
@@ -84,6 +85,7 @@ export async function loadAgentDefinition(
       ]),
     );
   }
+  const runHooks = await loadRunHooks(agent.hooks, [...base, 'hooks'], loader.baseDir, locate);
   return {
     model: models.get(agent.model),
     ...(agent.instructions === undefined ? {} : { instructions: agent.instructions }),
@@ -94,6 +96,7 @@ export async function loadAgentDefinition(
     toolExecutors: executors,
     tools,
     hooks: { before, after },
+    runHooks,
     ...(agent.budget ? { budget: agent.budget } : {}),
     ...(agent.approvals ? { approvals: agent.approvals } : {}),
     durable: agent.durable,

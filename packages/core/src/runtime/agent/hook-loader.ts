@@ -3,12 +3,19 @@ import type { AfterToolHook, BeforeToolHook } from '../../contracts/tool.js';
 import { ConfigError } from '../../errors/agentry-error.js';
 import { parseImplSpecifier, resolveImpl } from '../../loader/impl-specifier.js';
 import { importImpl } from '../../loader/import-module.js';
+import type { AfterRunHook, BeforeRunHook } from '../run/run-hooks.js';
+
+function hookPayload(path: string): string {
+  if (path.endsWith('beforeRun')) return '{ runId, agent, input, sessionId, budget, metadata }';
+  if (path.endsWith('afterRun')) return '{ request, result, events }';
+  return `{ tool, input, context${path.includes('after') ? ', outcome' : ''} }`;
+}
 
 /**
  * Imports one hook function. Specifiers follow the same rules as plugin
  * `impl` paths (packages or files inside the project; URLs refused).
  */
-export async function loadHook<H extends BeforeToolHook | AfterToolHook>(
+export async function loadHook<H extends BeforeToolHook | AfterToolHook | BeforeRunHook | AfterRunHook>(
   impl: string,
   baseDir: string,
   path: string,
@@ -22,7 +29,7 @@ export async function loadHook<H extends BeforeToolHook | AfterToolHook>(
     const location = locate(keyPath);
     throw new ConfigError('config.invalid', {
       message: `${location ? `${location}: ` : ''}${path} "${impl}" is not a function export`,
-      hint: `Export a hook function named "${parsed.exportName}" that takes one payload object ({ tool, input, context${path.includes('after') ? ', outcome' : ''} }).`,
+      hint: `Export a hook function named "${parsed.exportName}" that takes one payload object (${hookPayload(path)}).`,
       context: { path, ...(location ? { location } : {}) },
     });
   }

@@ -81,6 +81,8 @@ export async function enqueueRun(
   await host.records.queued(record, {
     ...(request.budget ? { budget: request.budget } : {}),
     ...(request.approvals ? { approvals: request.approvals } : {}),
+    ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+    ...(request.metadata ? { metadata: request.metadata } : {}),
   });
   const job: RunJob = {
     kind: 'start',

@@ -20,6 +20,9 @@ type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits 
 export interface RunRequestLimits {
   budget?: Budget;
   approvals?: ApprovalPolicy;
+  /** A queued run's `deadline` and `metadata` (a worker checks the one, run hooks see the other). */
+  deadline?: string | number;
+  metadata?: { [key: string]: JsonValue };
 }
 
 let nextSequence = 0;
