@@ -8,7 +8,7 @@ import {
   type Message,
   type RetrievingMemory,
   type Store,
-} from '@agentry/core';
+} from '@agentry/core/plugin';
 import { z } from 'zod';
 
 /** Config of the `keyword` memory, validated by the loader (errors point at the YAML line). */

@@ -1,5 +1,5 @@
 /** wordCount: a custom tool declared with `defineTool` — counts words, characters and lines of a text. */
-import { defineTool } from '@agentry/core';
+import { defineTool } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 /**

@@ -5,6 +5,7 @@
 
 import type { ConfigIssue, LoadedConfig as CoreLoadedConfig, Redactor, Runtime, Store } from '@agentry/core';
 import * as core from '@agentry/core';
+import { PluginLoader } from '@agentry/core/internal';
 
 export type { BuiltinPluginInfo, ConfigIssue } from '@agentry/core';
 export { ConfigError, configJsonSchema, createRedactor, listBuiltinPlugins } from '@agentry/core';
@@ -50,7 +51,7 @@ export async function createRuntime(options: {
 
 /** The store a runtime of this config uses: its `store:` slot, else `sqlite` beside the config file. */
 export async function openConfigStore(loaded: LoadedConfig): Promise<Store> {
-  return core.PluginLoader.fromConfig(loaded).load('store', loaded.config.store ?? 'sqlite', ['store']);
+  return PluginLoader.fromConfig(loaded).load('store', loaded.config.store ?? 'sqlite', ['store']);
 }
 
 /** The issues of a `ConfigError`, or an empty list. */

@@ -1,5 +1,6 @@
 /**
- * The packages as a user's project installs them: `npm pack` of core, plugins and cli, the tarballs installed
+ * The packages as a user's project installs them: `npm pack` of cli and every `@agentry/*` package it depends
+ * on (core, plugins, server, console …), the tarballs installed
  * into a project outside the repository, then an agent run with the CLI, from an ES module and from a
  * CommonJS module. A dependency missing from a package's `dependencies`, or a file missing from its `files`,
  * fails here (nothing resolves from the repository's node_modules).
@@ -61,6 +62,21 @@ const RUN = `const runtime = await createRuntime({ config: './agentry.yaml' });
 const ESM = `import { createRuntime } from '@agentry/core';\n${RUN.replaceAll('\n  ', '\n')}\n`;
 const CJS = `const { createRuntime } = require('@agentry/core');\n(async () => {\n  ${RUN}\n})();\n`;
 
+/** `packages/<name>` and every `@agentry/*` package it depends on, transitively (directory names). */
+function agentryPackages(name: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  const manifest = JSON.parse(
+    readFileSync(path.join(REPO_DIR, 'packages', name, 'package.json'), 'utf8'),
+  ) as {
+    dependencies?: Record<string, string>;
+  };
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    if (dependency.startsWith('@agentry/')) agentryPackages(dependency.slice('@agentry/'.length), seen);
+  }
+  return seen;
+}
+
 describe('the packed packages in a project outside the repository', { timeout: TEST_TIMEOUT_MS }, () => {
   it('install from their tarballs and run an agent with the CLI, from ESM and from CommonJS', async () => {
     const scratch = scratchDir({}, { inRepo: false });
@@ -68,7 +84,7 @@ describe('the packed packages in a project outside the repository', { timeout: T
     const tarballs = path.join(scratch.dir, 'tarballs');
     mkdirSync(tarballs);
     const dependencies: Record<string, string> = {};
-    for (const name of ['core', 'plugins', 'cli']) {
+    for (const name of agentryPackages('cli')) {
       const packed = await run(
         'npm',
         ['pack', path.join(REPO_DIR, 'packages', name), '--pack-destination', tarballs, '--silent'],

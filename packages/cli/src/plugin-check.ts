@@ -10,13 +10,10 @@ import {
   ConfigError,
   type ConfigIssue,
   isPluginError,
-  type LoadableSlot,
   type ModelConfig,
   type PluginKind,
-  PluginLoader,
-  parseImplSpecifier,
-  resolveImpl,
 } from '@agentry/core';
+import { type LoadableSlot, PluginLoader, parseImplSpecifier, resolveImpl } from '@agentry/core/internal';
 import type { LoadedConfig } from './core-api.js';
 import { implReferences } from './impl-check.js';
 import { didYouMean } from './render/suggest.js';

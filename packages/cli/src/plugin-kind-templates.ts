@@ -3,7 +3,7 @@
 /** A `store` over a Map with in-process leases, built on core's `KeyvStore` base. */
 export function storeTemplate(name: string, exportName: string, className: string): string {
   return `/** The \`${name}\` store. Reference it from agentry.yaml: store: { impl: ./<this file>#${exportName} }. */
-import { definePlugin, InProcessLeases, KeyvStore, type KeyvStoreConnection } from '@agentry/core';
+import { definePlugin, InProcessLeases, KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 /**

@@ -48,7 +48,7 @@ export interface PluginScaffold {
 
 function toolTemplate(name: string, exportName: string): string {
   return `/** The \`${name}\` tool. Reference it from agentry.yaml: tools: [{ impl: ./<this file>#${exportName} }]. */
-import { defineTool } from '@agentry/core';
+import { defineTool } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 export const ${exportName} = defineTool({
@@ -71,7 +71,7 @@ export const ${exportName} = defineTool({
 
 function memoryTemplate(name: string, exportName: string): string {
   return `/** The \`${name}\` memory. Reference it from agentry.yaml: memory: { impl: ./<this file>#${exportName}, config: { notes: [...] } }. */
-import { definePlugin, type Memory } from '@agentry/core';
+import { definePlugin, type Memory } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 const configSchema = z.object({

@@ -18,6 +18,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
+import { registerTools } from './commands/tools.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
@@ -95,6 +96,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);
   registerPlugins(program, context, exit);
+  registerTools(program, context, exit);
   registerSchema(program, context, exit);
   registerDoctor(program, context, exit);
   registerMcp(program, context, exit);

@@ -106,15 +106,13 @@ export function resultOfRecord(record: RunRecord): RunResult {
 
 /**
  * Runs like `runtime.run`, but through `runtime.stream`, so the model streams and `model.delta` events
- * reach the event bus (where the progress view shows them). Resolves with the run's result, read from
- * its record once the stream has ended.
+ * reach the event bus (where the progress view shows them). Resolves with the stream's result.
  */
 export async function runStreamed(runtime: Runtime, request: RunRequest): Promise<RunResult> {
-  let runId: string | undefined;
-  for await (const event of runtime.stream(request)) runId ??= event.runId;
-  const record = runId === undefined ? undefined : await runtime.runs.get(runId);
-  if (record === undefined) throw new Error('The streamed run left no run record');
-  return resultOfRecord(record);
+  const run = runtime.stream(request);
+  // Read (and dropped) as they come, so a long run does not keep its events queued.
+  for await (const _event of run);
+  return run.result;
 }
 
 /**

@@ -3,7 +3,8 @@
  * own input schema before the run continues, so a bad edit is a usage error instead of a failed run.
  * The tool is found by loading the agent's tool slots the way the runtime does.
  */
-import { isCloseable, type JsonValue, type LoadableSlot, PluginLoader, type Tool } from '@agentry/core';
+import { isCloseable, type JsonValue, type Tool } from '@agentry/core';
+import { type LoadableSlot, PluginLoader } from '@agentry/core/internal';
 import { z } from 'zod';
 import type { LoadedConfig } from './core-api.js';
 

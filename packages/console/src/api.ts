@@ -4,7 +4,14 @@
  */
 
 export type Role = 'viewer' | 'approver' | 'operator' | 'admin';
-export type RunStatus = 'running' | 'completed' | 'suspended' | 'failed' | 'cancelled';
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'suspended'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
 
 export interface Usage {
   inputTokens: number;

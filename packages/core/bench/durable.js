@@ -74,7 +74,7 @@ async function perStepUs(core, store, steps, durable) {
 }
 
 /**
- * @param {typeof import('../dist/index.js')} core
+ * @param {typeof import('../dist/index.js') & typeof import('../dist/internal.js')} core
  * @param {string} [only] run only the stores whose name starts with this
  */
 export async function durableRows(core, only) {

@@ -24,7 +24,8 @@ function calibrationMs() {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 const calibrationAtStart = calibrationMs();
-const core = await import('../dist/index.js');
+// The checkpointer the durable rows build lives in the internal entry.
+const core = { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 function runtimeFor(steps) {

@@ -13,11 +13,14 @@ const total = Number(runsArg);
 const sampleAt = new Set(samplesArg.split(',').map(Number));
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 
+/** The main entry and the internal one (where `StoreCheckpointer` lives), from dist or from src. */
 async function loadCore() {
-  if (source === 'dist') return import('../dist/index.js');
+  if (source === 'dist')
+    return { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
   const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url);
-  return jiti.import(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
+  const entry = (name) => jiti.import(fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
+  return { ...(await entry('index')), ...(await entry('internal')) };
 }
 
 const core = await loadCore();

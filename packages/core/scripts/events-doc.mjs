@@ -29,7 +29,7 @@ export const WHEN = {
   'model.requested':
     'The assembled messages go to the model (after `context.assembled`). `messages` and `tools` are counts.',
   'model.delta':
-    'A piece of streamed text. Only runs started with `runtime.stream` stream (when the model supports it); `runtime.run` and the CLI do not.',
+    'A piece of streamed text. Only runs started with `runtime.stream` stream (when the model supports it); `runtime.run` does not (`agentry run` streams).',
   'model.responded':
     "The model answered. `toolCalls` holds the model's own call ids and tool names; `usage` is this call's tokens.",
   'model.failed':
@@ -166,7 +166,7 @@ interface AgentryEvent<T extends EventType> {
   \`runtime.runs.events(runId, { afterSeq })\` and \`agentry events <runId>\` (\`--json\` for NDJSON, \`--follow\` polls)
   read them back, whatever bus was configured.
 - **Delivered live** through the runtime's event bus: \`runtime.events.on(type, handler)\` or \`onAny(handler)\`;
-  \`runtime.stream(request)\` yields the events of one run, in order. A handler that throws or rejects is logged and
+  \`runtime.stream(request)\` hands back the events of one run, in order, with its \`result\`. A handler that throws or rejects is logged and
   reported to the other subscribers as \`subscriber.failed\`; it never breaks the run or the process.
 - **No secrets.** Payloads that carry user or tool data (\`input\`, \`output\`, \`text\`, error messages) pass the
   redactor first.

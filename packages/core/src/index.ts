@@ -5,26 +5,12 @@
  */
 import './loader/reflect-metadata.js';
 
-export { didYouMean, levenshtein } from './config/did-you-mean.js';
-export { formatIssue, formatPath } from './config/issues.js';
-export {
-  CONFIG_FILE_NAMES,
-  type LoadConfigOptions,
-  loadConfig,
-  parseConfig,
-  resolveConfigObject,
-} from './config/load-config.js';
+export { CONFIG_FILE_NAMES, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
 export { createRedactor, isSecretName, REDACTED } from './config/redactor.js';
-export {
-  CONFIG_PRECEDENCE,
-  type ConfigExplanation,
-  type ConfigValueSource,
-  type LoadedConfig,
-} from './config/resolve.js';
+export type { LoadedConfig } from './config/resolve.js';
 export {
   type AgentConfig,
   type AgentryConfig,
-  agentryConfigSchema,
   configJsonSchema,
   type ModelConfig,
   type ToolSlotConfig,
@@ -126,6 +112,7 @@ export type {
   ChildRunner,
   ChildRunRequest,
   RunQueries,
+  RunStream,
   Runtime,
   RunWorker,
   WorkOptions,
@@ -152,8 +139,6 @@ export type { NextExecutor, ToolExecution, ToolExecutor } from './contracts/tool
 export { isToolExecutor } from './contracts/tool-executor.js';
 // --- defaults (section owned by the core-defaults work) -----------------------
 export { DefaultToolExecutor, type DefaultToolExecutorConfig } from './defaults/default-tool-executor.js';
-export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
-export { KeyvStore, type KeyvStoreConnection, type KeyvStoreOptions } from './defaults/keyv-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './defaults/memory-store.js';
 export { LocalQueue } from './defaults/local-queue.js';
 export { MittEventBus, type MittEventBusOptions } from './defaults/mitt-event-bus.js';
@@ -165,7 +150,6 @@ export {
   type ScriptedResponseItem,
   type ScriptItem,
 } from './defaults/scripted-model-script.js';
-export { assertStoreJson, findNonJson, type NonJsonValue } from './defaults/store-json.js';
 export { type ToolLoopConfig, ToolLoopPattern, type ToolLoopState } from './defaults/tool-loop-pattern.js';
 export { TranscriptContextAssembler } from './defaults/transcript-context-assembler.js';
 // --- config (section owned by the config work) --------------------------------
@@ -205,99 +189,20 @@ export {
 } from './errors/agentry-error.js';
 export { ERROR_CODES, type ErrorAudience, type ErrorCode, isErrorCode } from './errors/codes.js';
 // --- loader (section owned by the loader work) --------------------------------
-export {
-  BUILTIN_PLUGINS,
-  type BuiltinPluginInfo,
-  findBuiltin,
-  listBuiltinPlugins,
-} from './config/builtin-plugins.js';
-export {
-  createRootContainer,
-  createRunContainer,
-  type Provide,
-  type RootServices,
-  resolveToken,
-  TOKENS,
-  type Token,
-} from './loader/container.js';
-export {
-  type ImplSpecifier,
-  parseImplSpecifier,
-  RESERVED_EXPORTS,
-  type ResolvedImpl,
-  type ResolveImplOptions,
-  resolveImpl,
-} from './loader/impl-specifier.js';
-export type { LoadableSlot } from './loader/plugin-exports.js';
-export { type LoadPluginOptions, PluginLoader, type PluginLoaderOptions } from './loader/plugin-loader.js';
+export { type BuiltinPluginInfo, listBuiltinPlugins } from './config/builtin-plugins.js';
 // --- definitions -------------------------------------------------------------
 export { type DefinePluginInput, definePlugin } from './plugin/define-plugin.js';
 export { type DefineToolInput, defineTool } from './plugin/define-tool.js';
 // --- runtime (section owned by the runtime work) ------------------------------
-export type { AgentDefinition, ResolvedAgent } from './runtime/agent/agent-setup.js';
 export {
   BudgetExceededError,
   type BudgetLimit,
   isBudgetExceededError,
 } from './errors/budget-exceeded-error.js';
-export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
-export { childRunId } from './runtime/tools/child-runs.js';
-export { callNext, failureOutcome } from './plugin/call-next.js';
 // --- durability (section owned by the durability work) ------------------------
-export { StoreCheckpointer, type StoreCheckpointerOptions } from './runtime/durability/checkpointer.js';
-export { readCheckpointedEvents } from './runtime/durability/checkpointed-events.js';
-export { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './runtime/durability/envelope.js';
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
-export {
-  DefaultRuntime,
-  type DefaultRuntimeSetup,
-  type RuntimePluginDeps,
-} from './runtime/default-runtime.js';
-export { armCrashPoint, type CrashPoint, crashPoint } from './runtime/durability/crash-points.js';
-export {
-  type CappedToolOutput,
-  capToolOutput,
-  DEFAULT_MAX_TOOL_OUTPUT_BYTES,
-} from './runtime/tools/durable-output-cap.js';
-export {
-  type AcquireRunOptions,
-  DEFAULT_RUN_LEASE_TTL_MS,
-  RunOwner,
-  type RunOwnerOptions,
-  RunOwnership,
-  runLeaseName,
-} from './runtime/durability/run-lease.js';
-export {
-  type AutomaticResumeOptions,
-  DEFAULT_RESUME_POLICY,
-  type ResumePolicy,
-  type RetryableFailure,
-  resumeDelayMs,
-  withAutomaticResume,
-} from './runtime/durability/resume-policy.js';
-export {
-  CHECKPOINT_SCHEMA_VERSION,
-  type CheckpointEnvelope,
-  type EventTailRef,
-  type LogRef,
-  type MessageLogRef,
-} from './runtime/durability/envelope.js';
-export {
-  EVENT_BLOCK_SIZE,
-  RUN_EVENTS_NAMESPACE,
-  readRunEvents,
-  runEventKey,
-  writeRunEvents,
-} from './runtime/records/event-log.js';
+export { DefaultRuntime } from './runtime/default-runtime.js';
 export type { ToolHooks } from './runtime/tools/hooks.js';
-export { assertJson, canonicalJson } from './runtime/durability/json-guard.js';
-export { MemoryRunPersistence } from './runtime/durability/memory-run-persistence.js';
-export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/durability/run-persistence.js';
-export { RUNS_NAMESPACE } from './runtime/records/run-records.js';
-export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run/run-signals.js';
-export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run/run-snapshot.js';
-export type { SessionPolicy } from './runtime/run/session-lease.js';
-export { TRANSCRIPTS_NAMESPACE } from './runtime/records/transcript.js';
 export {
   ConsoleLogger,
   type ConsoleLoggerOptions,

@@ -134,7 +134,8 @@ function syntheticEvents(runId) {
   return events;
 }
 
-const store = new core.MemoryStore();
+// Retention off: the memory store otherwise keeps only the newest 1,000 finished runs.
+const store = new core.MemoryStore({ retention: false });
 for (let start = 0; start < RUNS; start += 1000) {
   const entries = [];
   for (let index = start; index < start + 1000; index += 1)
@@ -145,6 +146,8 @@ const fanout = { ...record(RUNS), runId: 'run_fanout', status: 'running', stopRe
 delete fanout.stopReason;
 await store.set(core.RUNS_NAMESPACE, fanout.runId, fanout);
 const runtime = await core.createRuntime({ config: { version: 1, agents: {} }, store });
+const stored = (await runtime.runs.list()).length;
+if (stored !== RUNS + 1) throw new Error(`the store holds ${stored} runs, not ${RUNS + 1}`);
 const api = createServer(runtime);
 const served = await listen(api, { port: 0, hasTokens: false });
 

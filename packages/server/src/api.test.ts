@@ -197,10 +197,15 @@ describe('runs and approvals over HTTP', () => {
     expect(metrics.text).toMatch(/agentry_model_call_duration_seconds_count\{agent="writer"\} 1/);
   });
 
-  it('answers interrupt and send-input with 501 until the runtime offers them', async () => {
+  it('refuses to interrupt a run that is not running, and answers send-input with 501 until steering exists', async () => {
     const { server, api } = await setup();
     const approval = await suspendedRun(server, api);
-    expect((await api.call('POST', `/api/v1/runs/${approval.runId}/interrupt`)).status).toBe(501);
+    const interrupt = await api.call<{ error: { code: string } }>(
+      'POST',
+      `/api/v1/runs/${approval.runId}/interrupt`,
+    );
+    expect(interrupt.status).toBe(409);
+    expect(interrupt.body.error.code).toBe('run.not_active');
     expect((await api.call('POST', `/api/v1/runs/${approval.runId}/input`)).status).toBe(501);
   });
 });

@@ -1,11 +1,6 @@
 /** `agentry resume <runId>`: decides pending calls of a suspended run and continues it, from any process. */
-import {
-  DEFAULT_RUN_LEASE_TTL_MS,
-  type Decision,
-  type JsonValue,
-  type PendingCall,
-  RunError,
-} from '@agentry/core';
+import { type Decision, type JsonValue, type PendingCall, RunError } from '@agentry/core';
+import { DEFAULT_RUN_LEASE_TTL_MS } from '@agentry/core/internal';
 import { type Command, Option } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';

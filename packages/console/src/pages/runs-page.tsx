@@ -6,7 +6,7 @@ import { cost, duration, shortId, tokens, when } from '../format';
 import { useLive } from '../live';
 import { navigate } from '../router';
 
-const STATUSES = ['', 'running', 'suspended', 'completed', 'failed', 'cancelled'];
+const STATUSES = ['', 'queued', 'running', 'suspended', 'interrupted', 'completed', 'failed', 'cancelled'];
 
 function StartRun({ agents, onStarted }: { agents: Agent[]; onStarted: (runId: string) => void }) {
   const [agent, setAgent] = useState('');

@@ -52,6 +52,27 @@ export interface AgentDescription {
  * `status: 'failed'` with an error); it throws `AgentryError` for bad
  * requests (unknown agent, unknown run, invalid decisions).
  */
+/**
+ * A streamed run. The run starts when `stream` is called; its events are kept until they are read, so
+ * iterating later misses none. Iterate it once.
+ *
+ * @example
+ * ```ts
+ * const run = runtime.stream({ agent: 'assistant', input: 'Hi' });
+ * for await (const event of run) if (event.type === 'model.delta') process.stdout.write(event.data.text);
+ * const result = await run.result;
+ * ```
+ */
+export interface RunStream extends AsyncIterable<AnyAgentryEvent> {
+  /** The run's id (the request's `runId`, or the one the runtime gave it). */
+  readonly runId: string;
+  /**
+   * Resolves with the run's result once it has ended (as `run` would); rejects when the run could not
+   * start (an invalid request, an unknown agent). The iterator throws the same error.
+   */
+  readonly result: Promise<RunResult>;
+}
+
 export interface Runtime {
   readonly kind: 'runtime';
   readonly specVersion: 1;
@@ -61,8 +82,11 @@ export interface Runtime {
   run(request: RunRequest): Promise<RunResult>;
   /** Continues a suspended, failed-retryable or orphaned run, from any process sharing the store. */
   resume(runId: string, request?: ResumeRequest): Promise<RunResult>;
-  /** Runs like `run` and yields every event of the run, model deltas included, ending with the final one. */
-  stream(request: RunRequest): AsyncIterable<AnyAgentryEvent>;
+  /**
+   * Starts a run like `run` and hands back a `RunStream`: iterate it for every event of the run, model
+   * deltas included, ending with the final one; await its `result` for the run's result.
+   */
+  stream(request: RunRequest): RunStream;
   /**
    * Submits a run to the configured queue and resolves with its id at once: the run record is written
    * as `queued` and `run.queued` is published; a worker (`agentry worker`, or this process itself with

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
-import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { Queue, QueueStatus } from '../contracts/queue.js';
 import type {
   CloseOptions,
@@ -14,6 +13,7 @@ import type {
   AgentDescription,
   ChildRunner,
   RunQueries,
+  RunStream,
   Runtime,
   RunWorker,
   WorkOptions,
@@ -133,17 +133,20 @@ export class DefaultRuntime implements Runtime {
   }
 
   /**
-   * Runs an agent to its end (completed, suspended, failed or cancelled).
-   * The run is registered before this returns its promise, so
-   * `runtime.cancel(runId)` in the same tick cancels it: pass your own
+   * Runs an agent to its end (completed, suspended, failed or cancelled). The run is registered before
+   * this returns its promise, so `runtime.cancel(runId)` in the same tick cancels it: pass your own
    * `runId` in the request when you may need to cancel early.
    */
   run(request: RunRequest): Promise<RunResult> {
     return this.startRun(request, { streaming: false });
   }
 
-  stream(request: RunRequest): AsyncIterable<AnyAgentryEvent> {
-    return streamRun((listener) => this.startRun(request, { streaming: true, listener }));
+  /** Starts the run at once (like `run`); see `RunStream` for its events, `runId` and `result`. */
+  stream(request: RunRequest): RunStream {
+    const runId = request.runId ?? this.services.ids.next('run');
+    return streamRun(runId, (listener) =>
+      this.startRun(request, { streaming: true, listener }, undefined, runId),
+    );
   }
 
   /**
@@ -323,11 +326,11 @@ export class DefaultRuntime implements Runtime {
     request: RunRequest,
     drive: { streaming: boolean; listener?: RunEventListener },
     queued?: RunRecord,
+    runId = request.runId ?? this.services.ids.next('run'),
   ): Promise<RunResult> {
     this.checkOpen();
     checkRunRequest(request);
     const agent = this.agentFor(request.agent);
-    const runId = request.runId ?? this.services.ids.next('run');
     if (this.active.has(runId)) throw runExists(runId);
     // Registered before the first await: `cancel(runId)` in the caller's tick finds it.
     const entry = this.active.register(runId);

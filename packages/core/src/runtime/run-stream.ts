@@ -1,49 +1,49 @@
-/** `runtime.stream`: an async queue fed synchronously by the run's events, ending after the final event. */
+/** `runtime.stream`: a handle over a started run — its id, its result, and its events as an async queue. */
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { RunResult } from '../contracts/run.js';
+import type { RunStream } from '../contracts/runtime.js';
 import type { RunEventListener } from './records/event-recorder.js';
 
 /**
- * Starts a run with `start(listener)` and yields its events in seq order as
- * they happen. The iterator ends once the run has ended; a run that throws
- * (bad request) makes the iterator throw.
+ * Starts a run with `start(listener)` at once and returns its stream: the listener queues every event
+ * (synchronously, in seq order) until the iterator reads it; the iterator ends once the run has ended,
+ * or throws what `start` threw (a bad request).
  */
-export async function* streamRun(
+export function streamRun(
+  runId: string,
   start: (listener: RunEventListener) => Promise<RunResult>,
-): AsyncGenerator<AnyAgentryEvent, void, undefined> {
+): RunStream {
   const queue: AnyAgentryEvent[] = [];
   let wake: (() => void) | undefined;
-  let finished = false;
-  let failure: { error: unknown } | undefined;
-  const listener: RunEventListener = (event) => {
+  const result = start((event) => {
     queue.push(event);
     wake?.();
+  });
+  let finished = false;
+  const settle = () => {
+    finished = true;
+    wake?.();
   };
-  start(listener).then(
-    () => {
-      finished = true;
-      wake?.();
-    },
-    (error: unknown) => {
-      failure = { error };
-      finished = true;
-      wake?.();
-    },
-  );
-  let index = 0;
-  for (;;) {
-    while (index < queue.length) {
-      yield queue[index]!;
-      index += 1;
+  // Marks the rejection handled: a caller who only iterates gets it from the iterator instead.
+  result.then(settle, settle);
+
+  async function* events(): AsyncGenerator<AnyAgentryEvent, void, undefined> {
+    let index = 0;
+    for (;;) {
+      while (index < queue.length) {
+        yield queue[index]!;
+        index += 1;
+      }
+      if (finished) {
+        if (index < queue.length) continue;
+        await result;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
     }
-    if (finished) {
-      if (index < queue.length) continue;
-      if (failure) throw failure.error;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = undefined;
   }
+  return { runId, result, [Symbol.asyncIterator]: events };
 }

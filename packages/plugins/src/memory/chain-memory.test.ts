@@ -1,4 +1,5 @@
-import { type Memory, MemoryStore, PluginLoader, ScriptedModel } from '@agentry/core';
+import { type Memory, MemoryStore, ScriptedModel } from '@agentry/core';
+import { PluginLoader } from '@agentry/core/internal';
 import { describeMemoryConformance, sampleConversation } from '@agentry/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BufferMemory } from './buffer-memory.js';

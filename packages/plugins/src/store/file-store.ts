@@ -1,13 +1,8 @@
 /** `FileStore` (builtin `file`): a pure-JS JSON file store via keyv-file, for one process; writes are atomic renames. */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import {
-  definePlugin,
-  InProcessLeases,
-  KeyvStore,
-  type KeyvStoreConnection,
-  StoreError,
-} from '@agentry/core';
+import { definePlugin, StoreError } from '@agentry/core';
+import { InProcessLeases, KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import { KeyvFile } from 'keyv-file';
 import { z } from 'zod';
 

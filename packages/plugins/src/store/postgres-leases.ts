@@ -1,6 +1,7 @@
 /** Run and session leases of the `postgres` store: one named prepared statement per operation, atomic across processes. */
 import { createHash } from 'node:crypto';
-import type { Lease, LeaseBackend } from '@agentry/core';
+import type { Lease } from '@agentry/core';
+import type { LeaseBackend } from '@agentry/core/plugin';
 import type { PreparedQuery } from './postgres-statements.js';
 
 const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>

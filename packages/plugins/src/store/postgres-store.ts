@@ -1,6 +1,7 @@
 /** `PostgresStore` (builtin `postgres`): a shared PostgreSQL via @keyv/postgres, leases by one SQL upsert. */
 import type { EventEmitter } from 'node:events';
-import { definePlugin, KeyvStore, type KeyvStoreConnection, StoreError } from '@agentry/core';
+import { definePlugin, StoreError } from '@agentry/core';
+import { KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import type KeyvPostgres from '@keyv/postgres';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';

@@ -1,11 +1,6 @@
 /** `RedisStore` (builtin `redis`): a shared Redis via @keyv/redis, leases by Lua scripts, fail-fast when Redis is down. */
-import {
-  definePlugin,
-  KeyvStore,
-  type KeyvStoreConnection,
-  type Lease,
-  type LeaseBackend,
-} from '@agentry/core';
+import { definePlugin, type Lease } from '@agentry/core';
+import { KeyvStore, type KeyvStoreConnection, type LeaseBackend } from '@agentry/core/plugin';
 import KeyvRedis from '@keyv/redis';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';

@@ -6,7 +6,8 @@
  * serialisation. Table layout: `<table>(key VARCHAR(255) PRIMARY KEY, value TEXT)`.
  */
 import { EventEmitter } from 'node:events';
-import type { Lease, LeaseBackend } from '@agentry/core';
+import type { Lease } from '@agentry/core';
+import type { LeaseBackend } from '@agentry/core/plugin';
 import type { StoredData } from 'keyv';
 import type { SqliteConnection as Database, SqliteStatement as Statement } from './sqlite-driver.js';
 

@@ -1,7 +1,8 @@
 /** `SqliteStore` (builtin `sqlite`, the embedded default): one SQLite file through better-sqlite3, WAL mode, SQL leases. */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { definePlugin, KeyvStore, type KeyvStoreConnection } from '@agentry/core';
+import { definePlugin } from '@agentry/core';
+import { KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import { z } from 'zod';
 import { SqliteKeyvAdapter, SqliteLeases } from './sqlite-adapter.js';
 import { openSqlite } from './sqlite-driver.js';

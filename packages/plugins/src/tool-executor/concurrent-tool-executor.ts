@@ -1,12 +1,12 @@
 /** `concurrent` executor: caps how many calls of one run execute at the same time. */
 import {
-  callNext,
   definePlugin,
   type NextExecutor,
   type ToolExecution,
   type ToolExecutor,
   type ToolOutcome,
 } from '@agentry/core';
+import { callNext } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 const configSchema = z

@@ -1,9 +1,7 @@
 /** `policy` executor: filesystem roots, network allowlist and per-tool allow/deny, checked before a call runs. */
 import path from 'node:path';
 import {
-  callNext,
   definePlugin,
-  failureOutcome,
   isAgentryError,
   type NextExecutor,
   type PluginDeps,
@@ -12,6 +10,7 @@ import {
   type ToolExecutor,
   type ToolOutcome,
 } from '@agentry/core';
+import { callNext, failureOutcome } from '@agentry/core/plugin';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { checkUrl, type NetworkPolicy, resolveAndCheck } from '../tool/network-guard.js';

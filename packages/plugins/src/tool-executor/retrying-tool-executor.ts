@@ -1,6 +1,5 @@
 /** `retrying` executor: retries retryable failures with exponential backoff and jitter, honouring retryAfterMs. */
 import {
-  callNext,
   definePlugin,
   type JsonValue,
   type NextExecutor,
@@ -8,6 +7,7 @@ import {
   type ToolExecutor,
   type ToolOutcome,
 } from '@agentry/core';
+import { callNext } from '@agentry/core/plugin';
 import { z } from 'zod';
 import { sleep } from './executor-support.js';
 import { TimeoutToolExecutor } from './timeout-tool-executor.js';

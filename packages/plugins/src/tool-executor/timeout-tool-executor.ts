@@ -1,14 +1,13 @@
 /** `timeout` executor: gives every call a time limit, aborts the tool's signal and answers without waiting. */
 import {
-  callNext,
   definePlugin,
-  failureOutcome,
   type NextExecutor,
   ToolError,
   type ToolExecution,
   type ToolExecutor,
   type ToolOutcome,
 } from '@agentry/core';
+import { callNext, failureOutcome } from '@agentry/core/plugin';
 import { z } from 'zod';
 
 const configSchema = z

@@ -1,13 +1,13 @@
 /** The `agent` tool through createRuntime: child runs with parent id, budget carve-out, cancel and surfaced approvals. */
 import {
   type AnyAgentryEvent,
-  childRunId,
   createRuntime,
   MemoryStore,
   type Runtime,
   ScriptedModel,
   type ToolMessage,
 } from '@agentry/core';
+import { childRunId } from '@agentry/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentTool, agentToolName } from './agent-tool.js';
 

@@ -3,15 +3,8 @@
 // Tools append to ledger files in `dir` (outside the store), so duplicate effects are counted independently.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  armCrashPoint,
-  crashPoint,
-  DefaultRuntime,
-  defineTool,
-  MittEventBus,
-  ScriptedModel,
-  StoreCheckpointer,
-} from '@agentry/core';
+import { DefaultRuntime, defineTool, MittEventBus, ScriptedModel } from '@agentry/core';
+import { armCrashPoint, crashPoint, StoreCheckpointer } from '@agentry/core/internal';
 import { z } from 'zod';
 
 const startedAt = performance.now();

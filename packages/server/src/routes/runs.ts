@@ -135,11 +135,6 @@ export async function requireRun(runtime: Runtime, runId: string): Promise<RunRe
   return record;
 }
 
-/** A runtime ability that lands in core separately (`runtime.interrupt`); used once it exists. */
-type Optional = {
-  interrupt?: (runId: string, reason?: string) => Promise<unknown>;
-};
-
 export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(listRuns, async (c) => {
     const query = c.req.valid('query');
@@ -208,19 +203,18 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
 
   app.openapi(interruptRun, async (c) => {
     const { runId } = c.req.valid('param');
-    const runtime = context.runtime as Runtime & Optional;
+    const runtime = context.runtime;
     const record = await requireRun(runtime, runId);
-    if (typeof runtime.interrupt !== 'function') {
-      throw new ApiError(
-        501,
-        'server.not_supported',
-        'This runtime cannot interrupt runs yet.',
-        'Use cancel to stop it for good.',
-      );
-    }
     if (record.status !== 'running')
       throw new ApiError(409, 'run.not_active', `Run ${runId} is ${record.status}.`);
-    await runtime.interrupt(runId);
+    if (!context.driving.has(runId)) {
+      throw new ApiError(
+        409,
+        'run.not_here',
+        `Run ${runId} is running in another process; interrupt it there.`,
+      );
+    }
+    await runtime.interrupt(runId, 'Interrupted through the API');
     return c.json(await requireRun(runtime, runId), 200);
   });
 

@@ -145,6 +145,33 @@ describe('events', () => {
     const stored = await runtime.runs.events(streamed[0]!.runId);
     expect(stored).toEqual(streamed);
   });
+
+  it('stream hands back the run id at once and the result when the run ends, without re-reading the record', async () => {
+    const runtime = await noteRuntime();
+    const run = runtime.stream({ agent: 'assistant', input: 'note it' });
+    expect(run.runId).toMatch(/\S/);
+    const result = await run.result;
+    expect(result).toMatchObject({ runId: run.runId, status: 'completed', output: 'all noted, thank you' });
+    // The run started when stream was called: iterating after its end still yields every event.
+    const streamed: AnyAgentryEvent[] = [];
+    for await (const event of run) streamed.push(event);
+    expect(streamed.map((event) => event.runId)).toEqual(streamed.map(() => run.runId));
+    expect(streamed.at(-1)?.type).toBe('run.completed');
+    expect(await runtime.run({ agent: 'assistant', input: 'note it', runId: 'given' })).toMatchObject({
+      runId: 'given',
+    });
+    expect(runtime.stream({ agent: 'assistant', input: 'x', runId: 'mine' }).runId).toBe('mine');
+  });
+
+  it('stream of a bad request rejects its result and throws from its iterator', async () => {
+    const runtime = await noteRuntime();
+    const run = runtime.stream({ agent: 'asistant', input: 'x' });
+    await expect(run.result).rejects.toMatchObject({ code: 'agent.not_found' });
+    const iterated = (async () => {
+      for await (const _event of run);
+    })();
+    await expect(iterated).rejects.toMatchObject({ code: 'agent.not_found' });
+  });
 });
 
 describe('run records', () => {
