@@ -206,3 +206,53 @@ describe('automatic resume', () => {
     expect(result.error).toMatchObject({ code: 'model.rate_limited', retryable: true });
   });
 });
+
+describe('decisions on a call whose outcome is unknown', () => {
+  /** A run whose `send` call was in flight in a process that died: B recovers it as outcome_unknown. */
+  async function unknownOutcome() {
+    const store = new MemoryStore();
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const attempts: string[] = [];
+    const seenByA = reachable(store);
+    const a = await processOn(seenByA.store, ({ to }) => {
+      attempts.push(`a:${to}`);
+      entered();
+      return new Promise<string>(() => undefined);
+    });
+    const first = await a.run({ agent: 'mailer', input: 'mail ada' });
+    const hung = a.resume(first.runId, { decisions: { [first.pending[0]!.callId]: { approve: true } } });
+    await inside;
+    seenByA.kill();
+    const b = await processOn(store, ({ to }) => {
+      attempts.push(`b:${to}`);
+      return 'ok';
+    });
+    opened.push(b, a);
+    const recovered = await b.resume(first.runId);
+    expect(recovered.stopReason).toBe('outcome_unknown');
+    void hung.catch(() => undefined);
+    return { b, runId: first.runId, callId: recovered.pending[0]!.callId, attempts, hung };
+  }
+
+  it('retry runs the call again', async () => {
+    const { b, runId, callId, attempts, hung } = await unknownOutcome();
+    const done = await b.resume(runId, { decisions: { [callId]: { outcome: 'retry' } } });
+    expect(done.status).toBe('completed');
+    expect(attempts).toEqual(['a:ada', 'b:ada']);
+    await hung;
+  });
+
+  it('fail fails the run with the reason given, without running the call', async () => {
+    const { b, runId, callId, attempts, hung } = await unknownOutcome();
+    const done = await b.resume(runId, {
+      decisions: { [callId]: { outcome: 'fail', reason: 'sent twice before' } },
+    });
+    expect(done.status).toBe('failed');
+    expect(JSON.stringify(done.error)).toContain('sent twice before');
+    expect(attempts).toEqual(['a:ada']);
+    await hung;
+  });
+});
