@@ -200,6 +200,15 @@ agents:
       project.runtime('version: 1\nstore: memory\nmodels:\n  main: { provider: ai-sdk }\n'),
     ).rejects.toThrow(/only be passed in code/);
   },
+  'queue local': async (project) => {
+    const runtime = await project.runtime(topLevelYaml('store: memory\nqueue: local'));
+    const { runId } = await runtime.enqueue({ agent: 'assistant', input: 'queued in process' });
+    await vi.waitFor(async () => expect((await runtime.runs.get(runId))?.status).toBe('completed'), {
+      timeout: 15_000,
+      interval: 20,
+    });
+    expect(await runtime.runs.get(runId)).toMatchObject({ output: 'stored answer' });
+  },
   'runtime default': async (project) => {
     const runtime = await project.runtime(topLevelYaml('runtime: default\nstore: memory', 'orchestrated'));
     expect(runtime).toBeInstanceOf(DefaultRuntime);

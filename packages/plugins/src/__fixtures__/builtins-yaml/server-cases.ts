@@ -11,6 +11,7 @@ export const SERVER_CASE_ENV: Record<string, 'REDIS_URL' | 'DATABASE_URL'> = {
   'store redis': 'REDIS_URL',
   'store postgres': 'DATABASE_URL',
   'event-bus redis': 'REDIS_URL',
+  'queue bullmq': 'REDIS_URL',
 };
 
 const unique = () => `${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -80,5 +81,21 @@ export const SERVER_CASES: Record<string, YamlCase> = {
       expect(seen.filter((event) => event.runId === result.runId).at(-1)?.type).toBe('run.completed'),
     );
     expect(seen.filter((event) => event.runId === result.runId)[0]?.type).toBe('run.started');
+  },
+  'queue bullmq': async (project) => {
+    const prefix = `agentry_yaml_${unique()}`.toLowerCase();
+    project.onCleanup(() => deleteRedisPrefix(`${prefix}:`));
+    const runtime = await project.runtime(
+      topLevelYaml(
+        `store: memory\nqueue: { type: bullmq, config: { url: "\${env:REDIS_URL}", prefix: ${prefix} } }`,
+      ),
+    );
+    const worker = await runtime.work();
+    const { runId } = await runtime.enqueue({ agent: 'assistant', input: 'queued on BullMQ' });
+    await vi.waitFor(async () => expect((await runtime.runs.get(runId))?.status).toBe('completed'), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect(await runtime.runs.get(runId)).toMatchObject({ output: 'stored answer', worker: worker.id });
   },
 };
