@@ -62,7 +62,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
       DURABLE_WORKDIR: work,
       NO_COLOR: '1',
       // The killed process's run lease must expire before a resume may take the run over: keep it short.
-      AGENTRY_RUN_LEASE_TTL_MS: '300',
+      AGENTRY_RUN_LEASE_TTL_MS: '1000',
     };
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));

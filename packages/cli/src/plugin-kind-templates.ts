@@ -7,7 +7,8 @@ import { definePlugin, InProcessLeases, KeyvStore, type KeyvStoreConnection } fr
 import { z } from 'zod';
 
 /**
- * Keeps every entry in one Map of this process; leases are exclusive within the process.
+ * Keeps every entry in one Map of this process; leases are exclusive within the process, and fenced
+ * writes are refused once their run lease is lost.
  * KeyvStore does the JSON encoding, TTLs and error mapping: point \`adapter\` at any keyv adapter
  * (and \`leases\` at a shared backend) to keep the data somewhere else.
  */
@@ -23,9 +24,18 @@ export class ${className} extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     const map = new Map<string, unknown>();
+    const leases = new InProcessLeases();
     return {
       adapter: map,
-      leases: new InProcessLeases(),
+      leases,
+      // A fenced write (durable runs) lands only while its run lease is held with that token: check and
+      // write in one synchronous stretch, so nothing can take the lease in between. A shared backend does
+      // the same in one transaction or script.
+      fencedWrite: async (fence, entries, options) => {
+        if (!leases.holds(fence.lease, fence.token, options.now)) return false;
+        for (const { key, entry } of entries) map.set(key, entry);
+        return true;
+      },
       async *listRaw(prefix: string) {
         for (const [key, raw] of map) if (key.startsWith(prefix)) yield [key, raw] as const;
       },
