@@ -3,7 +3,7 @@
  * SIGTERM drain, and limits that hold across workers. `AGENTRY_CLUSTER_RUNS` sets the size of the kill
  * test (default 24, bounded for CI; the issue's full size is 300).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { activeIntervals, Cluster, DATABASE_URL, overlapping, REDIS_URL } from './__fixtures__/cluster.js';
 
 const RUNS = Number(process.env.AGENTRY_CLUSTER_RUNS ?? 24);
@@ -122,6 +122,14 @@ describe.skipIf(!REDIS_URL || !DATABASE_URL)(
       const runtime = await nodes.runtime();
       nodes.start(['--concurrency', '4']);
       nodes.start(['--concurrency', '4']);
+      // Both workers take jobs before any is queued, so that both take part.
+      await vi.waitFor(
+        () => expect(nodes.logs.filter((log) => log.includes('concurrency 4'))).toHaveLength(2),
+        {
+          timeout: 60_000,
+          interval: 50,
+        },
+      );
       const session: string[] = [];
       const solo: string[] = [];
       for (let index = 0; index < 6; index++) {
