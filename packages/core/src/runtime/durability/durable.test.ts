@@ -37,7 +37,11 @@ function reachable(store: Store): { store: Store; kill: () => void } {
 }
 
 /** A runtime of a second "process": same store, same config, its own instances. */
-async function processOn(store: Store, execute: (input: { to: string }) => Promise<string> | string) {
+async function processOn(
+  store: Store,
+  execute: (input: { to: string }) => Promise<string> | string,
+  runLeaseTtlMs = 400,
+) {
   const send = defineTool({
     name: 'send',
     description: 'Sends a message (not safe to repeat)',
@@ -56,7 +60,7 @@ async function processOn(store: Store, execute: (input: { to: string }) => Promi
     },
     tools: [send],
     store,
-    runLeaseTtlMs: 400,
+    runLeaseTtlMs,
   });
   return runtime;
 }
@@ -66,16 +70,25 @@ describe('durable runs', () => {
     const store = new MemoryStore();
     const sentByA: string[] = [];
     const sentByB: string[] = [];
-    const a = await processOn(store, ({ to }) => {
-      sentByA.push(to);
-      return 'ok';
-    });
+    // No process dies here: a lease TTL no scheduler delay on a loaded machine can outlast.
+    const a = await processOn(
+      store,
+      ({ to }) => {
+        sentByA.push(to);
+        return 'ok';
+      },
+      15_000,
+    );
     const first = await a.run({ agent: 'mailer', input: 'mail ada' });
     expect(first.status).toBe('suspended');
-    const b = await processOn(store, ({ to }) => {
-      sentByB.push(to);
-      return 'ok';
-    });
+    const b = await processOn(
+      store,
+      ({ to }) => {
+        sentByB.push(to);
+        return 'ok';
+      },
+      15_000,
+    );
     opened.push(b);
     const resumed = await b.resume(first.runId, {
       decisions: { [first.pending[0]!.callId]: { approve: true } },

@@ -1,0 +1,231 @@
+/**
+ * The three ways a run gets going in this process: from a request (`run`, `stream`, a queued job),
+ * from its input again (a durable run stopped before its first checkpoint), and from its last
+ * checkpoint (`resume`). Each takes the run lease when durable, opens the first segment and drives it.
+ */
+import type { ResumeRequest, RunRecord, RunRequest, RunResult } from '../contracts/run.js';
+import { RunError } from '../errors/agentry-error.js';
+import type { ActiveRun, ActiveRuns } from './active-runs.js';
+import type { ResolvedAgent } from './agent/agent-setup.js';
+import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
+import type { RunOwner, RunOwnership } from './durability/run-lease.js';
+import type { RunPersistence } from './durability/run-persistence.js';
+import type { RunEventListener } from './records/event-recorder.js';
+import { loadTranscript } from './records/transcript.js';
+import { freshSnapshot } from './run/fresh-snapshot.js';
+import { injectMemories } from './run/memory-steps.js';
+import type { RunContext, RuntimeServices } from './run/run-context.js';
+import { admitRun } from './run/run-hooks.js';
+import { afterRun, rejectRun } from './run/run-rejection.js';
+import { checkRunRequest, runExists } from './run-request.js';
+import {
+  applyDecisions,
+  type LoadedRun,
+  loadForResume,
+  type RestartRun,
+  restartRequest,
+  resumeReason,
+} from './run-resume.js';
+import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
+
+/** How a new run reports: streamed runs hand their events to `listener` as well. */
+export interface RunDrive {
+  streaming: boolean;
+  listener?: RunEventListener;
+}
+
+/** What the launcher uses of its runtime. */
+export interface LauncherHost {
+  readonly services: RuntimeServices;
+  readonly active: ActiveRuns;
+  readonly memoryPersistence: MemoryRunPersistence;
+  /** Store-backed persistence of durable runs; without it durable runs stay in this process. */
+  readonly durablePersistence: RunPersistence | undefined;
+  /** Takes run leases (only with store-backed persistence). */
+  readonly owner: RunOwner | undefined;
+  readonly leaseTtlMs: number;
+  agentFor(agentId: string): ResolvedAgent;
+}
+
+export class RunLauncher {
+  constructor(private readonly host: LauncherHost) {}
+
+  /** A new run from a request: checks it, runs the `beforeRun` hooks, takes the run lease when durable, runs it. */
+  async start(request: RunRequest, drive: RunDrive, runId: string, queued?: RunRecord): Promise<RunResult> {
+    const { services, active, owner } = this.host;
+    checkRunRequest(request);
+    const agent = this.host.agentFor(request.agent);
+    if (active.has(runId)) throw runExists(runId);
+    // Registered before the first await: `cancel(runId)` in the caller's tick finds it.
+    const entry = active.register(runId);
+    entry.callerSignal = request.signal;
+    let ownership: RunOwnership | undefined;
+    try {
+      if (!queued && request.runId !== undefined && (await services.records.get(runId))) {
+        throw runExists(runId);
+      }
+      const admission = await admitRun(request, runId, agent.runHooks.beforeRun, agent.budget, () =>
+        services.clock.now(),
+      );
+      if ('rejected' in admission) {
+        return await rejectRun(services, { request, agent, runId, queued, ...drive }, admission.rejected);
+      }
+      request = admission.request;
+      const snapshot = freshSnapshot(request, agent, runId, this.now());
+      const durable = snapshot.durable ? this.host.durablePersistence : undefined;
+      if (durable && owner) ownership = await owner.acquire(runId);
+      // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
+      if (queued && (await services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
+      const persistence = durable ?? this.host.memoryPersistence;
+      const createdAt = queued?.createdAt ?? snapshot.startedAt;
+      const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
+      const explicitSession = request.sessionId !== undefined;
+      const result = await this.fromInput(entry, plan, explicitSession, queued ? 'queued' : 'fresh');
+      await afterRun(services, agent, request, result);
+      return result;
+    } finally {
+      await ownership?.release();
+      active.end(entry);
+    }
+  }
+
+  /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */
+  async startQueued(record: RunRecord): Promise<RunResult> {
+    const limits = await this.host.services.records.requestLimits(record.runId);
+    const request: RunRequest = {
+      agent: record.agentId,
+      input: record.input,
+      runId: record.runId,
+      durable: record.durable,
+      ...(record.sessionId === record.runId ? {} : { sessionId: record.sessionId }),
+      ...(record.parentRunId === undefined ? {} : { parentRunId: record.parentRunId }),
+      ...limits,
+    };
+    return this.start(request, { streaming: false }, record.runId, record);
+  }
+
+  /** `resume` in this process (never through the queue): from the last checkpoint, or from the input again. */
+  async resume(runId: string, request?: ResumeRequest): Promise<RunResult> {
+    const { services, active, owner, memoryPersistence, durablePersistence } = this.host;
+    if (active.has(runId)) {
+      throw new RunError('run.not_resumable', {
+        message: `Run ${runId} is still running in this process`,
+        hint: 'Wait for it to suspend or finish (or cancel it) before resuming.',
+        context: { runId },
+      });
+    }
+    const entry = active.register(runId);
+    entry.callerSignal = request?.signal;
+    let ownership: RunOwnership | undefined;
+    try {
+      const local = await memoryPersistence.load(runId);
+      const durable = local ? undefined : durablePersistence;
+      if (durable && owner) {
+        ownership = await owner.acquire(runId, {
+          waitMs: 2 * this.host.leaseTtlMs,
+          signal: entry.stop.signal,
+        });
+      }
+      const sources = durable ? [durable] : [memoryPersistence];
+      const loaded = await loadForResume(runId, sources, services.records, durablePersistence);
+      if (loaded.kind === 'restart') return await this.restart(entry, loaded, ownership);
+      return await this.fromCheckpoint(entry, loaded, request, ownership);
+    } finally {
+      await ownership?.release();
+      active.end(entry);
+    }
+  }
+
+  /** A durable run whose process stopped before its first checkpoint: start it again from its input. */
+  private async restart(entry: ActiveRun, loaded: RestartRun, ownership?: RunOwnership): Promise<RunResult> {
+    const { record, persistence } = loaded;
+    const agent = this.host.agentFor(record.agentId);
+    const request = restartRequest(record, await this.host.services.records.requestLimits(record.runId));
+    const snapshot = freshSnapshot(request, agent, record.runId, record.createdAt);
+    snapshot.resumes = 1;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt: record.createdAt };
+    return this.fromInput(entry, plan, request.sessionId !== undefined, 'restart');
+  }
+
+  /**
+   * The path of a run that starts from its input: `run.started` (and `run.resumed` for a restart), the
+   * running record, memory injected and the first checkpoint, then its segments.
+   */
+  private async fromInput(
+    entry: ActiveRun,
+    plan: SegmentPlan,
+    explicitSession: boolean,
+    from: 'fresh' | 'queued' | 'restart',
+  ): Promise<RunResult> {
+    const services = this.host.services;
+    const run = openSegment(entry, plan, services);
+    const { snapshot, agent } = run;
+    const worker = workerField(run);
+    run.recorder.emit('run.started', {
+      input: snapshot.input,
+      durable: snapshot.durable,
+      ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+      ...worker,
+    });
+    if (from === 'restart') {
+      run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...worker });
+    }
+    const startedAt = from === 'fresh' ? plan.createdAt : this.now();
+    await services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
+    const prepare = async (current: RunContext): Promise<void> => {
+      if (agent.memories.length > 0) {
+        await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
+      }
+      if (current.durable) await current.save('run.started');
+    };
+    return driveSegments(run, { entry, plan, services, explicitSession, prepare });
+  }
+
+  /** The path of a resume: the loaded snapshot with the decisions applied, `run.resumed`, then its segments. */
+  private async fromCheckpoint(
+    entry: ActiveRun,
+    loaded: LoadedRun,
+    request: ResumeRequest | undefined,
+    ownership: RunOwnership | undefined,
+  ): Promise<RunResult> {
+    const services = this.host.services;
+    const snapshot = loaded.snapshot;
+    const agent = this.host.agentFor(snapshot.agentId);
+    if (agent.pattern.restore) snapshot.patternState = agent.pattern.restore(snapshot.patternState);
+    const reason = resumeReason(loaded.from, request);
+    applyDecisions(snapshot, agent, request);
+    // An explicit resume of a failed run gives automatic resume its attempts again.
+    if (loaded.from === 'failed') snapshot.resumeAttempts = 0;
+    snapshot.resumes = (snapshot.resumes ?? 0) + 1;
+    const { persistence, createdAt } = loaded;
+    const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt };
+    const run = openSegment(entry, plan, services);
+    const worker = workerField(run);
+    run.recorder.emit('run.resumed', {
+      attempt: snapshot.resumes,
+      fromStep: snapshot.step,
+      reason,
+      ...worker,
+    });
+    await services.records.started(snapshot, this.now(), createdAt, run.options.worker);
+    const explicitSession = snapshot.sessionId !== snapshot.runId;
+    return driveSegments(run, { entry, plan, services, explicitSession });
+  }
+
+  private now(): string {
+    return new Date(this.host.services.clock.now()).toISOString();
+  }
+}
+
+/** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
+function workerField(run: RunContext): { worker?: string } {
+  return run.options.worker === undefined ? {} : { worker: run.options.worker };
+}
+
+function alreadyTaken(runId: string): RunError {
+  return new RunError('run.not_resumable', {
+    message: `Run ${runId} is no longer queued: another worker took it`,
+    hint: 'Nothing to do: the run is driven elsewhere.',
+    context: { runId },
+  });
+}
