@@ -144,7 +144,9 @@ export class RunLauncher {
     const snapshot = freshSnapshot(request, agent, record.runId, record.createdAt);
     snapshot.resumes = 1;
     const plan = { snapshot, agent, ownership, persistence, streaming: false, createdAt: record.createdAt };
-    return this.fromInput(entry, plan, request.sessionId !== undefined, 'restart');
+    const result = await this.fromInput(entry, plan, request.sessionId !== undefined, 'restart');
+    await afterRun(this.host.services, agent, request, result);
+    return result;
   }
 
   /**
@@ -209,7 +211,13 @@ export class RunLauncher {
     });
     await services.records.started(snapshot, this.now(), createdAt, run.options.worker);
     const explicitSession = snapshot.sessionId !== snapshot.runId;
-    return driveSegments(run, { entry, plan, services, explicitSession });
+    const result = await driveSegments(run, { entry, plan, services, explicitSession });
+    if (agent.runHooks.afterRun.length > 0) {
+      const request = restartRequest(snapshot, await services.records.requestLimits(snapshot.runId));
+      const metadata = snapshot.metadata ?? request.metadata;
+      await afterRun(services, agent, { ...request, durable: snapshot.durable, metadata }, result);
+    }
+    return result;
   }
 
   private now(): string {

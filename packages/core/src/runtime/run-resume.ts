@@ -28,7 +28,10 @@ export interface RestartRun {
 }
 
 /** The request a durable run stopped before its first checkpoint starts again with (its input and limits). */
-export function restartRequest(record: RunRecord, limits: RunRequestLimits): RunRequest {
+export function restartRequest(
+  record: Pick<RunRecord, 'runId' | 'agentId' | 'input' | 'sessionId' | 'parentRunId'>,
+  limits: RunRequestLimits,
+): RunRequest {
   return {
     agent: record.agentId,
     input: record.input,

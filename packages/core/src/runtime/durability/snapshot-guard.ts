@@ -84,6 +84,8 @@ const STORED_SNAPSHOT: Shape = {
   startedAt: string,
   budget: optional(recordOf((value) => value === undefined || amount(value))),
   approvals: optional(object),
+  deadlineAt: optional(amount),
+  metadata: optional(object),
   validationRetries: optional(count),
 };
 

@@ -2,6 +2,7 @@
 import type { RunRequest } from '../../contracts/run.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
 import { emptyUsage } from './budget.js';
+import { deadlineMs } from './run-hooks.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /** A new run's snapshot; `startedAt` is an ISO-8601 time. The request's budget and approvals are kept for resume. */
@@ -12,6 +13,7 @@ export function freshSnapshot(
   startedAt: string,
 ): RunSnapshot {
   const input = request.input;
+  const deadlineAt = deadlineMs(request.deadline);
   return {
     runId,
     sessionId: request.sessionId ?? runId,
@@ -33,5 +35,7 @@ export function freshSnapshot(
     startedAt,
     ...(request.budget ? { budget: request.budget } : {}),
     ...(request.approvals ? { approvals: request.approvals } : {}),
+    ...(deadlineAt === undefined ? {} : { deadlineAt }),
+    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
   };
 }

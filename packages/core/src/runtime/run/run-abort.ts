@@ -48,10 +48,7 @@ export class RunAbort {
   constructor(remainingMs: number | undefined, externals: readonly (AbortSignal | undefined)[] = []) {
     this.signal = this.controller.signal;
     if (remainingMs !== undefined) {
-      this.timer = setTimeout(
-        () => this.abort(new RunAbortedSignal('timeout', `The run exceeded maxDurationMs`)),
-        Math.max(0, remainingMs),
-      );
+      this.timer = setTimeout(() => this.abort(timedOut()), Math.max(0, remainingMs));
       // Ref'd only while raced work is in flight (see `race`).
       this.timer.unref?.();
     }
@@ -63,6 +60,8 @@ export class RunAbort {
     // Reading the run's signal reads the external ones first: a signal that aborts when it is read (a run
     // lease past its local deadline) stops the run before the reader acts.
     if (this.externals.length > 0) checkOnRead(this.signal, () => this.checkExternals());
+    // No time left at all (a run resumed past its deadline): aborted before its first step can act.
+    if (remainingMs !== undefined && remainingMs <= 0) this.abort(timedOut());
   }
 
   /** Why the run was aborted, once it was. */
@@ -139,4 +138,8 @@ export class RunAbort {
     this.racers.clear();
     this.controller.abort(reason);
   }
+}
+
+function timedOut(): RunAbortedSignal {
+  return new RunAbortedSignal('timeout', 'The run exceeded maxDurationMs or passed its deadline');
 }

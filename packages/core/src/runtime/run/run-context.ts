@@ -75,8 +75,7 @@ export class RunContext {
     const limits = mergeBudgets(agent.budget, snapshot.budget);
     this.budget = new RunBudget(limits, snapshot.usage, agent.model.pricing);
     this.startedAt = services.clock.now();
-    const remaining =
-      limits.maxDurationMs === undefined ? undefined : limits.maxDurationMs - snapshot.usage.durationMs;
+    const remaining = remainingMs(limits.maxDurationMs, snapshot, this.startedAt);
     this.abort = new RunAbort(remaining, [options.signal, options.leaseSignal]);
     this.recorder = new EventRecorder(
       { runId: snapshot.runId, sessionId: snapshot.sessionId, agentId: snapshot.agentId },
@@ -133,4 +132,19 @@ export class RunContext {
   closeDuration(): void {
     this.snapshot.usage.durationMs += Math.max(0, this.services.clock.now() - this.startedAt);
   }
+}
+
+/**
+ * Time left before a segment times out: what remains of `maxDurationMs` (active time) and, for a run with a
+ * deadline, of the wall-clock time until it — whichever is shorter. `undefined` for no limit.
+ */
+function remainingMs(
+  maxDurationMs: number | undefined,
+  snapshot: RunSnapshot,
+  nowMs: number,
+): number | undefined {
+  const active = maxDurationMs === undefined ? undefined : maxDurationMs - snapshot.usage.durationMs;
+  if (snapshot.deadlineAt === undefined) return active;
+  const wall = snapshot.deadlineAt - nowMs;
+  return active === undefined ? wall : Math.min(active, wall);
 }

@@ -2,9 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
+import { defineTool } from '../../plugin/define-tool.js';
 import { createRuntime } from '../create-runtime.js';
 
 const opened: Runtime[] = [];
@@ -119,6 +121,39 @@ describe('run hooks from YAML', () => {
   });
 });
 
+describe('afterRun on resume', () => {
+  it('sees the result of each resume too, with the request metadata the run started with', async () => {
+    const seen: { status: string; metadata: unknown }[] = [];
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message',
+      input: z.object({ to: z.string() }),
+      sideEffects: 'unsafe',
+      approval: 'always',
+      execute: () => 'sent',
+    });
+    const runtime = await createRuntime({
+      config: { version: 1, store: 'memory', agents: { mailer: { model: 'demo', durable: true } } },
+      models: {
+        demo: new ScriptedModel({ script: [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'ok'] }),
+      },
+      tools: [send],
+      runHooks: {
+        afterRun: [
+          ({ request, result }) => void seen.push({ status: result.status, metadata: request.metadata }),
+        ],
+      },
+    });
+    opened.push(runtime);
+    const first = await runtime.run({ agent: 'mailer', input: 'mail ada', metadata: { user: 'ana' } });
+    await runtime.resume(first.runId, { decisions: { [first.pending[0]!.callId]: { approve: true } } });
+    expect(seen).toEqual([
+      { status: 'suspended', metadata: { user: 'ana' } },
+      { status: 'completed', metadata: { user: 'ana' } },
+    ]);
+  });
+});
+
 describe('run deadlines', () => {
   it('a run whose deadline has passed never calls the model', async () => {
     const { runtime, model, events } = await runtimeFrom('      beforeRun: []');
@@ -160,6 +195,41 @@ describe('run deadlines', () => {
     expect(record?.error?.code).toBe('run.deadline_passed');
     expect(model.calls).toHaveLength(0);
     expect(afterRuns).toEqual([{ input: 'later', status: 'rejected', metadata: { user: 'ana' } }]);
+  });
+
+  it('a run suspended for approval and resumed after its deadline stops with timeout; the call never runs', async () => {
+    let nowMs = Date.parse('2026-12-06T09:00:00Z');
+    const sent: string[] = [];
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message',
+      input: z.object({ to: z.string() }),
+      sideEffects: 'unsafe',
+      approval: 'always',
+      execute: ({ to }) => {
+        sent.push(to);
+        return 'sent';
+      },
+    });
+    const runtime = await createRuntime({
+      config: { version: 1, store: 'memory', agents: { mailer: { model: 'demo' } } },
+      models: {
+        demo: new ScriptedModel({ script: [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'ok'] }),
+      },
+      tools: [send],
+      clock: { now: () => nowMs },
+    });
+    opened.push(runtime);
+    const deadline = new Date(nowMs + 60_000).toISOString();
+    const first = await runtime.run({ agent: 'mailer', input: 'mail ada', deadline });
+    expect(first.status).toBe('suspended');
+    nowMs += 120_000; // the approval comes a minute after the deadline
+    const resumed = await runtime.resume(first.runId, {
+      decisions: { [first.pending[0]!.callId]: { approve: true } },
+    });
+    expect(resumed).toMatchObject({ status: 'failed', stopReason: 'timeout' });
+    expect(resumed.error?.message).toContain(`passed its deadline (${deadline.replace('.000Z', '')}`);
+    expect(sent).toEqual([]);
   });
 
   it('refuses a deadline that is not a time', async () => {

@@ -40,6 +40,15 @@ export async function stopRun(run: RunContext, error: unknown): Promise<RunResul
   }
   if (aborted?.stopReason === 'timeout') {
     run.closeDuration();
+    const deadlineAt = snapshot.deadlineAt;
+    if (deadlineAt !== undefined && deadlineAt <= run.services.clock.now()) {
+      return fail(run, 'timeout', {
+        code: 'run.timeout',
+        message: `The run passed its deadline (${new Date(deadlineAt).toISOString()})`,
+        hint: 'Give the request a later deadline, or leave it out.',
+        retryable: false,
+      });
+    }
     const max = run.budget.limits.maxDurationMs ?? 0;
     recorder.emit('budget.exceeded', { limit: 'maxDurationMs', used: snapshot.usage.durationMs, max });
     return fail(run, 'timeout', {

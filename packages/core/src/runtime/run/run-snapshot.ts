@@ -72,6 +72,13 @@ export type RunSnapshot = {
   startedAt: string;
   /** The run request's budget (overrides the agent's), kept so a resume enforces the same limits. */
   budget?: Budget;
+  /**
+   * The request's `deadline` in epoch milliseconds: wall-clock time, so a run suspended or interrupted past it
+   * stops with `timeout` when it is resumed (its `maxDurationMs` counts active time only).
+   */
+  deadlineAt?: number;
+  /** The request's `metadata` (who asked, what triggered it), kept for the `afterRun` hooks of a resume. */
+  metadata?: { [key: string]: JsonValue };
   /** The run request's approval policy, kept so a resume applies the same policy. */
   approvals?: ApprovalPolicy;
   /** Times the final output failed the agent's output schema and was sent back to the model. */
