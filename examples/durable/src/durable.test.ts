@@ -67,6 +67,12 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+  /**
+   * The resuming process's own lease: long, so a loaded machine that delays its renewals does not make it
+   * fence itself off. It still takes over as soon as the killed process's 1 s lease has expired.
+   */
+  const resumeEnv = () => ({ ...env, AGENTRY_RUN_LEASE_TTL_MS: '15000' });
+
   /** Starts the run and checks the process died inside export_report, after the journal entry. */
   async function crash(agent = 'reporter'): Promise<string> {
     const killed = await agentry(['run', agent, 'Export the weekly report', '--no-interactive'], env);
@@ -81,7 +87,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
   it('completes with `agentry resume`, running export_report again but never append_journal', async () => {
     const runId = await crash();
 
-    const resumed = await agentry(['resume', runId, '--no-interactive', '--json'], env);
+    const resumed = await agentry(['resume', runId, '--no-interactive', '--json'], resumeEnv());
     expect(resumed.code, resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout) as RunResult;
     expect(result).toMatchObject({
@@ -127,7 +133,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
   it('asks before repeating an interrupted unsafe call, then retries it on --retry', async () => {
     const runId = await crash('cautious-reporter');
 
-    const waiting = await agentry(['resume', runId, '--no-interactive', '--json'], env);
+    const waiting = await agentry(['resume', runId, '--no-interactive', '--json'], resumeEnv());
     expect(waiting.code).toBe(3);
     const suspended = JSON.parse(waiting.stdout) as RunResult;
     expect(suspended).toMatchObject({ status: 'suspended', stopReason: 'outcome_unknown' });
@@ -135,7 +141,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
     expect(readAttempts(work)).toHaveLength(1);
 
     const callId = suspended.pending[0]!.callId;
-    const retried = await agentry(['resume', runId, '--retry', callId, '--no-interactive', '--json'], env);
+    const retried = await agentry(['resume', runId, '--retry', callId, '--no-interactive', '--json'], resumeEnv());
     expect(retried.code, retried.stderr).toBe(0);
     expect(JSON.parse(retried.stdout)).toMatchObject({ status: 'completed' });
     expect(readAttempts(work)).toHaveLength(2);

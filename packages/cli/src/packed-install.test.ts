@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CliOutcome, REPO_DIR, scratchDir } from './__fixtures__/cli-harness.js';
 
 /** A ceiling against hangs (npm pack, npm install and several node starts), not a timing assertion. */
-const TEST_TIMEOUT_MS = 300_000;
+const TEST_TIMEOUT_MS = 600_000;
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {

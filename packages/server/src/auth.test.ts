@@ -25,7 +25,8 @@ async function setup(rateLimit = 10_000) {
 const concrete = (template: string): string =>
   template.replace('{runId}', 'run-1').replace('{callId}', 'call-1').replace('{agentId}', 'writer');
 
-describe('bearer tokens and roles', () => {
+// Every endpoint, three ways: a ceiling for a loaded machine, not a timing check.
+describe('bearer tokens and roles', { timeout: 60_000 }, () => {
   it('refuses every guarded endpoint without a token, with a wrong token, and with a too-low role', async () => {
     const { server, api } = await setup();
     const document = server.openapi() as {

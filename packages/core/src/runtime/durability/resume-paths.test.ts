@@ -72,7 +72,9 @@ async function processOn(
     models: { m: options.model ?? new ScriptedModel({ script }) },
     tools: [send],
     store,
-    runLeaseTtlMs: 400,
+    // No process dies in these tests: a TTL that a loaded machine's delayed renewals cannot outlast (the
+    // refused racer below watches the held lease for two TTLs before it gives up).
+    runLeaseTtlMs: 3000,
   });
   opened.push(runtime);
   return { runtime, sent };
