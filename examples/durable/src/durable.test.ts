@@ -141,7 +141,10 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
     expect(readAttempts(work)).toHaveLength(1);
 
     const callId = suspended.pending[0]!.callId;
-    const retried = await agentry(['resume', runId, '--retry', callId, '--no-interactive', '--json'], resumeEnv());
+    const retried = await agentry(
+      ['resume', runId, '--retry', callId, '--no-interactive', '--json'],
+      resumeEnv(),
+    );
     expect(retried.code, retried.stderr).toBe(0);
     expect(JSON.parse(retried.stdout)).toMatchObject({ status: 'completed' });
     expect(readAttempts(work)).toHaveLength(2);
