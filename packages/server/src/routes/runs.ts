@@ -157,16 +157,20 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
       throw notFound('agent', body.agent, `Configured agents: ${runtime.agents().join(', ') || 'none'}.`);
     }
     const runId = randomUUID();
-    const launch = await launchRun(context, runId, 'run.started', () =>
-      runtime.run({
-        runId,
-        agent: body.agent,
-        input: body.input,
-        ...(body.sessionId ? { sessionId: body.sessionId } : {}),
-        ...(body.durable === undefined ? {} : { durable: body.durable }),
-        ...(body.budget ? { budget: body.budget } : {}),
-      }),
-    );
+    const request = {
+      runId,
+      agent: body.agent,
+      input: body.input,
+      ...(body.sessionId ? { sessionId: body.sessionId } : {}),
+      ...(body.durable === undefined ? {} : { durable: body.durable }),
+      ...(body.budget ? { budget: body.budget } : {}),
+    };
+    if (await context.sharedQueue(runtime)) {
+      // Some worker of the shared queue drives it (`agentry worker`); this server only submits it.
+      await runtime.enqueue(request);
+      return c.json({ runId, state: 'queued' as const }, 202);
+    }
+    const launch = await launchRun(context, runId, 'run.started', () => runtime.run(request));
     const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
     return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
   });
@@ -221,13 +225,19 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(resumeRun, async (c) => {
     const { runId } = c.req.valid('param');
     const runtime = context.runtime;
-    await requireRun(runtime, runId);
+    const record = await requireRun(runtime, runId);
     const body = c.req.valid('json');
     const request: ResumeRequest = body?.decisions
       ? { decisions: body.decisions as ResumeRequest['decisions'] }
       : {};
+    const pendingIds = record.pending.map((call) => call.callId);
+    if (await context.continuesOnQueue(runtime, record)) {
+      await runtime.enqueueResume(runId, request);
+      await context.decisions.forget(runtime, runId, pendingIds);
+      return c.json({ runId, state: 'queued' as const }, 202);
+    }
     const launch = await launchRun(context, runId, 'run.resumed', () => runtime.resume(runId, request));
-    context.partialDecisions.delete(runId);
+    await context.decisions.forget(runtime, runId, pendingIds);
     const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
     return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
   });
