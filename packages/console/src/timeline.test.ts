@@ -88,7 +88,10 @@ describe('the run timeline', () => {
     ])
       applyEvent(timeline, item);
     expect(timeline.segments.map((segment) => segment.worker)).toEqual(['host-a-11', 'host-b-22']);
-    expect(timeline.segments[0]?.steps[0]?.calls[0]).toMatchObject({ status: 'succeeded', output: '# Notes' });
+    expect(timeline.segments[0]?.steps[0]?.calls[0]).toMatchObject({
+      status: 'succeeded',
+      output: '# Notes',
+    });
     expect(timeline.segments.map((segment) => segment.steps[0]?.costUsd)).toEqual([0.003, 0.0015]);
   });
 
