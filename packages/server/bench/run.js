@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 
 const core = await import('@agentry/core');
+const { RUNS_NAMESPACE } = await import('@agentry/core/internal');
 const { createServer, listen } = await import('../dist/index.js');
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -138,13 +139,13 @@ function syntheticEvents(runId) {
 const store = new core.MemoryStore({ retention: false });
 for (let start = 0; start < RUNS; start += 1000) {
   const entries = [];
-  for (let index = start; index < start + 1000; index += 1)
+  for (let index = start; index < Math.min(start + 1000, RUNS); index += 1)
     entries.push({ key: record(index).runId, value: record(index) });
-  await store.setMany(core.RUNS_NAMESPACE, entries);
+  await store.setMany(RUNS_NAMESPACE, entries);
 }
 const fanout = { ...record(RUNS), runId: 'run_fanout', status: 'running', stopReason: undefined };
 delete fanout.stopReason;
-await store.set(core.RUNS_NAMESPACE, fanout.runId, fanout);
+await store.set(RUNS_NAMESPACE, fanout.runId, fanout);
 const runtime = await core.createRuntime({ config: { version: 1, agents: {} }, store });
 const stored = (await runtime.runs.list()).length;
 if (stored !== RUNS + 1) throw new Error(`the store holds ${stored} runs, not ${RUNS + 1}`);
