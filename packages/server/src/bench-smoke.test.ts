@@ -16,7 +16,7 @@ describe('the server bench', () => {
       timeout: 110_000,
     });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('GET /api/v1/runs p50 (200 runs, page of 50)');
+    expect(result.stdout).toContain('GET /api/v1/runs p50 (200 runs with 1024 B answers, page of 50)');
     expect(result.stdout).toContain('SSE fan-out: 500 events to 100 subscribers');
   });
 });

@@ -14,7 +14,7 @@ import {
   NOT_IMPLEMENTED,
 } from '../route-kit.js';
 import { launchRun } from '../run-launch.js';
-import { pageOfRuns } from '../run-page.js';
+import { pageFilter, pageOfRuns } from '../run-page.js';
 import {
   CancelSchema,
   ResumeSchema,
@@ -138,12 +138,8 @@ export async function requireRun(runtime: Runtime, runId: string): Promise<RunRe
 export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(listRuns, async (c) => {
     const query = c.req.valid('query');
-    const records = await context.runLists.list(context.runtime, {
-      ...(query.agent ? { agentId: query.agent } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.session ? { sessionId: query.session } : {}),
-    });
-    return c.json(pageOfRuns(records, query), 200);
+    const records = await context.runLists.list(context.runtime, pageFilter(query));
+    return c.json(pageOfRuns(records, query.limit), 200);
   });
 
   app.openapi(getRun, async (c) =>
