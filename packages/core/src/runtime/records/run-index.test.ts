@@ -93,7 +93,10 @@ describe('the runs-list index', () => {
     const records = new RunRecords(await oldStore(20));
     const window = await records.list({ since: record(10).createdAt, until: record(14).createdAt });
     expect(window.map((run) => run.runId)).toEqual(['run_0013', 'run_0012', 'run_0011', 'run_0010']);
-    const gone = await records.list({ limit: 3, after: { runId: 'run_gone', createdAt: record(6).createdAt } });
+    const gone = await records.list({
+      limit: 3,
+      after: { runId: 'run_gone', createdAt: record(6).createdAt },
+    });
     expect(gone.map((run) => run.runId)).toEqual(['run_0005', 'run_0004', 'run_0003']);
   });
 
@@ -102,7 +105,10 @@ describe('the runs-list index', () => {
     const records = new RunRecords(store);
     await records.list();
     // The record changed behind the index's back (a writer of an older version), and one was deleted.
-    await store.set(RUNS_NAMESPACE, 'run_0000', { ...record(0), status: 'completed' } as unknown as JsonValue);
+    await store.set(RUNS_NAMESPACE, 'run_0000', {
+      ...record(0),
+      status: 'completed',
+    } as unknown as JsonValue);
     await store.delete(RUNS_NAMESPACE, 'run_0009');
     expect((await records.list({ status: 'suspended' })).map((run) => run.runId)).toEqual([]);
     expect((await records.list({ limit: 2 })).map((run) => run.runId)).toEqual(['run_0008', 'run_0007']);
