@@ -86,6 +86,41 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it("shows on a run's page which process drove each segment, each tool's output and each step's cost", async () => {
+    const approval = await pendingWrite();
+    const decided = await served.api(
+      'POST',
+      `/api/v1/approvals/${approval.runId}/${encodeURIComponent(approval.callId)}`,
+      { decision: 'approve', inputHash: approval.inputHash },
+    );
+    expect(decided.status).toBe(202);
+    const page = await signedIn(browser.context, ADMIN_TOKEN);
+    await page.goto(`${served.url}/runs/${approval.runId}`);
+    await page.locator('.segment-end.completed').waitFor();
+    const run = await served.api<{ worker?: string }>('GET', `/api/v1/runs/${approval.runId}`);
+    expect(run.body.worker).toBeTruthy();
+    // The start and the resume after the decision, both driven by the serve process.
+    expect(await page.locator('.segment-head .worker code').allTextContents()).toEqual([
+      run.body.worker,
+      run.body.worker,
+    ]);
+    // A short output shows as it is; a long one opens with a click.
+    const write = page.locator('.call', { hasText: 'write-file' });
+    expect(await write.locator('.output pre').isVisible()).toBe(true);
+    expect(await write.locator('.output pre').textContent()).toContain('summary.md');
+    const read = page.locator('.call', { hasText: 'read-file' });
+    expect(await read.locator('.output pre').isVisible()).toBe(false);
+    await read.locator('.output summary').click();
+    expect(await read.locator('.output pre').textContent()).toContain('Meeting notes');
+    // Every step cost something under the test's prices ($3 / $15 per million tokens).
+    const costs = await page.locator('.step-cost').allTextContents();
+    expect(costs.length).toBeGreaterThanOrEqual(4);
+    for (const text of costs) expect(text).toMatch(/^\$0\.0\d*[1-9]\d*$/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('run-timeline-detail'), fullPage: true });
+    await page.close();
+  });
+
   it('denies with a reason, and the reason shows on the call in the model step', async () => {
     const approval = await pendingWrite();
     const page = await signedIn(browser.context, ADMIN_TOKEN);

@@ -3,7 +3,7 @@
  * (port 0, two tokens), plus the Chromium that Debian installs, driven by playwright-core.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,13 @@ export async function serveQuickstart(): Promise<Served> {
     cpSync(path.join(repo, 'examples/quickstart', name), path.join(dir, name), { recursive: true });
   }
   const config = path.join(dir, 'agentry.yaml');
+  // Prices for the scripted model, so that runs and steps have a cost to show.
+  const yaml = readFileSync(config, 'utf8').replace(
+    'script: ./demo.script.yaml',
+    'script: ./demo.script.yaml\n    pricing: { inputPerMillion: 3, outputPerMillion: 15 }',
+  );
+  if (!yaml.includes('pricing:')) throw new Error('the quickstart config changed: no model script line');
+  writeFileSync(config, yaml);
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0', '--config', config], {
     cwd: dir,
     env: {

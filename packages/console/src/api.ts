@@ -3,101 +3,38 @@
  * The token lives in sessionStorage of this tab only; SSE is read with fetch so it carries the token.
  */
 
-export type Role = 'viewer' | 'approver' | 'operator' | 'admin';
-export type RunStatus =
-  | 'queued'
-  | 'running'
-  | 'completed'
-  | 'suspended'
-  | 'failed'
-  | 'cancelled'
-  | 'interrupted';
+import type {
+  AgentDetail,
+  AgentList,
+  Approval as ApiApproval,
+  PendingCall as ApiPendingCall,
+  Run as ApiRun,
+  RunStatus as ApiRunStatus,
+  Tool as ApiTool,
+  ApprovalDecision,
+  ApprovalList,
+  DecisionAccepted,
+  Event,
+  EventPage,
+  RunAccepted,
+  RunPage,
+  RunUsage,
+  WhoAmI,
+} from './api-types';
 
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  modelCalls: number;
-  toolCalls: number;
-  durationMs: number;
-}
-
-export interface PendingCall {
-  callId: string;
-  tool: string;
-  input: unknown;
-  inputHash: string;
-  reason: 'approval' | 'outcome_unknown';
-}
-
-export interface Run {
-  runId: string;
-  sessionId: string;
-  agentId: string;
-  parentRunId?: string;
-  status: RunStatus;
-  stopReason?: string;
-  input: string;
-  output?: string;
-  durable: boolean;
-  usage: Usage;
-  pending: PendingCall[];
-  error?: { code: string; message: string; hint?: string };
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RunEvent {
-  type: string;
-  runId: string;
-  sessionId: string;
-  agentId: string;
-  seq: number;
-  time: string;
-  data: Record<string, unknown>;
-}
-
-export interface Approval {
-  runId: string;
-  agentId: string;
-  sessionId: string;
-  callId: string;
-  tool: string;
-  input: unknown;
-  inputHash: string;
-  reason: 'approval' | 'outcome_unknown';
-  inputSchema?: JsonSchema;
-  requestedAt: string;
-  decided: boolean;
-}
-
-export interface JsonSchema {
-  [key: string]: unknown;
-}
-
-export interface Tool {
-  name: string;
-  description: string;
-  inputSchema: JsonSchema;
-  sideEffects: string;
-  approval: string;
-}
-
-export interface Agent {
-  id: string;
-  description?: string;
-  durable: boolean;
-  budget: Record<string, number>;
-  tools: Tool[];
-  config?: Record<string, unknown>;
-}
-
-export interface Me {
-  role: Role;
-  auth: 'token' | 'open';
-  configError?: string;
-}
+// The API's shapes come from its OpenAPI document (`api-types.ts`, generated; a server test keeps it
+// current). The console's names for them:
+export type Role = WhoAmI['role'];
+export type RunStatus = ApiRunStatus;
+export type Usage = RunUsage;
+export type PendingCall = ApiPendingCall;
+export type Run = ApiRun;
+export type RunEvent = Event;
+export type Approval = ApiApproval;
+export type JsonSchema = NonNullable<ApiApproval['inputSchema']>;
+export type Tool = ApiTool;
+export type Agent = AgentDetail;
+export type Me = WhoAmI;
 
 /** An error answer of the API, with its stable code. */
 export class ApiFailure extends Error {
@@ -158,29 +95,24 @@ export const api = {
     const query = new URLSearchParams({ limit: String(limit) });
     for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
     if (cursor) query.set('cursor', cursor);
-    return call<{ runs: Run[]; nextCursor?: string }>('GET', `/api/v1/runs?${query}`);
+    return call<RunPage>('GET', `/api/v1/runs?${query}`);
   },
   run: (runId: string) => call<Run>('GET', `/api/v1/runs/${encodeURIComponent(runId)}`),
   events: (runId: string, after: number) =>
-    call<{ events: RunEvent[]; lastSeq: number }>(
-      'GET',
-      `/api/v1/runs/${encodeURIComponent(runId)}/events?after=${after}&limit=2000`,
-    ),
-  start: (agent: string, input: string) => call<{ runId: string }>('POST', '/api/v1/runs', { agent, input }),
+    call<EventPage>('GET', `/api/v1/runs/${encodeURIComponent(runId)}/events?after=${after}&limit=2000`),
+  start: (agent: string, input: string) => call<RunAccepted>('POST', '/api/v1/runs', { agent, input }),
   cancel: (runId: string) => call<Run>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/cancel`, {}),
   interrupt: (runId: string) => call<Run>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/interrupt`),
-  resume: (runId: string) => call<unknown>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/resume`, {}),
-  approvals: () => call<{ approvals: Approval[] }>('GET', '/api/v1/approvals'),
-  decide: (
-    approval: Approval,
-    decision: { decision: 'approve' | 'deny'; input?: unknown; reason?: string; always?: boolean },
-  ) =>
-    call<{ state: string; waitingFor: string[] }>(
+  resume: (runId: string) =>
+    call<RunAccepted>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/resume`, {}),
+  approvals: () => call<ApprovalList>('GET', '/api/v1/approvals'),
+  decide: (approval: Approval, decision: Omit<ApprovalDecision, 'inputHash'>) =>
+    call<DecisionAccepted>(
       'POST',
       `/api/v1/approvals/${encodeURIComponent(approval.runId)}/${encodeURIComponent(approval.callId)}`,
       { ...decision, inputHash: approval.inputHash },
     ),
-  agents: () => call<{ agents: Agent[] }>('GET', '/api/v1/agents'),
+  agents: () => call<AgentList>('GET', '/api/v1/agents'),
   agent: (agentId: string) => call<Agent>('GET', `/api/v1/agents/${encodeURIComponent(agentId)}`),
 };
 

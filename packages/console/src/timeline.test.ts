@@ -71,6 +71,30 @@ describe('the run timeline', () => {
     expect(second?.steps.map((step) => step.text)).toEqual(['Done.']);
   });
 
+  it("names the worker of each segment, and keeps each call's output and each step's cost", () => {
+    seq = 0;
+    const timeline = emptyTimeline();
+    for (const item of [
+      event('run.started', { input: 'go', durable: true, worker: 'host-a-11' }),
+      event('step.started', { step: 1 }),
+      event('model.responded', { step: 1, text: '', usage: { inputTokens: 1000 }, costUsd: 0.003 }),
+      event('tool.requested', { callId: 'c1', tool: 'read-file', input: { path: 'notes.md' } }),
+      event('tool.succeeded', { callId: 'c1', tool: 'read-file', output: '# Notes', durationMs: 2 }),
+      event('run.suspended', { stopReason: 'interrupted', pending: [] }),
+      event('run.resumed', { reason: 'recovery', worker: 'host-b-22' }),
+      event('step.started', { step: 2 }),
+      event('model.responded', { step: 2, text: 'Done.', usage: {}, costUsd: 0.001 }),
+      event('model.responded', { step: 2, text: '', usage: {}, costUsd: 0.0005 }),
+    ])
+      applyEvent(timeline, item);
+    expect(timeline.segments.map((segment) => segment.worker)).toEqual(['host-a-11', 'host-b-22']);
+    expect(timeline.segments[0]?.steps[0]?.calls[0]).toMatchObject({
+      status: 'succeeded',
+      output: '# Notes',
+    });
+    expect(timeline.segments.map((segment) => segment.steps[0]?.costUsd)).toEqual([0.003, 0.0015]);
+  });
+
   it('ignores an event it has already seen (replay overlapping the live stream)', () => {
     seq = 0;
     const timeline = emptyTimeline();

@@ -27,6 +27,8 @@ export interface CallView {
   sticky?: boolean;
   durationMs?: number;
   replayed?: boolean;
+  /** What the tool returned (redacted by the runtime, cut to 4 KiB of JSON text). */
+  output?: unknown;
 }
 
 export interface StepView {
@@ -35,6 +37,8 @@ export interface StepView {
   inputTokens: number;
   outputTokens: number;
   modelMs: number;
+  /** What the step's model calls cost in USD (0 when the model has no pricing). */
+  costUsd: number;
   finishReason?: string;
   modelError?: string;
   calls: CallView[];
@@ -46,6 +50,8 @@ export interface SegmentView {
   /** `start`, or why the run was resumed (`decision`, `retry`, `recovery`). */
   cause: string;
   time: string;
+  /** The process that drove this segment (the run lease owner), when the run is durable. */
+  worker?: string;
   steps: StepView[];
   /** The event that ended the segment (suspended, completed, failed, cancelled). */
   end?: { type: string; time: string; detail: string };
@@ -75,7 +81,16 @@ function currentSegment(timeline: Timeline, event: RunEvent): SegmentView {
 function stepOf(segment: SegmentView, step: number): StepView {
   let view = segment.steps.find((candidate) => candidate.step === step);
   if (!view) {
-    view = { step, text: '', inputTokens: 0, outputTokens: 0, modelMs: 0, calls: [], checkpoints: 0 };
+    view = {
+      step,
+      text: '',
+      inputTokens: 0,
+      outputTokens: 0,
+      modelMs: 0,
+      costUsd: 0,
+      calls: [],
+      checkpoints: 0,
+    };
     segment.steps.push(view);
   }
   return view;
@@ -108,18 +123,12 @@ export function applyEvent(timeline: Timeline, event: RunEvent): Timeline {
   const call = timeline.calls.get(text(data.callId));
   switch (event.type) {
     case 'run.started':
-      timeline.segments.push({
-        index: timeline.segments.length,
-        cause: 'start',
-        time: event.time,
-        steps: [],
-      });
-      break;
     case 'run.resumed':
       timeline.segments.push({
         index: timeline.segments.length,
-        cause: text(data.reason),
+        cause: event.type === 'run.started' ? 'start' : text(data.reason),
         time: event.time,
+        ...(text(data.worker) ? { worker: text(data.worker) } : {}),
         steps: [],
       });
       break;
@@ -139,6 +148,7 @@ export function applyEvent(timeline: Timeline, event: RunEvent): Timeline {
       step.inputTokens += num(usage.inputTokens);
       step.outputTokens += num(usage.outputTokens);
       step.modelMs += num(data.durationMs);
+      step.costUsd += num(data.costUsd);
       step.finishReason = text(data.finishReason);
       break;
     }
@@ -191,6 +201,7 @@ export function applyEvent(timeline: Timeline, event: RunEvent): Timeline {
           status: 'succeeded',
           durationMs: num(data.durationMs),
           replayed: data.replayed === true,
+          output: data.output,
         });
       break;
     case 'tool.failed':

@@ -111,6 +111,7 @@ export type {
   AgentDescription,
   ChildRunner,
   ChildRunRequest,
+  PartialDecisions,
   RunQueries,
   RunStream,
   Runtime,

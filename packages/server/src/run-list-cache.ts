@@ -1,6 +1,6 @@
 /**
- * Run lists by filter, kept for a moment: a runs page, its next pages and the inbox read one scan of the
- * store instead of one each. A list is dropped when the bus reports a run starting, suspending, resuming
+ * Run lists by filter, kept for a moment: a console refreshing a page, or many consoles on the same page,
+ * read the store once. A list is dropped when the bus reports a run starting, suspending, resuming
  * or ending, and after `ttlMs` in any case (runs of other processes without a shared bus, usage of
  * running runs).
  */
@@ -19,7 +19,17 @@ export class RunListCache {
   /** Records matching `filter`, newest first, as `runtime.runs.list` gives them. */
   list(runtime: Runtime, filter: RunFilter): Promise<RunRecord[]> {
     this.watch(runtime);
-    const key = JSON.stringify([filter.agentId, filter.status, filter.sessionId, filter.parentRunId]);
+    const key = JSON.stringify([
+      filter.agentId,
+      filter.status,
+      filter.sessionId,
+      filter.parentRunId,
+      filter.since,
+      filter.until,
+      filter.after?.runId,
+      filter.after?.createdAt,
+      filter.limit,
+    ]);
     const cached = this.lists.get(key);
     if (cached && this.now() - cached.at < this.ttlMs) return cached.records;
     const records = runtime.runs.list(filter);

@@ -1,29 +1,28 @@
 /**
  * One page of runs, newest first, with an opaque cursor: `(createdAt, runId)` of the page's last run.
- * A cursor stays valid when runs are added or end meanwhile: the next page starts after that run's
- * place, or — if it is gone — after its creation time.
+ * The store's runs-list index does the filtering and paging (`RunFilter.after`, `since`, `until`,
+ * `limit`), so a page reads only its own records. A cursor stays valid when runs are added or end
+ * meanwhile: the next page starts after that run's place, or — if it is gone — after its creation time.
  */
-import type { RunRecord } from '@agentry/core';
+import type { RunFilter, RunRecord } from '@agentry/core';
 import { ApiError } from './api-error.js';
 
-/** Filters beyond what `runtime.runs.list` offers, and the page position. */
+/** The query of `GET /api/v1/runs`, as validated. */
 export interface PageQuery {
+  agent?: string;
+  status?: RunFilter['status'];
+  session?: string;
   since?: string;
   until?: string;
   limit: number;
   cursor?: string;
 }
 
-interface Cursor {
-  createdAt: string;
-  runId: string;
-}
-
 function encodeCursor(record: RunRecord): string {
   return Buffer.from(JSON.stringify([record.createdAt, record.runId]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string): { createdAt: string; runId: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
@@ -40,33 +39,28 @@ function decodeCursor(text: string): Cursor {
   );
 }
 
-/** Cuts `records` (newest first, as `runtime.runs.list` returns them) into the requested page. */
+/** Run records carry `toISOString()` times; query times may have any offset. */
+const iso = (time: string): string => new Date(Date.parse(time)).toISOString();
+
+/** The `runtime.runs.list` filter of a page: one run more than the page, to know if another follows. */
+export function pageFilter(query: PageQuery): RunFilter {
+  return {
+    ...(query.agent ? { agentId: query.agent } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.session ? { sessionId: query.session } : {}),
+    ...(query.since === undefined ? {} : { since: iso(query.since) }),
+    ...(query.until === undefined ? {} : { until: iso(query.until) }),
+    ...(query.cursor === undefined ? {} : { after: decodeCursor(query.cursor) }),
+    limit: query.limit + 1,
+  };
+}
+
+/** The page from what `pageFilter` listed. */
 export function pageOfRuns(
   records: readonly RunRecord[],
-  query: PageQuery,
+  limit: number,
 ): { runs: RunRecord[]; nextCursor?: string } {
-  const since = query.since === undefined ? undefined : Date.parse(query.since);
-  const until = query.until === undefined ? undefined : Date.parse(query.until);
-  let start = 0;
-  if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor);
-    const index = records.findIndex((record) => record.runId === cursor.runId);
-    start = index >= 0 ? index + 1 : records.findIndex((record) => record.createdAt < cursor.createdAt);
-    if (start < 0) start = records.length;
-  }
-  const runs: RunRecord[] = [];
-  let index = start;
-  for (; index < records.length && runs.length < query.limit; index += 1) {
-    const record = records[index] as RunRecord;
-    const created = Date.parse(record.createdAt);
-    if (until !== undefined && created >= until) continue;
-    if (since !== undefined && created < since) {
-      index = records.length;
-      break;
-    }
-    runs.push(record);
-  }
-  const more = index < records.length && runs.length === query.limit;
+  const runs = records.slice(0, limit);
   const last = runs[runs.length - 1];
-  return more && last ? { runs, nextCursor: encodeCursor(last) } : { runs };
+  return records.length > limit && last ? { runs, nextCursor: encodeCursor(last) } : { runs };
 }

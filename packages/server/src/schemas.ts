@@ -250,8 +250,11 @@ export const ApprovalDecisionSchema = z
 export const DecisionAcceptedSchema = z
   .object({
     runId: z.string(),
-    /** `resumed`: every pending call is decided and the run continues; `recorded`: others still wait. */
-    state: z.enum(['resumed', 'recorded', 'finished']),
+    /**
+     * `resumed`: every pending call is decided and the run continues here; `queued`: it continues on a
+     * worker of the shared queue; `recorded`: others still wait; `finished`: it already ended again.
+     */
+    state: z.enum(['resumed', 'queued', 'recorded', 'finished']),
     waitingFor: z.array(z.string()),
   })
   .openapi('DecisionAccepted');

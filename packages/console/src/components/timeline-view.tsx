@@ -1,5 +1,5 @@
 /** The run timeline: segments (start, each resume), their model steps, and each step's tool calls. */
-import { duration, json, tokens } from '../format';
+import { cost, duration, json, tokens } from '../format';
 import type { CallView, SegmentView, StepView } from '../timeline';
 
 const CALL_LABEL: Record<CallView['status'], string> = {
@@ -11,6 +11,9 @@ const CALL_LABEL: Record<CallView['status'], string> = {
   succeeded: 'succeeded',
   failed: 'failed',
 };
+
+/** Outputs up to this long (as JSON text) are shown open; longer ones are one click away. */
+const OPEN_OUTPUT_CHARS = 240;
 
 function Call({ call }: { call: CallView }) {
   return (
@@ -36,6 +39,12 @@ function Call({ call }: { call: CallView }) {
         <summary>Input</summary>
         <pre className="code">{json(call.input)}</pre>
       </details>
+      {call.output === undefined ? null : (
+        <details className="output" open={json(call.output).length <= OPEN_OUTPUT_CHARS}>
+          <summary>Output</summary>
+          <pre className="code">{json(call.output)}</pre>
+        </details>
+      )}
     </li>
   );
 }
@@ -46,7 +55,8 @@ function Step({ step }: { step: StepView }) {
       <div className="step-head">
         <h4>Step {step.step}</h4>
         <span className="muted num">
-          {duration(step.modelMs)} · {tokens(step.inputTokens)} in / {tokens(step.outputTokens)} out
+          {duration(step.modelMs)} · {tokens(step.inputTokens)} in / {tokens(step.outputTokens)} out ·{' '}
+          <span className="step-cost">{cost(step.costUsd)}</span>
           {step.checkpoints > 0 ? ` · ${step.checkpoints} checkpoint${step.checkpoints > 1 ? 's' : ''}` : ''}
         </span>
       </div>
@@ -79,6 +89,12 @@ export function TimelineView({ segments }: { segments: SegmentView[] }) {
           <p className="segment-head">
             <strong>{CAUSE[segment.cause] ?? segment.cause}</strong>{' '}
             <span className="muted">{new Date(segment.time).toLocaleTimeString()}</span>
+            {segment.worker ? (
+              <span className="worker muted">
+                {' '}
+                on <code>{segment.worker}</code>
+              </span>
+            ) : null}
           </p>
           <ol className="steps">
             {segment.steps.map((step) => (

@@ -1,12 +1,23 @@
 /** The runs list: newest first, filtered, paged from the server, refreshed live while runs change. */
 import { useCallback, useEffect, useState } from 'react';
-import { type Agent, api, type Run, type RunFilters } from '../api';
+import { type Agent, api, type Run, type RunFilters, type RunStatus } from '../api';
 import { Problem, StatusBadge } from '../components/status';
 import { cost, duration, shortId, tokens, when } from '../format';
 import { useLive } from '../live';
 import { navigate } from '../router';
 
-const STATUSES = ['', 'queued', 'running', 'suspended', 'interrupted', 'completed', 'failed', 'cancelled'];
+/** Every status the API knows, in the filter's order: a status added to the API fails to compile until listed. */
+const STATUS_ORDER = {
+  queued: 1,
+  running: 2,
+  suspended: 3,
+  interrupted: 4,
+  completed: 5,
+  failed: 6,
+  cancelled: 7,
+  rejected: 8,
+} satisfies Record<RunStatus, number>;
+const STATUSES = ['', ...Object.keys(STATUS_ORDER)];
 
 function StartRun({ agents, onStarted }: { agents: Agent[]; onStarted: (runId: string) => void }) {
   const [agent, setAgent] = useState('');

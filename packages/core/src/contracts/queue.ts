@@ -74,6 +74,11 @@ export interface QueueCounts {
 /** What `agentry queue status` shows. */
 export interface QueueStatus {
   queue: string;
+  /**
+   * True when only this process takes the queue's jobs (`local`), false when workers elsewhere share it
+   * (`bullmq`): a server then hands runs to the queue instead of driving them itself.
+   */
+  inProcess?: boolean;
   counts: QueueCounts;
   /** Consumers seen by the queue, with what it knows about them. */
   workers: { id: string; agents?: string[]; seenAt?: string }[];

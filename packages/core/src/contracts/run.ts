@@ -164,11 +164,23 @@ export interface RunRecord {
   updatedAt: string;
 }
 
-/** Filter of `runtime.runs.list`. */
+/**
+ * Filter of `runtime.runs.list` (runs newest first). `limit` with `after` pages through the list: the
+ * next page starts after the last run of the previous one.
+ */
 export interface RunFilter {
   sessionId?: string;
   agentId?: string;
   status?: RunStatus;
   parentRunId?: string;
   limit?: number;
+  /** Only runs created at or after this time (ISO-8601). */
+  since?: string;
+  /** Only runs created before this time (ISO-8601). */
+  until?: string;
+  /**
+   * Only runs listed after this one (the last run of the previous page); when that run is gone, the runs
+   * created before its `createdAt`.
+   */
+  after?: { runId: string; createdAt: string };
 }

@@ -7,6 +7,7 @@ import type {
   ApprovalPolicy,
   Budget,
   CloseOptions,
+  Decision,
   EnqueueRequest,
   ResumeRequest,
   RunFilter,
@@ -22,6 +23,21 @@ export interface RunQueries {
   get(runId: string): Promise<RunRecord | undefined>;
   /** Stored events of a run with `seq > afterSeq`, in order. */
   events(runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]>;
+  /**
+   * Decisions on some pending calls of suspended runs, kept in the store until every call of the run is
+   * decided (an approvals inbox decides one call at a time, from any process). Optional for other runtimes.
+   */
+  readonly decisions?: PartialDecisions;
+}
+
+/** Decisions waiting for the rest of their run's decisions, shared by every process on the store. */
+export interface PartialDecisions {
+  /** The stored decisions of `runId` among `callIds`, by call id (undecided calls left out). */
+  get(runId: string, callIds: readonly string[]): Promise<{ [callId: string]: Decision }>;
+  /** Keeps the decision on one call (replacing an earlier one on the same call). */
+  set(runId: string, callId: string, decision: Decision): Promise<void>;
+  /** Forgets the decisions on these calls (once the run continued with them). */
+  clear(runId: string, callIds: readonly string[]): Promise<void>;
 }
 
 /** One tool of a configured agent, as callers outside the runtime (an API, a console) see it. */

@@ -16,6 +16,7 @@ import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
 import { readCheckpointedEvents } from './durability/checkpointed-events.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { storePartialDecisions } from './records/partial-decisions.js';
 import { RunRecords } from './records/run-records.js';
 import type { RuntimeServices } from './run/run-context.js';
 import type { RunHooks } from './run/run-hooks.js';
@@ -83,6 +84,7 @@ export function runQueries(services: RuntimeServices): RunQueries {
     get: (runId: string): Promise<RunRecord | undefined> => records.get(runId),
     events: (runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]> =>
       readCheckpointedEvents(store, runId, options?.afterSeq ?? 0),
+    decisions: storePartialDecisions(store),
   };
 }
 

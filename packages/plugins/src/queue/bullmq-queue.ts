@@ -265,6 +265,7 @@ export class BullmqQueue implements Queue {
     }
     return {
       queue: `bullmq (${this.backend})`,
+      inProcess: false,
       counts,
       workers: [...workers.values()],
       ...(oldest === undefined ? {} : { oldestWaitingAt: new Date(oldest).toISOString() }),

@@ -1,5 +1,5 @@
 /** A runtime for API tests: a scripted model that writes a note through a tool that always needs approval. */
-import { createRuntime, defineTool, type Redactor, type Runtime } from '@agentry/core';
+import { createRuntime, defineTool, type Queue, type Redactor, type Runtime } from '@agentry/core';
 import { z } from 'zod';
 
 /** Notes the `write-note` tool wrote, by path. */
@@ -34,7 +34,7 @@ export function noteConfig(): Record<string, unknown> {
 }
 
 export async function noteRuntime(
-  options: { secret?: string; redactor?: Redactor } = {},
+  options: { secret?: string; redactor?: Redactor; queue?: Queue } = {},
 ): Promise<{ runtime: Runtime; notes: Notes }> {
   const notes: Notes = new Map();
   const writeNote = defineTool({
@@ -53,6 +53,7 @@ export async function noteRuntime(
     env: { DEMO_API_KEY: options.secret ?? 'demo-key-0123456789' },
     tools: [writeNote],
     ...(options.redactor ? { redactor: options.redactor } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
   });
   return { runtime, notes };
 }

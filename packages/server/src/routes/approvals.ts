@@ -1,7 +1,7 @@
 /**
  * The approvals inbox across runs: every pending call of every suspended run, and decisions on them.
- * A run continues once each of its pending calls is decided; decisions on some of them are kept by
- * this server until then.
+ * A run continues once each of its pending calls is decided — here, or on a worker when the queue is
+ * shared; decisions on some of them are kept in the store until then (`DecisionBook`).
  */
 import type { Decision, JsonValue, RunRecord, Runtime } from '@agentry/core';
 import { createRoute, type z } from '@hono/zod-openapi';
@@ -60,7 +60,7 @@ export async function pendingApprovals(context: ServerContext): Promise<Approval
   const suspended = await context.runLists.list(runtime, { status: 'suspended' });
   const approvals: Approval[] = [];
   for (const record of [...suspended].reverse()) {
-    const decided = context.partialDecisions.get(record.runId);
+    const decided = await context.decisions.decided(runtime, record.runId, record.pending);
     for (const call of record.pending) {
       const inputSchema = inputSchemaOf(runtime, record.agentId, call.tool);
       approvals.push({
@@ -74,7 +74,7 @@ export async function pendingApprovals(context: ServerContext): Promise<Approval
         reason: call.reason,
         ...(inputSchema ? { inputSchema } : {}),
         requestedAt: record.updatedAt,
-        decided: decided?.has(call.callId) ?? false,
+        decided: decided[call.callId] !== undefined,
       });
     }
   }
@@ -146,20 +146,23 @@ export function registerApprovalRoutes(app: ApiApp, context: ServerContext): voi
             ...sticky,
             reason: body.reason?.trim() || 'Denied in the console',
           };
-    const decisions = context.partialDecisions.get(runId) ?? new Map<string, Decision>();
-    decisions.set(callId, decision);
+    await context.decisions.keep(runtime, runId, callId, decision);
+    const decisions = await context.decisions.decided(runtime, runId, record.pending);
     const waitingFor = record.pending
-      .filter((pending) => !decisions.has(pending.callId))
+      .filter((pending) => decisions[pending.callId] === undefined)
       .map((pending) => pending.callId);
-    if (waitingFor.length > 0) {
-      context.partialDecisions.set(runId, decisions);
-      return c.json({ runId, state: 'recorded' as const, waitingFor }, 202);
-    }
+    if (waitingFor.length > 0) return c.json({ runId, state: 'recorded' as const, waitingFor }, 202);
+    const decided = Object.keys(decisions);
     try {
+      if (await context.continuesOnQueue(runtime, record)) {
+        await runtime.enqueueResume(runId, { decisions });
+        await context.decisions.forget(runtime, runId, decided);
+        return c.json({ runId, state: 'queued' as const, waitingFor }, 202);
+      }
       const launch = await launchRun(context, runId, 'run.resumed', () =>
-        runtime.resume(runId, { decisions: Object.fromEntries(decisions) }),
+        runtime.resume(runId, { decisions }),
       );
-      context.partialDecisions.delete(runId);
+      await context.decisions.forget(runtime, runId, decided);
       return c.json(
         {
           runId,
@@ -169,7 +172,7 @@ export function registerApprovalRoutes(app: ApiApp, context: ServerContext): voi
         202,
       );
     } catch (error) {
-      decisions.delete(callId);
+      await context.decisions.forget(runtime, runId, [callId]);
       throw error;
     }
   });

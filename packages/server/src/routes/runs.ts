@@ -14,7 +14,7 @@ import {
   NOT_IMPLEMENTED,
 } from '../route-kit.js';
 import { launchRun } from '../run-launch.js';
-import { pageOfRuns } from '../run-page.js';
+import { pageFilter, pageOfRuns } from '../run-page.js';
 import {
   CancelSchema,
   ResumeSchema,
@@ -138,12 +138,8 @@ export async function requireRun(runtime: Runtime, runId: string): Promise<RunRe
 export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(listRuns, async (c) => {
     const query = c.req.valid('query');
-    const records = await context.runLists.list(context.runtime, {
-      ...(query.agent ? { agentId: query.agent } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.session ? { sessionId: query.session } : {}),
-    });
-    return c.json(pageOfRuns(records, query), 200);
+    const records = await context.runLists.list(context.runtime, pageFilter(query));
+    return c.json(pageOfRuns(records, query.limit), 200);
   });
 
   app.openapi(getRun, async (c) =>
@@ -157,16 +153,20 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
       throw notFound('agent', body.agent, `Configured agents: ${runtime.agents().join(', ') || 'none'}.`);
     }
     const runId = randomUUID();
-    const launch = await launchRun(context, runId, 'run.started', () =>
-      runtime.run({
-        runId,
-        agent: body.agent,
-        input: body.input,
-        ...(body.sessionId ? { sessionId: body.sessionId } : {}),
-        ...(body.durable === undefined ? {} : { durable: body.durable }),
-        ...(body.budget ? { budget: body.budget } : {}),
-      }),
-    );
+    const request = {
+      runId,
+      agent: body.agent,
+      input: body.input,
+      ...(body.sessionId ? { sessionId: body.sessionId } : {}),
+      ...(body.durable === undefined ? {} : { durable: body.durable }),
+      ...(body.budget ? { budget: body.budget } : {}),
+    };
+    if (await context.sharedQueue(runtime)) {
+      // Some worker of the shared queue drives it (`agentry worker`); this server only submits it.
+      await runtime.enqueue(request);
+      return c.json({ runId, state: 'queued' as const }, 202);
+    }
+    const launch = await launchRun(context, runId, 'run.started', () => runtime.run(request));
     const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
     return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
   });
@@ -221,13 +221,19 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(resumeRun, async (c) => {
     const { runId } = c.req.valid('param');
     const runtime = context.runtime;
-    await requireRun(runtime, runId);
+    const record = await requireRun(runtime, runId);
     const body = c.req.valid('json');
     const request: ResumeRequest = body?.decisions
       ? { decisions: body.decisions as ResumeRequest['decisions'] }
       : {};
+    const pendingIds = record.pending.map((call) => call.callId);
+    if (await context.continuesOnQueue(runtime, record)) {
+      await runtime.enqueueResume(runId, request);
+      await context.decisions.forget(runtime, runId, pendingIds);
+      return c.json({ runId, state: 'queued' as const }, 202);
+    }
     const launch = await launchRun(context, runId, 'run.resumed', () => runtime.resume(runId, request));
-    context.partialDecisions.delete(runId);
+    await context.decisions.forget(runtime, runId, pendingIds);
     const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
     return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
   });

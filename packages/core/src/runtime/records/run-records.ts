@@ -4,6 +4,7 @@ import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '..
 import type { Redactor } from '../../contracts/services.js';
 import type { Store, StoreFence } from '../../contracts/store.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
+import { afterCursor, type IndexedRun, indexEntry, newestFirst, passes, RunIndex } from './run-index.js';
 
 /** Store namespace of run records. */
 export const RUNS_NAMESPACE = 'runs';
@@ -31,6 +32,8 @@ let nextSequence = 0;
 export class RunRecords {
   /** Sequence numbers of the runs this process is running, kept from start to finish. */
   private readonly sequences = new Map<string, number>();
+  /** The runs-list index written beside every record. */
+  private readonly index: RunIndex;
 
   constructor(
     private readonly store: Store,
@@ -41,7 +44,9 @@ export class RunRecords {
      * refuses the record writes of a process that lost the run.
      */
     private readonly fenceOf?: (runId: string) => StoreFence | undefined,
-  ) {}
+  ) {
+    this.index = new RunIndex(store, RUNS_NAMESPACE);
+  }
 
   /**
    * Running non-durable runs of this process, served from memory: their
@@ -62,11 +67,11 @@ export class RunRecords {
   async requeued(runId: string, now: string): Promise<void> {
     const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
     if (!stored) return;
-    await this.store.set(RUNS_NAMESPACE, runId, {
-      ...stored,
-      status: 'queued',
-      updatedAt: now,
-    } as unknown as JsonValue);
+    const record: StoredRecord = { ...stored, status: 'queued', updatedAt: now };
+    await Promise.all([
+      this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue),
+      this.index.write(record, record.sequence, undefined),
+    ]);
   }
 
   /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
@@ -153,31 +158,43 @@ export class RunRecords {
     return record;
   }
 
-  /** Records matching `filter`, newest first, at most `filter.limit`. */
+  /**
+   * Records matching `filter`, newest first, at most `filter.limit`, after `filter.after`. The filter
+   * runs on the runs-list index; only the records that make the answer are read.
+   */
   async list(filter: RunFilter = {}): Promise<RunRecord[]> {
-    const matches: StoredRecord[] = [];
-    const candidates: StoredRecord[] = [];
-    for (const runId of this.live.keys()) candidates.push(this.liveRecord(runId) as StoredRecord);
-    for await (const [, value] of this.store.entries(RUNS_NAMESPACE)) {
-      const record = value as unknown as StoredRecord;
-      if (!this.live.has(record.runId)) candidates.push(record);
+    const candidates: IndexedRun[] = [];
+    const live = new Map<string, StoredRecord>();
+    for (const runId of this.live.keys()) {
+      const record = this.liveRecord(runId) as StoredRecord;
+      live.set(runId, record);
+      candidates.push([runId, indexEntry(record, record.sequence)]);
     }
-    for (const record of candidates) {
-      if (filter.sessionId !== undefined && record.sessionId !== filter.sessionId) continue;
-      if (filter.agentId !== undefined && record.agentId !== filter.agentId) continue;
-      if (filter.status !== undefined && record.status !== filter.status) continue;
-      if (filter.parentRunId !== undefined && record.parentRunId !== filter.parentRunId) continue;
-      matches.push(record);
-    }
-    matches.sort((a, b) =>
-      a.createdAt === b.createdAt
-        ? (b.sequence ?? 0) - (a.sequence ?? 0)
-        : a.createdAt < b.createdAt
-          ? 1
-          : -1,
+    for (const run of await this.index.all()) if (!live.has(run[0])) candidates.push(run);
+    const ordered = afterCursor(
+      candidates.filter(([, entry]) => passes(entry, filter)).sort(newestFirst),
+      filter,
     );
-    const limited = filter.limit === undefined ? matches : matches.slice(0, filter.limit);
-    return limited.map(({ sequence: _sequence, request: _request, ...record }) => record);
+    const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+    const found: RunRecord[] = [];
+    for (let start = 0; start < ordered.length && found.length < limit; ) {
+      // Read the page's records; an entry whose record is gone or changed is skipped, and more are read.
+      const chunk = ordered.slice(start, start + Math.min(limit - found.length + 8, 1000));
+      start += chunk.length;
+      const stored = await this.store.getMany(
+        RUNS_NAMESPACE,
+        chunk.filter(([runId]) => !live.has(runId)).map(([runId]) => runId),
+      );
+      let next = 0;
+      for (const [runId] of chunk) {
+        const record = live.get(runId) ?? (stored[next++] as unknown as StoredRecord | undefined);
+        if (record === undefined || !passes(indexEntry(record), filter)) continue;
+        const { sequence: _sequence, request: _request, ...plain } = record;
+        found.push(plain);
+        if (found.length === limit) break;
+      }
+    }
+    return found;
   }
 
   private async write(plain: RunRecord, request?: RunRequestLimits): Promise<void> {
@@ -189,11 +206,14 @@ export class RunRecords {
       ...(request === undefined ? {} : { request }),
     };
     const fence = this.fenceOf?.(record.runId);
-    await this.store.set(
-      RUNS_NAMESPACE,
-      record.runId,
-      stored as unknown as JsonValue,
-      fence === undefined ? undefined : { fence },
-    );
+    await Promise.all([
+      this.store.set(
+        RUNS_NAMESPACE,
+        record.runId,
+        stored as unknown as JsonValue,
+        fence === undefined ? undefined : { fence },
+      ),
+      this.index.write(record, sequence, fence),
+    ]);
   }
 }

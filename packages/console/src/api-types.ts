@@ -1,0 +1,227 @@
+// Generated from the API's OpenAPI document by packages/server/scripts/gen-console-types.mjs.
+// Do not edit: change the zod schemas in packages/server/src/schemas.ts and run `npm run docs -w @agentry/server`.
+
+export interface RunPage {
+  runs: Run[];
+  /** Pass as `cursor` for the next page; absent on the last */
+  nextCursor?: string;
+}
+
+export interface Run {
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  parentRunId?: string;
+  worker?: string;
+  status: RunStatus;
+  stopReason?: StopReason;
+  input: string;
+  output?: string;
+  durable: boolean;
+  usage: RunUsage;
+  pending: PendingCall[];
+  error?: {
+    code: string;
+    message: string;
+    hint?: string;
+    retryable: boolean;
+  };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'suspended' | 'failed' | 'cancelled' | 'interrupted' | 'rejected';
+
+export type StopReason = 'completed' | 'max_steps' | 'budget_exhausted' | 'timeout' | 'cancelled' | 'interrupted' | 'awaiting_approval' | 'outcome_unknown' | 'error' | 'rejected';
+
+export interface RunUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  modelCalls: number;
+  toolCalls: number;
+  durationMs: number;
+}
+
+export interface PendingCall {
+  callId: string;
+  tool: string;
+  /** Any JSON value */
+  input?: unknown;
+  /** sha256 of the canonical JSON input; decisions carry it back */
+  inputHash: string;
+  reason: 'approval' | 'outcome_unknown';
+}
+
+export interface Error {
+  error: {
+    code: string;
+    message: string;
+    hint?: string;
+    issues?: {
+      path: string;
+      message: string;
+    }[];
+  };
+}
+
+export interface RunAccepted {
+  runId: string;
+  state: 'running' | 'queued' | 'finished';
+  run?: Run;
+}
+
+export interface StartRun {
+  agent: string;
+  input: string;
+  sessionId?: string;
+  durable?: boolean;
+  budget?: Budget;
+}
+
+export interface Budget {
+  maxSteps?: number;
+  maxToolCalls?: number;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+  maxTotalTokens?: number;
+  maxCostUsd?: number;
+  maxDurationMs?: number;
+}
+
+export interface Cancel {
+  reason?: string;
+}
+
+export interface Resume {
+  decisions?: {
+    [key: string]: Decision;
+  };
+}
+
+export type Decision = {
+  approve: true;
+  /** Any JSON value */
+  input?: unknown;
+  sticky?: boolean;
+  inputHash?: string;
+} | {
+  approve: false;
+  reason?: string;
+  sticky?: boolean;
+  inputHash?: string;
+} | {
+  outcome: 'retry';
+} | {
+  outcome: 'skip';
+  /** Any JSON value */
+  result?: unknown;
+} | {
+  outcome: 'fail';
+  reason?: string;
+};
+
+export interface EventPage {
+  events: Event[];
+  lastSeq: number;
+}
+
+export interface Event {
+  type: string;
+  runId: string;
+  sessionId: string;
+  agentId: string;
+  seq: number;
+  time: string;
+  data: {
+    [key: string]: unknown;
+  };
+}
+
+export interface ApprovalList {
+  approvals: Approval[];
+}
+
+export interface Approval {
+  runId: string;
+  agentId: string;
+  sessionId: string;
+  callId: string;
+  tool: string;
+  /** Any JSON value */
+  input?: unknown;
+  inputHash: string;
+  reason: 'approval' | 'outcome_unknown';
+  /** JSON Schema of the tool's input */
+  inputSchema?: {
+    [key: string]: unknown;
+  };
+  requestedAt: string;
+  decided: boolean;
+}
+
+export interface DecisionAccepted {
+  runId: string;
+  state: 'resumed' | 'queued' | 'recorded' | 'finished';
+  waitingFor: string[];
+}
+
+export interface ApprovalDecision {
+  decision: 'approve' | 'deny';
+  /** Any JSON value */
+  input?: unknown;
+  reason?: string;
+  always?: boolean;
+  inputHash: string;
+}
+
+export interface AgentList {
+  agents: Agent[];
+}
+
+export interface Agent {
+  id: string;
+  description?: string;
+  durable: boolean;
+  budget: {
+    [key: string]: number;
+  };
+  approvals?: {
+    [key: string]: unknown;
+  };
+  tools: Tool[];
+}
+
+export interface Tool {
+  name: string;
+  description: string;
+  inputSchema: {
+    [key: string]: unknown;
+  };
+  sideEffects: 'none' | 'idempotent' | 'unsafe';
+  approval: 'always' | 'never' | 'rule';
+}
+
+export type AgentDetail = Agent & {
+  /** The agent's resolved config, secrets redacted */
+  config?: {
+    [key: string]: unknown;
+  };
+};
+
+export interface WhoAmI {
+  role: 'viewer' | 'approver' | 'operator' | 'admin';
+  auth: 'token' | 'open';
+  configError?: string;
+}
+
+export interface Health {
+  status: 'ok' | 'unavailable';
+  checks: {
+    [key: string]: {
+      ok: boolean;
+      message?: string;
+    };
+  };
+}
