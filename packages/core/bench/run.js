@@ -153,15 +153,26 @@ const bare = [];
 const withCore = [];
 const withAi = [];
 const createMs = [];
+const createAiMs = [];
+const createCpuMs = [];
+const firstResultCpu = [];
+const firstResultAiCpu = [];
 const firstResult = [];
 const firstResultAi = [];
 for (let round = 0; round < 7; round += 1) {
   bare.push(childJson(['bare']).wallMs);
   withCore.push(childJson(['import']).wallMs);
   withAi.push(childJson(['import-ai']).wallMs);
-  createMs.push(childJson(['create-runtime']).createMs);
-  firstResult.push(childJson(['first-result']).wallMs);
-  firstResultAi.push(childJson(['first-result-ai']).wallMs);
+  const created = childJson(['create-runtime']);
+  createMs.push(created.createMs);
+  createCpuMs.push(created.createCpuMs);
+  createAiMs.push(childJson(['create-agent-ai']).createMs);
+  const first = childJson(['first-result']);
+  firstResult.push(first.wallMs);
+  firstResultCpu.push(first.cpuMs);
+  const firstAi = childJson(['first-result-ai']);
+  firstResultAi.push(firstAi.wallMs);
+  firstResultAiCpu.push(firstAi.cpuMs);
 }
 const coreImport = median(withCore) - median(bare);
 const aiImport = median(withAi) - median(bare);
@@ -180,6 +191,22 @@ rows.push({
   target: 5,
 });
 rows.push({
+  name: 'createRuntime, first call, CPU time (user + system, median of 7)',
+  value: median(createCpuMs),
+  unit: 'ms',
+  target: 5,
+});
+rows.push({
+  name: `AI SDK ToolLoopAgent with the same model and tool, first in a fresh process (baseline, ${spread(createAiMs)})`,
+  value: median(createAiMs),
+  unit: 'ms',
+});
+rows.push({
+  name: 'ratio createRuntime/AI SDK agent',
+  value: median(createMs) / median(createAiMs),
+  unit: '×',
+});
+rows.push({
   name: 'process start → first result of a K=10 run, AI SDK generateText loop (baseline)',
   value: median(firstResultAi),
   unit: 'ms',
@@ -188,6 +215,12 @@ rows.push({ name: 'process start → first result of a K=10 run', value: median(
 rows.push({
   name: 'ratio first result core/AI SDK',
   value: median(firstResult) / median(firstResultAi),
+  unit: '×',
+  target: 1,
+});
+rows.push({
+  name: 'ratio first result core/AI SDK, process CPU time (user + system)',
+  value: median(firstResultCpu) / median(firstResultAiCpu),
   unit: '×',
   target: 1,
 });
