@@ -30,7 +30,8 @@ export class ${className} extends KeyvStore {
       leases,
       // A fenced write (durable runs) lands only while its run lease is held with that token: check and
       // write in one synchronous stretch, so nothing can take the lease in between. A shared backend does
-      // the same in one transaction or script.
+      // the same in one transaction or script. KeyvStore's \`setBatch\` (a durable run's whole save, one
+      // call) goes through here too: every entry of a fenced batch lands, or none.
       fencedWrite: async (fence, entries, options) => {
         if (!leases.holds(fence.lease, fence.token, options.now)) return false;
         for (const { key, entry } of entries) map.set(key, entry);

@@ -2,6 +2,11 @@
 import { performance } from 'node:perf_hooks';
 
 const [mode, ...args] = process.argv.slice(2);
+/** CPU time (user + system) of this process so far, in ms: steadier than wall time on a shared machine. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 if (mode === 'bare') {
   console.log(JSON.stringify({ wallMs: performance.now() }));
@@ -16,10 +21,22 @@ if (mode === 'bare') {
   // createRuntime from a config object on the memory store, the first call of a fresh process.
   const { startConfig } = await import('./workload.js');
   const core = await import('../dist/index.js');
+  // The options (the user's tool and its zod schema) are made before the clock starts: the row times createRuntime.
+  const options = startConfig(core, 10);
+  const cpuBefore = cpuMs();
   const started = performance.now();
-  const runtime = await core.createRuntime(startConfig(core, 10));
+  const runtime = await core.createRuntime(options);
   const createMs = performance.now() - started;
+  const createCpuMs = cpuMs() - cpuBefore;
   await runtime.close();
+  console.log(JSON.stringify({ createMs, createCpuMs }));
+} else if (mode === 'create-agent-ai') {
+  // Baseline of create-runtime: the AI SDK's ToolLoopAgent with the same model and tool, first in a fresh process.
+  const { aiSdkAgent } = await import('./ai-baseline.js');
+  const started = performance.now();
+  const agent = aiSdkAgent(10);
+  const createMs = performance.now() - started;
+  if (agent === undefined) throw new Error('no agent');
   console.log(JSON.stringify({ createMs }));
 } else if (mode === 'first-result') {
   // Process start → the result of a K=10 run: import, createRuntime from config, run.
@@ -28,13 +45,13 @@ if (mode === 'bare') {
   const runtime = await core.createRuntime(startConfig(core, 10));
   const result = await runtime.run({ agent: 'bench', input: 'go' });
   if (result.status !== 'completed') throw new Error(`first run ended ${result.status}`);
-  console.log(JSON.stringify({ wallMs: performance.now() }));
+  console.log(JSON.stringify({ wallMs: performance.now(), cpuMs: cpuMs() }));
 } else if (mode === 'first-result-ai') {
   // Baseline: the same K=10 loop with the AI SDK (generateText, MockLanguageModelV3, one tool).
   const { aiSdkLoop } = await import('./ai-baseline.js');
   const output = await aiSdkLoop(10);
   if (output !== 'done') throw new Error(`AI SDK loop answered ${output}`);
-  console.log(JSON.stringify({ wallMs: performance.now() }));
+  console.log(JSON.stringify({ wallMs: performance.now(), cpuMs: cpuMs() }));
 } else if (mode === 'concurrent' || mode === 'concurrent-hand') {
   // `concurrent`: N runs of the runtime at once; `concurrent-hand`: N hand-written loops at once (the baseline).
   // With a warm-up count W, W runs (or loops) go one after the other first, untimed: the batch then measures

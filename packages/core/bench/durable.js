@@ -1,6 +1,7 @@
 // Durable bench rows: the per-step cost of a durable run (a checkpoint after every model response and tool
 // result) on the memory, sqlite, redis and postgres stores (postgres also with the opt-in
 // `synchronousCommit: 'off'`) at K=10 and K=100, next to the same run without durability.
+// Baselines (sqlite, postgres): one bare driver write per store, in the same run, and the ratio of a step to it.
 // The stores live in @agentry/plugins (core never imports plugins; only this bench script does, at run time):
 // build both packages first (`npx tsc -b`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
 // defaults; a store that cannot be reached gives a "skipped" row instead of failing the bench.
@@ -8,9 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMain, printRows } from './rows.js';
+import { barePostgresUs, bareSqliteUs } from './store-baseline.js';
 import { noteTool, scriptOf } from './workload.js';
 
-const TARGET_US = { sqlite: 1000, redis: 1000, postgres: 2000, 'postgres (synchronousCommit off)': 2000 };
+// Issue #15's goals for a durable step; each row also shows the step as a ratio to its baseline (one bare
+// write of the driver, measured in the same run: `store-baseline.js`).
+const TARGET_US = { sqlite: 150, redis: 1000, postgres: 700, 'postgres (synchronousCommit off)': 700 };
+const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = { 10: 40, 100: 8 };
 
 function median(values) {
@@ -32,13 +38,13 @@ async function openStores(core, dir) {
       }),
     postgres: () =>
       new stores.PostgresStore({
-        url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        url: POSTGRES_URL,
         schema: 'agentry_bench',
       }),
     // Opt-in: acknowledged before the WAL flush (a server crash may lose the last few hundred ms, never corrupt).
     'postgres (synchronousCommit off)': () =>
       new stores.PostgresStore({
-        url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        url: POSTGRES_URL,
         schema: 'agentry_bench',
         synchronousCommit: 'off',
       }),
@@ -98,6 +104,12 @@ export async function durableRows(core, only) {
       await store.close().catch(() => {});
       continue;
     }
+    const baseline =
+      name === 'sqlite'
+        ? await bareSqliteUs(dir)
+        : name.startsWith('postgres')
+          ? await barePostgresUs(POSTGRES_URL)
+          : undefined;
     const figures = {};
     for (const steps of [10, 100]) {
       figures[steps] = {
@@ -118,6 +130,17 @@ export async function durableRows(core, only) {
         ...(TARGET_US[name] === undefined ? {} : { target: TARGET_US[name] }),
       });
     }
+    if (baseline !== undefined) {
+      const driver = name === 'sqlite' ? 'better-sqlite3 upsert' : 'pg INSERT … ON CONFLICT';
+      rows.push({ name: `${name}: baseline, one bare ${driver} of 2 KB`, value: baseline, unit: 'µs' });
+      for (const steps of [10, 100]) {
+        rows.push({
+          name: `${name}: ratio durable step/bare write, K=${steps}`,
+          value: figures[steps].durable / baseline,
+          unit: '×',
+        });
+      }
+    }
     rows.push({
       name: `${name}: durable growth K=10 → K=100`,
       value: figures[100].durable / figures[10].durable,
@@ -128,4 +151,9 @@ export async function durableRows(core, only) {
   }
   rmSync(dir, { recursive: true, force: true });
   return rows;
+}
+
+if (isMain(import.meta.url)) {
+  const core = { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
+  printRows(await durableRows(core, process.argv[2]));
 }

@@ -121,7 +121,14 @@ export type {
 } from './contracts/runtime.js';
 export { isRuntime } from './contracts/runtime.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
-export type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from './contracts/store.js';
+export type {
+  Lease,
+  Store,
+  StoreBatchEntry,
+  StoreFence,
+  StoreSetOptions,
+  StoreWriteOptions,
+} from './contracts/store.js';
 export { isStore } from './contracts/store.js';
 export type {
   AfterToolHook,

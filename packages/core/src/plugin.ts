@@ -63,7 +63,14 @@ export type {
 } from './contracts/plugin.js';
 export { isCloseable, isPluginDefinition, PLUGIN_SPEC_VERSIONS } from './contracts/plugin.js';
 export type { Clock, IdFactory, Logger, Redactor } from './contracts/services.js';
-export type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from './contracts/store.js';
+export type {
+  Lease,
+  Store,
+  StoreBatchEntry,
+  StoreFence,
+  StoreSetOptions,
+  StoreWriteOptions,
+} from './contracts/store.js';
 export { isStore } from './contracts/store.js';
 export type {
   AfterToolHook,

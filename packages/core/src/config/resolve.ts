@@ -3,6 +3,7 @@
 import type { Redactor } from '../contracts/services.js';
 import type { ConfigIssue } from '../errors/agentry-error.js';
 import { suggestionHint } from './did-you-mean.js';
+import { fastConfig, registerFastSecrets } from './fast-config.js';
 import { interpolateEnv } from './interpolate.js';
 import { configErrorFor, type Locator, schemaIssues } from './issues.js';
 import { createRedactor, registerNamedSecrets } from './redactor.js';
@@ -88,16 +89,19 @@ export function resolveLocated(
   const interpolated = interpolateEnv(input.value, env, (path) => input.locate(path), coerce);
   for (const secret of interpolated.secrets) redactor.addSecret(secret);
   registerNamedSecrets(interpolated.value, redactor);
+  // The common shapes are checked without building the zod schema; anything else (errors included) by zod.
+  const fast = interpolated.issues.length === 0 ? fastConfig(interpolated.value) : undefined;
   const issues = [
     ...interpolated.issues,
-    ...schemaIssues(agentryConfigSchema, interpolated.value, input),
+    ...(fast === undefined ? schemaIssues(agentryConfigSchema, interpolated.value, input) : []),
     ...modelReferenceIssues(interpolated.value, input),
   ];
   if (issues.length > 0) {
     throw configErrorFor(sortIssues(issues), input.label, (text) => redactor.redactText(text));
   }
-  const config = agentryConfigSchema.parse(interpolated.value);
-  registerSchemaSecrets(agentryConfigSchema, config, redactor);
+  const config = fast ?? agentryConfigSchema.parse(interpolated.value);
+  if (fast === undefined) registerSchemaSecrets(agentryConfigSchema, config, redactor);
+  else registerFastSecrets(config, redactor);
 
   const explain = (): ConfigExplanation => {
     const redacted = redactor.redact(config);

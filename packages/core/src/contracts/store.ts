@@ -38,6 +38,14 @@ export interface StoreSetOptions extends StoreWriteOptions {
   ttlMs?: number;
 }
 
+/**
+ * One entry of `Store.setBatch`: a value, or the JSON text of one (as
+ * `setJsonText` takes it).
+ */
+export type StoreBatchEntry =
+  | { readonly namespace: string; readonly key: string; readonly value: JsonValue }
+  | { readonly namespace: string; readonly key: string; readonly text: string };
+
 /** An exclusive, expiring claim on a name (a session or a run), with a fencing token. */
 export interface Lease {
   readonly name: string;
@@ -84,6 +92,15 @@ export interface Store {
     entries: readonly { key: string; value: JsonValue }[],
     options?: StoreWriteOptions,
   ): Promise<void>;
+  /**
+   * Optional: writes entries of any namespaces in one operation. With
+   * `options.fence` it is one transaction: every entry or none, fenced as
+   * one (a durable run's checkpoint, its events and its first-checkpoint
+   * record become visible together, in one commit). Without a fence each
+   * entry is written atomically, one after another in the given order. Callers
+   * fall back to `setJsonText`/`set` per entry, in order, when a store lacks it.
+   */
+  setBatch?(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void>;
   /** Returns true when something was deleted. */
   delete(namespace: string, key: string): Promise<boolean>;
   /** Every entry of a namespace, in no particular order. */

@@ -1,7 +1,14 @@
 /** `KeyvStore`: the `Store` contract over any keyv 5 adapter — namespaces, JSON checks, typed errors, timeouts, leases. */
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
 import type { JsonValue } from '../contracts/json.js';
-import type { Lease, Store, StoreFence, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
+import type {
+  Lease,
+  Store,
+  StoreBatchEntry,
+  StoreFence,
+  StoreSetOptions,
+  StoreWriteOptions,
+} from '../contracts/store.js';
 import { isAgentryError, StoreError } from '../errors/agentry-error.js';
 import type { LeaseBackend } from './in-process-leases.js';
 import { assertStoreJson } from './store-json.js';
@@ -167,14 +174,43 @@ export abstract class KeyvStore implements Store {
   async setJsonText(namespace: string, key: string, text: string, options?: StoreSetOptions): Promise<void> {
     const encoded = this.encodeKey(namespace, key);
     const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
+    await this.write(namespace, encoded, this.jsonText(text, 'setJsonText'), ttlMs, options);
+  }
+
+  /**
+   * See `Store.setBatch`: with a fence, one `fencedWrite` of every entry (one transaction of the
+   * backend); without one, the entries one after another. Everything is checked before anything is written.
+   */
+  async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
+    const checked = entries.map((entry, index) => {
+      const encoded = this.encodeKey(entry.namespace, entry.key);
+      if ('text' in entry) return { ...entry, encoded, value: this.jsonText(entry.text, 'setBatch') };
+      assertStoreJson(this.name, entry.value, `entries[${index}].value`);
+      return { ...entry, encoded, value: entry.value };
+    });
+    if (checked.length === 0) return;
+    if (options?.fence !== undefined) {
+      const raw = checked.map((entry) => ({
+        key: `${this.keyvNamespace(entry.namespace)}:${entry.encoded}`,
+        entry: serialize({ value: entry.value }),
+      }));
+      await this.fencedWrite(options.fence, raw, options);
+      return;
+    }
+    for (const entry of checked)
+      await this.write(entry.namespace, entry.encoded, entry.value, undefined, options);
+  }
+
+  /** A `JsonText` value for JSON text a caller gives; `store.not_json` for anything but a non-empty string. */
+  private jsonText(text: string, method: string): JsonText {
     if (typeof text !== 'string' || text === '') {
       throw new StoreError('store.not_json', {
-        message: `${this.name} store: setJsonText needs the JSON text of a value, got ${text === '' ? 'an empty string' : typeof text}; nothing was written`,
+        message: `${this.name} store: ${method} needs the JSON text of a value, got ${text === '' ? 'an empty string' : typeof text}; nothing was written`,
         hint: 'Pass JSON.stringify(value), or use set() with the value itself.',
         context: { plugin: this.name },
       });
     }
-    await this.write(namespace, encoded, new JsonText(text), ttlMs, options);
+    return new JsonText(text);
   }
 
   /**

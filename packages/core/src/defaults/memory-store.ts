@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
-import type { StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
+import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
@@ -128,6 +128,14 @@ export class MemoryStore extends KeyvStore {
   ): Promise<void> {
     await super.setMany(namespace, entries, options);
     for (const entry of entries) await this.noteWritten(namespace, entry.key, entry.value);
+  }
+
+  override async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
+    await super.setBatch(entries, options);
+    for (const entry of entries) {
+      if ('text' in entry) await this.noteWritten(entry.namespace, entry.key, undefined, entry.text);
+      else await this.noteWritten(entry.namespace, entry.key, entry.value);
+    }
   }
 
   override async delete(namespace: string, key: string): Promise<boolean> {

@@ -13,12 +13,14 @@ import { PluginError } from '../errors/agentry-error.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
+import { DeferredContainer } from './deferred-container.js';
 
 let tsyringeModule: typeof import('tsyringe') | undefined;
 
 /**
- * tsyringe, required on the first container (after reflect-metadata, imported above). Its Node entry is
- * CommonJS, so this is the instance `import 'tsyringe'` gives too; importing core does not load it.
+ * tsyringe, required when a root container first needs it (after reflect-metadata, imported above). Its
+ * Node entry is CommonJS, so this is the instance `import 'tsyringe'` gives too; importing core does not load
+ * it, and neither does a runtime whose plugins only ask for the runtime's own tokens.
  */
 function tsyringe(): typeof import('tsyringe') {
   tsyringeModule ??= createRequire(import.meta.url)('tsyringe') as typeof import('tsyringe');
@@ -110,13 +112,13 @@ export function resolveToken<T>(container: DependencyContainer, token: Token<T>)
   return container.resolve<T>(token);
 }
 
-function register<T>(container: DependencyContainer, token: Token<T>, provide: Provide<T> | undefined): void {
+function register<T>(root: DeferredContainer, token: Token<T>, provide: Provide<T> | undefined): void {
   if (provide === undefined) return;
   if (typeof provide === 'function') {
     const factory = provide as (container: DependencyContainer) => T;
-    container.register<T>(token, {
-      useFactory: tsyringe().instanceCachingFactory<T>((current) => {
-        const set = creatingSet(container);
+    root.provide(token, {
+      factory: (current) => {
+        const set = creatingSet(root);
         if (set.has(token)) {
           throw new PluginError('plugin.create_failed', {
             message: `the ${describeToken(token)} depends on itself`,
@@ -129,16 +131,17 @@ function register<T>(container: DependencyContainer, token: Token<T>, provide: P
         } finally {
           set.delete(token);
         }
-      }),
+      },
     });
-  } else container.register<T>(token, { useValue: provide });
+  } else root.provide(token, { value: provide });
 }
 
 /**
  * The root container: runtime singletons (store, bus, models, services).
  * Unset clock, ids, logger and redactor get defaults (`SystemClock`,
  * `RandomIdFactory`, a silent logger, a fresh redactor). It is a child of tsyringe's global
- * container, so nothing global is touched.
+ * container, so nothing global is touched; tsyringe itself is loaded only when something asks the
+ * container for more than these tokens (see `DeferredContainer`).
  *
  * @example
  * ```ts
@@ -147,8 +150,13 @@ function register<T>(container: DependencyContainer, token: Token<T>, provide: P
  * ```
  */
 export function createRootContainer(services: RootServices = {}): DependencyContainer {
-  const root = tsyringe().container.createChildContainer();
-  CREATING.set(root, new Set());
+  const creating = new Set<symbol>();
+  const root = new DeferredContainer(() => {
+    const real = tsyringe().container.createChildContainer();
+    CREATING.set(real, creating);
+    return real;
+  });
+  CREATING.set(root, creating);
   register(root, TOKENS.Store, services.store);
   register(root, TOKENS.EventBus, services.events);
   register(root, TOKENS.ModelRegistry, services.models);

@@ -1,5 +1,5 @@
 /** `createRuntime`: config (path or object) plus code-supplied plugins → a ready runtime, every slot loaded once. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -327,7 +327,7 @@ function required<T>(value: T | undefined, what: string): T {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Config run hooks with the ones passed in code: code `beforeRun` hooks after the config's, `afterRun` before. */

@@ -201,6 +201,29 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       }
     });
 
+    it('writes a batch over several namespaces with setBatch (when it has it): values and JSON text, in order', async () => {
+      const setBatch = store.setBatch?.bind(store);
+      if (setBatch === undefined) return;
+      await setBatch([
+        { namespace: 'batch-a', key: 'k', value: { step: 1 } },
+        { namespace: 'batch-b', key: 'k', text: '{"z":1,"a":2}' },
+        { namespace: 'batch-a', key: 'k', value: { step: 2 } },
+      ]);
+      expect(await store.get('batch-a', 'k')).toEqual({ step: 2 });
+      const text = await store.get('batch-b', 'k');
+      expect(JSON.stringify(text)).toBe('{"z":1,"a":2}');
+      await setBatch([{ namespace: 'batch-a', key: 'deferred', value: 'd' }], { deferFlush: true });
+      expect(await store.get('batch-a', 'deferred')).toBe('d');
+      await expectStoreError(
+        setBatch([
+          { namespace: 'batch-a', key: 'first', value: 1 },
+          { namespace: 'batch-a', key: 'bad', value: { when: new Date(0) } as unknown as JsonValue },
+        ]),
+        'store.not_json',
+      );
+      expect(await store.get('batch-a', 'first')).toBeUndefined();
+    });
+
     it('writes with deferFlush like any other write: visible at once, overwritten, listed', async () => {
       await store.set('deferred', 'k', { step: 1 }, { deferFlush: true });
       expect(await store.get('deferred', 'k')).toEqual({ step: 1 });

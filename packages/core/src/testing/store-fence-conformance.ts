@@ -71,6 +71,38 @@ export function describeFencedWrites(current: () => Store): void {
       expect(await store.getMany('fenced', ['head', 'other'])).toEqual(['from b', undefined]);
     });
 
+    it('writes a fenced setBatch (when it has it) whole, over several namespaces, and a stale one not at all', async () => {
+      const store = current();
+      const setBatch = store.setBatch?.bind(store);
+      if (setBatch === undefined) return;
+      const stale = (await store.acquireLease('fence-batch', 'owner-a', 100))!;
+      await setBatch(
+        [
+          { namespace: 'fenced-head', key: 'run', text: '{"step":1}' },
+          { namespace: 'fenced-log', key: 'run:0', value: 'chunk' },
+        ],
+        { fence: fenceOf(stale), deferFlush: true },
+      );
+      expect(await store.get('fenced-head', 'run')).toEqual({ step: 1 });
+      expect(await store.get('fenced-log', 'run:0')).toBe('chunk');
+      await sleep(300);
+      const taken = (await store.acquireLease('fence-batch', 'owner-b', 30_000))!;
+      await setBatch([{ namespace: 'fenced-head', key: 'run', text: '{"step":2}' }], {
+        fence: fenceOf(taken),
+      });
+      await expectRefused(
+        setBatch(
+          [
+            { namespace: 'fenced-log', key: 'run:1', value: 'late' },
+            { namespace: 'fenced-head', key: 'run', text: '{"step":3}' },
+          ],
+          { fence: fenceOf(stale) },
+        ),
+      );
+      expect(await store.get('fenced-head', 'run')).toEqual({ step: 2 });
+      expect(await store.get('fenced-log', 'run:1')).toBeUndefined();
+    });
+
     it('refuses a fenced write once the lease expired, before anyone took it, and after release', async () => {
       const store = current();
       const expired = (await store.acquireLease('fence-expired', 'owner-a', 100))!;

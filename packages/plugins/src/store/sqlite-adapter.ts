@@ -54,12 +54,23 @@ export class SqliteKeyvAdapter extends EventEmitter {
     );
     this.#deleteRange = db.prepare(`DELETE FROM ${table} WHERE key >= ? AND key < ?`);
     this.#page = db.prepare(`SELECT key, value FROM ${table} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`);
+    // Statements of the batch sizes met so far (a durable save writes 1–4 rows): preparing one costs
+    // more than running it.
+    const upserts = new Map<number, Statement<unknown[]>>([[1, this.#set as Statement<unknown[]>]]);
+    const upsertOf = (rows: number) => {
+      let statement = upserts.get(rows);
+      if (statement === undefined) {
+        statement = db.prepare(upsert(rows));
+        if (rows <= 16) upserts.set(rows, statement);
+      }
+      return statement;
+    };
     const writeRows = (entries: readonly Entry[]) => {
       for (let start = 0; start < entries.length; start += BATCH) {
         const batch = entries.slice(start, start + BATCH);
         const parameters: unknown[] = [];
         for (const entry of batch) parameters.push(entry.key, entry.value);
-        db.prepare(upsert(batch.length)).run(...parameters);
+        upsertOf(batch.length).run(...parameters);
       }
     };
     // One transaction for the whole batch: all rows are written, or none.

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Runtime } from '../../contracts/runtime.js';
-import type { StoreSetOptions } from '../../contracts/store.js';
+import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { StoreError } from '../../errors/agentry-error.js';
 import { defineTool } from '../../plugin/define-tool.js';
@@ -30,6 +30,19 @@ class FlakyStore extends MemoryStore {
       });
     }
     return super.setJsonText(namespace, key, text, options);
+  }
+
+  // A fenced save writes its head in one batch with the rest of the checkpoint.
+  override async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions) {
+    const head = entries.some((entry) => entry.namespace === CHECKPOINT_NAMESPACE);
+    if (head && ++this.checkpointWrites === this.failAt) {
+      throw new StoreError('store.unavailable', {
+        message: 'memory store could not write: connection reset',
+        hint: 'none',
+        retryable: true,
+      });
+    }
+    return super.setBatch(entries, options);
   }
 }
 

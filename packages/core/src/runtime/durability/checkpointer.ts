@@ -10,9 +10,14 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store, StoreFence } from '../../contracts/store.js';
+import type { Store, StoreBatchEntry, StoreFence, StoreWriteOptions } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
-import { type EncodedRunEvents, writeEncodedRunEvents } from '../records/event-log.js';
+import {
+  type EncodedRunEvents,
+  encodedEventBlocks,
+  RUN_EVENTS_NAMESPACE,
+  writeEncodedRunEvents,
+} from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 import { appendMessages, eventTailFrom, type RunTrack, trackOf } from './checkpoint-track.js';
 import { readCheckpointedEvents } from './checkpointed-events.js';
@@ -278,6 +283,10 @@ export class StoreCheckpointer implements RunPersistence {
   async #applySave(runId: string, plan: SavePlan, fence: StoreFence | undefined): Promise<void> {
     const { next, writes, flushEvents, headText } = plan;
     const options = fence === undefined ? plan.options : { ...plan.options, fence };
+    if (fence !== undefined && this.#store.setBatch !== undefined) {
+      await this.#applyBatch(runId, plan, { ...options, fence });
+      return;
+    }
     if (writes.length > 0 || flushEvents !== undefined) {
       const [, eventBlock] = await Promise.all([
         writes.length > 0
@@ -307,6 +316,36 @@ export class StoreCheckpointer implements RunPersistence {
       );
       next.recorded = true;
     }
+    if (next.stale !== undefined) {
+      await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
+      next.stale = undefined;
+    }
+  }
+
+  /**
+   * `#applySave` on a store with `setBatch`, for a fenced save: chunks, blobs, flushed events, the head
+   * and the first-checkpoint record in one transaction, so the save costs one commit (one round trip).
+   */
+  async #applyBatch(runId: string, plan: SavePlan, options: StoreWriteOptions): Promise<void> {
+    const { next, writes, flushEvents, headText } = plan;
+    const entries: StoreBatchEntry[] = writes.map(({ key, value }) => ({
+      namespace: CHECKPOINT_DATA_NAMESPACE,
+      key,
+      value,
+    }));
+    if (flushEvents !== undefined) {
+      const { blocks, last } = await encodedEventBlocks(this.#store, flushEvents, next.eventBlock);
+      for (const { key, text } of blocks) entries.push({ namespace: RUN_EVENTS_NAMESPACE, key, text });
+      next.eventBlock = last;
+    }
+    if (entries.length > 0) crashPoint('delta-written');
+    entries.push({ namespace: CHECKPOINT_NAMESPACE, key: runId, text: headText });
+    if (!next.recorded) {
+      const value = { checkpointed: true };
+      entries.push({ namespace: CHECKPOINT_DATA_NAMESPACE, key: firstCheckpointKey(runId), value });
+    }
+    await this.#store.setBatch?.(entries, options);
+    next.recorded = true;
     if (next.stale !== undefined) {
       await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
       next.stale = undefined;

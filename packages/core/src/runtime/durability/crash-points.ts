@@ -16,7 +16,10 @@ export type CrashPoint =
   | 'tool-effect'
   /** The checkpoint after a tool result is acknowledged. */
   | 'tool-checkpoint'
-  /** A checkpoint's delta chunks are written, its head is not. */
+  /**
+   * A checkpoint's delta chunks are written, its head is not. On a store with `setBatch` (a fenced save is
+   * one transaction): the deltas and the head are ready and nothing of the save is written yet.
+   */
   | 'delta-written';
 
 function parse(spec: string | undefined): { point: string; hit: number } | undefined {

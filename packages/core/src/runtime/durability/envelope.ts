@@ -15,7 +15,7 @@ import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonObject, JsonValue } from '../../contracts/json.js';
 import { CheckpointError } from '../../errors/agentry-error.js';
 import { eventsOf } from '../records/event-log.js';
-import { chainDigest, type InlineTail, tailDigest, tailText, textDigest } from './checkpointer-log.js';
+import { chainDigest, type InlineTail, tailText, textDigest } from './checkpointer-log.js';
 import { snapshotProblem } from './snapshot-guard.js';
 
 /** Namespace of the head records (key = run id). */
@@ -103,8 +103,10 @@ function checksumOf(headText: string, messagesDigest: string, eventsDigest: stri
  * body (already validated, see `jsonText`) and its two tails.
  */
 export function sealEnvelope(headText: string, messageTail: InlineTail, eventTail: InlineTail): string {
-  const checksum = checksumOf(headText, tailDigest(messageTail), tailDigest(eventTail));
-  return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${tailText(messageTail)}],"events":[${tailText(eventTail)}]}`;
+  const messagesText = tailText(messageTail);
+  const eventsText = tailText(eventTail);
+  const checksum = checksumOf(headText, textDigest(messagesText), textDigest(eventsText));
+  return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${messagesText}],"events":[${eventsText}]}`;
 }
 
 /** `checkpoint.corrupt` for the run's checkpoint, saying what is wrong with it. */

@@ -139,10 +139,25 @@ export async function writeEncodedRunEvents(
   open?: OpenBlock,
   options?: StoreSetOptions,
 ): Promise<OpenBlock | undefined> {
+  if (encoded.items.length === 0) return open;
+  const { blocks, last } = await encodedEventBlocks(store, encoded, open);
+  await storeBlocks(store, blocks, options);
+  return last;
+}
+
+/**
+ * The blocks `writeEncodedRunEvents` would write (namespace `RUN_EVENTS_NAMESPACE`, JSON text each) and
+ * the block written last, for a caller that writes them together with other entries (`Store.setBatch`).
+ * Reads a stored block back only when the events continue one that `open` does not hold.
+ */
+export async function encodedEventBlocks(
+  store: Store,
+  encoded: EncodedRunEvents,
+  open?: OpenBlock,
+): Promise<{ blocks: { key: string; text: string }[]; last: OpenBlock | undefined }> {
   const { runId, firstSeq, items } = encoded;
-  if (items.length === 0) return open;
-  const entries: { key: string; text: string }[] = [];
-  let last: OpenBlock | undefined;
+  const blocks: { key: string; text: string }[] = [];
+  let last: OpenBlock | undefined = open;
   let index = 0;
   while (index < items.length) {
     const seq = firstSeq + index;
@@ -159,12 +174,11 @@ export async function writeEncodedRunEvents(
               .map(encodeEvent);
       if (kept.length > 0) blockItems = [...kept, ...blockItems];
     }
-    entries.push({ key: blockKey(runId, block), text: blockText(encoded, blockItems) });
+    blocks.push({ key: blockKey(runId, block), text: blockText(encoded, blockItems) });
     last = { block, items: blockItems };
     index += take;
   }
-  await storeBlocks(store, entries, options);
-  return last;
+  return { blocks, last };
 }
 
 /**
