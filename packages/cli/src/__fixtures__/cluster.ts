@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRuntime, type RunRecord, type Runtime } from '@agentry/core';
+import { PostgresStore } from '@agentry/plugins/store/postgres';
 import { BIN, scratchDir } from './cli-harness.js';
 
 export const REDIS_URL = process.env.REDIS_URL;
@@ -114,6 +115,12 @@ export class Cluster {
     return child;
   }
 
+  /** True once `child` has started driving a run (its log shows a `▶` line). */
+  driving(child: ChildProcess): boolean {
+    const index = this.workers.indexOf(child);
+    return index >= 0 && (this.logs[index] ?? '').includes('▶');
+  }
+
   effects(): Effect[] {
     let text = '';
     try {
@@ -128,14 +135,45 @@ export class Cluster {
       .map((line) => JSON.parse(line) as Effect);
   }
 
-  /** Resolves once every run in `runIds` has stopped (`until` decides what counts), polling the store. */
-  async waitFor(runIds: readonly string[], until: (record: RunRecord) => boolean): Promise<RunRecord[]> {
+  /**
+   * Resolves once every run in `runIds` has stopped (`until` decides what counts), polling the store.
+   * Past `timeoutMs` it throws an error that names the runs still waiting (status, worker, lease
+   * holder) and the queue's counts, so a run left behind says where it was left.
+   */
+  async waitFor(
+    runIds: readonly string[],
+    until: (record: RunRecord) => boolean,
+    timeoutMs = 120_000,
+  ): Promise<RunRecord[]> {
     const runtime = await this.runtime();
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const records = await Promise.all(runIds.map((runId) => runtime.runs.get(runId)));
       if (records.every((record) => record !== undefined && until(record))) return records as RunRecord[];
+      if (Date.now() > deadline) throw new Error(await this.#stuck(runIds, records, until));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  async #stuck(
+    runIds: readonly string[],
+    records: (RunRecord | undefined)[],
+    until: (record: RunRecord) => boolean,
+  ): Promise<string> {
+    const runtime = await this.runtime();
+    const store = new PostgresStore({ url: DATABASE_URL!, schema: this.schema });
+    const lines: string[] = [];
+    for (const [index, record] of records.entries()) {
+      if (record !== undefined && until(record)) continue;
+      const lease = await store.readLease(`run:${runIds[index]}`);
+      const events = await runtime.runs.events(runIds[index]!);
+      lines.push(
+        `${runIds[index]}: ${record?.status ?? 'no record'} worker=${record?.worker ?? '-'} lease=${lease ? `${lease.owner}#${lease.token}` : '-'} updated=${record?.updatedAt ?? '-'} last=${events.at(-1)?.type ?? '-'} error=${record?.error?.code ?? '-'}`,
+      );
+    }
+    await store.close();
+    const status = await runtime.queueStatus();
+    return `${lines.length} of ${runIds.length} runs did not stop in time:\n${lines.join('\n')}\nqueue: ${JSON.stringify(status.counts)} workers ${status.workers.map((worker) => worker.id).join(', ')}`;
   }
 
   async destroy(): Promise<void> {
