@@ -192,6 +192,16 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
   }
   try {
     const result = await driveRecord(host, record, job);
+    if (result && (await lostHere(host, result))) {
+      // This worker lost the run's lease mid-run (paused, starved, cut off from the store): its writes
+      // were refused and the record still says running. Offer the job again: whoever holds the lease
+      // now finishes the run, or, when nobody took it, the next attempt takes it over.
+      host.logger.warn('a run lost its lease here: its later writes were refused; its job is offered again', {
+        runId: job.runId,
+        code: result.error?.code,
+      });
+      return { status: 'deferred', delayMs: BUSY_RETRY_MS };
+    }
     return result ? { status: 'done', result } : { status: 'done' };
   } catch (error) {
     // Another worker won the run (its lease) or its session between the check and now: wait and look again.
@@ -219,6 +229,18 @@ async function driveRecord(host: QueueHost, record: RunRecord, job: RunJob): Pro
     default:
       return undefined;
   }
+}
+
+/**
+ * True when a segment could not record its ending because this process no longer held the run: the
+ * result says the lease was lost and the stored record was not ended.
+ */
+async function lostHere(host: QueueHost, result: RunResult): Promise<boolean> {
+  const code = result.error?.code;
+  if (result.status !== 'failed' || (code !== 'run.not_resumable' && code !== 'store.lease_lost'))
+    return false;
+  const stored = await host.records.get(result.runId);
+  return stored?.status === 'running' || stored?.status === 'queued';
 }
 
 /** Milliseconds left on lease `name` when someone other than `self` holds it, else `undefined`. */
