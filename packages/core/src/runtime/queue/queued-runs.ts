@@ -207,9 +207,15 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
     // Another worker won the run (its lease) or its session between the check and now: wait and look again.
     if (isAgentryError(error) && (error.code === 'run.not_resumable' || error.code === 'run.busy')) {
       const again = await host.records.get(job.runId);
-      if (again && (again.status === 'queued' || again.status === 'running')) {
+      if (
+        again?.status === 'running' ||
+        (again?.status === 'queued' && (await drivenElsewhere(host, again)))
+      ) {
         return { status: 'deferred', delayMs: BUSY_RETRY_MS };
       }
+      // Still queued and nobody drives it: this job cannot make progress (e.g. a continuation of a run
+      // with nothing saved); it fails, and the run with it, rather than being offered forever.
+      if (again?.status === 'queued') throw error;
       return { status: 'done' };
     }
     throw error;
@@ -241,6 +247,13 @@ async function lostHere(host: QueueHost, result: RunResult): Promise<boolean> {
     return false;
   const stored = await host.records.get(result.runId);
   return stored?.status === 'running' || stored?.status === 'queued';
+}
+
+/** True when another process holds the run's lease or its session's. */
+async function drivenElsewhere(host: QueueHost, record: RunRecord): Promise<boolean> {
+  if ((await leaseHeldElsewhere(host, runLeaseName(record.runId), host.workerId)) !== undefined) return true;
+  if (record.sessionId === record.runId) return false;
+  return (await leaseHeldElsewhere(host, `session:${record.sessionId}`, record.runId)) !== undefined;
 }
 
 /** Milliseconds left on lease `name` when someone other than `self` holds it, else `undefined`. */

@@ -69,6 +69,18 @@ export class RunRecords {
     } as unknown as JsonValue);
   }
 
+  /**
+   * Ends a run whose queue job failed for good (status `failed` with `error`), keeping the rest of its
+   * record; the write carries `fence` (the run lease the caller took), so it never lands over a live owner.
+   */
+  async jobFailed(runId: string, error: NonNullable<RunRecord['error']>, now: string, fence: StoreFence) {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    if (!stored) return;
+    const failed: StoredRecord = { ...stored, status: 'failed', stopReason: 'error', error, updatedAt: now };
+    const record = this.redactor ? this.redactor.redact(failed) : failed;
+    await this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence });
+  }
+
   /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
   async started(snapshot: RunSnapshot, now: string, createdAt = now, worker?: string): Promise<RunRecord> {
     const record: RunRecord = {
