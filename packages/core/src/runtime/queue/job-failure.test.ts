@@ -69,7 +69,11 @@ describe('a queued job that fails', () => {
     await runtime.enqueueResume(runId, { decisions: { [suspended.pending[0]!.callId]: { approve: true } } });
 
     const failed = await settled(runtime, runId, 'queued');
-    expect(failed).toMatchObject({ status: 'failed', stopReason: 'error', error: { code: 'run.job_failed' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      stopReason: 'error',
+      error: { code: 'run.job_failed' },
+    });
     expect(failed.error?.message).toContain('checkpoint.');
     expect(failed.error?.hint).toContain('agentry resume');
     expect(sent).toEqual([]);

@@ -78,12 +78,19 @@ export async function enqueueRun(
     createdAt: now,
     updatedAt: now,
   };
-  await host.records.queued(record, {
-    ...(request.budget ? { budget: request.budget } : {}),
-    ...(request.approvals ? { approvals: request.approvals } : {}),
-    ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
-    ...(request.metadata ? { metadata: request.metadata } : {}),
-  });
+  await host.records.queued(
+    record,
+    {
+      ...(request.budget ? { budget: request.budget } : {}),
+      ...(request.approvals ? { approvals: request.approvals } : {}),
+      ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+      ...(request.metadata ? { metadata: request.metadata } : {}),
+    },
+    {
+      ...(request.priority === undefined ? {} : { priority: request.priority }),
+      ...(runAt === undefined ? {} : { runAt }),
+    },
+  );
   const job: RunJob = {
     kind: 'start',
     runId,

@@ -14,7 +14,14 @@ export const RUNS_NAMESPACE = 'runs';
  * budget and approvals (so a run stopped before its first checkpoint restarts
  * under the same limits).
  */
-type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits };
+type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits; queue?: QueuedOptions };
+
+/** How a queued run was submitted (kept with its `queued` record, so the run can be offered again). */
+export interface QueuedOptions {
+  priority?: number;
+  /** Not before (epoch milliseconds). */
+  runAt?: number;
+}
 
 /** The parts of a run request a restart needs beyond the record. */
 export interface RunRequestLimits {
@@ -54,8 +61,18 @@ export class RunRecords {
    * Records a run submitted to a queue (status `queued`), with the request's limits, so the worker that
    * takes it starts it under them.
    */
-  async queued(record: RunRecord, limits: RunRequestLimits): Promise<void> {
-    await this.write(record, Object.keys(limits).length > 0 ? limits : undefined);
+  async queued(record: RunRecord, limits: RunRequestLimits, queue: QueuedOptions = {}): Promise<void> {
+    await this.write(
+      record,
+      Object.keys(limits).length > 0 ? limits : undefined,
+      Object.keys(queue).length > 0 ? queue : undefined,
+    );
+  }
+
+  /** The priority and `runAt` a queued run was submitted with. */
+  async queuedOptions(runId: string): Promise<QueuedOptions> {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    return stored?.queue ?? {};
   }
 
   /** Marks a stored run `queued` again (a continuation was enqueued), keeping the rest of its record. */
@@ -161,7 +178,7 @@ export class RunRecords {
     }
     const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
     if (!stored) return undefined;
-    const { sequence: _sequence, request: _request, ...record } = stored;
+    const { sequence: _sequence, request: _request, queue: _queue, ...record } = stored;
     return record;
   }
 
@@ -189,16 +206,17 @@ export class RunRecords {
           : -1,
     );
     const limited = filter.limit === undefined ? matches : matches.slice(0, filter.limit);
-    return limited.map(({ sequence: _sequence, request: _request, ...record }) => record);
+    return limited.map(({ sequence: _sequence, request: _request, queue: _queue, ...record }) => record);
   }
 
-  private async write(plain: RunRecord, request?: RunRequestLimits): Promise<void> {
+  private async write(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions): Promise<void> {
     const record = this.redactor ? this.redactor.redact(plain) : plain;
     const sequence = this.sequences.get(record.runId);
     const stored: StoredRecord = {
       ...record,
       ...(sequence === undefined ? {} : { sequence }),
       ...(request === undefined ? {} : { request }),
+      ...(queue === undefined ? {} : { queue }),
     };
     const fence = this.fenceOf?.(record.runId);
     await this.store.set(
