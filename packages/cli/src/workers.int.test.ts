@@ -12,6 +12,8 @@ const RUNS = Number(process.env.AGENTRY_CLUSTER_RUNS ?? 24);
 const KILLS = Number(process.env.AGENTRY_CLUSTER_KILLS ?? (RUNS <= 24 ? 8 : Number.POSITIVE_INFINITY));
 /** How long every run of the kill test gets to stop; past it the test fails naming the runs left behind. */
 const BOUND_MS = Math.max(120_000, RUNS * 4_000);
+/** Time between a model call taking its rate-limit slot and logging itself, in a busy process. */
+const ALLOWANCE_MS = 300;
 const clusters: Cluster[] = [];
 afterEach(async () => {
   for (const cluster of clusters.splice(0)) await cluster.destroy();
@@ -152,6 +154,37 @@ describe.skipIf(!REDIS_URL || !DATABASE_URL)(
       expect((await workersOf([...session, ...solo])).size).toBe(2);
       expect(overlapping(await activeIntervals(runtime, session))).toBe(false);
       expect(overlapping(await activeIntervals(runtime, solo))).toBe(false);
+    });
+
+    it('a model rate limit holds across 2 workers: at most 3 calls start in any second, counting the calls of both', {
+      timeout: 180_000,
+    }, async () => {
+      const nodes = cluster({ TOOL_MS: '10' });
+      const runtime = await nodes.runtime();
+      nodes.start(['--concurrency', '4']);
+      nodes.start(['--concurrency', '4']);
+      await vi.waitFor(
+        () => expect(nodes.logs.filter((log) => log.includes('concurrency 4'))).toHaveLength(2),
+        { timeout: 60_000, interval: 50 },
+      );
+      const runIds: string[] = [];
+      for (let index = 0; index < 8; index++) {
+        runIds.push((await runtime.enqueue({ agent: 'paced', input: `paced ${index}` })).runId);
+      }
+      const records = await nodes.waitFor(runIds, ended, 120_000);
+      expect(records.map((record) => record.status)).toEqual(runIds.map(() => 'completed'));
+      const calls = nodes.modelCalls().sort((a, b) => a.at - b.at);
+      expect(calls).toHaveLength(16);
+      expect(new Set(calls.map((call) => call.pid)).size).toBe(2);
+      // Any 4 calls in a row span a second: a call is logged just after its slot was taken, so a small
+      // allowance covers the time between the two in a busy process.
+      const spans = calls.slice(3).map((call, index) => call.at - calls[index]!.at);
+      console.log(
+        `rate limit: 16 calls from 2 workers in ${calls.at(-1)!.at - calls[0]!.at} ms; shortest span of 4 calls ${Math.min(...spans)} ms`,
+      );
+      for (const span of spans) expect(span).toBeGreaterThanOrEqual(1000 - ALLOWANCE_MS);
+      // 16 calls at 3 a second: the 16th starts in the sixth second.
+      expect(calls.at(-1)!.at - calls[0]!.at).toBeGreaterThanOrEqual(5000 - ALLOWANCE_MS);
     });
   },
 );

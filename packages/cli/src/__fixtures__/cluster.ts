@@ -31,7 +31,26 @@ export const charge = defineTool({
 });
 `;
 
-/** The config: K=3 tool steps (idempotent, unsafe, idempotent); agents `worker`, `solo` (one active run) and `chat`. */
+/** A scripted model that appends the time of each call to `calls.log` (after its rate-limit slot was taken). */
+const MODEL = `import { appendFileSync } from 'node:fs';
+import { definePlugin, ScriptedModel } from '@agentry/core';
+import { z } from 'zod';
+
+export const paced = definePlugin({
+  kind: 'model', name: 'paced', description: 'Scripted, logging the time of each call', configSchema: z.object({}),
+  create: () => {
+    const inner = new ScriptedModel({ script: [{ toolCalls: [{ tool: 'effect', input: { n: 1 } }] }, 'Paced.'] });
+    const model = Object.create(inner);
+    model.generate = async (request) => {
+      appendFileSync(new URL('./calls.log', import.meta.url), Date.now() + ' ' + process.pid + '\\n');
+      return inner.generate(request);
+    };
+    return model;
+  },
+});
+`;
+
+/** The config: K=3 tool steps (idempotent, unsafe, idempotent); agents `worker`, `solo` (one active run), `chat`, and `paced` (model `paced`: 3 calls per second, two calls a run). */
 function config(prefix: string, schema: string): string {
   const agent = (extra = '') => `    model: demo
     durable: true${extra}
@@ -49,6 +68,9 @@ models:
       - toolCalls: [{ tool: charge, input: { n: 2 } }]
       - toolCalls: [{ tool: effect, input: { n: 3 } }]
       - Done.
+  paced:
+    impl: ./model.mjs#paced
+    rateLimit: { requests: 3, intervalMs: 1000 }
 agents:
   worker:
 ${agent()}
@@ -56,6 +78,8 @@ ${agent()}
 ${agent('\n    maxActiveRuns: 1')}
   chat:
 ${agent()}
+  paced:
+${agent().replace('model: demo', 'model: paced')}
 `;
 }
 
@@ -83,7 +107,11 @@ export class Cluster {
     const tag = `${process.pid}_${Date.now().toString(36)}`;
     this.prefix = `agentry_cluster_${tag}`;
     this.schema = `agentry_cluster_${tag}`;
-    const scratch = scratchDir({ 'agentry.yaml': config(this.prefix, this.schema), 'tools.mjs': TOOLS });
+    const scratch = scratchDir({
+      'agentry.yaml': config(this.prefix, this.schema),
+      'tools.mjs': TOOLS,
+      'model.mjs': MODEL,
+    });
     this.dir = scratch.dir;
     this.#remove = scratch.remove;
   }
@@ -119,6 +147,24 @@ export class Cluster {
   driving(child: ChildProcess): boolean {
     const index = this.workers.indexOf(child);
     return index >= 0 && (this.logs[index] ?? '').includes('▶');
+  }
+
+  /** Model calls of the `paced` model: epoch ms and the worker's pid, in the order they were logged. */
+  modelCalls(): { at: number; pid: number }[] {
+    let text = '';
+    try {
+      text = readFileSync(path.join(this.dir, 'calls.log'), 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [at, pid] = line.split(' ');
+        return { at: Number(at), pid: Number(pid) };
+      });
   }
 
   effects(): Effect[] {
