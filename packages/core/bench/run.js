@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { configRows } from './config.js';
 import { durableRows } from './durable.js';
 import { queueRows } from './queue.js';
+import { queueSoakRows } from './queue-soak.js';
 import { redactionRows } from './redaction.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -230,6 +231,7 @@ rows.push(...(await redactionRows(core)));
 // CPU-bound rows above would otherwise measure too.
 rows.push(...(await durableRows(core)));
 rows.push(...(await queueRows()));
+rows.push(...(await queueSoakRows()));
 
 const calibrationAtEnd = calibrationMs();
 let failed = false;
