@@ -222,7 +222,8 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
       }
       // Still queued and nobody drives it: this job cannot make progress (e.g. a continuation of a run
       // with nothing saved); it fails, and the run with it, rather than being offered forever.
-      if (again?.status === 'queued') throw error;
+      if (again?.status === 'queued' && error.code === 'run.not_resumable') throw error;
+      if (again?.status === 'queued') return { status: 'deferred', delayMs: BUSY_RETRY_MS };
       return { status: 'done' };
     }
     throw error;
