@@ -3,7 +3,14 @@
  * commands import them from here, so a change of those entry points touches one file.
  */
 
-import type { ConfigIssue, LoadedConfig as CoreLoadedConfig, Redactor, Runtime, Store } from '@agentry/core';
+import type {
+  ConfigIssue,
+  LoadedConfig as CoreLoadedConfig,
+  Logger,
+  Redactor,
+  Runtime,
+  Store,
+} from '@agentry/core';
 import * as core from '@agentry/core';
 import { PluginLoader } from '@agentry/core/internal';
 
@@ -40,12 +47,15 @@ export async function createRuntime(options: {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   redactor: Redactor;
+  /** Where the runtime logs (default: nowhere). */
+  logger?: Logger;
 }): Promise<Runtime> {
   return await core.createRuntime({
     config: options.config,
     cwd: options.cwd,
     env: { ...options.env },
     redactor: options.redactor,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 

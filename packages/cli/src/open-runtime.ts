@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Runtime } from '@agentry/core';
+import type { Logger, Runtime } from '@agentry/core';
 import type { CliContext } from './context.js';
 import { createRuntime, type LoadedConfig, loadConfig } from './core-api.js';
 
@@ -56,6 +56,7 @@ export function persistentStore(loaded: { config: { store?: unknown }; baseDir: 
 export async function openRuntime(
   context: CliContext,
   configPath: string | undefined,
+  logger?: Logger,
 ): Promise<OpenedRuntime> {
   const loaded = await loadConfig({
     path: configPath,
@@ -68,6 +69,7 @@ export async function openRuntime(
     cwd: context.io.cwd,
     env: context.io.env,
     redactor: context.redactor,
+    ...(logger ? { logger } : {}),
   });
   const configArg = configArgument(context, configPath, loaded.file);
   return {
@@ -83,8 +85,9 @@ export async function withRuntime<T>(
   context: CliContext,
   configPath: string | undefined,
   work: (opened: OpenedRuntime) => Promise<T>,
+  logger?: Logger,
 ): Promise<T> {
-  const opened = await openRuntime(context, configPath);
+  const opened = await openRuntime(context, configPath, logger);
   try {
     return await work(opened);
   } finally {

@@ -7,6 +7,7 @@ import {
   storeTemplate,
   toolExecutorTemplate,
 } from './plugin-kind-templates.js';
+import { queueTemplate } from './plugin-queue-template.js';
 import { conformanceTest } from './plugin-test-templates.js';
 
 /** Kinds `agentry new plugin` can scaffold: those with a `describe<Kind>Conformance` suite in `@agentry/core/testing`. */
@@ -19,6 +20,7 @@ export const SCAFFOLD_KINDS = [
   'pattern',
   'context-assembler',
   'tool-executor',
+  'queue',
 ] as const;
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
 
@@ -177,6 +179,15 @@ export function pluginScaffold(kind: ScaffoldKind, name: string, directory: stri
         content: toolExecutorTemplate(name, exportName, className),
         exportName,
         usage: `toolExecutor:\n  - ${impl}`,
+        test,
+      };
+    case 'queue':
+      return {
+        file,
+        content: queueTemplate(name, exportName, className),
+        exportName,
+        usage: '',
+        topLevel: `queue: ${impl}`,
         test,
       };
   }

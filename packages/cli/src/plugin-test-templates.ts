@@ -9,7 +9,8 @@ export type ConformanceKind =
   | 'event-bus'
   | 'pattern'
   | 'context-assembler'
-  | 'tool-executor';
+  | 'tool-executor'
+  | 'queue';
 
 function suiteCall(kind: ConformanceKind, name: string, exportName: string, className: string): string {
   switch (kind) {
@@ -94,6 +95,12 @@ describeContextAssemblerConformance({ name: '${name}', create: () => new ${class
 import { ${className} } from './${name}-tool-executor.js';
 
 describeToolExecutorConformance({ name: '${name}', create: () => new ${className}(() => {}) });
+`;
+    case 'queue':
+      return `import { describeQueueConformance } from '@agentry/core/testing';
+import { ${className} } from './${name}-queue.js';
+
+describeQueueConformance({ name: '${name}', create: () => new ${className}() });
 `;
   }
 }

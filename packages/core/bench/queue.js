@@ -44,13 +44,14 @@ async function emptyJobsPerSecond(prefix) {
   const finished = new Promise((resolve) => {
     finish = resolve;
   });
+  const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const worker = new Worker(
     'empty',
     async () => {
       done += 1;
       if (done === RUNS) finish();
     },
-    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: CONCURRENCY },
+    { connection: workerConnection, prefix, concurrency: CONCURRENCY },
   );
   await worker.waitUntilReady();
   const started = performance.now();
@@ -60,7 +61,8 @@ async function emptyJobsPerSecond(prefix) {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  await connection.quit();
+  // A connection given to BullMQ stays open after close: quit it, or it keeps the process alive.
+  await Promise.all([connection.quit(), workerConnection.quit()]);
   return RUNS / seconds;
 }
 
@@ -125,7 +127,7 @@ async function withoutQueue(tag) {
   return RUNS / seconds;
 }
 
-async function dropBenchData(prefix, schema) {
+export async function dropBenchData(prefix, schema) {
   const { Redis } = await import('ioredis');
   const redis = new Redis(REDIS_URL);
   let cursor = '0';

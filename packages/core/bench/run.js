@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { configRows } from './config.js';
 import { durableRows } from './durable.js';
 import { queueRows } from './queue.js';
+import { queueSoakRows } from './queue-soak.js';
 import { redactionRows } from './redaction.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
@@ -287,6 +288,7 @@ if (want('durable')) {
 }
 if (want('queue')) {
   rows.push(...(await queueRows()));
+  rows.push(...(await queueSoakRows()));
 }
 
 const calibrationAtEnd = calibrationMs();

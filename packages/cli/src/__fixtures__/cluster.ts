@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRuntime, type RunRecord, type Runtime } from '@agentry/core';
+import { PostgresStore } from '@agentry/plugins/store/postgres';
 import { BIN, scratchDir } from './cli-harness.js';
 
 export const REDIS_URL = process.env.REDIS_URL;
@@ -30,7 +31,26 @@ export const charge = defineTool({
 });
 `;
 
-/** The config: K=3 tool steps (idempotent, unsafe, idempotent); agents `worker`, `solo` (one active run) and `chat`. */
+/** A scripted model that appends the time of each call to `calls.log` (after its rate-limit slot was taken). */
+const MODEL = `import { appendFileSync } from 'node:fs';
+import { definePlugin, ScriptedModel } from '@agentry/core';
+import { z } from 'zod';
+
+export const paced = definePlugin({
+  kind: 'model', name: 'paced', description: 'Scripted, logging the time of each call', configSchema: z.object({}),
+  create: () => {
+    const inner = new ScriptedModel({ script: [{ toolCalls: [{ tool: 'effect', input: { n: 1 } }] }, 'Paced.'] });
+    const model = Object.create(inner);
+    model.generate = async (request) => {
+      appendFileSync(new URL('./calls.log', import.meta.url), Date.now() + ' ' + process.pid + '\\n');
+      return inner.generate(request);
+    };
+    return model;
+  },
+});
+`;
+
+/** The config: K=3 tool steps (idempotent, unsafe, idempotent); agents `worker`, `solo` (one active run), `chat`, and `paced` (model `paced`: 3 calls per second, two calls a run). */
 function config(prefix: string, schema: string): string {
   const agent = (extra = '') => `    model: demo
     durable: true${extra}
@@ -48,6 +68,9 @@ models:
       - toolCalls: [{ tool: charge, input: { n: 2 } }]
       - toolCalls: [{ tool: effect, input: { n: 3 } }]
       - Done.
+  paced:
+    impl: ./model.mjs#paced
+    rateLimit: { requests: 3, intervalMs: 1000 }
 agents:
   worker:
 ${agent()}
@@ -55,6 +78,8 @@ ${agent()}
 ${agent('\n    maxActiveRuns: 1')}
   chat:
 ${agent()}
+  paced:
+${agent().replace('model: demo', 'model: paced')}
 `;
 }
 
@@ -82,7 +107,11 @@ export class Cluster {
     const tag = `${process.pid}_${Date.now().toString(36)}`;
     this.prefix = `agentry_cluster_${tag}`;
     this.schema = `agentry_cluster_${tag}`;
-    const scratch = scratchDir({ 'agentry.yaml': config(this.prefix, this.schema), 'tools.mjs': TOOLS });
+    const scratch = scratchDir({
+      'agentry.yaml': config(this.prefix, this.schema),
+      'tools.mjs': TOOLS,
+      'model.mjs': MODEL,
+    });
     this.dir = scratch.dir;
     this.#remove = scratch.remove;
   }
@@ -114,6 +143,30 @@ export class Cluster {
     return child;
   }
 
+  /** True once `child` has started driving a run (its log shows a `▶` line). */
+  driving(child: ChildProcess): boolean {
+    const index = this.workers.indexOf(child);
+    return index >= 0 && (this.logs[index] ?? '').includes('▶');
+  }
+
+  /** Model calls of the `paced` model: epoch ms and the worker's pid, in the order they were logged. */
+  modelCalls(): { at: number; pid: number }[] {
+    let text = '';
+    try {
+      text = readFileSync(path.join(this.dir, 'calls.log'), 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [at, pid] = line.split(' ');
+        return { at: Number(at), pid: Number(pid) };
+      });
+  }
+
   effects(): Effect[] {
     let text = '';
     try {
@@ -128,14 +181,45 @@ export class Cluster {
       .map((line) => JSON.parse(line) as Effect);
   }
 
-  /** Resolves once every run in `runIds` has stopped (`until` decides what counts), polling the store. */
-  async waitFor(runIds: readonly string[], until: (record: RunRecord) => boolean): Promise<RunRecord[]> {
+  /**
+   * Resolves once every run in `runIds` has stopped (`until` decides what counts), polling the store.
+   * Past `timeoutMs` it throws an error that names the runs still waiting (status, worker, lease
+   * holder) and the queue's counts, so a run left behind says where it was left.
+   */
+  async waitFor(
+    runIds: readonly string[],
+    until: (record: RunRecord) => boolean,
+    timeoutMs = 120_000,
+  ): Promise<RunRecord[]> {
     const runtime = await this.runtime();
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const records = await Promise.all(runIds.map((runId) => runtime.runs.get(runId)));
       if (records.every((record) => record !== undefined && until(record))) return records as RunRecord[];
+      if (Date.now() > deadline) throw new Error(await this.#stuck(runIds, records, until));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  async #stuck(
+    runIds: readonly string[],
+    records: (RunRecord | undefined)[],
+    until: (record: RunRecord) => boolean,
+  ): Promise<string> {
+    const runtime = await this.runtime();
+    const store = new PostgresStore({ url: DATABASE_URL!, schema: this.schema });
+    const lines: string[] = [];
+    for (const [index, record] of records.entries()) {
+      if (record !== undefined && until(record)) continue;
+      const lease = await store.readLease(`run:${runIds[index]}`);
+      const events = await runtime.runs.events(runIds[index]!);
+      lines.push(
+        `${runIds[index]}: ${record?.status ?? 'no record'} worker=${record?.worker ?? '-'} lease=${lease ? `${lease.owner}#${lease.token}` : '-'} updated=${record?.updatedAt ?? '-'} last=${events.at(-1)?.type ?? '-'} error=${record?.error?.code ?? '-'}`,
+      );
+    }
+    await store.close();
+    const status = await runtime.queueStatus();
+    return `${lines.length} of ${runIds.length} runs did not stop in time:\n${lines.join('\n')}\nqueue: ${JSON.stringify(status.counts)} workers ${status.workers.map((worker) => worker.id).join(', ')}`;
   }
 
   async destroy(): Promise<void> {

@@ -1,5 +1,5 @@
 /** `agentry worker` and `agentry queue status`: drive queued runs on any host, and see the queue. */
-import type { QueueStatus } from '@agentry/core';
+import { ConsoleLogger, type QueueStatus } from '@agentry/core';
 import type { Command } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -32,46 +32,56 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
     .action(
       action(context, exit, async (options: WorkerOptions) => {
         const concurrency = concurrencyOf(options.concurrency);
-        return withRuntime(context, options.config, async ({ runtime }) => {
-          const agents = options.agents
-            ?.split(',')
-            .map((name) => name.trim())
-            .filter(Boolean);
-          const worker = await runtime.work({ concurrency, ...(agents ? { agents } : {}) });
-          const style = context.stderrStyle;
-          context.note(
-            `${style.bold('worker')} ${worker.id} · ${(agents ?? runtime.agents()).join(', ')} · concurrency ${concurrency}`,
-          );
-          const unsubscribe = runtime.events.onAny((event) => {
-            if (event.type === 'run.started' || event.type === 'run.resumed') {
-              if (event.data.worker === worker.id)
-                context.note(`  ${style.dim('▶')} ${event.runId} ${event.agentId}`);
-            } else if (event.type.startsWith('run.') && worker.active().includes(event.runId)) {
-              context.note(`  ${style.dim('■')} ${event.runId} ${event.type.slice(4)}`);
-            }
-          });
-          let signals = 0;
-          const stopped = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
-            const remove = context.io.onInterrupt((signal = 'SIGINT') => {
-              signals += 1;
-              if (signals > 1) {
-                remove();
-                context.io.exit(signalExitCode(signal));
-                return;
-              }
-              resolve(signal);
-            });
-          });
-          context.note(
-            style.yellow(
-              `${stopped}: draining — no new runs; ${worker.active().length} active run(s) are interrupted and handed to other workers (${stopped} again exits at once)`,
-            ),
-          );
-          await worker.stop('interrupt');
-          unsubscribe();
-          context.note(`worker ${worker.id} stopped`);
-          return EXIT.ok;
+        // A worker runs unattended: what goes wrong with a job (a failed job, a lost run lease) goes to stderr.
+        const logger = new ConsoleLogger({
+          redactor: context.redactor,
+          write: (line) => context.io.stderr.write(line),
         });
+        return withRuntime(
+          context,
+          options.config,
+          async ({ runtime }) => {
+            const agents = options.agents
+              ?.split(',')
+              .map((name) => name.trim())
+              .filter(Boolean);
+            const worker = await runtime.work({ concurrency, ...(agents ? { agents } : {}) });
+            const style = context.stderrStyle;
+            context.note(
+              `${style.bold('worker')} ${worker.id} · ${(agents ?? runtime.agents()).join(', ')} · concurrency ${concurrency}`,
+            );
+            const unsubscribe = runtime.events.onAny((event) => {
+              if (event.type === 'run.started' || event.type === 'run.resumed') {
+                if (event.data.worker === worker.id)
+                  context.note(`  ${style.dim('▶')} ${event.runId} ${event.agentId}`);
+              } else if (event.type.startsWith('run.') && worker.active().includes(event.runId)) {
+                context.note(`  ${style.dim('■')} ${event.runId} ${event.type.slice(4)}`);
+              }
+            });
+            let signals = 0;
+            const stopped = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
+              const remove = context.io.onInterrupt((signal = 'SIGINT') => {
+                signals += 1;
+                if (signals > 1) {
+                  remove();
+                  context.io.exit(signalExitCode(signal));
+                  return;
+                }
+                resolve(signal);
+              });
+            });
+            context.note(
+              style.yellow(
+                `${stopped}: draining — no new runs; ${worker.active().length} active run(s) are interrupted and handed to other workers (${stopped} again exits at once)`,
+              ),
+            );
+            await worker.stop('interrupt');
+            unsubscribe();
+            context.note(`worker ${worker.id} stopped`);
+            return EXIT.ok;
+          },
+          logger,
+        );
       }),
     );
   withExamples(command, [

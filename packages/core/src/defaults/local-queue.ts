@@ -36,9 +36,9 @@ interface Consumer {
 
 /**
  * Jobs in memory, taken by consumers of this process in order of `runAt`, then `priority` (lower
- * first), then arrival. Nothing survives the process: a run enqueued here and not yet started is lost
- * with it (its record stays `queued`; `agentry resume` starts it). Limits per agent hold within the
- * process. Use the `bullmq` queue to share jobs between processes and hosts.
+ * first), then arrival. Jobs do not survive the process, runs do: a run enqueued here and not yet
+ * started keeps its `queued` record, and the next runtime that works on the same store offers it again
+ * (see `reofferQueued`). Limits per agent hold within the process. Use the `bullmq` queue to share jobs between processes and hosts.
  */
 export class LocalQueue implements Queue {
   static readonly plugin = definePlugin({

@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   'run.decision_invalid': { audience: 'user', retryable: false },
   'run.output_invalid': { audience: 'system', retryable: false },
   'run.failed': { audience: 'system', retryable: false },
+  'run.job_failed': { audience: 'system', retryable: false },
   'runtime.closed': { audience: 'user', retryable: false },
   'store.unavailable': { audience: 'system', retryable: true },
   'store.write_failed': { audience: 'system', retryable: true },

@@ -10,6 +10,7 @@ import type { ResolvedAgent } from './agent/agent-setup.js';
 import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import type { RunOwner, RunOwnership } from './durability/run-lease.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { settleEndedRun } from './durability/settle-ended.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
 import { freshSnapshot } from './run/fresh-snapshot.js';
@@ -127,7 +128,17 @@ export class RunLauncher {
         });
       }
       const sources = durable ? [durable] : [memoryPersistence];
-      const loaded = await loadForResume(runId, sources, services.records, durablePersistence);
+      const decided = Object.keys(request?.decisions ?? {}).length > 0;
+      const loaded = await loadForResume(runId, sources, services.records, durablePersistence, decided);
+      if (loaded.kind === 'ended') {
+        return await settleEndedRun(
+          services.store,
+          services.records,
+          loaded,
+          this.now(),
+          ownership?.lease.owner,
+        );
+      }
       if (loaded.kind === 'restart') return await this.restart(entry, loaded, ownership);
       return await this.fromCheckpoint(entry, loaded, request, ownership);
     } finally {

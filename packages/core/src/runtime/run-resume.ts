@@ -3,6 +3,7 @@ import type { ResumeRequest, RunRecord, RunRequest } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
 import type { ResolvedAgent } from './agent/agent-setup.js';
 import type { RunPersistence } from './durability/run-persistence.js';
+import { endedBeforeItsRecord } from './durability/settle-ended.js';
 import type { RunRecords, RunRequestLimits } from './records/run-records.js';
 import type { RunSnapshot } from './run/run-snapshot.js';
 import { checkDecisions } from './tools/approval-gate.js';
@@ -27,6 +28,16 @@ export interface RestartRun {
   persistence: RunPersistence;
 }
 
+/**
+ * A durable run whose final checkpoint was written but not its record (its process stopped between
+ * the two): the record is settled from the checkpoint (see `settle-ended.ts`), nothing runs again.
+ */
+export interface EndedRun {
+  kind: 'ended';
+  snapshot: RunSnapshot;
+  createdAt: string;
+}
+
 /** The request a durable run stopped before its first checkpoint starts again with (its input and limits). */
 export function restartRequest(
   record: Pick<RunRecord, 'runId' | 'agentId' | 'input' | 'sessionId' | 'parentRunId'>,
@@ -47,20 +58,25 @@ export function restartRequest(
  * and checks that it can continue: suspended runs, durable runs left
  * `running` by a stopped process or `interrupted`, and durable runs that failed with a
  * retryable error. A durable run recorded as `running` with no checkpoint at
- * all comes back as `restart`. Throws `run.not_found` / `run.not_resumable`.
+ * all comes back as `restart`; one whose checkpoint ended while its record still says `running` or
+ * `queued` comes back as `ended`. Throws `run.not_found` / `run.not_resumable`.
  */
 export async function loadForResume(
   runId: string,
   sources: readonly RunPersistence[],
   records: RunRecords,
   durable: RunPersistence | undefined,
-): Promise<LoadedRun | RestartRun> {
+  withDecisions = false,
+): Promise<LoadedRun | RestartRun | EndedRun> {
   const record = await records.get(runId);
   for (const persistence of sources) {
     const snapshot = await persistence.load(runId);
     if (!snapshot) continue;
     const createdAt = record?.createdAt ?? snapshot.startedAt;
     const status = snapshot.status;
+    if (endedBeforeItsRecord(snapshot, record?.status, withDecisions)) {
+      return { kind: 'ended', snapshot, createdAt };
+    }
     if (status === 'suspended' || (snapshot.durable && (status === 'running' || status === 'interrupted'))) {
       return { kind: 'checkpoint', snapshot, persistence, createdAt, from: status };
     }

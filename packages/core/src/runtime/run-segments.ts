@@ -42,7 +42,9 @@ export interface SegmentDrive {
 export function openSegment(entry: ActiveRun, plan: SegmentPlan, services: RuntimeServices): RunContext {
   const { ownership, listener } = plan;
   const caller = entry.callerSignal;
-  const persistence = ownership ? new OwnedPersistence(plan.persistence, ownership) : plan.persistence;
+  const persistence = ownership
+    ? new OwnedPersistence(plan.persistence, ownership, services.logger)
+    : plan.persistence;
   const options = {
     streaming: plan.streaming,
     createdAt: plan.createdAt,

@@ -1,5 +1,7 @@
 /** A durable run's persistence fenced by its run lease: the store refuses every checkpoint write once the lease is lost. */
 
+import type { Logger } from '../../contracts/services.js';
+import { isAgentryError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 import type { RunOwnership } from './run-lease.js';
@@ -12,12 +14,14 @@ import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.
  * `store.lease_lost`, so it cannot write over the process that took the run
  * over. A loss this process already knows of (the lease's local deadline
  * passed, the heartbeat found it taken) fails the save with
- * `run.not_resumable` before anything is sent.
+ * `run.not_resumable` before anything is sent. Each refused save is logged
+ * (`a stale write was refused`), so an operator sees a paused owner fenced out.
  */
 export class OwnedPersistence implements RunPersistence {
   constructor(
     readonly inner: RunPersistence,
     readonly ownership: RunOwnership,
+    private readonly logger?: Logger,
   ) {}
 
   get durable(): boolean {
@@ -30,8 +34,23 @@ export class OwnedPersistence implements RunPersistence {
     reason: SaveReason,
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void> {
-    await this.ownership.ensureHeld();
-    return this.inner.save(snapshot, events, reason, { fence: this.ownership.fence });
+    try {
+      await this.ownership.ensureHeld();
+      return await this.inner.save(snapshot, events, reason, { fence: this.ownership.fence });
+    } catch (error) {
+      if (
+        isAgentryError(error) &&
+        (error.code === 'run.not_resumable' || error.code === 'store.lease_lost')
+      ) {
+        this.logger?.warn('a stale write was refused: this process no longer holds the run', {
+          runId: snapshot.runId,
+          reason,
+          // Refused here (the lease's local deadline passed) or by the store (another owner's fence).
+          refusedBy: error.code === 'store.lease_lost' ? 'store' : 'lease deadline',
+        });
+      }
+      throw error;
+    }
   }
 
   load(runId: string): Promise<RunSnapshot | undefined> {

@@ -1,7 +1,11 @@
 /** `runtime.work`: a consumer of the configured queue that drives runs here and drains on stop. */
 import type { JobOutcome, QueueConsumer, RunJob } from '../../contracts/queue.js';
 import type { RunWorker } from '../../contracts/runtime.js';
-import { driveJob, type QueueHost } from './queued-runs.js';
+import { failRunOfJob, transient } from './job-failure.js';
+import { type DriveOutcome, driveJob, type QueueHost } from './queued-runs.js';
+
+/** How long a job waits before it is offered again after a transient error (a store that is down). */
+const TRANSIENT_RETRY_MS = 2_000;
 
 /** Options of `QueueWorker.start`. */
 export interface QueueWorkerOptions {
@@ -65,7 +69,21 @@ export class QueueWorker implements RunWorker {
     if (this.#active.has(job.runId)) return { status: 'deferred', delayMs: 500 };
     this.#active.set(job.runId, job);
     try {
-      const outcome = await driveJob(this.#host, job);
+      let outcome: DriveOutcome;
+      try {
+        outcome = await driveJob(this.#host, job);
+      } catch (error) {
+        // A store or service down for a moment: offer the job again. Anything else ends the run, so
+        // that it does not stay queued with no job (the queue counts the job failed).
+        if (transient(error)) return { status: 'deferred', delayMs: TRANSIENT_RETRY_MS };
+        await failRunOfJob(this.#host, job, error).catch((failure: unknown) =>
+          this.#host.logger.error('could not mark the run of a failed job failed', {
+            runId: job.runId,
+            message: failure instanceof Error ? failure.message : String(failure),
+          }),
+        );
+        throw error;
+      }
       if (outcome.status === 'deferred') return outcome;
       if (outcome.result?.status === 'interrupted' && this.#stopping) {
         // Drained: hand the run over now instead of waiting for a lease to expire.

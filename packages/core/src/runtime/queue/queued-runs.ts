@@ -78,12 +78,19 @@ export async function enqueueRun(
     createdAt: now,
     updatedAt: now,
   };
-  await host.records.queued(record, {
-    ...(request.budget ? { budget: request.budget } : {}),
-    ...(request.approvals ? { approvals: request.approvals } : {}),
-    ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
-    ...(request.metadata ? { metadata: request.metadata } : {}),
-  });
+  await host.records.queued(
+    record,
+    {
+      ...(request.budget ? { budget: request.budget } : {}),
+      ...(request.approvals ? { approvals: request.approvals } : {}),
+      ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+      ...(request.metadata ? { metadata: request.metadata } : {}),
+    },
+    {
+      ...(request.priority === undefined ? {} : { priority: request.priority }),
+      ...(runAt === undefined ? {} : { runAt }),
+    },
+  );
   const job: RunJob = {
     kind: 'start',
     runId,
@@ -192,14 +199,31 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
   }
   try {
     const result = await driveRecord(host, record, job);
+    if (result && (await lostHere(host, result))) {
+      // This worker lost the run's lease mid-run (paused, starved, cut off from the store): its writes
+      // were refused and the record still says running. Offer the job again: whoever holds the lease
+      // now finishes the run, or, when nobody took it, the next attempt takes it over.
+      host.logger.warn('a run lost its lease here: its later writes were refused; its job is offered again', {
+        runId: job.runId,
+        code: result.error?.code,
+      });
+      return { status: 'deferred', delayMs: BUSY_RETRY_MS };
+    }
     return result ? { status: 'done', result } : { status: 'done' };
   } catch (error) {
     // Another worker won the run (its lease) or its session between the check and now: wait and look again.
     if (isAgentryError(error) && (error.code === 'run.not_resumable' || error.code === 'run.busy')) {
       const again = await host.records.get(job.runId);
-      if (again && (again.status === 'queued' || again.status === 'running')) {
+      if (
+        again?.status === 'running' ||
+        (again?.status === 'queued' && (await drivenElsewhere(host, again)))
+      ) {
         return { status: 'deferred', delayMs: BUSY_RETRY_MS };
       }
+      // Still queued and nobody drives it: this job cannot make progress (e.g. a continuation of a run
+      // with nothing saved); it fails, and the run with it, rather than being offered forever.
+      if (again?.status === 'queued' && error.code === 'run.not_resumable') throw error;
+      if (again?.status === 'queued') return { status: 'deferred', delayMs: BUSY_RETRY_MS };
       return { status: 'done' };
     }
     throw error;
@@ -219,6 +243,25 @@ async function driveRecord(host: QueueHost, record: RunRecord, job: RunJob): Pro
     default:
       return undefined;
   }
+}
+
+/**
+ * True when a segment could not record its ending because this process no longer held the run: the
+ * result says the lease was lost and the stored record was not ended.
+ */
+async function lostHere(host: QueueHost, result: RunResult): Promise<boolean> {
+  const code = result.error?.code;
+  if (result.status !== 'failed' || (code !== 'run.not_resumable' && code !== 'store.lease_lost'))
+    return false;
+  const stored = await host.records.get(result.runId);
+  return stored?.status === 'running' || stored?.status === 'queued';
+}
+
+/** True when another process holds the run's lease or its session's. */
+async function drivenElsewhere(host: QueueHost, record: RunRecord): Promise<boolean> {
+  if ((await leaseHeldElsewhere(host, runLeaseName(record.runId), host.workerId)) !== undefined) return true;
+  if (record.sessionId === record.runId) return false;
+  return (await leaseHeldElsewhere(host, `session:${record.sessionId}`, record.runId)) !== undefined;
 }
 
 /** Milliseconds left on lease `name` when someone other than `self` holds it, else `undefined`. */

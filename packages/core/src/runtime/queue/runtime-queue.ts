@@ -10,6 +10,7 @@ import { LocalQueue } from '../../defaults/local-queue.js';
 import { resultOfRecord } from '../tools/child-runs.js';
 import { QueueWorker } from './queue-worker.js';
 import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queued-runs.js';
+import { reofferQueued } from './reoffer.js';
 
 /** What the queue side uses of its runtime, on top of the queue host's members. */
 export interface RuntimeQueueHost extends Omit<QueueHost, 'queue'> {
@@ -31,6 +32,9 @@ export class RuntimeQueue {
   /** The worker of the in-process queue, started by the first `enqueue`. */
   private localWorker: Promise<RunWorker> | undefined;
   private readonly host: QueueHost;
+  /** When this runtime opened: `queued` runs older than this belong to an earlier process. */
+  private readonly openedAt = Date.now();
+  private reoffered = false;
 
   constructor(
     private readonly runtime: RuntimeQueueHost,
@@ -83,6 +87,11 @@ export class RuntimeQueue {
       agentConcurrency: Object.fromEntries(limits),
     });
     this.workers.add(worker);
+    // The in-process queue lost the jobs of runs an earlier process left queued: offer them again.
+    if (this.queue.inProcess && !this.reoffered) {
+      this.reoffered = true;
+      await reofferQueued(this.host, agents, this.openedAt);
+    }
     return worker;
   }
 

@@ -15,7 +15,14 @@ export const RUNS_NAMESPACE = 'runs';
  * budget and approvals (so a run stopped before its first checkpoint restarts
  * under the same limits).
  */
-type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits };
+type StoredRecord = RunRecord & { sequence?: number; request?: RunRequestLimits; queue?: QueuedOptions };
+
+/** How a queued run was submitted (kept with its `queued` record, so the run can be offered again). */
+export interface QueuedOptions {
+  priority?: number;
+  /** Not before (epoch milliseconds). */
+  runAt?: number;
+}
 
 /** The parts of a run request a restart needs beyond the record. */
 export interface RunRequestLimits {
@@ -59,8 +66,18 @@ export class RunRecords {
    * Records a run submitted to a queue (status `queued`), with the request's limits, so the worker that
    * takes it starts it under them.
    */
-  async queued(record: RunRecord, limits: RunRequestLimits): Promise<void> {
-    await this.write(record, Object.keys(limits).length > 0 ? limits : undefined);
+  async queued(record: RunRecord, limits: RunRequestLimits, queue: QueuedOptions = {}): Promise<void> {
+    await this.write(
+      record,
+      Object.keys(limits).length > 0 ? limits : undefined,
+      Object.keys(queue).length > 0 ? queue : undefined,
+    );
+  }
+
+  /** The priority and `runAt` a queued run was submitted with. */
+  async queuedOptions(runId: string): Promise<QueuedOptions> {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    return stored?.queue ?? {};
   }
 
   /** Marks a stored run `queued` again (a continuation was enqueued), keeping the rest of its record. */
@@ -72,6 +89,18 @@ export class RunRecords {
       this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue),
       this.index.write(record, record.sequence, undefined),
     ]);
+  }
+
+  /**
+   * Ends a run whose queue job failed for good (status `failed` with `error`), keeping the rest of its
+   * record; the write carries `fence` (the run lease the caller took), so it never lands over a live owner.
+   */
+  async jobFailed(runId: string, error: NonNullable<RunRecord['error']>, now: string, fence: StoreFence) {
+    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
+    if (!stored) return;
+    const failed: StoredRecord = { ...stored, status: 'failed', stopReason: 'error', error, updatedAt: now };
+    const record = this.redactor ? this.redactor.redact(failed) : failed;
+    await this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence });
   }
 
   /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
@@ -154,7 +183,7 @@ export class RunRecords {
     }
     const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
     if (!stored) return undefined;
-    const { sequence: _sequence, request: _request, ...record } = stored;
+    const { sequence: _sequence, request: _request, queue: _queue, ...record } = stored;
     return record;
   }
 
@@ -189,7 +218,7 @@ export class RunRecords {
       for (const [runId] of chunk) {
         const record = live.get(runId) ?? (stored[next++] as unknown as StoredRecord | undefined);
         if (record === undefined || !passes(indexEntry(record), filter)) continue;
-        const { sequence: _sequence, request: _request, ...plain } = record;
+        const { sequence: _sequence, request: _request, queue: _queue, ...plain } = record;
         found.push(plain);
         if (found.length === limit) break;
       }
@@ -197,13 +226,14 @@ export class RunRecords {
     return found;
   }
 
-  private async write(plain: RunRecord, request?: RunRequestLimits): Promise<void> {
+  private async write(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions): Promise<void> {
     const record = this.redactor ? this.redactor.redact(plain) : plain;
     const sequence = this.sequences.get(record.runId);
     const stored: StoredRecord = {
       ...record,
       ...(sequence === undefined ? {} : { sequence }),
       ...(request === undefined ? {} : { request }),
+      ...(queue === undefined ? {} : { queue }),
     };
     const fence = this.fenceOf?.(record.runId);
     await Promise.all([
