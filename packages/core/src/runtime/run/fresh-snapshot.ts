@@ -33,5 +33,6 @@ export function freshSnapshot(
     startedAt,
     ...(request.budget ? { budget: request.budget } : {}),
     ...(request.approvals ? { approvals: request.approvals } : {}),
+    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
   };
 }
