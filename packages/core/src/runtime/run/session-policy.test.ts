@@ -41,7 +41,12 @@ describe('session policies: a new request while its session has an active run', 
 
   it('enqueue: the new run starts once the active one ended', async () => {
     const { runtime, held, first } = await busySession({ session: { onBusy: 'reject' } });
-    const second = runtime.run({ agent: 'assistant', input: 'x', sessionId: 'shared', sessionPolicy: 'enqueue' });
+    const second = runtime.run({
+      agent: 'assistant',
+      input: 'x',
+      sessionId: 'shared',
+      sessionPolicy: 'enqueue',
+    });
     held.release();
     expect((await first).status).toBe('completed');
     expect((await second).status).toBe('completed');
