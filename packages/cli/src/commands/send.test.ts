@@ -166,3 +166,62 @@ describe('agentry send into a run driven by another process', { timeout: TEST_TI
     },
   );
 });
+
+/** Resolves once the inbox of `runId` has an entry (another process sent into it); fails if `other` ended first. */
+async function inboxFilled(cwd: string, runId: string, other: Promise<CliOutcome>): Promise<void> {
+  const { SqliteStore } = await import('@agentry/plugins/store/sqlite');
+  const store = new SqliteStore({ path: path.join(cwd, '.agentry', 'agentry.db') });
+  let ended: CliOutcome | undefined;
+  void other.then((outcome) => {
+    ended = outcome;
+  });
+  try {
+    while ((await store.get('run-inbox', runId)) === undefined) {
+      if (ended) throw new Error(`the second run ended first: ${ended.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+describe('session policies across processes', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('steer: a second `agentry run` in the session sends its input into the active run and prints that run’s result', async () => {
+    const cwd = project();
+    const first = startCli(['run', 'assistant', 'Book a table', '--session', 'dinner', '--json'], cwd, {});
+    const activeId = await waitingRun(cwd, first);
+    const second = startCli(
+      ['run', 'assistant', 'For four people', '--session', 'dinner', '--session-policy', 'steer', '--json'],
+      cwd,
+      {},
+    );
+    await inboxFilled(cwd, activeId, second);
+    writeFileSync(path.join(cwd, 'go'), '');
+    const [a, b] = await Promise.all([first, second]);
+    const active = JSON.parse(a.stdout) as { runId: string; output: string };
+    expect(JSON.parse(active.output)).toEqual(['Book a table', 'For four people']);
+    expect(JSON.parse(b.stdout)).toMatchObject({
+      runId: activeId,
+      status: 'completed',
+      output: active.output,
+    });
+  });
+
+  it('interrupt: the active run stops at its next safe point (resumable) and the new run takes the session', async () => {
+    const cwd = project();
+    const first = startCli(['run', 'assistant', 'Long report', '--session', 'desk', '--json'], cwd, {});
+    const activeId = await waitingRun(cwd, first);
+    const second = startCli(
+      ['run', 'assistant', 'Urgent question', '--session', 'desk', '--session-policy', 'interrupt', '--json'],
+      cwd,
+      {},
+    );
+    await inboxFilled(cwd, activeId, second);
+    writeFileSync(path.join(cwd, 'go'), '');
+    const [a, b] = await Promise.all([first, second]);
+    expect(JSON.parse(a.stdout)).toMatchObject({ runId: activeId, status: 'interrupted' });
+    const urgent = JSON.parse(b.stdout) as { status: string; output: string };
+    expect(urgent.status).toBe('completed');
+    expect(JSON.parse(urgent.output)).toEqual(['Urgent question']);
+  });
+});

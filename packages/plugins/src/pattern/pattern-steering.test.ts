@@ -1,5 +1,12 @@
 /** Input sent into an active run (`runtime.send`) as plan-execute and reflexion receive it. */
-import { createRuntime, defineTool, type Message, type Runtime, ScriptedModel } from '@agentry/core';
+import {
+  createRuntime,
+  defineTool,
+  type Message,
+  type Runtime,
+  ScriptedModel,
+  type ScriptedModelOptions,
+} from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -32,7 +39,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
 });
 
-async function steeredRuntime(pattern: string, script: ScriptedModel['script']) {
+async function steeredRuntime(pattern: string, script: ScriptedModelOptions['script']) {
   const held = gate();
   const model = new ScriptedModel({ script, record: true });
   const runtime = await createRuntime({
