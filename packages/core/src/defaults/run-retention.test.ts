@@ -6,6 +6,7 @@ import { DefaultRuntime } from '../runtime/default-runtime.js';
 import { StoreCheckpointer } from '../runtime/durability/checkpointer.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from '../runtime/durability/envelope.js';
 import { runLeaseName } from '../runtime/durability/run-lease.js';
+import { INBOX_NAMESPACE } from '../runtime/inbox/run-inbox.js';
 import { RUN_EVENTS_NAMESPACE } from '../runtime/records/event-log.js';
 import { RUNS_NAMESPACE } from '../runtime/records/run-records.js';
 import { TRANSCRIPTS_NAMESPACE } from '../runtime/records/transcript.js';
@@ -59,12 +60,15 @@ describe('memory store retention', () => {
       checkpoints: CHECKPOINT_NAMESPACE,
       checkpointData: CHECKPOINT_DATA_NAMESPACE,
       transcripts: TRANSCRIPTS_NAMESPACE,
+      inbox: INBOX_NAMESPACE,
     });
     expect(`${RUN_LEASE_PREFIX}r1`).toBe(runLeaseName('r1'));
   });
 
   it('finds the run of each run-scoped key', () => {
     expect(runIdOfKey('runs', 'run_1')).toBe('run_1');
+    expect(runIdOfKey('run-inbox', 'run_1')).toBe('run_1');
+    expect(runIdOfKey('run-inbox', 'run_1#12')).toBe('run_1');
     expect(runIdOfKey('events', 'call:a:child:b00000002')).toBe('call:a:child');
     expect(runIdOfKey('checkpoint-data', 'msg:run_1:0:3')).toBe('run_1');
     expect(runIdOfKey('checkpoint-data', 'mem:run:x:0123456789abcdef')).toBe('run:x');

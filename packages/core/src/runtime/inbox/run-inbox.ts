@@ -127,14 +127,6 @@ export async function closeInbox(
   });
 }
 
-/** Deletes a run's inbox (run retention). */
-export async function deleteInbox(store: Store, runId: string): Promise<void> {
-  const head = await readHead(store, runId);
-  if (!head) return;
-  for (let seq = 1; seq <= head.seq; seq++) await store.delete(INBOX_NAMESPACE, entryKey(runId, seq));
-  await store.delete(INBOX_NAMESPACE, headKey(runId));
-}
-
 /** `run.finished`: input for a run that has ended. */
 export function finishedRun(runId: string, status: string): RunError {
   return new RunError('run.finished', {
