@@ -25,6 +25,36 @@ export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt'; r
 /** The head of an inbox: the highest number given, and whether the run completed (no more entries). */
 export type InboxHead = { seq: number; closed?: boolean };
 
+/**
+ * What this process knows of the inboxes of a process-local store (`Store.processLocal`): every post
+ * goes through this module, so a run polls its inbox without a store read while nothing was posted, and
+ * closes it without the inbox lease while no post is in flight (JavaScript runs one task at a time).
+ */
+interface LocalInbox {
+  /** Highest seq posted. */
+  seq: number;
+  /** Posts started and not yet settled. */
+  inFlight: number;
+  closed: boolean;
+}
+const localInboxes = new WeakMap<Store, Map<string, LocalInbox>>();
+
+/** The local view of an inbox of a process-local store (made on first post); `undefined` for other stores. */
+function localInbox(store: Store, runId: string): LocalInbox | undefined {
+  if (!store.processLocal) return undefined;
+  let inboxes = localInboxes.get(store);
+  if (!inboxes) {
+    inboxes = new Map();
+    localInboxes.set(store, inboxes);
+  }
+  let inbox = inboxes.get(runId);
+  if (!inbox) {
+    inbox = { seq: 0, inFlight: 0, closed: false };
+    inboxes.set(runId, inbox);
+  }
+  return inbox;
+}
+
 function headKey(runId: string): string {
   return runId;
 }
@@ -75,9 +105,27 @@ export async function postToInbox(
   item: InboxItem,
   options: { owner: string; now: number; check?: () => Promise<void> },
 ): Promise<number> {
+  const local = localInbox(store, runId);
+  if (local) local.inFlight++;
+  try {
+    const seq = await postUnderLease(store, runId, item, options, local);
+    if (local) local.seq = Math.max(local.seq, seq);
+    return seq;
+  } finally {
+    if (local) local.inFlight--;
+  }
+}
+
+async function postUnderLease(
+  store: Store,
+  runId: string,
+  item: InboxItem,
+  options: { owner: string; now: number; check?: () => Promise<void> },
+  local: LocalInbox | undefined,
+): Promise<number> {
   return withInboxLease(store, runId, options.owner, async (fence) => {
     const head = await readHead(store, runId);
-    if (head?.closed) throw finishedRun(runId, 'completed');
+    if (head?.closed || local?.closed) throw finishedRun(runId, 'completed');
     await options.check?.();
     const seq = (head?.seq ?? 0) + 1;
     const entry = { seq, ...item, sentAt: options.now } as InboxEntry;
@@ -95,6 +143,7 @@ export async function postToInbox(
 
 /** Entries after `afterSeq`, in order (one `get` when there are none). */
 export async function readInbox(store: Store, runId: string, afterSeq: number): Promise<InboxEntry[]> {
+  if (store.processLocal && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq) return [];
   const head = await readHead(store, runId);
   return head ? entriesBetween(store, runId, afterSeq, head.seq) : [];
 }
@@ -118,6 +167,15 @@ export async function closeInbox(
   afterSeq: number,
   owner: string,
 ): Promise<InboxEntry[]> {
+  const local = localInbox(store, runId);
+  if (local && local.inFlight === 0 && local.seq <= afterSeq) {
+    // Nothing posted or being posted: closed now (a post started meanwhile sees `closed` here, a later one
+    // in the head).
+    local.closed = true;
+    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: local.seq, closed: true });
+    localInboxes.get(store)?.delete(runId);
+    return [];
+  }
   return withInboxLease(store, runId, owner, async (fence) => {
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
