@@ -89,6 +89,21 @@ describe('runtime.send: input into an active run', () => {
     expect(last.at(-1)).toEqual({ role: 'user', content: 'Use staging instead' });
   });
 
+  it('keeps input sent to an interrupted run for the resume, in whichever process continues it', async () => {
+    const held = gateTool();
+    const { runtime, model } = await configRuntime(holdThenAnswer, { durable: true }, { tools: [held.tool] });
+    opened.push(runtime);
+    const run = runtime.run({ agent: 'assistant', input: 'How tall is it?', runId: 'paused' });
+    await held.inside;
+    await runtime.interrupt('paused');
+    expect((await run).status).toBe('interrupted');
+    expect(await runtime.send('paused', 'and be brief')).toMatchObject({ seq: 1, status: 'interrupted' });
+    held.release();
+    const resumed = await runtime.resume('paused');
+    expect(resumed.output).toBe('in metres');
+    expect(userTexts(model.calls.at(-1)!.messages)).toEqual(['How tall is it?', 'and be brief']);
+  });
+
   it('goes on with a run whose final answer came while input was arriving: the input is not lost', async () => {
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => {
