@@ -122,5 +122,9 @@ describe('session policies across processes', { timeout: TEST_TIMEOUT_MS }, () =
     const urgent = JSON.parse(b.stdout) as { status: string; output: string };
     expect(urgent.status).toBe('completed');
     expect(JSON.parse(urgent.output)).toEqual(['Urgent question']);
+    // The interrupt request was acted on once: the resumed run goes on to its end.
+    const resumed = await startCli(['resume', activeId, '--json'], cwd, {});
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ runId: activeId, status: 'completed' });
+    expect(JSON.parse(JSON.parse(resumed.stdout).output)).toEqual(['Long report']);
   });
 });
