@@ -17,6 +17,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
 import { registerTools } from './commands/tools.js';
 import { registerValidate } from './commands/validate.js';
@@ -88,6 +89,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerRun(program, context, exit);
   registerChat(program, context, exit);
   registerResume(program, context, exit);
+  registerSend(program, context, exit);
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
   registerWorker(program, context, exit);

@@ -22,6 +22,8 @@ export const WHEN = {
     "`runtime.interrupt(runId, reason)`, `runtime.close({ mode: 'interrupt' })`, a worker drain or the CLI on SIGINT/SIGTERM stopped a durable run at a safe point: its checkpoint is written and its run lease released; `agentry resume` (or a worker) continues it, followed by `run.resumed` (`reason: recovery`).",
   'run.rejected':
     "The run was refused before it started, its only event: a `beforeRun` hook blocked it (`code: run.rejected`) or threw (`run.hook_failed`), or its `deadline` had passed (`run.deadline_passed`). No model call, no tool; the run's record ends `rejected`.",
+  'run.input_received':
+    'Input sent into the run (`runtime.send`, `agentry send`, `POST /api/v1/runs/{runId}/input`, or a request with session policy `steer`) reached the pattern, at the step boundary before its next model call (a run suspended, interrupted or queued gets it when it continues). One event per input, in `seq` order, emitted by the process driving the run; the input is in the next checkpoint, so a resumed run neither loses nor repeats it.',
   'run.queued':
     '`runtime.enqueue(request)` submitted the run to the configured queue (`queue` names it); a worker starts it later with `run.started`. `priority` and `runAt` (epoch ms) are passed through when given.',
   'step.started':

@@ -63,6 +63,7 @@ export type {
   PatternContext,
   PatternState,
   PatternTransition,
+  RunInput,
   ToolCallResult,
 } from './contracts/pattern.js';
 export { isPattern } from './contracts/pattern.js';
@@ -85,10 +86,12 @@ export type {
   EnqueueRequest,
   ResumeRequest,
   RunFilter,
+  RunInputReceipt,
   RunRecord,
   RunRequest,
   RunResult,
   RunStatus,
+  SessionBusyPolicy,
   RunUsage,
   StopReason,
 } from './contracts/run.js';

@@ -25,6 +25,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   'run.decision_invalid': 422,
   'run.not_resumable': 409,
   'run.busy': 409,
+  'run.finished': 409,
   'runtime.closed': 503,
 };
 

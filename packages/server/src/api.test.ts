@@ -197,7 +197,7 @@ describe('runs and approvals over HTTP', () => {
     expect(metrics.text).toMatch(/agentry_model_call_duration_seconds_count\{agent="writer"\} 1/);
   });
 
-  it('refuses to interrupt a run that is not running, and answers send-input with 501 until steering exists', async () => {
+  it('refuses to interrupt a run that is not running', async () => {
     const { server, api } = await setup();
     const approval = await suspendedRun(server, api);
     const interrupt = await api.call<{ error: { code: string } }>(
@@ -206,6 +206,29 @@ describe('runs and approvals over HTTP', () => {
     );
     expect(interrupt.status).toBe(409);
     expect(interrupt.body.error.code).toBe('run.not_active');
-    expect((await api.call('POST', `/api/v1/runs/${approval.runId}/input`)).status).toBe(501);
+  });
+
+  it('stores input for a suspended run, delivers it when the run continues, and refuses it once the run ended', async () => {
+    const { server, api, runtime } = await setup();
+    const approval = await suspendedRun(server, api);
+    const path = `/api/v1/runs/${approval.runId}/input`;
+    const sent = await api.call<{ runId: string; seq: number; status: string }>('POST', path, {
+      body: { input: 'Sign it with my name' },
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toEqual({ runId: approval.runId, seq: 1, status: 'suspended' });
+    await api.call('POST', `/api/v1/approvals/${approval.runId}/${encodeURIComponent(approval.callId)}`, {
+      body: { decision: 'approve', inputHash: approval.inputHash },
+    });
+    await server.settled();
+    expect((await runtime.runs.get(approval.runId))?.status).toBe('completed');
+    const events = await runtime.runs.events(approval.runId);
+    expect(events.find((event) => event.type === 'run.input_received')?.data).toEqual({
+      seq: 1,
+      text: 'Sign it with my name',
+    });
+    const late = await api.call<{ error: { code: string } }>('POST', path, { body: { input: 'too late' } });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('run.finished');
   });
 });

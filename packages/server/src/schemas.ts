@@ -173,6 +173,21 @@ export const ResumeSchema = z
   .strict()
   .openapi('Resume');
 
+export const SendInputSchema = z
+  .object({ input: z.string().min(1).max(1_000_000).openapi({ example: 'Use metric units' }) })
+  .strict()
+  .openapi('SendInput');
+
+export const InputReceiptSchema = z
+  .object({
+    runId: z.string(),
+    /** Position in the run's inbox: the run receives inputs in this order, each once. */
+    seq: z.number().int().positive(),
+    /** The run's status when the input was stored. */
+    status: z.string().openapi({ example: 'running' }),
+  })
+  .openapi('InputReceipt');
+
 export const CancelSchema = z
   .object({ reason: z.string().max(2000).optional() })
   .strict()

@@ -1,7 +1,7 @@
 /** `agentry run [agent] [input]`: runs an agent with live progress, inline approvals and a summary. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApprovalPolicy, RunRequest } from '@agentry/core';
+import type { ApprovalPolicy, RunRequest, SessionBusyPolicy } from '@agentry/core';
 import { type Command, Option } from 'commander';
 import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -16,6 +16,7 @@ import { queueOptions, submitToQueue } from './run-queued.js';
 interface RunOptions {
   config?: string;
   session?: string;
+  sessionPolicy?: SessionBusyPolicy;
   durable?: boolean;
   json?: boolean;
   approve?: string[];
@@ -141,6 +142,12 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
     .argument('[input]', 'what to ask (or --input-file, or stdin; "-" reads stdin)')
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
     .option('-s, --session <id>', 'session id (runs of one session share memory; one active run per session)')
+    .addOption(
+      new Option(
+        '--session-policy <policy>',
+        'when the session already has an active run (default: the agent setting, else enqueue)',
+      ).choices(['reject', 'enqueue', 'interrupt', 'steer']),
+    )
     .option('--durable', 'checkpoint after every model response and tool result (default: the agent setting)')
     .option('-f, --input-file <file>', 'read the input from a file')
     .option('--approve <tool>', 'allow a tool without asking (repeatable; * for every tool)', collect)
@@ -201,6 +208,7 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
                   input,
                   signal,
                   ...(options.session === undefined ? {} : { sessionId: options.session }),
+                  ...(options.sessionPolicy === undefined ? {} : { sessionPolicy: options.sessionPolicy }),
                   ...(options.durable === true ? { durable: true } : {}),
                   ...(approvals === undefined ? {} : { approvals }),
                 };

@@ -144,8 +144,10 @@ const FALLBACK_DESCRIPTIONS: Record<string, string> = {
   '.agents.<name>.hooks.after': 'After hooks: may rewrite the outcome; always run.',
   '.agents.<name>.approvals.default': 'Action for tools not listed.',
   '.agents.<name>.approvals.tools': 'Action per tool name.',
-  '.agents.<name>.session.onBusy': '`wait` for the session lease, or `fail` with `run.busy`.',
-  '.agents.<name>.session.waitMs': 'How long to wait for the session lease.',
+  '.agents.<name>.session.onBusy':
+    'What a new run does while its session has an active run (in any process): `reject` (fail with `run.busy`), `enqueue` (wait for it), `interrupt` (stop it at its next safe point, resumable, then start), `steer` (send the new input into it and answer with its result; see the steering guide). `wait` and `fail` are the older names of `enqueue` and `reject`. A request overrides it with `sessionPolicy`.',
+  '.agents.<name>.session.waitMs':
+    'How long a new run waits for its session (`enqueue`, and `interrupt` while the active run stops).',
   '.agents.<name>.model': 'Name of a model under `models`.',
   '.agents.<name>.instructions': 'System instructions of the agent.',
   '.agents.<name>.description': 'One line about the agent (shown when it is used as a tool).',

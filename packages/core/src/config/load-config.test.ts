@@ -99,3 +99,19 @@ describe('loadConfig discovery', () => {
     ]);
   });
 });
+
+describe('session policies in YAML', () => {
+  it('takes reject | enqueue | interrupt | steer, keeps the older wait | fail, and places a wrong one at file:line', async () => {
+    const agents = (policy: string) =>
+      `version: 1\nstore: memory\nmodels: { m: { provider: scripted, script: [hi] } }\nagents:\n  a:\n    model: m\n    session: { onBusy: ${policy} }\n`;
+    for (const policy of ['reject', 'enqueue', 'interrupt', 'steer', 'wait', 'fail']) {
+      const loaded = await loadConfig({ cwd: project({ 'agentry.yaml': agents(policy) }), env: {} });
+      expect(loaded.config.agents.a?.session?.onBusy).toBe(policy);
+    }
+    const root = project({ 'agentry.yaml': agents('steal') });
+    const error = await notFound(() => loadConfig({ cwd: root, env: {} }));
+    const [issue] = error.issues;
+    expect(issue?.location?.slice(root.length + 1)).toBe('agentry.yaml:7:24');
+    expect(issue?.message).toContain('"steer"');
+  });
+});

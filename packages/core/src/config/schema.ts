@@ -259,7 +259,19 @@ export function agentConfigSchema() {
         'Most runs of this agent that the queue lets run at once, across all workers (queued runs wait their turn).',
       ),
     session: z
-      .strictObject({ onBusy: z.enum(['wait', 'fail']).default('wait'), waitMs: positiveInt.default(30_000) })
+      .strictObject({
+        onBusy: z
+          .enum(['reject', 'enqueue', 'interrupt', 'steer', 'wait', 'fail'])
+          .default('enqueue')
+          .describe(
+            'What a new run does when its session already has an active run: `reject` (fail with run.busy), `enqueue` (wait for it, up to waitMs), `interrupt` (stop it at its next safe point, resumable, then start), `steer` (send the new input into it and answer with its result). `wait` and `fail` are older names of `enqueue` and `reject`.',
+          ),
+        waitMs: positiveInt
+          .default(30_000)
+          .describe(
+            'How long a new run waits for its session (`enqueue`, and `interrupt` while the active run stops).',
+          ),
+      })
       .optional(),
   });
 }

@@ -31,6 +31,11 @@ export interface EventMap {
    * blocked it, `reason` is the hook's), `run.deadline_passed` or `run.hook_failed` (a `beforeRun` hook threw).
    */
   'run.rejected': { reason: string; code: string };
+  /**
+   * Input sent into the run (`runtime.send`, the `steer` session policy) reached the pattern, before its next
+   * model call; `seq` is its position in the run's inbox. Emitted once per input, by the process driving the run.
+   */
+  'run.input_received': { seq: number; text: string };
   /** Submitted with `runtime.enqueue`; a worker starts it later (`runAt`: not before, epoch ms). */
   'run.queued': { input: string; durable: boolean; queue: string; priority?: number; runAt?: number };
   'step.started': { step: number };

@@ -47,6 +47,13 @@ export interface PatternContext {
   emit?(event: Pick<AnyAgentryEvent, 'type' | 'data'>): Promise<void>;
 }
 
+/** Input sent into an active run (`runtime.send`), as the pattern receives it. */
+export interface RunInput {
+  /** Position in the run's inbox (1, 2, …). */
+  readonly seq: number;
+  readonly text: string;
+}
+
 /** One transition: the new state, and the final output once the pattern is done. */
 export interface PatternTransition<S extends PatternState = PatternState> {
   state: S;
@@ -67,6 +74,14 @@ export interface Pattern<S extends PatternState = PatternState> {
   /** Initial state for a fresh run whose first message is the user input. */
   start(input: { input: string; messages: Message[] }): S;
   next(state: S, context: PatternContext): Promise<PatternTransition<S>>;
+  /**
+   * Takes input sent into the run (`runtime.send`, the `steer` session policy). The runtime calls it before
+   * each `next` (and once more when the pattern reports `done`) while inputs wait; it returns the new state,
+   * or `undefined` to take them later (e.g. between a model turn and its tool results). Without it the
+   * runtime appends each input as a user message, except while the last message is an assistant message
+   * with tool calls. Once taken, inputs are in the checkpointed state: a resumed run gets each exactly once.
+   */
+  receive?(state: S, inputs: readonly RunInput[]): S | undefined;
   /** Checks a state loaded from a checkpoint; throws when it is not one this pattern wrote. */
   restore?(state: PatternState): S;
 }

@@ -102,6 +102,30 @@ export interface RunRequest {
   deadline?: string | number;
   /** Caller data (identity, trigger, tags) that `beforeRun` / `afterRun` hooks see and may rewrite. */
   metadata?: { [key: string]: JsonValue };
+  /**
+   * What happens when the session (`sessionId`) already has an active run; overrides the agent's
+   * `session.onBusy`. See `SessionBusyPolicy`.
+   */
+  sessionPolicy?: SessionBusyPolicy;
+}
+
+/**
+ * What a new request does when its session already has an active run (in any process sharing the store):
+ * - `reject`: the new run fails at once with `run.busy`;
+ * - `enqueue`: it waits until the active run ends (up to the agent's `session.waitMs`), then starts;
+ * - `interrupt`: the active run is interrupted at its next safe point (resumable), then the new one starts;
+ * - `steer`: the new input is sent into the active run (as `runtime.send` does) and the caller gets that
+ *   run's result; no new run is created.
+ */
+export type SessionBusyPolicy = 'reject' | 'enqueue' | 'interrupt' | 'steer';
+
+/** What a run's inbox gave back for one `runtime.send`. */
+export interface RunInputReceipt {
+  runId: string;
+  /** Position of the input in the run's inbox (1, 2, …): the run receives inputs in this order, each once. */
+  seq: number;
+  /** The run's status when the input was stored (`running`, `suspended`, `interrupted`, `queued` …). */
+  status: RunStatus;
 }
 
 /** What `runtime.resume` takes. */

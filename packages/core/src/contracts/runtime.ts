@@ -11,6 +11,7 @@ import type {
   EnqueueRequest,
   ResumeRequest,
   RunFilter,
+  RunInputReceipt,
   RunRecord,
   RunRequest,
   RunResult,
@@ -119,6 +120,14 @@ export interface Runtime {
   work(options?: WorkOptions): Promise<RunWorker>;
   /** Counts and workers of the configured queue for this runtime's agents. */
   queueStatus(): Promise<QueueStatus>;
+  /**
+   * Sends input into a run that has not ended (steering), from any process sharing the store: the input
+   * is stored in the run's inbox (`seq` gives its order) and the run receives it before its next model
+   * call (`run.input_received`); a suspended, interrupted or queued run receives it when it continues.
+   * Throws `run.not_found` for an unknown run and `run.finished` for one that completed, failed, was
+   * cancelled or rejected.
+   */
+  send(runId: string, message: string): Promise<RunInputReceipt>;
   /** Cancels an active run of this process for good (status `cancelled`); resolves when it has stopped. */
   cancel(runId: string, reason?: string): Promise<void>;
   /**

@@ -67,6 +67,11 @@ export interface Store {
   readonly kind: 'store';
   readonly specVersion: 1;
   readonly name: string;
+  /**
+   * True when the data lives in this process only (the `memory` store): nothing outside this store object
+   * reads or writes it, so the runtime may skip store reads it can answer from what it wrote itself.
+   */
+  readonly processLocal?: boolean;
   get<T extends JsonValue = JsonValue>(namespace: string, key: string): Promise<T | undefined>;
   /** Values in the order of `keys`; `undefined` where missing. */
   getMany<T extends JsonValue = JsonValue>(

@@ -79,6 +79,8 @@ export class MemoryStore extends KeyvStore {
       }),
   });
 
+  /** Nothing outside this object sees the data (see `Store.processLocal`). */
+  readonly processLocal = true;
   /** Index of run-scoped keys; undefined with `retention: false`. */
   private readonly runIndex: RunIndex | undefined;
   /** Evictions in progress (one pass at a time). */

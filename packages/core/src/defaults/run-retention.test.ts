@@ -6,6 +6,7 @@ import { DefaultRuntime } from '../runtime/default-runtime.js';
 import { StoreCheckpointer } from '../runtime/durability/checkpointer.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from '../runtime/durability/envelope.js';
 import { runLeaseName } from '../runtime/durability/run-lease.js';
+import { INBOX_NAMESPACE } from '../runtime/inbox/run-inbox.js';
 import { RUN_EVENTS_NAMESPACE } from '../runtime/records/event-log.js';
 import { RUN_INDEX_NAMESPACE } from '../runtime/records/run-index.js';
 import { RUNS_NAMESPACE } from '../runtime/records/run-records.js';
@@ -61,6 +62,7 @@ describe('memory store retention', () => {
       checkpointData: CHECKPOINT_DATA_NAMESPACE,
       transcripts: TRANSCRIPTS_NAMESPACE,
       runIndex: RUN_INDEX_NAMESPACE,
+      inbox: INBOX_NAMESPACE,
     });
     expect(`${RUN_LEASE_PREFIX}r1`).toBe(runLeaseName('r1'));
   });
@@ -68,6 +70,8 @@ describe('memory store retention', () => {
   it('finds the run of each run-scoped key', () => {
     expect(runIdOfKey('runs', 'run_1')).toBe('run_1');
     expect(runIdOfKey('run-index', 'run_1')).toBe('run_1');
+    expect(runIdOfKey('run-inbox', 'run_1')).toBe('run_1');
+    expect(runIdOfKey('run-inbox', 'run_1#12')).toBe('run_1');
     expect(runIdOfKey('events', 'call:a:child:b00000002')).toBe('call:a:child');
     expect(runIdOfKey('checkpoint-data', 'msg:run_1:0:3')).toBe('run_1');
     expect(runIdOfKey('checkpoint-data', 'mem:run:x:0123456789abcdef')).toBe('run:x');

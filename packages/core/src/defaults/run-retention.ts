@@ -26,7 +26,8 @@ export const DEFAULT_RUN_RETENTION = { maxRuns: 1000, maxAgeMs: 24 * 60 * 60 * 1
  * The runtime's run-scoped namespaces (kept equal to the runtime's constants by
  * a test): `runs` and `checkpoints` are keyed by run id, `events` by
  * `<runId>:b<block>`, `checkpoint-data` by `msg:<runId>:<generation>:<index>`,
- * `mem:<runId>:<digest>` or `first:<runId>`, `transcripts` by session id, `run-index` by run id.
+ * `mem:<runId>:<digest>` or `first:<runId>`, `transcripts` by session id, `run-index` by run id, `run-inbox` by
+ * run id (its head) and `<runId>#<seq>` (its entries).
  */
 export const RETAINED_NAMESPACES = {
   runs: 'runs',
@@ -35,6 +36,7 @@ export const RETAINED_NAMESPACES = {
   checkpointData: 'checkpoint-data',
   transcripts: 'transcripts',
   runIndex: 'run-index',
+  inbox: 'run-inbox',
 } as const;
 
 /** Lease name prefix of a durable run's owner (`run:<runId>`): a run whose lease is held is still active. */
@@ -49,6 +51,8 @@ export function runIdOfKey(namespace: string, key: string): string | undefined {
     case RETAINED_NAMESPACES.checkpoints:
     case RETAINED_NAMESPACES.runIndex:
       return key;
+    case RETAINED_NAMESPACES.inbox:
+      return key.replace(/#\d+$/, '');
     case RETAINED_NAMESPACES.events: {
       const block = key.lastIndexOf(':b');
       return block > 0 ? key.slice(0, block) : undefined;

@@ -1,7 +1,13 @@
 /** `ToolLoopPattern`: the ReAct loop with native tool calling; one model call or one tool turn per `next()`. */
 import { z } from 'zod';
 import type { Message, ToolCallRequest } from '../contracts/message.js';
-import type { Pattern, PatternContext, PatternState, PatternTransition } from '../contracts/pattern.js';
+import type {
+  Pattern,
+  PatternContext,
+  PatternState,
+  PatternTransition,
+  RunInput,
+} from '../contracts/pattern.js';
 import { PluginError } from '../errors/agentry-error.js';
 import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -108,6 +114,17 @@ export class ToolLoopPattern implements Pattern<ToolLoopState> {
     }
     messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls });
     return { state: loopState(messages, 'tools', response.toolCalls, steps, state.output) };
+  }
+
+  /**
+   * Input sent into the run becomes user messages before the next model call; while tool results are due
+   * (`tools`) it waits for them. After a final answer (`done`) the loop calls the model again.
+   */
+  receive(state: ToolLoopState, inputs: readonly RunInput[]): ToolLoopState | undefined {
+    if (state.phase === 'tools') return undefined;
+    const messages = state.messages;
+    for (const input of inputs) messages.push({ role: 'user', content: input.text });
+    return loopState(messages, 'model', [], state.steps, state.output);
   }
 
   restore(state: PatternState): ToolLoopState {

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   'run.request_invalid': { audience: 'user', retryable: false },
   'run.not_resumable': { audience: 'user', retryable: false },
   'run.busy': { audience: 'user', retryable: true },
+  'run.finished': { audience: 'user', retryable: false },
   'run.cancelled': { audience: 'user', retryable: false },
   'run.timeout': { audience: 'user', retryable: false },
   'run.rejected': { audience: 'user', retryable: false },

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { QueueStatus } from '../contracts/queue.js';
-import type { CloseOptions, EnqueueRequest, ResumeRequest, RunRequest, RunResult } from '../contracts/run.js';
+import type {
+  CloseOptions,
+  EnqueueRequest,
+  ResumeRequest,
+  RunInputReceipt,
+  RunRequest,
+  RunResult,
+} from '../contracts/run.js';
 import type {
   AgentDescription,
   ChildRunner,
@@ -17,6 +24,7 @@ import { ActiveRuns } from './active-runs.js';
 import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner } from './durability/run-lease.js';
+import { sendInput } from './inbox/send-input.js';
 import { RuntimeQueue } from './queue/runtime-queue.js';
 import type { RuntimeServices } from './run/run-context.js';
 import { type RunDrive, RunLauncher } from './run-launcher.js';
@@ -202,6 +210,13 @@ export class DefaultRuntime implements Runtime {
 
   async queueStatus(): Promise<QueueStatus> {
     return this.queued.status();
+  }
+
+  /** Stores input for a run that has not ended; it reaches the pattern before the run's next model call. */
+  async send(runId: string, message: string): Promise<RunInputReceipt> {
+    this.checkOpen();
+    const { store, records, clock } = this.services;
+    return sendInput({ store, records, now: () => clock.now() }, runId, message);
   }
 
   /**

@@ -18,6 +18,7 @@ import { injectMemories } from './run/memory-steps.js';
 import type { RunContext, RuntimeServices } from './run/run-context.js';
 import { admitRun } from './run/run-hooks.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
+import { applySessionPolicy, sessionPolicyOf } from './run/session-policy.js';
 import { checkRunRequest, runExists } from './run-request.js';
 import {
   applyDecisions,
@@ -65,6 +66,9 @@ export class RunLauncher {
       if (!queued && request.runId !== undefined && (await services.records.get(runId))) {
         throw runExists(runId);
       }
+      // `steer`: the input went into the session's active run, whose result this is (no new run).
+      const steered = queued ? undefined : await this.sessionPolicy(request, agent, entry);
+      if (steered) return steered;
       const admission = await admitRun(request, runId, agent.runHooks.beforeRun, agent.budget, () =>
         services.clock.now(),
       );
@@ -88,6 +92,20 @@ export class RunLauncher {
       await ownership?.release();
       active.end(entry);
     }
+  }
+
+  /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
+  private sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
+    const { services, active } = this.host;
+    const signals = [entry.stop.signal, ...(request.signal ? [request.signal] : [])];
+    const host = {
+      store: services.store,
+      records: services.records,
+      now: () => services.clock.now(),
+      active,
+    };
+    const waiting = { ...request, signal: AbortSignal.any(signals) };
+    return applySessionPolicy(host, waiting, sessionPolicyOf(request, agent), entry.runId);
   }
 
   /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */

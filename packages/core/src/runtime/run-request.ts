@@ -43,6 +43,7 @@ function buildSchemas() {
       ])
       .optional(),
     metadata: z.record(z.string(), z.json()).optional(),
+    sessionPolicy: z.enum(['reject', 'enqueue', 'interrupt', 'steer']).optional(),
   });
 
   const inputHash = z.string().optional();

@@ -6,6 +6,7 @@ import {
   type PatternContext,
   type PatternState,
   type PatternTransition,
+  type RunInput,
 } from '@agentry/core';
 import { z } from 'zod';
 import { assistantMessage, restoreState } from './pattern-support.js';
@@ -75,6 +76,7 @@ const stateSchema = z.looseObject({
  *    afterwards the model sees the error and carries on, and a step out of
  *    model calls is asked for its result without tools.
  * 4. `answer`: asks for the final answer, which is the run output.
+ * 5. Input sent into the run (`runtime.send`) is appended and leads to a new plan (see `receive`).
  *
  * Prompts are appended to `messages` as user messages, so the state (and the
  * transcript) holds exactly what the model saw. Budget and suspension errors
@@ -108,6 +110,19 @@ export class PlanExecutePattern implements Pattern<PlanExecuteState> {
       replans: 0,
       failure: null,
     };
+  }
+
+  /**
+   * Input sent into the run (steering) makes a new plan: the input is appended as a user message and the
+   * next call asks for a plan of the remaining work that takes it into account (not counted against
+   * `maxReplans`). While a step's tool results are due, it waits for them.
+   */
+  receive(state: PlanExecuteState, inputs: readonly RunInput[]): PlanExecuteState | undefined {
+    if (state.phase === 'tools') return undefined;
+    const messages: Message[] = [...state.messages];
+    for (const input of inputs) messages.push({ role: 'user', content: input.text });
+    const failure = 'New input from the user arrived (above).';
+    return { ...state, messages, phase: 'plan', stepTurns: 0, failure };
   }
 
   restore(state: PatternState): PlanExecuteState {

@@ -6,6 +6,7 @@ import {
   type PatternContext,
   type PatternState,
   type PatternTransition,
+  type RunInput,
 } from '@agentry/core';
 import { z } from 'zod';
 import { assistantMessage, restoreState } from './pattern-support.js';
@@ -64,6 +65,7 @@ const stateSchema = z.looseObject({
  *    starting with `approvalWord` ends the run with the answer.
  * 3. Otherwise the model is asked to revise and step 1 repeats, up to
  *    `maxReflections` critiques; the last answer is the output.
+ * 4. Input sent into the run (`runtime.send`) goes into the next attempt (see `receive`).
  *
  * Prompts are appended to `messages` as user messages, so the state (and the
  * transcript) holds exactly what the model saw. Budget and suspension errors
@@ -93,6 +95,18 @@ export class ReflexionPattern implements Pattern<ReflexionState> {
 
   start(input: { input: string; messages: Message[] }): ReflexionState {
     return { messages: [...input.messages], phase: 'answer', reflections: 0, answer: '' };
+  }
+
+  /**
+   * Input sent into the run (steering) is appended as user messages for the next attempt: the model answers
+   * again with it (a pending critique is skipped; the round count is unchanged). While tool results are
+   * due, it waits for them.
+   */
+  receive(state: ReflexionState, inputs: readonly RunInput[]): ReflexionState | undefined {
+    if (state.phase === 'tools') return undefined;
+    const messages: Message[] = [...state.messages];
+    for (const input of inputs) messages.push({ role: 'user', content: input.text });
+    return { ...state, messages, phase: 'answer' };
   }
 
   restore(state: PatternState): ReflexionState {

@@ -17,12 +17,14 @@ import { launchRun } from '../run-launch.js';
 import { pageFilter, pageOfRuns } from '../run-page.js';
 import {
   CancelSchema,
+  InputReceiptSchema,
   ResumeSchema,
   RunAcceptedSchema,
   RunIdParam,
   RunListQuerySchema,
   RunPageSchema,
   RunRecordSchema,
+  SendInputSchema,
   StartRunSchema,
 } from '../schemas.js';
 import type { ApiApp, ServerContext } from '../server-context.js';
@@ -116,13 +118,15 @@ const sendInput = createRoute({
   method: 'post',
   path: '/api/v1/runs/{runId}/input',
   tags,
-  summary: 'Send input into an active run before its next model call',
+  summary: 'Send input into a run that has not ended; it reaches the model before its next call',
   ...guard('approver'),
-  request: { params: RunIdParam },
+  request: { params: RunIdParam, body: jsonBody(SendInputSchema) },
   responses: {
-    202: jsonResponse(RunAcceptedSchema, 'Delivered'),
+    202: jsonResponse(InputReceiptSchema, 'Stored; the run receives it before its next model call'),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
+    ...INVALID,
+    ...CONFLICT,
     ...NOT_IMPLEMENTED,
   },
 });
@@ -240,12 +244,17 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
 
   app.openapi(sendInput, async (c) => {
     const { runId } = c.req.valid('param');
-    await requireRun(context.runtime, runId);
-    throw new ApiError(
-      501,
-      'server.not_supported',
-      'This runtime cannot take input into an active run yet (steering).',
-      'Start a new run in the same session instead.',
-    );
+    const runtime = context.runtime;
+    await requireRun(runtime, runId);
+    if (typeof runtime.send !== 'function') {
+      throw new ApiError(
+        501,
+        'server.not_supported',
+        'This runtime cannot take input into an active run (steering).',
+        'Start a new run in the same session instead.',
+      );
+    }
+    const receipt = await runtime.send(runId, c.req.valid('json').input);
+    return c.json(receipt, 202);
   });
 }

@@ -37,5 +37,6 @@ export function freshSnapshot(
     ...(request.approvals ? { approvals: request.approvals } : {}),
     ...(deadlineAt === undefined ? {} : { deadlineAt }),
     ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { PatternContext } from '../../contracts/pattern.js';
 import type { RunResult } from '../../contracts/run.js';
 import { RunError } from '../../errors/agentry-error.js';
 import { validationFeedback } from '../agent/output-schema.js';
+import { takeInbox } from '../inbox/inbox-delivery.js';
 import { runToolTurn, type TurnTrack } from '../tools/tool-turn.js';
 import { callModel } from './model-call.js';
 import type { RunContext } from './run-context.js';
@@ -50,6 +51,9 @@ export async function driveRun(run: RunContext): Promise<RunResult> {
   try {
     for (;;) {
       run.abort.throwIfAborted();
+      // Input sent into the run reaches the pattern before its next model call (and may interrupt it).
+      await takeInbox(run);
+      run.abort.throwIfAborted();
       const stepBefore = snapshot.step;
       track.turns = 0;
       track.checkpointed = true;
@@ -58,9 +62,12 @@ export async function driveRun(run: RunContext): Promise<RunResult> {
       if (run.durable) await checkpointTransition(run, snapshot.step > stepBefore, track);
       if (!transition.done) continue;
       const output = transition.done.output;
-      if (!agent.output) return await completeRun(run, output);
-      const check = agent.output.check(output);
-      if (check.ok) return await completeRun(run, output, check.value);
+      const check = agent.output?.check(output);
+      if (!check || check.ok) {
+        // Input that came while the pattern finished goes on with the run; otherwise the inbox closes.
+        if (await takeInbox(run, true)) continue;
+        return await completeRun(run, output, check?.value);
+      }
       const retries = snapshot.validationRetries ?? 0;
       if (retries >= agent.maxValidationRetries) {
         throw new RunError('run.output_invalid', {

@@ -27,7 +27,9 @@ export async function executeSegment(
           services.store,
           snapshot.sessionId,
           snapshot.runId,
-          run.agent.session,
+          snapshot.sessionPolicy
+            ? { ...run.agent.session, onBusy: snapshot.sessionPolicy }
+            : run.agent.session,
           run.abort.signal,
         );
       }

@@ -13,6 +13,7 @@ import type {
   PendingCall,
   RunStatus,
   RunUsage,
+  SessionBusyPolicy,
 } from '../../contracts/run.js';
 import type { SideEffects, ToolOutcome } from '../../contracts/tool.js';
 
@@ -83,4 +84,10 @@ export type RunSnapshot = {
   approvals?: ApprovalPolicy;
   /** Times the final output failed the agent's output schema and was sent back to the model. */
   validationRetries?: number;
+  /** The run request's session policy (overrides the agent's `session.onBusy` when taking the session lease). */
+  sessionPolicy?: SessionBusyPolicy;
+  /** Seq of the last inbox entry (`runtime.send` input) the pattern took: later ones are still to be delivered. */
+  inputSeq?: number;
+  /** Seq of the last interrupt request from the inbox this run acted on. */
+  interruptSeq?: number;
 };

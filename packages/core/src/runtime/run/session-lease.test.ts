@@ -59,7 +59,7 @@ describe('session lease', () => {
       {
         code: 'run.busy',
         message: 'Session "s4" already has an active run',
-        hint: expect.stringContaining('session.onBusy to "wait"'),
+        hint: expect.stringContaining('"enqueue"'),
       },
     );
   });

@@ -1,16 +1,26 @@
 /** One active run per session: a store lease on `session:<id>`, waited for or refused, renewed while the run lives. */
+import type { SessionBusyPolicy } from '../../contracts/run.js';
 import type { Lease, Store } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
 
 /** What a run does when its session already has an active run. */
 export interface SessionPolicy {
-  /** `wait` (default) polls until the lease frees up or `waitMs` passes; `fail` refuses at once. */
-  onBusy?: 'wait' | 'fail';
-  /** How long `wait` waits (default 30 000 ms). */
+  /**
+   * `enqueue` (default) polls until the lease frees up or `waitMs` passes; `reject` refuses at once;
+   * `interrupt` and `steer` act on the active run before the new one is made (see `session-policy.ts`),
+   * then wait like `enqueue`. `wait` and `fail` are the older names of `enqueue` and `reject`.
+   */
+  onBusy?: SessionBusyPolicy | 'wait' | 'fail';
+  /** How long the new run waits for the session (default 30 000 ms). */
   waitMs?: number;
 }
 
 const LEASE_TTL_MS = 30_000;
+
+/** The store lease a session's active run holds; its owner is that run's id. */
+export function sessionLeaseName(sessionId: string): string {
+  return `session:${sessionId}`;
+}
 const POLL_MS = 20;
 
 /** A held session lease; `release` is safe to call twice. */
@@ -29,8 +39,9 @@ export async function acquireSessionLease(
   policy: SessionPolicy | undefined,
   signal: AbortSignal,
 ): Promise<SessionLease> {
-  const name = `session:${sessionId}`;
-  const waitMs = policy?.onBusy === 'fail' ? 0 : (policy?.waitMs ?? 30_000);
+  const name = sessionLeaseName(sessionId);
+  const rejects = policy?.onBusy === 'fail' || policy?.onBusy === 'reject';
+  const waitMs = rejects ? 0 : (policy?.waitMs ?? 30_000);
   const deadline = Date.now() + waitMs;
   let lease = await store.acquireLease(name, owner, LEASE_TTL_MS);
   while (!lease) {
@@ -38,10 +49,9 @@ export async function acquireSessionLease(
     if (Date.now() >= deadline) {
       throw new RunError('run.busy', {
         message: `Session "${sessionId}" already has an active run`,
-        hint:
-          policy?.onBusy === 'fail'
-            ? 'Wait for the other run to finish, use another sessionId, or set the agent\'s session.onBusy to "wait".'
-            : `Waited ${waitMs} ms; raise the agent's session.waitMs or use another sessionId.`,
+        hint: rejects
+          ? 'Wait for the other run to finish, use another sessionId, or set session.onBusy (or the request\'s sessionPolicy) to "enqueue", "interrupt" or "steer".'
+          : `Waited ${waitMs} ms; raise the agent's session.waitMs or use another sessionId.`,
         context: { sessionId },
       });
     }

@@ -1,0 +1,72 @@
+/**
+ * The run's side of its inbox: at each step boundary the waiting inputs go to the pattern (its `receive`,
+ * or appended as user messages) and `run.input_received` is emitted; an interrupt request from another
+ * process stops the run at this safe point. What was taken is recorded in the snapshot (`inputSeq`), so the
+ * next checkpoint holds the inputs and the number together.
+ */
+import type { Message } from '../../contracts/message.js';
+import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
+import type { RunContext } from '../run/run-context.js';
+import { closeInbox, type InboxEntry, readInbox } from './run-inbox.js';
+
+/**
+ * Takes what waits in the run's inbox. `closing` (the pattern is done): closes the inbox unless inputs
+ * wait, so none is accepted and then lost. True when the run changed (inputs delivered or an interrupt).
+ */
+export async function takeInbox(run: RunContext, closing = false): Promise<boolean> {
+  const { snapshot, services } = run;
+  const afterSeq = snapshot.inputSeq ?? 0;
+  const entries = closing
+    ? await closeInbox(services.store, snapshot.runId, afterSeq, `run:${snapshot.runId}`)
+    : await readInbox(services.store, snapshot.runId, afterSeq);
+  if (entries.length === 0) return false;
+  const lastSeq = entries[entries.length - 1]?.seq ?? afterSeq;
+  const inputs: RunInput[] = [];
+  for (const entry of entries) if (entry.kind === 'input') inputs.push({ seq: entry.seq, text: entry.text });
+  let changed = false;
+  if (inputs.length === 0) {
+    snapshot.inputSeq = lastSeq;
+  } else {
+    const received = receive(run.agent.pattern, snapshot.patternState, inputs);
+    if (received !== undefined) {
+      snapshot.patternState = received;
+      snapshot.inputSeq = lastSeq;
+      for (const input of inputs)
+        run.recorder.emit('run.input_received', { seq: input.seq, text: input.text });
+      changed = true;
+    }
+  }
+  return interruptRequested(run, entries) || changed;
+}
+
+/** Acts on an interrupt request not acted on yet: the run stops at this safe point. */
+function interruptRequested(run: RunContext, entries: readonly InboxEntry[]): boolean {
+  const { snapshot } = run;
+  let request: (InboxEntry & { kind: 'interrupt' }) | undefined;
+  for (const entry of entries) {
+    if (entry.kind === 'interrupt' && entry.seq > (snapshot.interruptSeq ?? 0)) request = entry;
+  }
+  if (!request) return false;
+  snapshot.interruptSeq = request.seq;
+  if (run.durable && run.persistence.durable) run.abort.interrupt(request.reason);
+  else run.abort.cancel(request.reason);
+  return true;
+}
+
+/** The pattern's `receive`, or the default: user messages appended unless tool results are still due. */
+function receive(
+  pattern: Pattern,
+  state: PatternState,
+  inputs: readonly RunInput[],
+): PatternState | undefined {
+  if (pattern.receive) return pattern.receive(state, inputs);
+  const last = state.messages.at(-1);
+  if (last?.role === 'assistant' && (last.toolCalls?.length ?? 0) > 0) return undefined;
+  state.messages.push(...inputMessages(inputs));
+  return state;
+}
+
+/** Inputs as the user messages a pattern appends. */
+export function inputMessages(inputs: readonly RunInput[]): Message[] {
+  return inputs.map((input) => ({ role: 'user', content: input.text }));
+}

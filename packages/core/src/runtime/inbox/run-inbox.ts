@@ -1,0 +1,195 @@
+/**
+ * A run's inbox in the store: inputs sent into the run (`runtime.send`) and interrupt requests from other
+ * processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
+ * (`inbox:<runId>`) and fence their write with it, so two senders never get the same number; the run
+ * reads the head (one `get`) at each step boundary and records the last number it consumed in its
+ * checkpoint, so a resumed run receives each input exactly once. A completed run closes its inbox.
+ */
+import type { Store } from '../../contracts/store.js';
+import { RunError } from '../../errors/agentry-error.js';
+
+/** Namespace of every run's inbox. */
+export const INBOX_NAMESPACE = 'run-inbox';
+const LEASE_TTL_MS = 10_000;
+const POLL_MS = 10;
+const WAIT_MS = 15_000;
+
+/** One entry: input text for the pattern, or a request to stop the run at its next safe point. */
+export type InboxEntry =
+  | { seq: number; kind: 'input'; text: string; sentAt: number }
+  | { seq: number; kind: 'interrupt'; reason: string; sentAt: number };
+
+/** What an entry is before it gets its number. */
+export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt'; reason: string };
+
+/** The head of an inbox: the highest number given, and whether the run completed (no more entries). */
+export type InboxHead = { seq: number; closed?: boolean };
+
+/**
+ * What this process knows of the inboxes of a process-local store (`Store.processLocal`): every post
+ * goes through this module, so a run polls its inbox without a store read while nothing was posted, and
+ * closes it without the inbox lease while no post is in flight (JavaScript runs one task at a time).
+ */
+interface LocalInbox {
+  /** Highest seq posted. */
+  seq: number;
+  /** Posts started and not yet settled. */
+  inFlight: number;
+  closed: boolean;
+}
+const localInboxes = new WeakMap<Store, Map<string, LocalInbox>>();
+
+/** The local view of an inbox of a process-local store (made on first post); `undefined` for other stores. */
+function localInbox(store: Store, runId: string): LocalInbox | undefined {
+  if (!store.processLocal) return undefined;
+  let inboxes = localInboxes.get(store);
+  if (!inboxes) {
+    inboxes = new Map();
+    localInboxes.set(store, inboxes);
+  }
+  let inbox = inboxes.get(runId);
+  if (!inbox) {
+    inbox = { seq: 0, inFlight: 0, closed: false };
+    inboxes.set(runId, inbox);
+  }
+  return inbox;
+}
+
+function headKey(runId: string): string {
+  return runId;
+}
+
+async function readHead(store: Store, runId: string): Promise<InboxHead | undefined> {
+  return (await store.get(INBOX_NAMESPACE, headKey(runId))) as InboxHead | undefined;
+}
+
+function entryKey(runId: string, seq: number): string {
+  return `${runId}#${seq}`;
+}
+
+/** A store lease on the inbox, waited for (writers hold it for a few store calls). */
+async function withInboxLease<T>(
+  store: Store,
+  runId: string,
+  owner: string,
+  work: (fence: { lease: string; token: number }) => Promise<T>,
+): Promise<T> {
+  const name = `inbox:${runId}`;
+  const deadline = Date.now() + WAIT_MS;
+  let lease = await store.acquireLease(name, owner, LEASE_TTL_MS);
+  while (!lease) {
+    if (Date.now() >= deadline) {
+      throw new RunError('run.busy', {
+        message: `The inbox of run ${runId} stayed locked for ${WAIT_MS} ms`,
+        hint: 'Another process is writing to it; try again.',
+        context: { runId },
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    lease = await store.acquireLease(name, owner, LEASE_TTL_MS);
+  }
+  try {
+    return await work({ lease: name, token: lease.token });
+  } finally {
+    await store.releaseLease(lease);
+  }
+}
+
+/**
+ * Stores `item` as the inbox's next entry and returns its number. `check` runs under the inbox lease
+ * before the write (it may throw to refuse); a closed inbox refuses with `run.finished`.
+ */
+export async function postToInbox(
+  store: Store,
+  runId: string,
+  item: InboxItem,
+  options: { owner: string; now: number; check?: () => Promise<void> },
+): Promise<number> {
+  const local = localInbox(store, runId);
+  if (local) local.inFlight++;
+  try {
+    const seq = await postUnderLease(store, runId, item, options, local);
+    if (local) local.seq = Math.max(local.seq, seq);
+    return seq;
+  } finally {
+    if (local) local.inFlight--;
+  }
+}
+
+async function postUnderLease(
+  store: Store,
+  runId: string,
+  item: InboxItem,
+  options: { owner: string; now: number; check?: () => Promise<void> },
+  local: LocalInbox | undefined,
+): Promise<number> {
+  return withInboxLease(store, runId, options.owner, async (fence) => {
+    const head = await readHead(store, runId);
+    if (head?.closed || local?.closed) throw finishedRun(runId, 'completed');
+    await options.check?.();
+    const seq = (head?.seq ?? 0) + 1;
+    const entry = { seq, ...item, sentAt: options.now } as InboxEntry;
+    await store.setMany(
+      INBOX_NAMESPACE,
+      [
+        { key: entryKey(runId, seq), value: entry },
+        { key: headKey(runId), value: { seq } },
+      ],
+      { fence },
+    );
+    return seq;
+  });
+}
+
+/** Entries after `afterSeq`, in order (one `get` when there are none). */
+export async function readInbox(store: Store, runId: string, afterSeq: number): Promise<InboxEntry[]> {
+  if (store.processLocal && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq) return [];
+  const head = await readHead(store, runId);
+  return head ? entriesBetween(store, runId, afterSeq, head.seq) : [];
+}
+
+async function entriesBetween(store: Store, runId: string, afterSeq: number, upTo: number) {
+  if (upTo <= afterSeq) return [];
+  const keys: string[] = [];
+  for (let seq = afterSeq + 1; seq <= upTo; seq++) keys.push(entryKey(runId, seq));
+  const found = (await store.getMany(INBOX_NAMESPACE, keys)) as (InboxEntry | undefined)[];
+  return found.filter((entry): entry is InboxEntry => entry !== undefined);
+}
+
+/**
+ * Closes the inbox of a run about to complete, unless entries after `afterSeq` wait: then they are
+ * returned and the inbox stays open (the run takes them and goes on). Atomic with `postToInbox`: an input
+ * is either returned here or refused to its sender.
+ */
+export async function closeInbox(
+  store: Store,
+  runId: string,
+  afterSeq: number,
+  owner: string,
+): Promise<InboxEntry[]> {
+  const local = localInbox(store, runId);
+  if (local && local.inFlight === 0 && local.seq <= afterSeq) {
+    // Nothing posted or being posted: closed now (a post started meanwhile sees `closed` here, a later one
+    // in the head).
+    local.closed = true;
+    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: local.seq, closed: true });
+    localInboxes.get(store)?.delete(runId);
+    return [];
+  }
+  return withInboxLease(store, runId, owner, async (fence) => {
+    const head = await readHead(store, runId);
+    const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
+    if (waiting.length > 0) return waiting;
+    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: head?.seq ?? 0, closed: true }, { fence });
+    return [];
+  });
+}
+
+/** `run.finished`: input for a run that has ended. */
+export function finishedRun(runId: string, status: string): RunError {
+  return new RunError('run.finished', {
+    message: `Run ${runId} has ended (${status}); it takes no more input`,
+    hint: 'Start a new run (in the same session, to keep the conversation) instead.',
+    context: { runId },
+  });
+}
