@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   'run.output_invalid': { audience: 'system', retryable: false },
   'run.failed': { audience: 'system', retryable: false },
   'runtime.closed': { audience: 'user', retryable: false },
+  'trigger.invalid': { audience: 'user', retryable: false },
+  'event.invalid': { audience: 'user', retryable: false },
   'store.unavailable': { audience: 'system', retryable: true },
   'store.write_failed': { audience: 'system', retryable: true },
   'store.unsupported': { audience: 'plugin', retryable: false },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
+import type { JsonValue } from '../contracts/json.js';
 import type { Queue, QueueStatus } from '../contracts/queue.js';
 import type {
   CloseOptions,
@@ -18,6 +19,7 @@ import type {
   RunWorker,
   WorkOptions,
 } from '../contracts/runtime.js';
+import type { StartTriggersOptions, TriggerHandle } from '../contracts/triggers.js';
 import { LocalQueue } from '../defaults/local-queue.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -53,6 +55,7 @@ import {
   runQueries,
   runtimeServices,
 } from './runtime-setup.js';
+import { type RuntimeTriggers, runtimeTriggers } from './runtime-triggers.js';
 import { RuntimeChildRunner, resultOfRecord } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
@@ -100,6 +103,12 @@ export class DefaultRuntime implements Runtime {
   private readonly workers = new Set<RunWorker>();
   /** The worker of the in-process queue, started by the first `enqueue`. */
   private localWorker: Promise<RunWorker> | undefined;
+  /** Triggers started here (`startTriggers`), stopped by `close`. */
+  private readonly triggers: RuntimeTriggers = runtimeTriggers(() => ({
+    ...this.queueHost,
+    setup: this.setup,
+    runtime: this,
+  }));
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
     runtime: this,
@@ -216,6 +225,16 @@ export class DefaultRuntime implements Runtime {
     return worker;
   }
 
+  startTriggers(options?: StartTriggersOptions): Promise<TriggerHandle> {
+    this.checkOpen();
+    return this.triggers.start(options);
+  }
+
+  publish(name: string, payload: JsonValue = null): Promise<void> {
+    this.checkOpen();
+    return this.triggers.publish(name, payload, this.services.ids.next('evt'));
+  }
+
   queueStatus(): Promise<QueueStatus> {
     return this.queue.status(this.agents());
   }
@@ -316,6 +335,7 @@ export class DefaultRuntime implements Runtime {
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.triggers.stop();
     await Promise.all([...this.workers].map((worker) => worker.stop(options.mode ?? 'drain')));
     if (this.ownsQueue) await this.queue.close();
     if (options.mode === 'interrupt') {
