@@ -1,9 +1,9 @@
 /** The zod schema of `agentry.yaml` (strict: unknown keys are errors) and its JSON Schema for editors. */
 import { z } from 'zod';
 import type { PluginKind } from '../contracts/plugin.js';
+import { triggerListSchema } from '../triggers/trigger-schema.js';
 import { builtinNames, findBuiltin } from './builtin-plugins.js';
 import { suggestionHint } from './did-you-mean.js';
-import { triggerListSchema } from '../triggers/trigger-schema.js';
 
 /**
  * For unions, how to pick the option a value meant (so errors describe that

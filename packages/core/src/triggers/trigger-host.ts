@@ -1,6 +1,5 @@
 /** What triggers need from a runtime, the stored state of a trigger, and the events they publish. */
 import { createHash } from 'node:crypto';
-import type { TriggerConfig } from './trigger-schema.js';
 import type { EventBus } from '../contracts/event-bus.js';
 import type { EventMap } from '../contracts/events.js';
 import type { JsonValue } from '../contracts/json.js';
@@ -9,6 +8,7 @@ import type { EnqueueRequest, RunRecord } from '../contracts/run.js';
 import type { Logger } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import type { PayloadIssue } from '../contracts/triggers.js';
+import type { TriggerConfig } from './trigger-schema.js';
 
 /** A trigger as the runtime gets it: the config entry, plus (in code) a payload check such as a zod schema's. */
 export type TriggerDefinition = TriggerConfig & {
