@@ -3,7 +3,7 @@
  * de-duplicated by its idempotency key (a redelivery starts nothing and gets the first run's id), and its
  * run is enqueued at once: the reply is `202 { runId }` before the run starts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../contracts/json.js';
 import type { PayloadIssue, WebhookDelivery, WebhookEndpoint, WebhookReply } from '../contracts/triggers.js';
 import { fire, skip } from './fire.js';
@@ -70,7 +70,8 @@ export function webhookEndpoint(
       const runId = `run_wh_${digest}`;
       const lease = await host.store.acquireLease(
         `trigger-webhook:${trigger.key}:${digest}`,
-        host.owner,
+        // An owner per delivery: a store lets an owner take its own lease again.
+        `${host.owner}:${randomUUID()}`,
         KEY_TTL_MS,
       );
       if (!lease) {
