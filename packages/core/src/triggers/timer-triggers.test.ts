@@ -71,8 +71,8 @@ async function until(condition: () => boolean, timeoutMs = 8_000): Promise<void>
   }
 }
 
-const of = <T extends AnyAgentryEvent['type']>(events: AnyAgentryEvent[], type: T) =>
-  events.filter((event): event is AgentryEvent<T> => event.type === type);
+const of = <T extends AnyAgentryEvent['type']>(events: AnyAgentryEvent[], type: T): AgentryEvent<T>[] =>
+  events.filter((event) => event.type === type) as unknown as AgentryEvent<T>[];
 
 describe('cron triggers', () => {
   it('fire on schedule (seconds resolution): one run per tick, input filled from the tick', async () => {
