@@ -13,6 +13,7 @@ import { registerInit } from './commands/init.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerNew } from './commands/new-plugin.js';
 import { registerPlugins } from './commands/plugins.js';
+import { registerPublish } from './commands/publish.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -92,6 +93,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerEvents(program, context, exit);
   registerWorker(program, context, exit);
   registerServe(program, context, exit);
+  registerPublish(program, context, exit);
   registerDev(program, context, exit);
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { withRuntime } from '../open-runtime.js';
 import { EXIT, UsageError } from '../render/errors.js';
 import { signalExitCode } from '../run-driver.js';
+import { startTriggersNoted } from '../serve/start-triggers.js';
 
 interface WorkerOptions {
   config?: string;
@@ -38,6 +39,11 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
             .map((name) => name.trim())
             .filter(Boolean);
           const worker = await runtime.work({ concurrency, ...(agents ? { agents } : {}) });
+          // Cron, interval and event triggers of its agents (webhooks need `agentry serve`).
+          const triggers = await startTriggersNoted(context, runtime, {
+            types: ['cron', 'interval', 'event'],
+            ...(agents ? { agents } : {}),
+          });
           const style = context.stderrStyle;
           context.note(
             `${style.bold('worker')} ${worker.id} · ${(agents ?? runtime.agents()).join(', ')} · concurrency ${concurrency}`,
@@ -67,6 +73,7 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
               `${stopped}: draining — no new runs; ${worker.active().length} active run(s) are interrupted and handed to other workers (${stopped} again exits at once)`,
             ),
           );
+          await triggers?.stop();
           await worker.stop('interrupt');
           unsubscribe();
           context.note(`worker ${worker.id} stopped`);
@@ -80,7 +87,7 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
   ]);
   command.addHelpText(
     'after',
-    "\nThe queue is the config's `queue:` (use `bullmq` to share it between hosts). SIGTERM (or Ctrl-C) drains: the worker stops taking runs, interrupts its active runs at a safe point and hands them back to the queue, so other workers continue them at once; then it exits 0. A second signal exits at once (its runs are taken over when their leases expire).\n",
+    "\nThe queue is the config's `queue:` (use `bullmq` to share it between hosts). SIGTERM (or Ctrl-C) drains: the worker stops taking runs, interrupts its active runs at a safe point and hands them back to the queue, so other workers continue them at once; then it exits 0. The worker also runs the cron, interval and event triggers of its agents (with `bullmq`, each cron/interval tick fires on one worker of the cluster). A second signal exits at once (its runs are taken over when their leases expire).\n",
   );
 
   const queue = program.command('queue').description('Inspect the configured run queue');

@@ -6,7 +6,7 @@ import { fire } from './fire.js';
 import { lookup } from './template.js';
 import { type BoundTrigger, claimOnce, type TriggerHost } from './trigger-host.js';
 
-type Matcher = JsonValue | { in: JsonValue[] };
+type Matcher = JsonValue | { in: readonly unknown[] };
 const RUN_EVENTS = ['run.completed', 'run.failed'] as const;
 /** How long a handled event is remembered (so every process on a shared bus fires it once in all). */
 const CLAIM_TTL_MS = 24 * 3_600_000;
@@ -16,7 +16,8 @@ export function matches(payload: unknown, where: { readonly [path: string]: Matc
   return Object.entries(where).every(([path, expected]) => {
     const actual = lookup(payload, path);
     if (typeof expected === 'object' && expected !== null && !Array.isArray(expected) && 'in' in expected) {
-      return (expected.in as JsonValue[]).some((candidate) => candidate === actual);
+      const options = (expected as { in: readonly unknown[] }).in;
+      return Array.isArray(options) && options.some((candidate) => candidate === actual);
     }
     return actual === expected;
   });

@@ -84,15 +84,25 @@ const webhookTrigger = z.strictObject({
     .describe('JSON Schema the payload must satisfy (else 422).'),
   signature: z
     .strictObject({
-      format: z.enum(['github', 'stripe', 'hmac-sha256']),
-      secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'),
+      format: z
+        .enum(['github', 'stripe', 'hmac-sha256'])
+        .describe(
+          '`github`: X-Hub-Signature-256 `sha256=<hex>`; `stripe`: Stripe-Signature `t=…,v1=…`; `hmac-sha256`: a hex digest in `header`.',
+        ),
+      secretEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+        .describe('The environment variable holding the signing secret (the secret never goes in the file).'),
       header: z.string().min(1).optional().describe('For `hmac-sha256`: the header (default X-Signature).'),
       toleranceSec: z.int().positive().default(300).describe('For `stripe`: largest age of the timestamp.'),
     })
     .optional()
     .describe('HMAC signature check (a request without a valid one gets 401 and starts nothing).'),
   idempotencyKey: z
-    .union([z.strictObject({ header: z.string().min(1) }), z.strictObject({ field: z.string().min(1) })])
+    .union([
+      z.strictObject({ header: z.string().min(1).describe('A request header, e.g. X-GitHub-Delivery.') }),
+      z.strictObject({ field: z.string().min(1).describe('A dotted payload path, e.g. id.') }),
+    ])
     .optional()
     .describe(
       'Where the delivery id is: a redelivery with a seen key starts no run and returns the first runId.',
@@ -104,7 +114,18 @@ const matchValue = z.union([
   z.number(),
   z.boolean(),
   z.null(),
-  z.strictObject({ in: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1) }),
+  z.strictObject({
+    in: z
+      .array(z.unknown())
+      .min(1)
+      .refine(
+        (values) =>
+          values.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value)),
+        {
+          message: 'list strings, numbers, booleans or null',
+        },
+      ),
+  }),
 ]);
 
 const eventTrigger = z.strictObject({
