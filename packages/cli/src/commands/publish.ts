@@ -27,6 +27,7 @@ export function registerPublish(program: Command, context: CliContext, exit: Exi
     .argument('<name>', 'event name, e.g. ticket.created (run.*, trigger.* … are reserved)')
     .argument('[json]', 'payload as JSON (default null)')
     .option('-c, --config <path>', 'config file (default: agentry.yaml found from the working directory up)')
+    .option('--json', 'print { published, runs } as one JSON document')
     .action(
       action(context, exit, async (name: string, json: string | undefined, options: { config?: string }) => {
         const payload = payloadOf(json);
