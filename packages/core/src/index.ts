@@ -119,7 +119,7 @@ export type {
   WebhookEndpoint,
   WebhookReply,
 } from './contracts/triggers.js';
-export type { TriggerConfig } from './triggers/trigger-schema.js';
+export type { TriggerConfig, TriggerInput } from './triggers/trigger-schema.js';
 export type { TriggerDefinition } from './triggers/trigger-host.js';
 export { type SignatureCheck, type SignatureFormat, signBody } from './triggers/signature.js';
 export { scheduleLocally } from './triggers/local-schedule.js';

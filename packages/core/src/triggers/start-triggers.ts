@@ -1,18 +1,39 @@
 /** `runtime.startTriggers()`: starts the configured triggers of a runtime in this process. */
+
+import { z } from 'zod';
 import type { ScheduleHandle } from '../contracts/queue.js';
 import type { StartTriggersOptions, TriggerHandle, WebhookEndpoint } from '../contracts/triggers.js';
 import { RunError } from '../errors/agentry-error.js';
 import { startEventTrigger } from './event-triggers.js';
 import { startTimerTrigger } from './timer-triggers.js';
-import type { BoundTrigger, TriggerHost } from './trigger-host.js';
+import type { BoundTrigger, CheckedTrigger, TriggerDefinition, TriggerHost } from './trigger-host.js';
+import { triggerSchema } from './trigger-schema.js';
 import { webhookEndpoint } from './webhook-trigger.js';
+
+/** A trigger checked by the config schema (defaults applied); code-defined ones are checked here. */
+function checked(agent: string, definition: TriggerDefinition): CheckedTrigger {
+  const { validate, ...fields } = definition;
+  const result = triggerSchema().safeParse(fields);
+  if (!result.success) {
+    throw invalid(
+      `Trigger ${agent}.${String(fields.id)} is not valid: ${z.prettifyError(result.error)}`,
+      'Fix the trigger (the config reference lists every field).',
+      `${agent}.${String(fields.id)}`,
+    );
+  }
+  return validate ? { ...result.data, validate } : result.data;
+}
 
 /** Every trigger of the host's agents (those `options` select), bound to its agent. */
 function selected(host: TriggerHost, options: StartTriggersOptions): BoundTrigger[] {
   return Object.entries(host.agents)
     .filter(([agent]) => options.agents === undefined || options.agents.includes(agent))
     .flatMap(([agent, definition]) =>
-      (definition.triggers ?? []).map((config) => ({ agent, key: `${agent}.${config.id}`, config })),
+      (definition.triggers ?? []).map((trigger) => ({
+        agent,
+        key: `${agent}.${trigger.id}`,
+        config: checked(agent, trigger),
+      })),
     )
     .filter((trigger) => options.types === undefined || options.types.includes(trigger.config.type));
 }

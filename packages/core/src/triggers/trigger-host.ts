@@ -8,13 +8,16 @@ import type { EnqueueRequest, RunRecord } from '../contracts/run.js';
 import type { Logger } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
 import type { PayloadIssue } from '../contracts/triggers.js';
-import type { TriggerConfig } from './trigger-schema.js';
+import type { TriggerConfig, TriggerInput } from './trigger-schema.js';
 
 /** A trigger as the runtime gets it: the config entry, plus (in code) a payload check such as a zod schema's. */
-export type TriggerDefinition = TriggerConfig & {
+export type TriggerDefinition = TriggerInput & {
   /** Checks a webhook payload (after its signature); issues → 422. Runs before `schema`. */
   validate?: (payload: unknown) => readonly PayloadIssue[];
 };
+
+/** A trigger checked and with its defaults applied. */
+export type CheckedTrigger = TriggerConfig & Pick<TriggerDefinition, 'validate'>;
 
 /** The runtime side of triggers. */
 export interface TriggerHost {
@@ -35,7 +38,7 @@ export interface BoundTrigger {
   agent: string;
   /** `<agent>.<id>`: how events and stored state name it. */
   key: string;
-  config: TriggerDefinition;
+  config: CheckedTrigger;
 }
 
 /** Stored per trigger (namespace `triggers`, key `<agent>.<id>`). */

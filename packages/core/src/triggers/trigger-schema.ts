@@ -192,3 +192,5 @@ export function triggerListSchema() {
 
 /** One validated trigger. */
 export type TriggerConfig = z.output<ReturnType<typeof triggerSchema>>;
+/** One trigger as written (defaults not applied yet): what agents defined in code pass. */
+export type TriggerInput = z.input<ReturnType<typeof triggerSchema>>;

@@ -130,4 +130,20 @@ describe('signature formats', () => {
     opened.push(runtime);
     await expect(runtime.startTriggers?.({ env: {} })).rejects.toMatchObject({ code: 'trigger.invalid' });
   });
+
+  it('triggers defined in code are checked like the config: a bad one refuses to start (trigger.invalid)', async () => {
+    const runtime = await createRuntime({
+      agents: {
+        code: {
+          model: new ScriptedModel({ script: ['x'] }),
+          triggers: [{ id: 'poll', type: 'interval', every: 'soon', input: 'x' }],
+        },
+      },
+    });
+    opened.push(runtime);
+    await expect(runtime.startTriggers?.()).rejects.toMatchObject({
+      code: 'trigger.invalid',
+      message: expect.stringContaining('not a duration'),
+    });
+  });
 });

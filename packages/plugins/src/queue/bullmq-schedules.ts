@@ -22,6 +22,8 @@ const QUEUE = 'schedules';
 const KEEP = { count: 100 };
 /** A tick for a schedule this process has not registered waits this long for a process that has. */
 const UNKNOWN_RETRY_MS = 200;
+/** A tick no process took for this long belongs to a schedule that no config has any more. */
+const ORPHAN_AFTER_MS = 60_000;
 
 export class BullmqSchedules {
   readonly #handlers = new Map<string, Handler>();
@@ -69,13 +71,20 @@ export class BullmqSchedules {
       QUEUE,
       async (job: Job, token?: string) => {
         const handler = this.#handlers.get(job.name);
+        const opts = job.opts as { prevMillis?: number; delay?: number };
+        const scheduledAt = opts.prevMillis ?? job.timestamp + (opts.delay ?? 0);
         if (!handler) {
+          if (Date.now() - scheduledAt > ORPHAN_AFTER_MS) {
+            // No process has taken this schedule's ticks for a while: its trigger left every config.
+            // A process that registers it again recreates it (upsert).
+            await this.#queue?.removeJobScheduler(job.name);
+            this.logger?.warn('removed a schedule no process registers', { schedule: job.name });
+            return;
+          }
           // Another process registered this schedule (e.g. a worker of other agents): let it take the tick.
           await job.moveToDelayed(Date.now() + UNKNOWN_RETRY_MS, token);
           throw new DelayedError();
         }
-        const opts = job.opts as { prevMillis?: number; delay?: number };
-        const scheduledAt = opts.prevMillis ?? job.timestamp + (opts.delay ?? 0);
         await handler({ scheduleId: job.name, scheduledAt });
       },
       { concurrency: 8, name: this.workerName },
