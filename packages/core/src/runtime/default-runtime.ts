@@ -105,9 +105,15 @@ export class DefaultRuntime implements Runtime {
   private localWorker: Promise<RunWorker> | undefined;
   /** Triggers started here (`startTriggers`), stopped by `close`. */
   private readonly triggers: RuntimeTriggers = runtimeTriggers(() => ({
-    ...this.queueHost,
-    setup: this.setup,
-    runtime: this,
+    agents: this.setup.agents,
+    store: this.services.store,
+    bus: this.services.bus,
+    queue: this.queue,
+    logger: this.services.logger,
+    owner: this.workerId,
+    enqueue: (request) => this.enqueue(request),
+    record: (runId) => this.services.records.get(runId),
+    now: () => this.services.clock.now(),
   }));
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
