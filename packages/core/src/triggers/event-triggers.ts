@@ -31,6 +31,8 @@ function payloadOf(trigger: BoundTrigger, event: AnyAgentryEvent): JsonValue | u
     return event.data.name === config.event ? event.data.payload : undefined;
   if (event.type !== config.event) return undefined;
   if (config.from !== undefined && event.agentId !== config.from) return undefined;
+  // Without `from`, an agent's own runs never trigger it (that would loop); name it in `from` to allow it.
+  if (config.from === undefined && event.agentId === trigger.agent) return undefined;
   if (event.seq === 0) return undefined;
   return {
     runId: event.runId,

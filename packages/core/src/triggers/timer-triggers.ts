@@ -19,6 +19,8 @@ import {
 /** How long a misfire claim is kept (one process handles a missed tick). */
 const CLAIM_TTL_MS = 24 * 3_600_000;
 const POLL_MS = 50;
+/** Ticks that may wait behind an active run (`overlap: queue`) in one process; later ones are skipped. */
+const MAX_WAITING = 100;
 
 /** The schedule of a cron or interval trigger. */
 export function scheduleOf(trigger: BoundTrigger): ScheduleSpec {
@@ -43,6 +45,7 @@ export async function startTimerTrigger(host: TriggerHost, trigger: BoundTrigger
   const spec = scheduleOf(trigger);
   const controller = new AbortController();
   let queued: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
 
   const withOverlap = async (firing: Firing): Promise<void> => {
     if (config.overlap === 'allow') {
@@ -51,25 +54,32 @@ export async function startTimerTrigger(host: TriggerHost, trigger: BoundTrigger
     }
     const previous = (await readState(host, trigger.key)).lastRunId;
     const active = previous !== undefined && isActive(await host.record(previous));
-    if (!active) {
+    // With `queue`, a tick that finds earlier ticks waiting waits behind them, in order.
+    if (!active && waiting === 0) {
       await fire(host, trigger, firing);
       return;
     }
-    if (config.overlap === 'skip') {
-      await skip(host, trigger, firing.payload, 'overlap', `run ${previous} is still active`);
+    if (config.overlap === 'skip' || waiting >= MAX_WAITING) {
+      const message = `run ${previous} is still active${waiting > 0 ? ` and ${waiting} ticks wait` : ''}`;
+      await skip(host, trigger, firing.payload, 'overlap', message);
       return;
     }
-    // `queue`: this tick waits (in this process) until the runs queued before it have stopped.
-    queued = queued.then(async () => {
-      for (;;) {
-        if (controller.signal.aborted) return;
-        const last = (await readState(host, trigger.key)).lastRunId;
-        if (last === undefined || !isActive(await host.record(last))) break;
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-      await fire(host, trigger, firing);
-    });
-    await queued.catch((error: unknown) => host.logger.warn(`trigger ${trigger.key}: ${String(error)}`));
+    // `queue`: the tick waits in this process (not holding up the schedule) until the last run stopped.
+    waiting += 1;
+    queued = queued
+      .then(async () => {
+        for (;;) {
+          if (controller.signal.aborted) return;
+          const last = (await readState(host, trigger.key)).lastRunId;
+          if (last === undefined || !isActive(await host.record(last))) break;
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        }
+        await fire(host, trigger, firing);
+      })
+      .catch((error: unknown) => host.logger.warn(`trigger ${trigger.key}: ${String(error)}`))
+      .finally(() => {
+        waiting -= 1;
+      });
   };
 
   const onTick = async ({ scheduledAt }: ScheduledTick): Promise<void> => {
