@@ -115,6 +115,30 @@ describe('event triggers', () => {
     expect(runs.map((run) => run.input)).toEqual(['Triage Outage']);
   });
 
+  it("without `from`, an agent's own completions do not trigger it (no loop); another agent's do", async () => {
+    const model = new ScriptedModel({ script: ['done', 'done', 'done'] });
+    const { runtime } = await open(
+      {
+        other: { model: 'm' },
+        watcher: {
+          model: 'm',
+          triggers: [{ id: 'any', type: 'event', event: 'run.completed', input: 'saw {{payload.agentId}}' }],
+        },
+      },
+      model,
+    );
+    await runtime.startTriggers?.();
+    await runtime.run({ agent: 'watcher', input: 'by hand' });
+    await runtime.run({ agent: 'other', input: 'work' });
+    await until(async () => (await runtime.runs.list({ agentId: 'watcher' })).length === 2);
+    await until(async () =>
+      (await runtime.runs.list({ agentId: 'watcher' })).every((run) => run.status === 'completed'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const inputs = (await runtime.runs.list({ agentId: 'watcher' })).map((run) => run.input).sort();
+    expect(inputs).toEqual(['by hand', 'saw other']);
+  });
+
   it("publish refuses the runtime's own event names", async () => {
     const { runtime } = await open({ a: { model: 'm' } }, new ScriptedModel({ script: ['x'] }));
     await expect(runtime.publish?.('run.completed', {})).rejects.toMatchObject({ code: 'event.invalid' });
