@@ -66,6 +66,27 @@ describe('triggers in agentry validate', () => {
   });
 });
 
+it('validate refuses a webhook schema that is not JSON Schema, at its line', async () => {
+  const cwd = project(`version: 1
+store: memory
+models:
+  m: { provider: scripted, script: [ok] }
+agents:
+  a:
+    model: m
+    triggers:
+      - id: hook
+        type: webhook
+        path: in
+        schema: { type: objekt }
+        input: hi
+`);
+  const result = await cli(['validate'], { cwd });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/agentry\.yaml:12:\d+ {2}agents\.a\.triggers\[0\]\.schema/);
+  expect(result.stderr).toContain('not a valid JSON Schema');
+});
+
 describe('agentry publish', () => {
   it('publishes a custom event; the matching event trigger starts its run', async () => {
     const cwd = project(`version: 1
