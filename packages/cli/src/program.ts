@@ -20,6 +20,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerTools } from './commands/tools.js';
+import { registerTriggers } from './commands/triggers.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliContext } from './context.js';
@@ -94,6 +95,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerWorker(program, context, exit);
   registerServe(program, context, exit);
   registerPublish(program, context, exit);
+  registerTriggers(program, context, exit);
   registerDev(program, context, exit);
   registerValidate(program, context, exit);
   registerConfig(program, context, exit);

@@ -111,9 +111,11 @@ export type {
 } from './contracts/queue.js';
 export { isQueue } from './contracts/queue.js';
 export type {
+  FiringRecord,
   PayloadIssue,
   StartTriggersOptions,
   TriggerHandle,
+  TriggerStatus,
   TriggerType,
   WebhookDelivery,
   WebhookEndpoint,

@@ -114,3 +114,37 @@ agents:
     expect(bad.stderr).toContain('The payload is not JSON');
   });
 });
+
+describe('agentry triggers', () => {
+  it('lists each trigger, its next tick and its stored firings', async () => {
+    const cwd = project(`version: 1
+store: { type: sqlite, config: { path: ./state.db } }
+models:
+  m: { provider: scripted, script: [ok] }
+agents:
+  triage:
+    model: m
+    triggers:
+      - { id: urgent, type: event, event: ticket.created, where: { priority: high }, input: "Triage {{payload.title}}" }
+      - { id: nightly, type: cron, cron: "0 2 * * *", timezone: Europe/Berlin, input: nightly }
+`);
+    const published = await cli(
+      ['publish', 'ticket.created', '{"title":"Fire","priority":"high"}', '--json'],
+      { cwd },
+    );
+    const { runs } = JSON.parse(published.stdout) as { runs: string[] };
+    const listed = await cli(['triggers'], { cwd });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('triage.urgent · event ticket.created');
+    expect(listed.stdout).toContain(`fired → ${runs[0]}`);
+    expect(listed.stdout).toMatch(/triage\.nightly · cron 0 2 \* \* \* \(Europe\/Berlin\) · next \d{4}-/);
+    expect(listed.stdout).toContain('not fired yet');
+    const json = JSON.parse((await cli(['triggers', '--json'], { cwd })).stdout) as {
+      triggers: { trigger: string; recent: { event: string; runId?: string }[] }[];
+    };
+    expect(json.triggers.find((entry) => entry.trigger === 'triage.urgent')?.recent[0]).toMatchObject({
+      event: 'trigger.fired',
+      runId: runs[0],
+    });
+  });
+});

@@ -15,7 +15,7 @@ import type {
   RunResult,
 } from './run.js';
 import type { ToolContext } from './tool.js';
-import type { StartTriggersOptions, TriggerHandle } from './triggers.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from './triggers.js';
 
 /** Read access to stored runs. */
 export interface RunQueries {
@@ -119,6 +119,8 @@ export interface Runtime {
    * endpoints for `createServer(runtime, { triggers })`. `agentry serve` and `agentry worker` call it.
    */
   startTriggers?(options?: StartTriggersOptions): Promise<TriggerHandle>;
+  /** Every configured trigger: what starts it, its next tick, its latest firings (stored, from any process). */
+  describeTriggers?(): Promise<TriggerStatus[]>;
   /** Publishes a custom event (`event.published`); event triggers with `event: <name>` fire on it. */
   publish?(name: string, payload?: JsonValue): Promise<void>;
   /** Names of the configured agents. */

@@ -50,6 +50,32 @@ export interface StartTriggersOptions {
   env?: { readonly [name: string]: string | undefined };
 }
 
+/** One firing of a trigger as stored: the `trigger.fired` / `trigger.skipped` data and its time. */
+export interface FiringRecord {
+  at: string;
+  event: 'trigger.fired' | 'trigger.skipped';
+  trigger: string;
+  type: string;
+  payloadDigest: string;
+  runId?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** A configured trigger and what it did lately (`runtime.describeTriggers()`, `agentry triggers`). */
+export interface TriggerStatus {
+  /** `<agent>.<id>`. */
+  trigger: string;
+  agent: string;
+  type: TriggerType;
+  /** What starts it: `cron 0 9 * * * (Europe/Berlin)`, `every 30s`, `POST /hooks/github/push`, `event run.completed from writer`. */
+  on: string;
+  /** Cron and interval: the next tick (ISO time). */
+  nextTickAt?: string;
+  /** The latest firings, newest first (up to 20). */
+  recent: FiringRecord[];
+}
+
 /** Triggers running in this process. */
 export interface TriggerHandle {
   /** `<agent>.<id>` of each trigger started. */

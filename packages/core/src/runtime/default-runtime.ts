@@ -19,7 +19,7 @@ import type {
   RunWorker,
   WorkOptions,
 } from '../contracts/runtime.js';
-import type { StartTriggersOptions, TriggerHandle } from '../contracts/triggers.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
 import { LocalQueue } from '../defaults/local-queue.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
@@ -234,6 +234,10 @@ export class DefaultRuntime implements Runtime {
   startTriggers(options?: StartTriggersOptions): Promise<TriggerHandle> {
     this.checkOpen();
     return this.triggers.start(options);
+  }
+
+  describeTriggers(): Promise<TriggerStatus[]> {
+    return this.triggers.describe();
   }
 
   publish(name: string, payload: JsonValue = null): Promise<void> {

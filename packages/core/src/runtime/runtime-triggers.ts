@@ -1,6 +1,7 @@
 /** The triggers of a `DefaultRuntime`: started with `startTriggers`, stopped on `close`. */
 import type { JsonValue } from '../contracts/json.js';
-import type { StartTriggersOptions, TriggerHandle } from '../contracts/triggers.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
+import { describeTriggers } from '../triggers/describe-triggers.js';
 import { publishCustomEvent } from '../triggers/event-triggers.js';
 import { startTriggers } from '../triggers/start-triggers.js';
 import type { TriggerHost } from '../triggers/trigger-host.js';
@@ -8,6 +9,7 @@ import type { TriggerHost } from '../triggers/trigger-host.js';
 export interface RuntimeTriggers {
   start(options?: StartTriggersOptions): Promise<TriggerHandle>;
   publish(name: string, payload: JsonValue, id: string): Promise<void>;
+  describe(): Promise<TriggerStatus[]>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export function runtimeTriggers(host: () => TriggerHost): RuntimeTriggers {
       };
     },
     publish: (name, payload, id) => publishCustomEvent(host(), name, payload, id),
+    describe: () => describeTriggers(host()),
     stop: async () => {
       await Promise.all([...handles].map((handle) => handle.stop()));
       handles.clear();

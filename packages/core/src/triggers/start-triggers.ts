@@ -25,7 +25,7 @@ function checked(agent: string, definition: TriggerDefinition): CheckedTrigger {
 }
 
 /** Every trigger of the host's agents (those `options` select), bound to its agent. */
-function selected(host: TriggerHost, options: StartTriggersOptions): BoundTrigger[] {
+export function checkedTriggers(host: TriggerHost, options: StartTriggersOptions): BoundTrigger[] {
   return Object.entries(host.agents)
     .filter(([agent]) => options.agents === undefined || options.agents.includes(agent))
     .flatMap(([agent, definition]) =>
@@ -81,7 +81,7 @@ export async function startTriggers(
   host: TriggerHost,
   options: StartTriggersOptions = {},
 ): Promise<TriggerHandle> {
-  const triggers = selected(host, options);
+  const triggers = checkedTriggers(host, options);
   const webhooks = endpoints(host, triggers, options.env);
   const stops: (() => Promise<void>)[] = [];
   try {

@@ -7,7 +7,7 @@ import type { Queue } from '../contracts/queue.js';
 import type { EnqueueRequest, RunRecord } from '../contracts/run.js';
 import type { Logger } from '../contracts/services.js';
 import type { Store } from '../contracts/store.js';
-import type { PayloadIssue } from '../contracts/triggers.js';
+import type { FiringRecord, PayloadIssue } from '../contracts/triggers.js';
 import type { TriggerConfig, TriggerInput } from './trigger-schema.js';
 
 /** A trigger as the runtime gets it: the config entry, plus (in code) a payload check such as a zod schema's. */
@@ -50,6 +50,17 @@ export type TriggerState = {
 };
 
 export const STATE_NAMESPACE = 'triggers';
+/** The latest firings of each trigger (namespace `trigger-firings`, key `<agent>.<id>`), newest first. */
+export const FIRINGS_NAMESPACE = 'trigger-firings';
+/** How many firings are kept per trigger. */
+export const FIRINGS_KEPT = 20;
+
+/** Keeps a firing in the trigger's recent history (what `agentry triggers` shows). */
+async function recordFiring(host: TriggerHost, key: string, firing: FiringRecord): Promise<void> {
+  const recent = ((await host.store.get(FIRINGS_NAMESPACE, key)) as FiringRecord[] | undefined) ?? [];
+  const kept = [firing, ...recent].slice(0, FIRINGS_KEPT);
+  await host.store.set(FIRINGS_NAMESPACE, key, kept as unknown as JsonValue);
+}
 
 export async function readState(host: TriggerHost, key: string): Promise<TriggerState> {
   return ((await host.store.get(STATE_NAMESPACE, key)) as TriggerState | undefined) ?? {};
@@ -79,13 +90,15 @@ export async function publishTriggerEvent<T extends 'trigger.fired' | 'trigger.s
 ): Promise<void> {
   const runId =
     type === 'trigger.fired' ? (data as EventMap['trigger.fired']).runId : `trigger:${trigger.key}`;
+  const time = new Date(host.now()).toISOString();
+  await recordFiring(host, trigger.key, { at: time, event: type, ...data });
   await host.bus.publish({
     type,
     runId,
     sessionId: runId,
     agentId: trigger.agent,
     seq: 0,
-    time: new Date(host.now()).toISOString(),
+    time,
     data,
   } as Parameters<EventBus['publish']>[0]);
 }
