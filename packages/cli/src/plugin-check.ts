@@ -4,6 +4,7 @@
  * builtin's own module is imported), `impl` files are resolved, and their named export is looked for in
  * the source where that can be read. With `load`, every `impl` is imported and checked like `run` does.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -17,6 +18,7 @@ import { type LoadableSlot, PluginLoader, parseImplSpecifier, resolveImpl } from
 import type { LoadedConfig } from './core-api.js';
 import { implReferences } from './impl-check.js';
 import { didYouMean } from './render/suggest.js';
+import { webhookSchemaIssues } from './trigger-check.js';
 
 type Path = (string | number)[];
 
@@ -170,6 +172,7 @@ export async function pluginIssues(loaded: LoadedConfig, options: { load: boolea
     if (options.load && !reference.path.includes('hooks')) continue;
     checks.push(Promise.resolve(implIssues(reference.impl, reference.path, loaded)));
   }
+  checks.push(Promise.resolve(webhookSchemaIssues(loaded)));
   const issues = (await Promise.all(checks)).flat();
   return issues.sort((left, right) => lineOf(left) - lineOf(right));
 }

@@ -66,6 +66,12 @@ export const WHEN = {
   'subscriber.failed':
     'A bus subscriber threw or rejected while handling an event. Published by the bus to the other subscribers only, with the `seq` of the event that failed; not part of the stored event log.',
   'pattern.planned': 'The `plan-execute` pattern made its plan, or a new one (`replans > 0`).',
+  'trigger.fired':
+    'A trigger (`agents.<agent>.triggers`: cron, interval, webhook, event) enqueued a run: `trigger` is `<agent>.<id>`, `payloadDigest` the SHA-256 of the payload JSON, `runId` the run. Published on the bus only (`seq` 0, envelope `runId` = that run); the run follows with `run.queued` and `run.started`.',
+  'trigger.skipped':
+    "A trigger's firing started nothing: `reason` is `overlap` (the trigger's previous run is still active, policy `skip`), `misfire` (ticks missed while nothing ran, policy `skip`), `duplicate` (a webhook redelivery or an event already handled; `runId` is the first run), `deadline` (too late to start) or `invalid` (the input template could not be filled). Bus only (`seq` 0, envelope `runId` = `trigger:<agent>.<id>`).",
+  'event.published':
+    '`runtime.publish(name, payload)` or `agentry publish <name> [json]` published a custom event; event triggers with `event: <name>` and a matching `where` fire. Bus only (`seq` 0, envelope `runId` = `event:<id>`, `agentId` empty).',
 };
 
 const EMIT_PATTERNS = [

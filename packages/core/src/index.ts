@@ -108,8 +108,26 @@ export type {
   QueueStatus,
   RunJob,
   RunJobKind,
+  ScheduledTick,
+  ScheduleHandle,
+  ScheduleSpec,
 } from './contracts/queue.js';
 export { isQueue } from './contracts/queue.js';
+export type {
+  FiringRecord,
+  PayloadIssue,
+  StartTriggersOptions,
+  TriggerHandle,
+  TriggerStatus,
+  TriggerType,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookReply,
+} from './contracts/triggers.js';
+export type { TriggerConfig, TriggerInput } from './triggers/trigger-schema.js';
+export type { TriggerDefinition } from './triggers/trigger-host.js';
+export { type SignatureCheck, type SignatureFormat, signBody } from './triggers/signature.js';
+export { scheduleLocally } from './triggers/local-schedule.js';
 export type {
   AgentDescription,
   ChildRunner,
@@ -214,6 +232,7 @@ export {
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
 export { DefaultRuntime } from './runtime/default-runtime.js';
 export { type InputScreenConfig, inputScreen } from './runtime/run/input-screen.js';
+export { type RunRateLimitConfig, runRateLimit } from './runtime/run/run-rate-limit.js';
 export type {
   AfterRunHook,
   AfterRunPayload,

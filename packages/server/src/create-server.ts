@@ -2,7 +2,7 @@
  * `createServer(runtime, options)`: the HTTP API (and the console, when its build is given) as a Hono
  * app whose `fetch` any Node or Web server can mount. `listen` in `listen.ts` serves it on a port.
  */
-import type { Logger, Redactor, Runtime } from '@agentry/core';
+import type { Logger, Redactor, Runtime, TriggerHandle } from '@agentry/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,6 +17,7 @@ import { registerApprovalRoutes } from './routes/approvals.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 import { type ApiApp, type ApiEnv, type RuntimeSource, ServerContext } from './server-context.js';
 
 /** Options of `createServer`. */
@@ -37,6 +38,11 @@ export interface ServerOptions {
   trustProxy?: boolean;
   redactor?: Redactor;
   logger?: Logger;
+  /**
+   * Triggers started with `runtime.startTriggers()`: their webhook endpoints are served at
+   * `POST /hooks/<path>`, authenticated by each trigger's signature (not by bearer tokens).
+   */
+  triggers?: TriggerHandle;
 }
 
 /** A server: its Hono app, a `fetch` to mount anywhere, and what `close` must wait for. */
@@ -191,6 +197,9 @@ export function createServer(runtime: Runtime | RuntimeSource, options: ServerOp
   registerApprovalRoutes(app, context);
   registerAgentRoutes(app, context, { ...(options.config ? { config: options.config } : {}), authMode });
   registerHealthRoutes(app, context, collector);
+  if (options.triggers) {
+    registerWebhookRoutes(app, options.triggers, throttle, options.bodyLimitBytes ?? 1024 * 1024);
+  }
 
   const openapi = (): Record<string, unknown> =>
     app.getOpenAPI31Document({ ...DOCUMENT, info: { ...DOCUMENT.info } }) as unknown as Record<

@@ -232,7 +232,7 @@ export class Cluster {
 }
 
 /** Deletes the BullMQ keys and the store schema of a cluster. */
-async function dropClusterData(prefix: string, schema: string): Promise<void> {
+export async function dropClusterData(prefix: string, schema: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(REDIS_URL!);
   let cursor = '0';

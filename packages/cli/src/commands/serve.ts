@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { openRuntime } from '../open-runtime.js';
 import { EXIT } from '../render/errors.js';
 import { type ServeOptions, serveUntilStopped } from '../serve/serve-runtime.js';
+import { startTriggersNoted } from '../serve/start-triggers.js';
 
 /** Adds the options `serve` and `dev` share. */
 export function serveOptions(command: Command): Command {
@@ -29,6 +30,7 @@ export function registerServe(program: Command, context: CliContext, exit: ExitS
     action(context, exit, async (options: ServeOptions) => {
       const { runtime, loaded } = await openRuntime(context, options.config);
       try {
+        const triggers = await startTriggersNoted(context, runtime);
         await serveUntilStopped(
           context,
           { current: () => runtime },
@@ -36,6 +38,7 @@ export function registerServe(program: Command, context: CliContext, exit: ExitS
             ...options,
             servedConfig: () => loaded.config as ServedConfig,
             label: 'Agentry console:',
+            ...(triggers ? { triggers } : {}),
           },
         );
       } finally {

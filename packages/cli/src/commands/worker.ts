@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { withRuntime } from '../open-runtime.js';
 import { EXIT, UsageError } from '../render/errors.js';
 import { signalExitCode } from '../run-driver.js';
+import { startTriggersNoted } from '../serve/start-triggers.js';
 
 interface WorkerOptions {
   config?: string;
@@ -46,6 +47,11 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
               .map((name) => name.trim())
               .filter(Boolean);
             const worker = await runtime.work({ concurrency, ...(agents ? { agents } : {}) });
+            // Cron, interval and event triggers of its agents (webhooks need `agentry serve`).
+            const triggers = await startTriggersNoted(context, runtime, {
+              types: ['cron', 'interval', 'event'],
+              ...(agents ? { agents } : {}),
+            });
             const style = context.stderrStyle;
             context.note(
               `${style.bold('worker')} ${worker.id} · ${(agents ?? runtime.agents()).join(', ')} · concurrency ${concurrency}`,
@@ -75,6 +81,7 @@ export function registerWorker(program: Command, context: CliContext, exit: Exit
                 `${stopped}: draining — no new runs; ${worker.active().length} active run(s) are interrupted and handed to other workers (${stopped} again exits at once)`,
               ),
             );
+            await triggers?.stop();
             await worker.stop('interrupt');
             unsubscribe();
             context.note(`worker ${worker.id} stopped`);

@@ -94,7 +94,8 @@ function objectSections(
   const schema = resolveRef(root, raw);
   if (isSlot(root, schema) || isSlotList(root, schema)) return;
   if (schema.properties !== undefined) {
-    const key = `${path}:${Object.keys(schema.properties).sort().join(',')}`;
+    const variant = (schema.properties.type as { const?: unknown } | undefined)?.const;
+    const key = `${path}:${Object.keys(schema.properties).sort().join(',')}:${String(variant)}`;
     if (seen.has(key)) return;
     seen.add(key);
     out.push({ path, schema });
@@ -213,7 +214,14 @@ export function configReference(schema: Record<string, unknown>): string {
     const count = (titles.get(base) ?? 0) + 1;
     titles.set(base, count);
     const keys = Object.keys(section.schema.properties ?? {});
-    const title = count === 1 ? base : `${base} (with \`${keys.find((key) => key === 'impl') ?? keys[0]}\`)`;
+    // A union told apart by a `type` constant (triggers) is titled by it.
+    const variant = (section.schema.properties?.type as { const?: unknown } | undefined)?.const;
+    const title =
+      typeof variant === 'string'
+        ? `${base} (\`type: ${variant}\`)`
+        : count === 1
+          ? base
+          : `${base} (with \`${keys.find((key) => key === 'impl') ?? keys[0]}\`)`;
     lines.push(`## ${title}`, '');
     if (section.schema.description) lines.push(section.schema.description, '');
     lines.push(...table(root, section.schema, section.path), '');

@@ -50,6 +50,8 @@ describe('docs links', () => {
     'docs/guides/redis-postgres.md',
     'docs/guides/console.md',
     'docs/guides/deployment.md',
+    'docs/guides/running-on-their-own.md',
+    'docs/reference/triggers.md',
     'docs/reference/events.md',
     'examples/quickstart/README.md',
   ])('every relative link of %s points at a file that exists', (page) => {

@@ -4,6 +4,7 @@
  * Ctrl-C or SIGTERM (runs this server drives are left to their checkpoints).
  */
 import process from 'node:process';
+import type { TriggerHandle } from '@agentry/core';
 import type { ApiToken, RuntimeSource, ServedConfig } from '@agentry/server';
 import { createServer, defaultConsoleDir, listen, tokensFromEnv } from '@agentry/server';
 import type { CliContext } from '../context.js';
@@ -32,7 +33,12 @@ export function parsePort(value: string): number {
 export async function serveUntilStopped(
   context: CliContext,
   source: RuntimeSource,
-  options: Omit<ServeOptions, 'config'> & { servedConfig: () => ServedConfig | undefined; label: string },
+  options: Omit<ServeOptions, 'config'> & {
+    servedConfig: () => ServedConfig | undefined;
+    label: string;
+    /** Triggers started for this server: their webhooks are served at /hooks/<path>. */
+    triggers?: TriggerHandle;
+  },
 ): Promise<void> {
   let tokens: ReturnType<typeof tokensFromEnv>;
   try {
@@ -55,6 +61,7 @@ export async function serveUntilStopped(
       config: options.servedConfig,
       trustProxy: options.trustProxy === true,
       redactor: context.redactor,
+      ...(options.triggers ? { triggers: options.triggers } : {}),
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -1,6 +1,7 @@
 /** The zod schema of `agentry.yaml` (strict: unknown keys are errors) and its JSON Schema for editors. */
 import { z } from 'zod';
 import type { PluginKind } from '../contracts/plugin.js';
+import { triggerListSchema } from '../triggers/trigger-schema.js';
 import { builtinNames, findBuiltin } from './builtin-plugins.js';
 import { suggestionHint } from './did-you-mean.js';
 
@@ -185,6 +186,18 @@ function runHookSchema() {
         })
         .default({ deny: [], patterns: [] }),
     }),
+    z.strictObject({
+      type: z.literal('rate-limit'),
+      config: z.strictObject({
+        max: z.int().min(1).max(1000).describe('Runs allowed in any window of `perMs`.'),
+        perMs: z.int().positive().describe('The window, in milliseconds.'),
+        key: z
+          .enum(['agent', 'session'])
+          .default('agent')
+          .describe('Count per agent, or per session (runs without a session are not counted).'),
+        reason: z.string().min(1).optional().describe('The rejection reason (default names the limit).'),
+      }),
+    }),
   ]);
 }
 
@@ -258,6 +271,7 @@ export function agentConfigSchema() {
       .describe(
         'Most runs of this agent that the queue lets run at once, across all workers (queued runs wait their turn).',
       ),
+    triggers: triggerListSchema(),
     session: z
       .strictObject({
         onBusy: z

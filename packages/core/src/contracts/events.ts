@@ -94,6 +94,27 @@ export interface EventMap {
   'checkpoint.saved': { step: number; bytes: number; version: number };
   'budget.exceeded': { limit: string; used: number; max: number };
   'subscriber.failed': { eventType: string; message: string };
+  /**
+   * A trigger started a run (`agents.<agent>.triggers`): `trigger` is `<agent>.<id>`, `payloadDigest` the
+   * SHA-256 (hex) of the payload's JSON, `runId` the run it enqueued. Bus only (seq 0), envelope `runId` = the run.
+   */
+  'trigger.fired': { trigger: string; type: string; payloadDigest: string; runId: string };
+  /**
+   * A trigger's firing started nothing: `overlap` (its previous run was still active), `misfire` (a tick
+   * missed while nothing ran), `duplicate` (a webhook or event seen before; `runId` is the first run),
+   * `deadline` (too late to start), `invalid` (the input template could not be filled). Bus only (seq 0),
+   * envelope `runId` = `trigger:<agent>.<id>`.
+   */
+  'trigger.skipped': {
+    trigger: string;
+    type: string;
+    reason: 'overlap' | 'misfire' | 'duplicate' | 'deadline' | 'invalid';
+    message: string;
+    payloadDigest: string;
+    runId?: string;
+  };
+  /** A custom event (`runtime.publish(name, payload)`, `agentry publish`); event triggers match it by `name`. */
+  'event.published': { name: string; payload: JsonValue };
   /** A planning pattern made (or remade, `replans > 0`) its plan. */
   'pattern.planned': { plan: string[]; replans: number };
 }

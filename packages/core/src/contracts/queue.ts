@@ -92,6 +92,23 @@ export interface QueueLimits {
   agentConcurrency?: { [agentId: string]: number };
 }
 
+/** A recurring schedule (`Queue.schedule`): a cron expression (seconds optional) in a time zone, or a period. */
+export type ScheduleSpec =
+  | { kind: 'cron'; cron: string; timezone?: string }
+  /** Ticks at multiples of `everyMs` since the epoch, so every process agrees on them. */
+  | { kind: 'interval'; everyMs: number };
+
+/** One tick of a schedule: the time it was due (epoch ms); it may arrive late (after downtime). */
+export interface ScheduledTick {
+  scheduleId: string;
+  scheduledAt: number;
+}
+
+/** A schedule registered by this process; `stop` ends this process's part (a shared schedule stays for others). */
+export interface ScheduleHandle {
+  stop(): Promise<void>;
+}
+
 export interface Queue {
   readonly kind: 'queue';
   readonly specVersion: 1;
@@ -104,6 +121,17 @@ export interface Queue {
   consume(handler: JobHandler, options: ConsumeOptions): Promise<QueueConsumer>;
   /** Sets limits that hold across all consumers (an agent's active runs). */
   setLimits?(limits: QueueLimits): Promise<void>;
+  /**
+   * Optional: fires `handler` on each tick of `spec`, exactly once per tick across every process that
+   * registered the same `id` (the `bullmq` queue uses BullMQ job schedulers; the `local` queue in-process
+   * timers). Registering an `id` again with a new spec replaces the spec. Triggers use it for cron and
+   * interval; without it the runtime falls back to in-process timers.
+   */
+  schedule?(
+    id: string,
+    spec: ScheduleSpec,
+    handler: (tick: ScheduledTick) => Promise<void>,
+  ): Promise<ScheduleHandle>;
   /** Counts and consumers of the queue, for the agents given. */
   status(agents: readonly string[]): Promise<QueueStatus>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 /** Contract for the `runtime` plugin kind: the orchestrator that runs agents. */
 import type { EventBus } from './event-bus.js';
 import type { AnyAgentryEvent } from './events.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject, JsonValue } from './json.js';
 import type { QueueStatus } from './queue.js';
 import type {
   ApprovalPolicy,
@@ -17,6 +17,7 @@ import type {
   RunResult,
 } from './run.js';
 import type { ToolContext } from './tool.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from './triggers.js';
 
 /** Read access to stored runs. */
 export interface RunQueries {
@@ -137,6 +138,16 @@ export interface Runtime {
    * Resolves when it has stopped; unknown ids are ignored.
    */
   interrupt(runId: string, reason?: string): Promise<void>;
+  /**
+   * Starts the agents' triggers (`agents.<id>.triggers`) in this process: cron and interval on the queue's
+   * schedules (one firing per tick across workers with `bullmq`), event triggers on the bus, webhook
+   * endpoints for `createServer(runtime, { triggers })`. `agentry serve` and `agentry worker` call it.
+   */
+  startTriggers?(options?: StartTriggersOptions): Promise<TriggerHandle>;
+  /** Every configured trigger: what starts it, its next tick, its latest firings (stored, from any process). */
+  describeTriggers?(): Promise<TriggerStatus[]>;
+  /** Publishes a custom event (`event.published`); event triggers with `event: <name>` fire on it. */
+  publish?(name: string, payload?: JsonValue): Promise<void>;
   /** Names of the configured agents. */
   agents(): string[];
   /** A configured agent and its tools; `undefined` for an unknown name. Optional for other runtimes. */

@@ -9,10 +9,14 @@ import type {
   QueueLimits,
   QueueStatus,
   RunJob,
+  ScheduledTick,
+  ScheduleHandle,
+  ScheduleSpec,
 } from '../contracts/queue.js';
 import type { Logger } from '../contracts/services.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { silentLogger } from '../services/console-logger.js';
+import { scheduleLocally } from '../triggers/local-schedule.js';
 
 interface Entry {
   id: string;
@@ -63,6 +67,7 @@ export class LocalQueue implements Queue {
   #failed = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #schedules = new Set<ScheduleHandle>();
 
   constructor(options: { logger?: Logger } = {}) {
     this.#logger = options.logger ?? silentLogger;
@@ -139,8 +144,27 @@ export class LocalQueue implements Queue {
     };
   }
 
+  /** In-process timers: this process alone fires the schedule. */
+  async schedule(
+    id: string,
+    spec: ScheduleSpec,
+    handler: (tick: ScheduledTick) => Promise<void>,
+  ): Promise<ScheduleHandle> {
+    const handle = scheduleLocally(id, spec, handler, (error) =>
+      this.#logger.warn('a scheduled tick failed', { schedule: id, message: String(error) }),
+    );
+    this.#schedules.add(handle);
+    return {
+      stop: async () => {
+        this.#schedules.delete(handle);
+        await handle.stop();
+      },
+    };
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    await Promise.all([...this.#schedules].map((handle) => handle.stop()));
     if (this.#timer) clearTimeout(this.#timer);
     const consumers = [...this.#consumers];
     this.#consumers.clear();

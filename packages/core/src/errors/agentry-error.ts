@@ -28,7 +28,12 @@ export type StoreErrorCode = CodesOf<'store'>;
 /** Codes a `CheckpointError` may carry. */
 export type CheckpointErrorCode = CodesOf<'checkpoint'>;
 /** Codes a `RunError` may carry. */
-export type RunErrorCode = CodesOf<'run'> | CodesOf<'runtime'> | 'agent.not_found';
+export type RunErrorCode =
+  | CodesOf<'run'>
+  | CodesOf<'runtime'>
+  | CodesOf<'trigger'>
+  | CodesOf<'event'>
+  | 'agent.not_found';
 
 /**
  * Marks `error` as an instance of the class `name`, by a registered symbol: the guards below then

@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   'run.failed': { audience: 'system', retryable: false },
   'run.job_failed': { audience: 'system', retryable: false },
   'runtime.closed': { audience: 'user', retryable: false },
+  'trigger.invalid': { audience: 'user', retryable: false },
+  'event.invalid': { audience: 'user', retryable: false },
   'store.unavailable': { audience: 'system', retryable: true },
   'store.write_failed': { audience: 'system', retryable: true },
   'store.unsupported': { audience: 'plugin', retryable: false },

@@ -11,6 +11,7 @@ import { registerSchemaSecrets } from '../config/schema-walk.js';
 import type { Model } from '../contracts/model.js';
 import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '../contracts/plugin.js';
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
+import type { Store } from '../contracts/store.js';
 import { type ConfigIssue, isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
@@ -96,6 +97,11 @@ export class PluginLoader {
     this.#container = options.container ?? createRootContainer();
     this.#locate = options.locate ?? (() => undefined);
     this.#builtins = options.builtins ?? BUILTIN_PLUGINS;
+  }
+
+  /** The store of the loader's container, resolved when called (the builtin `rate-limit` run hook counts in it). */
+  storeService(): () => Store {
+    return () => resolveToken(this.#container, TOKENS.Store);
   }
 
   /** A loader for a loaded config: its `baseDir` and positions. */

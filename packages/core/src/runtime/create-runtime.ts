@@ -194,7 +194,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     container: root,
     ...(options.hooks ? { hooks: options.hooks } : {}),
     runHooks: mergeRunHooks(
-      await loadRunHooks(config.hooks, ['hooks'], loader.baseDir, loaded.locate),
+      await loadRunHooks(config.hooks, ['hooks'], loader.baseDir, loaded.locate, loader.storeService()),
       options.runHooks,
     ),
     runLeaseTtlMs: leaseTtl(options.runLeaseTtlMs, env),

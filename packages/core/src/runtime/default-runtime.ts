@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventBus } from '../contracts/event-bus.js';
+import type { JsonValue } from '../contracts/json.js';
 import type { QueueStatus } from '../contracts/queue.js';
 import type {
   CloseOptions,
@@ -18,6 +19,7 @@ import type {
   RunWorker,
   WorkOptions,
 } from '../contracts/runtime.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
 import { PluginError, RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { ActiveRuns } from './active-runs.js';
@@ -37,6 +39,7 @@ import {
   runQueries,
   runtimeServices,
 } from './runtime-setup.js';
+import { type RuntimeTriggers, runtimeTriggers } from './runtime-triggers.js';
 import { RuntimeChildRunner } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
@@ -75,6 +78,20 @@ export class DefaultRuntime implements Runtime {
   private readonly launcher: RunLauncher;
   private readonly queued: RuntimeQueue;
   private closed = false;
+  /** This runtime's name in run leases and trigger claims. */
+  private readonly workerId: string;
+  /** Triggers started here (`startTriggers`), stopped by `close`. */
+  private readonly triggers: RuntimeTriggers = runtimeTriggers(() => ({
+    agents: this.setup.agents,
+    store: this.services.store,
+    bus: this.services.bus,
+    queue: this.queued.queue,
+    logger: this.services.logger,
+    owner: this.workerId,
+    enqueue: (request) => this.enqueue(request),
+    record: (runId) => this.services.records.get(runId),
+    now: () => this.services.clock.now(),
+  }));
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
     runtime: this,
@@ -85,6 +102,7 @@ export class DefaultRuntime implements Runtime {
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
     const workerId = setup.owner ?? defaultOwnerName();
+    this.workerId = workerId;
     const leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
     // Takes the run lease of durable runs (only with a store-backed checkpointer).
     const owner = setup.durablePersistence
@@ -208,6 +226,20 @@ export class DefaultRuntime implements Runtime {
     return this.queued.work(options);
   }
 
+  startTriggers(options?: StartTriggersOptions): Promise<TriggerHandle> {
+    this.checkOpen();
+    return this.triggers.start(options);
+  }
+
+  describeTriggers(): Promise<TriggerStatus[]> {
+    return this.triggers.describe();
+  }
+
+  publish(name: string, payload: JsonValue = null): Promise<void> {
+    this.checkOpen();
+    return this.triggers.publish(name, payload, this.services.ids.next('evt'));
+  }
+
   async queueStatus(): Promise<QueueStatus> {
     return this.queued.status();
   }
@@ -246,6 +278,7 @@ export class DefaultRuntime implements Runtime {
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.triggers.stop();
     await this.queued.close(options.mode);
     if (options.mode === 'interrupt') {
       for (const entry of this.active.all()) entry.interrupt('Interrupted: the runtime is closing');

@@ -11,6 +11,9 @@ import {
   type QueueLimits,
   type QueueStatus,
   type RunJob,
+  type ScheduledTick,
+  type ScheduleHandle,
+  type ScheduleSpec,
 } from '@agentry/core';
 import {
   Queue as BullQueue,
@@ -22,6 +25,7 @@ import {
 } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { BullmqSchedules, type ScheduleBackend } from './bullmq-schedules.js';
 
 const configSchema = z
   .object({
@@ -162,6 +166,7 @@ export class BullmqQueue implements Queue {
   readonly #queues = new Map<string, BullQueue<RunJob>>();
   readonly #workers = new Set<BullWorker<RunJob>>();
   readonly #logger: Logger | undefined;
+  #schedules: BullmqSchedules | undefined;
 
   constructor(config: BullmqQueueConfig, logger?: Logger) {
     this.#config = configSchema.parse(config);
@@ -272,7 +277,25 @@ export class BullmqQueue implements Queue {
     };
   }
 
+  /**
+   * Fires `handler` once per tick across every process that registers `id`: a BullMQ job scheduler
+   * (`upsertJobScheduler`) whose tick jobs go to one worker each.
+   */
+  async schedule(
+    id: string,
+    spec: ScheduleSpec,
+    handler: (tick: ScheduledTick) => Promise<void>,
+  ): Promise<ScheduleHandle> {
+    this.#schedules ??= new BullmqSchedules(
+      this.#backend as unknown as ScheduleBackend,
+      `schedules-${process.pid}`,
+      this.#logger,
+    );
+    return this.#schedules.schedule(id, spec, handler);
+  }
+
   async close(): Promise<void> {
+    await this.#schedules?.close();
     await Promise.allSettled([...this.#workers].map((worker) => worker.close()));
     this.#workers.clear();
     await Promise.allSettled([...this.#queues.values()].map((queue) => queue.close()));

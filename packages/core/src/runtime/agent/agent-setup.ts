@@ -1,4 +1,5 @@
 /** Resolves an agent once at startup: tool map and JSON schemas, executor chain, hook lists, output validator. */
+
 import { z } from 'zod';
 import type { ContextAssembler } from '../../contracts/context-assembler.js';
 import type { JsonObject } from '../../contracts/json.js';
@@ -12,6 +13,7 @@ import type { ToolExecutor } from '../../contracts/tool-executor.js';
 import { ToolLoopPattern } from '../../defaults/tool-loop-pattern.js';
 import { TranscriptContextAssembler } from '../../defaults/transcript-context-assembler.js';
 import { ConfigError } from '../../errors/agentry-error.js';
+import type { TriggerDefinition } from '../../triggers/trigger-host.js';
 import type { AfterRunHook, BeforeRunHook, RunHooks } from '../run/run-hooks.js';
 import type { SessionPolicy } from '../run/session-lease.js';
 import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../tools/durable-output-cap.js';
@@ -37,6 +39,8 @@ export interface AgentDefinition {
   hooks?: ToolHooks;
   /** Run-level hooks: `beforeRun` after the runtime's, `afterRun` before the runtime's. */
   runHooks?: RunHooks;
+  /** Triggers that start runs of this agent on their own (`runtime.startTriggers()`). */
+  triggers?: readonly TriggerDefinition[];
   budget?: Budget;
   approvals?: ApprovalPolicy;
   durable?: boolean;

@@ -85,7 +85,13 @@ export async function loadAgentDefinition(
       ]),
     );
   }
-  const runHooks = await loadRunHooks(agent.hooks, [...base, 'hooks'], loader.baseDir, locate);
+  const runHooks = await loadRunHooks(
+    agent.hooks,
+    [...base, 'hooks'],
+    loader.baseDir,
+    locate,
+    loader.storeService(),
+  );
   return {
     model: models.get(agent.model),
     ...(agent.instructions === undefined ? {} : { instructions: agent.instructions }),
@@ -97,6 +103,7 @@ export async function loadAgentDefinition(
     tools,
     hooks: { before, after },
     runHooks,
+    ...(agent.triggers.length > 0 ? { triggers: agent.triggers } : {}),
     ...(agent.budget ? { budget: agent.budget } : {}),
     ...(agent.approvals ? { approvals: agent.approvals } : {}),
     durable: agent.durable,

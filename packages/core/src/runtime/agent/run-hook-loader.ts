@@ -1,7 +1,9 @@
 /** Loads config run hooks (`hooks.beforeRun` / `hooks.afterRun`, global or per agent): impl paths and builtins. */
 import type { AgentryConfig } from '../../config/schema.js';
+import type { Store } from '../../contracts/store.js';
 import { inputScreen } from '../run/input-screen.js';
 import type { AfterRunHook, BeforeRunHook, RunHooks } from '../run/run-hooks.js';
+import { runRateLimit } from '../run/run-rate-limit.js';
 import { loadHook } from './hook-loader.js';
 
 type Path = readonly (string | number)[];
@@ -13,12 +15,15 @@ export async function loadRunHooks(
   base: Path,
   baseDir: string,
   locate: (path: Path) => string | undefined,
+  store: () => Store,
 ): Promise<RunHooks> {
   const name = base.join('.');
   const beforeRun: BeforeRunHook[] = [];
   for (const [index, entry] of (config?.beforeRun ?? []).entries()) {
     if (typeof entry !== 'string') {
-      beforeRun.push(inputScreen(entry.config));
+      beforeRun.push(
+        entry.type === 'rate-limit' ? runRateLimit(entry.config, store) : inputScreen(entry.config),
+      );
       continue;
     }
     const path = [...base, 'beforeRun', index];

@@ -1,0 +1,39 @@
+/** The triggers of a `DefaultRuntime`: started with `startTriggers`, stopped on `close`. */
+import type { JsonValue } from '../contracts/json.js';
+import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
+import { describeTriggers } from '../triggers/describe-triggers.js';
+import { publishCustomEvent } from '../triggers/event-triggers.js';
+import { startTriggers } from '../triggers/start-triggers.js';
+import type { TriggerHost } from '../triggers/trigger-host.js';
+
+export interface RuntimeTriggers {
+  start(options?: StartTriggersOptions): Promise<TriggerHandle>;
+  publish(name: string, payload: JsonValue, id: string): Promise<void>;
+  describe(): Promise<TriggerStatus[]>;
+  stop(): Promise<void>;
+}
+
+/** `host` is read when triggers start or an event is published (the runtime is fully built by then). */
+export function runtimeTriggers(host: () => TriggerHost): RuntimeTriggers {
+  const handles = new Set<TriggerHandle>();
+  return {
+    start: async (options) => {
+      const handle = await startTriggers(host(), options);
+      handles.add(handle);
+      return {
+        started: handle.started,
+        webhooks: () => handle.webhooks(),
+        stop: async () => {
+          handles.delete(handle);
+          await handle.stop();
+        },
+      };
+    },
+    publish: (name, payload, id) => publishCustomEvent(host(), name, payload, id),
+    describe: () => describeTriggers(host()),
+    stop: async () => {
+      await Promise.all([...handles].map((handle) => handle.stop()));
+      handles.clear();
+    },
+  };
+}
