@@ -78,20 +78,8 @@ export class DefaultRuntime implements Runtime {
   private readonly launcher: RunLauncher;
   private readonly queued: RuntimeQueue;
   private closed = false;
-  /** This runtime's name in run leases and trigger claims. */
-  private readonly workerId: string;
   /** Triggers started here (`startTriggers`), stopped by `close`. */
-  private readonly triggers: RuntimeTriggers = runtimeTriggers(() => ({
-    agents: this.setup.agents,
-    store: this.services.store,
-    bus: this.services.bus,
-    queue: this.queued.queue,
-    logger: this.services.logger,
-    owner: this.workerId,
-    enqueue: (request) => this.enqueue(request),
-    record: (runId) => this.services.records.get(runId),
-    now: () => this.services.clock.now(),
-  }));
+  private readonly triggers: RuntimeTriggers;
   /** Runs other agents as child runs of a run's tool call (what the `agent` tool uses). */
   readonly childRuns: ChildRunner = new RuntimeChildRunner({
     runtime: this,
@@ -102,7 +90,6 @@ export class DefaultRuntime implements Runtime {
   constructor(private readonly setup: DefaultRuntimeSetup) {
     this.events = setup.events;
     const workerId = setup.owner ?? defaultOwnerName();
-    this.workerId = workerId;
     const leaseTtlMs = setup.runLeaseTtlMs ?? DEFAULT_RUN_LEASE_TTL_MS;
     // Takes the run lease of durable runs (only with a store-backed checkpointer).
     const owner = setup.durablePersistence
@@ -129,18 +116,13 @@ export class DefaultRuntime implements Runtime {
       agentFor,
     });
     this.queued = new RuntimeQueue(
+      services,
       {
-        store: services.store,
-        bus: services.bus,
-        records: services.records,
-        logger: services.logger,
         workerId,
         leaseTtlMs,
         agentLimits: setup.agentLimits ?? {},
-        now: () => new Date(services.clock.now()).toISOString(),
         agents: () => this.agents(),
         checkAgent: agentFor,
-        nextRunId: () => services.ids.next('run'),
         checkRunIdFree: async (runId) => {
           if (this.active.has(runId) || (await services.records.get(runId))) throw runExists(runId);
         },
@@ -152,8 +134,14 @@ export class DefaultRuntime implements Runtime {
         interrupt: (runId, reason) => this.interrupt(runId, reason),
       },
       setup.queue,
-      services.logger,
     );
+    const { store, bus, logger, records, clock } = services;
+    this.triggers = runtimeTriggers(() => ({
+      ...{ agents: setup.agents, store, bus, logger, queue: this.queued.queue, owner: workerId },
+      enqueue: (request) => this.enqueue(request),
+      record: (runId) => records.get(runId),
+      now: () => clock.now(),
+    }));
   }
 
   agents(): string[] {

@@ -5,15 +5,16 @@
 import type { Queue, QueueStatus } from '../../contracts/queue.js';
 import type { CloseOptions, EnqueueRequest, ResumeRequest, RunResult } from '../../contracts/run.js';
 import type { RunWorker, WorkOptions } from '../../contracts/runtime.js';
-import type { Logger } from '../../contracts/services.js';
 import { LocalQueue } from '../../defaults/local-queue.js';
+import type { RuntimeServices } from '../run/run-context.js';
 import { resultOfRecord } from '../tools/child-runs.js';
 import { QueueWorker } from './queue-worker.js';
 import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queued-runs.js';
 import { reofferQueued } from './reoffer.js';
 
-/** What the queue side uses of its runtime, on top of the queue host's members. */
-export interface RuntimeQueueHost extends Omit<QueueHost, 'queue'> {
+/** What the queue side uses of its runtime beyond its services. */
+export interface RuntimeQueueHost
+  extends Pick<QueueHost, 'workerId' | 'leaseTtlMs' | 'startQueued' | 'resumeHere' | 'interrupt'> {
   /** The agents this runtime knows (the default set a worker takes jobs for). */
   agents(): string[];
   /** Throws `run.unknown_agent` for an agent this runtime does not have. */
@@ -22,7 +23,6 @@ export interface RuntimeQueueHost extends Omit<QueueHost, 'queue'> {
   readonly agentLimits: { [agentId: string]: number };
   /** Throws `run.exists` when `runId` is in use (running here or recorded in the store). */
   checkRunIdFree(runId: string): Promise<void>;
-  nextRunId(): string;
 }
 
 export class RuntimeQueue {
@@ -37,13 +37,15 @@ export class RuntimeQueue {
   private reoffered = false;
 
   constructor(
+    private readonly services: RuntimeServices,
     private readonly runtime: RuntimeQueueHost,
     queue: Queue | undefined,
-    logger: Logger,
   ) {
+    const { store, bus, records, logger, clock } = services;
     this.queue = queue ?? new LocalQueue({ logger });
     this.ownsQueue = queue === undefined;
-    this.host = { ...runtime, queue: this.queue };
+    const now = () => new Date(clock.now()).toISOString();
+    this.host = { ...runtime, queue: this.queue, store, bus, records, logger, now };
   }
 
   /** Whether decisions for a run should go through the queue (a shared queue, not the in-process one). */
@@ -53,7 +55,7 @@ export class RuntimeQueue {
 
   async enqueue(request: EnqueueRequest): Promise<{ runId: string }> {
     this.runtime.checkAgent(request.agent);
-    const runId = request.runId ?? this.runtime.nextRunId();
+    const runId = request.runId ?? this.services.ids.next('run');
     await this.runtime.checkRunIdFree(runId);
     await enqueueRun(this.host, request, runId, request.durable ?? true);
     await this.startLocalWorker();
@@ -71,10 +73,10 @@ export class RuntimeQueue {
     runId: string,
     request: ResumeRequest | undefined,
   ): Promise<RunResult | undefined> {
-    const record = await this.runtime.records.get(runId);
+    const record = await this.services.records.get(runId);
     if (!record || record.parentRunId !== undefined || !record.durable) return undefined;
     await enqueueContinuation(this.host, runId, request);
-    return resultOfRecord(await waitForStop(this.runtime.records, runId, request?.signal));
+    return resultOfRecord(await waitForStop(this.services.records, runId, request?.signal));
   }
 
   async work(options: WorkOptions = {}): Promise<RunWorker> {
