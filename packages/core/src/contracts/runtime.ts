@@ -21,7 +21,7 @@ export interface RunQueries {
   list(filter?: RunFilter): Promise<RunRecord[]>;
   get(runId: string): Promise<RunRecord | undefined>;
   /** Stored events of a run with `seq > afterSeq`, in order. */
-  events(runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]>;
+  events(runId: string, options?: { afterSeq?: number | undefined }): Promise<AnyAgentryEvent[]>;
 }
 
 /** One tool of a configured agent, as callers outside the runtime (an API, a console) see it. */
