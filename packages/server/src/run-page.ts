@@ -8,10 +8,10 @@ import { ApiError } from './api-error.js';
 
 /** Filters beyond what `runtime.runs.list` offers, and the page position. */
 export interface PageQuery {
-  since?: string;
-  until?: string;
+  since?: string | undefined;
+  until?: string | undefined;
   limit: number;
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 interface Cursor {
