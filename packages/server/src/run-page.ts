@@ -9,13 +9,13 @@ import { ApiError } from './api-error.js';
 
 /** The query of `GET /api/v1/runs`, as validated. */
 export interface PageQuery {
-  agent?: string;
-  status?: RunFilter['status'];
-  session?: string;
-  since?: string;
-  until?: string;
+  agent?: string | undefined;
+  status?: RunFilter['status'] | undefined;
+  session?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
   limit: number;
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 function encodeCursor(record: RunRecord): string {

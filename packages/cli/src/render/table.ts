@@ -4,7 +4,7 @@
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
-  options: { width?: number; bold?: (text: string) => string } = {},
+  options: { width?: number | undefined; bold?: (text: string) => string } = {},
 ): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),

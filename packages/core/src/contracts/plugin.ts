@@ -46,8 +46,8 @@ export const PLUGIN_SPEC_VERSIONS: { readonly [K in PluginKind]: 1 } = {
 /** How a config slot names a plugin: a builtin name, `{ type, config }` or `{ impl, config }`. */
 export type SlotConfig =
   | string
-  | { type: string; config?: Record<string, unknown> }
-  | { impl: string; config?: Record<string, unknown> };
+  | { type: string; config?: Record<string, unknown> | undefined }
+  | { impl: string; config?: Record<string, unknown> | undefined };
 
 /** What `create` receives besides its validated config. */
 export interface PluginDeps {

@@ -41,21 +41,21 @@ export interface RunUsage {
 
 /** Limits the runtime enforces; each exceeded limit stops the run with its own stop reason. */
 export interface Budget {
-  maxSteps?: number;
-  maxToolCalls?: number;
-  maxInputTokens?: number;
-  maxOutputTokens?: number;
-  maxTotalTokens?: number;
-  maxCostUsd?: number;
-  maxDurationMs?: number;
+  maxSteps?: number | undefined;
+  maxToolCalls?: number | undefined;
+  maxInputTokens?: number | undefined;
+  maxOutputTokens?: number | undefined;
+  maxTotalTokens?: number | undefined;
+  maxCostUsd?: number | undefined;
+  maxDurationMs?: number | undefined;
 }
 
 /** `allow` runs without asking, `deny` refuses (the model is told), `ask` suspends for a decision. */
 export type ApprovalAction = 'allow' | 'deny' | 'ask';
 /** Approval policy: per-tool actions, and a default for tools not listed. Unset means the tool's own rule. */
 export interface ApprovalPolicy {
-  default?: ApprovalAction;
-  tools?: { [tool: string]: ApprovalAction };
+  default?: ApprovalAction | undefined;
+  tools?: { [tool: string]: ApprovalAction } | undefined;
 }
 
 /** A call the run is waiting on. */
@@ -75,38 +75,48 @@ export interface PendingCall {
  * with `run.decision_invalid`.
  */
 export type Decision =
-  | { approve: true; input?: JsonValue; sticky?: boolean; inputHash?: string }
-  | { approve: false; reason?: string; sticky?: boolean; inputHash?: string }
+  | {
+      approve: true;
+      input?: JsonValue | undefined;
+      sticky?: boolean | undefined;
+      inputHash?: string | undefined;
+    }
+  | {
+      approve: false;
+      reason?: string | undefined;
+      sticky?: boolean | undefined;
+      inputHash?: string | undefined;
+    }
   /** For `outcome_unknown` calls: run it again, record a result without running it, or fail the run. */
   | { outcome: 'retry' }
   | { outcome: 'skip'; result: JsonValue }
-  | { outcome: 'fail'; reason?: string };
+  | { outcome: 'fail'; reason?: string | undefined };
 
 /** What `runtime.run` takes. */
 export interface RunRequest {
   agent: string;
   input: string;
-  sessionId?: string;
+  sessionId?: string | undefined;
   /** Checkpoint after every model response and tool result. Defaults to the agent's `durable`. */
-  durable?: boolean;
-  approvals?: ApprovalPolicy;
-  budget?: Budget;
-  parentRunId?: string;
+  durable?: boolean | undefined;
+  approvals?: ApprovalPolicy | undefined;
+  budget?: Budget | undefined;
+  parentRunId?: string | undefined;
   /** Caller-supplied id (otherwise generated). */
-  runId?: string;
-  signal?: AbortSignal;
+  runId?: string | undefined;
+  signal?: AbortSignal | undefined;
   /**
    * Absolute time (ISO-8601 text or epoch milliseconds) the run must end by: a run requested after it
    * does not start (status `rejected`, stop reason `timeout`); an active run stops with `timeout` then.
    */
-  deadline?: string | number;
+  deadline?: string | number | undefined;
   /** Caller data (identity, trigger, tags) that `beforeRun` / `afterRun` hooks see and may rewrite. */
-  metadata?: { [key: string]: JsonValue };
+  metadata?: { [key: string]: JsonValue } | undefined;
   /**
    * What happens when the session (`sessionId`) already has an active run; overrides the agent's
    * `session.onBusy`. See `SessionBusyPolicy`.
    */
-  sessionPolicy?: SessionBusyPolicy;
+  sessionPolicy?: SessionBusyPolicy | undefined;
 }
 
 /**
@@ -130,8 +140,8 @@ export interface RunInputReceipt {
 
 /** What `runtime.resume` takes. */
 export interface ResumeRequest {
-  decisions?: { [callId: string]: Decision };
-  signal?: AbortSignal;
+  decisions?: { [callId: string]: Decision } | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

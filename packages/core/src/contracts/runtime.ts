@@ -24,7 +24,7 @@ export interface RunQueries {
   list(filter?: RunFilter): Promise<RunRecord[]>;
   get(runId: string): Promise<RunRecord | undefined>;
   /** Stored events of a run with `seq > afterSeq`, in order. */
-  events(runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]>;
+  events(runId: string, options?: { afterSeq?: number | undefined }): Promise<AnyAgentryEvent[]>;
   /**
    * Decisions on some pending calls of suspended runs, kept in the store until every call of the run is
    * decided (an approvals inbox decides one call at a time, from any process). Optional for other runtimes.

@@ -238,10 +238,9 @@ export abstract class KeyvStore implements Store {
     await this.run('write', async (opened) => {
       if (options?.deferFlush && opened.setDeferred) {
         // The entry as keyv would store it: its key prefix and `{ value, expires }` envelope.
-        const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
         await opened.setDeferred(
           `${this.keyvNamespace(namespace)}:${encodedKey}`,
-          serialize({ value, expires }),
+          serialize({ value, ...(ttlMs === undefined ? {} : { expires: Date.now() + ttlMs }) }),
         );
       } else {
         await this.keyvFor(namespace, opened).set(encodedKey, value, ttlMs);
@@ -483,7 +482,7 @@ export abstract class KeyvStore implements Store {
         emitErrors: false,
       });
       // keyv prefixes keys itself; a shared adapter must not add its own namespace on top.
-      (connection.adapter as { namespace?: string }).namespace = undefined;
+      (connection.adapter as { namespace?: string | undefined }).namespace = undefined;
       this.namespaces.set(namespace, keyv);
     }
     return keyv;

@@ -11,12 +11,12 @@ export interface RunRetention {
    * Finished runs (completed, failed, cancelled) kept at most; the oldest
    * finished run is evicted first. Default 1000. `Infinity` keeps every run.
    */
-  maxRuns?: number;
+  maxRuns?: number | undefined;
   /**
    * A finished run is evicted this long after it finished. Default 86 400 000
    * (24 hours). `Infinity` keeps runs regardless of age.
    */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
 }
 
 /** The defaults: at about 12 KB per ten-step run, a memory store keeps well under 20 MB of runs. */
@@ -81,7 +81,7 @@ interface RunEntry {
   sessionId?: string;
   parentRunId?: string;
   /** When it finished (store clock); undefined while it is running or suspended. */
-  finishedAt?: number;
+  finishedAt?: number | undefined;
 }
 
 /** A key to delete: namespace and key. */

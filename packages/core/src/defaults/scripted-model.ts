@@ -357,7 +357,7 @@ export class ScriptedModel implements Model {
       message: item.message ?? `Scripted ${item.error} fault at step ${callIndex + 1} (${this.#source})`,
       hint: 'This fault was injected by the script of a scripted model.',
       context: { plugin: 'scripted' },
-      ...(item.retryAfterMs === undefined ? {} : { retryAfterMs: item.retryAfterMs }),
+      retryAfterMs: item.retryAfterMs,
     });
   }
 }

@@ -15,9 +15,9 @@ import { definePlugin } from '../plugin/define-plugin.js';
 /** Config of the tool loop. */
 export interface ToolLoopConfig {
   /** Most model calls per run (default 25); reaching it stops the run with `max_steps`. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** Most tool calls of one model turn running at once (default 4). */
-  maxConcurrentTools?: number;
+  maxConcurrentTools?: number | undefined;
 }
 
 /** The loop's state: plain JSON, checkpointed after every transition. */

@@ -67,13 +67,13 @@ export interface ErrorContext {
 export interface AgentryErrorOptions {
   message: string;
   /** What the user can do about it. */
-  hint?: string;
+  hint?: string | undefined;
   cause?: unknown;
   /** Overrides the code's default. */
-  retryable?: boolean;
-  context?: ErrorContext;
+  retryable?: boolean | undefined;
+  context?: ErrorContext | undefined;
   /** Milliseconds to wait before retrying (from a Retry-After header, say). */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 /** Plain-JSON shape of an error, as stored in run records and shown by the CLI. */
@@ -134,7 +134,7 @@ export interface ConfigIssue {
   /** Key path of the value at fault, e.g. `['agents', 'assistant', 'memory']`. */
   path: (string | number)[];
   /** `file:line:col` of that value, when it came from a file. */
-  location?: string;
+  location?: string | undefined;
   /** What to do, e.g. `did you mean "instructions"?`. */
   hint?: string;
   /** The code this issue alone would have (`config.invalid`, `config.env_missing` …). */

@@ -7,7 +7,12 @@ import { isTool, type Tool } from '../contracts/tool.js';
 /** A slot as config gives it; tool slots may carry `approval`. */
 export type LoadableSlot =
   | SlotConfig
-  | { type?: string; impl?: string; config?: Record<string, unknown>; approval?: 'never' | 'always' };
+  | {
+      type?: string | undefined;
+      impl?: string | undefined;
+      config?: Record<string, unknown> | undefined;
+      approval?: 'never' | 'always' | undefined;
+    };
 
 /** A slot in one shape. */
 export interface NormalizedSlot {

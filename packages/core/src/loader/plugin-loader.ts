@@ -415,7 +415,7 @@ export class PluginLoader {
     return new PluginError(code, {
       message: `${this.#where(path)} ${message}`,
       ...(extra.hint ? { hint: extra.hint } : {}),
-      ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+      cause: extra.cause,
       context: {
         path: formatPath(path),
         ...(location ? { location } : {}),

@@ -82,7 +82,7 @@ export function runQueries(services: RuntimeServices): RunQueries {
   return {
     list: (filter?: RunFilter): Promise<RunRecord[]> => records.list(filter),
     get: (runId: string): Promise<RunRecord | undefined> => records.get(runId),
-    events: (runId: string, options?: { afterSeq?: number }): Promise<AnyAgentryEvent[]> =>
+    events: (runId: string, options?: { afterSeq?: number | undefined }): Promise<AnyAgentryEvent[]> =>
       readCheckpointedEvents(store, runId, options?.afterSeq ?? 0),
     decisions: storePartialDecisions(store),
   };

@@ -7,7 +7,7 @@ export interface SignatureCheck {
   format: SignatureFormat;
   secret: string;
   /** For `hmac-sha256`: the header holding the hex digest (default `x-signature`). */
-  header?: string;
+  header?: string | undefined;
   /** For `stripe`: the largest age of the signed timestamp, seconds. */
   toleranceSec?: number;
 }

@@ -35,7 +35,7 @@ class GateModel implements Model {
   }
 }
 
-const opened: { runtime: Runtime; handle?: TriggerHandle }[] = [];
+const opened: { runtime: Runtime; handle?: TriggerHandle | undefined }[] = [];
 afterEach(async () => {
   for (const { runtime, handle } of opened.splice(0)) {
     await handle?.stop();
@@ -57,7 +57,7 @@ async function start(trigger: Record<string, unknown>, model: Model, store = new
   runtime.events.onAny((event) => {
     if (event.type.startsWith('trigger.') || event.type === 'run.completed') events.push(event);
   });
-  const entry: { runtime: Runtime; handle?: TriggerHandle } = { runtime };
+  const entry: { runtime: Runtime; handle?: TriggerHandle | undefined } = { runtime };
   opened.push(entry);
   entry.handle = await runtime.startTriggers?.();
   return { runtime, events, store };

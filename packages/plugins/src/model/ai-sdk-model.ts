@@ -18,6 +18,7 @@ import {
   type LanguageModelUsage,
   NoSuchToolError,
   streamText,
+  type ToolSet,
 } from 'ai';
 import { tokenCounterFor } from '../context/token-counter.js';
 import { toModelMessages, toToolSet } from './message-mapping.js';
@@ -92,7 +93,6 @@ export abstract class AiSdkModel implements Model {
       const result = await generateText({
         model,
         messages: toModelMessages(request.messages),
-        tools: toToolSet(request.tools),
         allowSystemInMessages: true,
         maxRetries: 0,
         abortSignal: scope.signal,
@@ -126,7 +126,6 @@ export abstract class AiSdkModel implements Model {
       const result = streamText({
         model,
         messages: toModelMessages(request.messages),
-        tools: toToolSet(request.tools),
         allowSystemInMessages: true,
         maxRetries: 0,
         abortSignal: scope.signal,
@@ -162,10 +161,13 @@ export abstract class AiSdkModel implements Model {
     yield { type: 'finish', response };
   }
 
-  #settings(request: ModelRequest): { temperature?: number; maxOutputTokens?: number } {
+  /** The call settings this request sets: its tools, temperature and output cap (absent ones are left out). */
+  #settings(request: ModelRequest): { tools?: ToolSet; temperature?: number; maxOutputTokens?: number } {
+    const tools = toToolSet(request.tools);
     const temperature = request.temperature ?? this.#options.temperature;
     const maxOutputTokens = request.maxOutputTokens ?? this.#options.maxOutputTokens;
     return {
+      ...(tools === undefined ? {} : { tools }),
       ...(temperature === undefined ? {} : { temperature }),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     };
@@ -226,7 +228,7 @@ export abstract class AiSdkModel implements Model {
     toolCallId: string;
     toolName: string;
     input: unknown;
-    invalid?: boolean;
+    invalid?: boolean | undefined;
     error?: unknown;
   }): ToolCallRequest {
     if (call.invalid === true && !NoSuchToolError.isInstance(call.error)) {

@@ -145,9 +145,9 @@ export function toModelError(error: unknown, context: ModelErrorContext): Agentr
           : HINTS[code];
       return new ModelError(code, {
         message: clean(`${label} answered HTTP ${error.statusCode}: ${raw}`),
-        ...(hint === undefined ? {} : { hint }),
+        hint,
         cause: error,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        retryAfterMs,
       });
     }
     const connectionCode = findConnectionCode(error);

@@ -6,6 +6,7 @@ import { PostgresStore } from './postgres-store.js';
 import { RedisStore } from './redis-store.js';
 
 const redisUrl = process.env.REDIS_URL;
+const redisOptions = redisUrl === undefined ? {} : { url: redisUrl };
 const databaseUrl = process.env.DATABASE_URL;
 const tag = `${process.pid}_${Date.now().toString(36)}`;
 const redisPrefix = `agentry-loss:${tag}:`;
@@ -14,7 +15,7 @@ let counter = 0;
 
 describe.skipIf(!redisUrl)('checkpoint loss on Redis (needs REDIS_URL)', () => {
   afterAll(async () => {
-    const client = createClient({ url: redisUrl });
+    const client = createClient(redisOptions);
     await client.connect();
     for await (const keys of client.scanIterator({ MATCH: `${redisPrefix}*`, COUNT: 1000 })) {
       if (keys.length > 0) await client.del(keys);
@@ -28,7 +29,7 @@ describe.skipIf(!redisUrl)('checkpoint loss on Redis (needs REDIS_URL)', () => {
       return new RedisStore({ url: redisUrl!, prefix: `${redisPrefix}${counter}:` });
     },
     writeRawHead: async (_store, runId, text) => {
-      const client = createClient({ url: redisUrl });
+      const client = createClient(redisOptions);
       await client.connect();
       try {
         let changed = 0;

@@ -14,10 +14,10 @@ export interface FileStoreOptions {
 
 /** The parts of keyv-file 5.3.5 this store relies on (declared private in its typings). */
 interface KeyvFileInternals {
-  _data: Map<string, { value: unknown; expire?: number }>;
+  _data: Map<string, { value: unknown; expire?: number | undefined }>;
   _lastExpire: number;
   save(): Promise<void>;
-  _getWithExpire(key: string, data: { value: unknown; expire?: number } | undefined): unknown;
+  _getWithExpire(key: string, data: { value: unknown; expire?: number | undefined } | undefined): unknown;
 }
 
 /**

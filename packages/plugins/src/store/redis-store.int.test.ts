@@ -16,7 +16,7 @@ const nextId = () => {
 };
 
 async function deletePrefix(prefix: string): Promise<void> {
-  const client = createClient({ url });
+  const client = createClient(url === undefined ? {} : { url });
   await client.connect();
   for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
     if (keys.length > 0) await client.del(keys);

@@ -145,7 +145,7 @@ export class McpConnection {
       message: `MCP server "${this.options.server}": ${reason}`,
       hint: retryable ? 'The server is started again on the next call; retry it.' : 'Check the MCP server.',
       retryable,
-      ...(cause === undefined ? {} : { cause }),
+      cause,
     });
   }
 

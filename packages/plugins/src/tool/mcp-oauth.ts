@@ -84,11 +84,14 @@ export interface StoreOAuthProviderOptions {
  * same store, so a worker uses what a login on another machine saved.
  */
 export class StoreOAuthProvider implements OAuthClientProvider {
+  /** Declared as the SDK declares it: absent unless configured. */
+  readonly clientMetadataUrl?: string;
   #verifier: string | undefined;
   readonly #options: StoreOAuthProviderOptions;
 
   constructor(options: StoreOAuthProviderOptions) {
     this.#options = options;
+    if (options.auth.clientMetadataUrl !== undefined) this.clientMetadataUrl = options.auth.clientMetadataUrl;
     if (options.auth.clientSecret !== undefined) options.redactor.addSecret(options.auth.clientSecret);
   }
 
@@ -99,10 +102,6 @@ export class StoreOAuthProvider implements OAuthClientProvider {
   /** No redirect for client credentials: the SDK then takes the non-interactive path. */
   get redirectUrl(): string | undefined {
     return this.#clientCredentials ? undefined : this.#options.auth.redirectUri;
-  }
-
-  get clientMetadataUrl(): string | undefined {
-    return this.#options.auth.clientMetadataUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {

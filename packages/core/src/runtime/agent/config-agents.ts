@@ -108,7 +108,9 @@ export async function loadAgentDefinition(
     ...(agent.approvals ? { approvals: agent.approvals } : {}),
     durable: agent.durable,
     ...(agent.session ? { session: agent.session } : {}),
-    ...(agent.outputSchema ? { outputSchema: agent.outputSchema as AgentDefinition['outputSchema'] } : {}),
+    ...(agent.outputSchema
+      ? { outputSchema: agent.outputSchema as NonNullable<AgentDefinition['outputSchema']> }
+      : {}),
     maxValidationRetries: agent.maxValidationRetries,
     maxResumeAttempts: agent.maxResumeAttempts,
     maxToolOutputBytes: agent.maxToolOutputBytes,

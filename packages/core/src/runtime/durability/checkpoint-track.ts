@@ -26,7 +26,7 @@ export interface RunTrack {
   memoryRef: readonly Message[] | undefined;
   memory: { key: string; count: number; digest: string };
   /** Chunks of a replaced message generation, deleted once the head no longer references them. */
-  stale?: { generation: number; chunks: number };
+  stale?: { generation: number; chunks: number } | undefined;
   /** True once the run's first-checkpoint record is known to be stored. */
   recorded: boolean;
 }

@@ -412,7 +412,7 @@ export class StoreCheckpointer implements RunPersistence {
    * after the last acknowledged checkpoint of a crashed process are not here
    * (the resumed run emits them again under the same seqs).
    */
-  async events(runId: string, options: { afterSeq?: number } = {}): Promise<AnyAgentryEvent[]> {
+  async events(runId: string, options: { afterSeq?: number | undefined } = {}): Promise<AnyAgentryEvent[]> {
     return readCheckpointedEvents(this.#store, runId, options.afterSeq);
   }
 

@@ -3,11 +3,11 @@ import type { BeforeRunHook } from './run-hooks.js';
 
 export interface InputScreenConfig {
   /** Phrases (case-insensitive substrings) that block a run. */
-  deny?: readonly string[];
+  deny?: readonly string[] | undefined;
   /** Regular expression sources (case-insensitive, Unicode) that block a run. */
-  patterns?: readonly string[];
+  patterns?: readonly string[] | undefined;
   /** The rejection reason; the default names what matched. */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /** A `beforeRun` hook that blocks inputs containing a denied phrase or matching a pattern. */

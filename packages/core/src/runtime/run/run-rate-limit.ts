@@ -13,7 +13,7 @@ export interface RunRateLimitConfig {
   /** Count per agent, or per session (runs without an explicit session are not counted). */
   key: 'agent' | 'session';
   /** The rejection reason; the default says which limit was hit. */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /** A `beforeRun` hook that blocks runs over `max` per `perMs` for the agent or the session. */

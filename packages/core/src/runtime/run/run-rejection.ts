@@ -14,7 +14,7 @@ export interface RejectedRun {
   agent: ResolvedAgent;
   runId: string;
   /** Set when a queue job started it: its `queued` record is replaced. */
-  queued?: RunRecord;
+  queued?: RunRecord | undefined;
   listener?: RunEventListener;
 }
 

@@ -14,10 +14,16 @@ export const SERVER_CASE_ENV: Record<string, 'REDIS_URL' | 'DATABASE_URL'> = {
   'queue bullmq': 'REDIS_URL',
 };
 
+/** Client options for REDIS_URL (the client's default address when it is unset). */
+const redisOptions = () => {
+  const url = process.env.REDIS_URL;
+  return url === undefined ? {} : { url };
+};
+
 const unique = () => `${process.pid}_${randomUUID().slice(0, 8)}`;
 
 async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const client = createClient({ url: process.env.REDIS_URL });
+  const client = createClient(redisOptions());
   await client.connect();
   for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
     if (keys.length > 0) await client.del(keys);
