@@ -122,6 +122,16 @@ export type Decision = {
   reason?: string;
 };
 
+export interface InputReceipt {
+  runId: string;
+  seq: number;
+  status: string;
+}
+
+export interface SendInput {
+  input: string;
+}
+
 export interface EventPage {
   events: Event[];
   lastSeq: number;
