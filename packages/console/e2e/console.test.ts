@@ -121,6 +121,29 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('sends input into a suspended run from its page; the next model step shows it, a finished run offers no box', async () => {
+    const approval = await pendingWrite();
+    const page = await signedIn(browser.context, ADMIN_TOKEN);
+    await page.goto(`${served.url}/runs/${approval.runId}`);
+    await page.getByRole('textbox', { name: 'Send input' }).fill('Keep the summary to three bullet points');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.send-input [role="status"]').textContent())
+      .toContain('Sent as input #1');
+    await page.screenshot({ path: screenshotPath('run-input-box') });
+    await card(page, approval).getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.locator('.segment-end.completed').waitFor();
+    const received = page.locator('.step .input-received');
+    expect(await received.textContent()).toContain('input #1 Keep the summary to three bullet points');
+    await page.screenshot({ path: screenshotPath('run-input-sent'), fullPage: true });
+    expect(await page.getByRole('textbox', { name: 'Send input' }).count()).toBe(0);
+    const refused = await served.api<{ code: string }>('POST', `/api/v1/runs/${approval.runId}/input`, {
+      input: 'too late',
+    });
+    expect(refused.status).toBe(409);
+    await page.close();
+  });
+
   it('denies with a reason, and the reason shows on the call in the model step', async () => {
     const approval = await pendingWrite();
     const page = await signedIn(browser.context, ADMIN_TOKEN);

@@ -16,6 +16,7 @@ import type {
   DecisionAccepted,
   Event,
   EventPage,
+  InputReceipt,
   RunAccepted,
   RunPage,
   RunUsage,
@@ -105,6 +106,8 @@ export const api = {
   interrupt: (runId: string) => call<Run>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/interrupt`),
   resume: (runId: string) =>
     call<RunAccepted>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/resume`, {}),
+  send: (runId: string, input: string) =>
+    call<InputReceipt>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/input`, { input }),
   approvals: () => call<ApprovalList>('GET', '/api/v1/approvals'),
   decide: (approval: Approval, decision: Omit<ApprovalDecision, 'inputHash'>) =>
     call<DecisionAccepted>(

@@ -104,4 +104,27 @@ describe('the run timeline', () => {
     expect(timeline.segments).toHaveLength(1);
     expect(timeline.lastSeq).toBe(1);
   });
+
+  it('puts input sent into the run on the step whose model call received it first', () => {
+    seq = 0;
+    const timeline = emptyTimeline();
+    for (const next of [
+      event('run.started', { input: 'go' }),
+      event('step.started', { step: 1 }),
+      event('model.responded', { step: 1, text: 'Working.', usage: { inputTokens: 1, outputTokens: 1 } }),
+      event('run.input_received', { seq: 1, text: 'shorter, please' }),
+      event('step.started', { step: 2 }),
+      event('run.input_received', { seq: 2, text: 'and in French' }),
+      event('run.suspended', { stopReason: 'awaiting_approval', pending: [] }),
+    ]) {
+      applyEvent(timeline, next);
+    }
+    const [segment] = timeline.segments;
+    expect(segment?.steps.map((step) => step.inputs.map((input) => input.text))).toEqual([
+      [],
+      ['shorter, please'],
+    ]);
+    // Received after the last step started, before the run stopped: shown on the segment.
+    expect(segment?.inputs.map((input) => input.seq)).toEqual([2]);
+  });
 });

@@ -31,8 +31,17 @@ export interface CallView {
   output?: unknown;
 }
 
+/** Input sent into the run (`runtime.send`, the console's "Send input") that reached its pattern. */
+export interface InputView {
+  seq: number;
+  text: string;
+  time: string;
+}
+
 export interface StepView {
   step: number;
+  /** Inputs sent into the run that the model received first in this step. */
+  inputs: InputView[];
   text: string;
   inputTokens: number;
   outputTokens: number;
@@ -53,6 +62,8 @@ export interface SegmentView {
   /** The process that drove this segment (the run lease owner), when the run is durable. */
   worker?: string;
   steps: StepView[];
+  /** Inputs received since the last step started: they belong to the next step (or stay here if none). */
+  inputs: InputView[];
   /** The event that ended the segment (suspended, completed, failed, cancelled). */
   end?: { type: string; time: string; detail: string };
 }
@@ -72,7 +83,7 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 function currentSegment(timeline: Timeline, event: RunEvent): SegmentView {
   let segment = timeline.segments.at(-1);
   if (!segment) {
-    segment = { index: 0, cause: 'start', time: event.time, steps: [] };
+    segment = { index: 0, cause: 'start', time: event.time, steps: [], inputs: [] };
     timeline.segments.push(segment);
   }
   return segment;
@@ -83,6 +94,7 @@ function stepOf(segment: SegmentView, step: number): StepView {
   if (!view) {
     view = {
       step,
+      inputs: [],
       text: '',
       inputTokens: 0,
       outputTokens: 0,
@@ -130,6 +142,7 @@ export function applyEvent(timeline: Timeline, event: RunEvent): Timeline {
         time: event.time,
         ...(text(data.worker) ? { worker: text(data.worker) } : {}),
         steps: [],
+        inputs: [],
       });
       break;
     case 'run.suspended':
@@ -138,8 +151,17 @@ export function applyEvent(timeline: Timeline, event: RunEvent): Timeline {
     case 'run.cancelled':
       currentSegment(timeline, event).end = { type: event.type, time: event.time, detail: endDetail(event) };
       break;
-    case 'step.started':
-      stepOf(currentSegment(timeline, event), num(data.step));
+    case 'step.started': {
+      const segment = currentSegment(timeline, event);
+      stepOf(segment, num(data.step)).inputs.push(...segment.inputs.splice(0));
+      break;
+    }
+    case 'run.input_received':
+      currentSegment(timeline, event).inputs.push({
+        seq: num(data.seq),
+        text: text(data.text),
+        time: event.time,
+      });
       break;
     case 'model.responded': {
       const step = stepOf(currentSegment(timeline, event), num(data.step));

@@ -1,6 +1,6 @@
 /** The run timeline: segments (start, each resume), their model steps, and each step's tool calls. */
 import { cost, duration, json, tokens } from '../format';
-import type { CallView, SegmentView, StepView } from '../timeline';
+import type { CallView, InputView, SegmentView, StepView } from '../timeline';
 
 const CALL_LABEL: Record<CallView['status'], string> = {
   requested: 'requested',
@@ -49,6 +49,19 @@ function Call({ call }: { call: CallView }) {
   );
 }
 
+function Inputs({ inputs }: { inputs: InputView[] }) {
+  if (inputs.length === 0) return null;
+  return (
+    <ul className="inputs">
+      {inputs.map((input) => (
+        <li key={input.seq} className="input-received">
+          <span className="badge">input #{input.seq}</span> {input.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Step({ step }: { step: StepView }) {
   return (
     <li className="step">
@@ -60,6 +73,7 @@ function Step({ step }: { step: StepView }) {
           {step.checkpoints > 0 ? ` · ${step.checkpoints} checkpoint${step.checkpoints > 1 ? 's' : ''}` : ''}
         </span>
       </div>
+      <Inputs inputs={step.inputs} />
       {step.text ? <p className="model-text">{step.text}</p> : null}
       {step.modelError ? <p className="error">Model failed: {step.modelError}</p> : null}
       {step.calls.length > 0 ? (
@@ -101,6 +115,7 @@ export function TimelineView({ segments }: { segments: SegmentView[] }) {
               <Step key={step.step} step={step} />
             ))}
           </ol>
+          <Inputs inputs={segment.inputs} />
           {segment.end ? (
             <p className={`segment-end ${segment.end.type.slice(4)}`}>
               <strong>{segment.end.type.slice(4)}</strong> {segment.end.detail}

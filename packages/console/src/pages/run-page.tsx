@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure, type Approval, api, follow, type Role, type Run } from '../api';
 import { ApprovalCard } from '../components/approval-card';
+import { SendInput } from '../components/send-input';
 import { Problem, StatusBadge } from '../components/status';
 import { TimelineView } from '../components/timeline-view';
 import { cost, duration, tokens, when } from '../format';
@@ -154,6 +155,9 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
                 Resume
               </button>
             </div>
+          ) : null}
+          {rank[role] >= rank.approver ? (
+            <SendInput runId={runId} status={run.status} onSent={refresh} />
           ) : null}
         </>
       ) : null}
