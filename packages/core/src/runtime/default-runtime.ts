@@ -20,7 +20,7 @@ import type {
   WorkOptions,
 } from '../contracts/runtime.js';
 import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
-import { PluginError, RunError } from '../errors/agentry-error.js';
+import { RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { ActiveRuns } from './active-runs.js';
 import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
@@ -35,9 +35,9 @@ import { streamRun } from './run-stream.js';
 import {
   type DefaultRuntimeSetup,
   defaultOwnerName,
-  type RuntimePluginDeps,
   runQueries,
   runtimeServices,
+  setupFromDeps,
 } from './runtime-setup.js';
 import { type RuntimeTriggers, runtimeTriggers } from './runtime-triggers.js';
 import { RuntimeChildRunner } from './tools/child-runs.js';
@@ -55,17 +55,7 @@ export class DefaultRuntime implements Runtime {
     name: 'default',
     description: 'The default orchestrator',
     configSchema: z.object({}).strict(),
-    create: (_config, deps) => {
-      const setup = (deps as Partial<RuntimePluginDeps>).setup;
-      if (!setup) {
-        throw new PluginError('plugin.create_failed', {
-          message: 'A runtime plugin needs the resolved agents, store and bus',
-          hint: 'Create runtimes with createRuntime({ config }); it loads the runtime slot with everything it needs.',
-          context: { plugin: 'default' },
-        });
-      }
-      return new DefaultRuntime(setup);
-    },
+    create: (_config, deps) => new DefaultRuntime(setupFromDeps(deps)),
   });
 
   readonly kind = 'runtime' as const;

@@ -10,6 +10,7 @@ import type { RunFilter, RunRecord } from '../contracts/run.js';
 import type { RunQueries } from '../contracts/runtime.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../contracts/services.js';
 import type { Store, StoreFence } from '../contracts/store.js';
+import { PluginError } from '../errors/agentry-error.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
@@ -58,6 +59,19 @@ export interface DefaultRuntimeSetup {
 /** Deps a runtime plugin receives from `createRuntime`: the usual plugin deps plus the resolved setup. */
 export interface RuntimePluginDeps extends PluginDeps {
   readonly setup: DefaultRuntimeSetup;
+}
+
+/** The setup a runtime plugin was given by `createRuntime`; `plugin.create_failed` when it was created elsewhere. */
+export function setupFromDeps(deps: PluginDeps): DefaultRuntimeSetup {
+  const setup = (deps as Partial<RuntimePluginDeps>).setup;
+  if (!setup) {
+    throw new PluginError('plugin.create_failed', {
+      message: 'A runtime plugin needs the resolved agents, store and bus',
+      hint: 'Create runtimes with createRuntime({ config }); it loads the runtime slot with everything it needs.',
+      context: { plugin: 'default' },
+    });
+  }
+  return setup;
 }
 
 /** The services every run of a runtime uses, with the defaults for those the setup leaves out. */
