@@ -117,6 +117,8 @@ function agent(value: unknown): Plain {
   out.maxResumeAttempts = count(entry.maxResumeAttempts ?? 3, 0);
   out.maxToolOutputBytes = count(entry.maxToolOutputBytes ?? 64 * 1024, 256);
   copy(out, entry, 'maxActiveRuns', (item) => count(item, 1));
+  // An agent with triggers is left to zod (`triggers` is not in AGENT_KEYS): here it has none.
+  out.triggers = [];
   return out;
 }
 
