@@ -121,23 +121,32 @@ describe('run hooks from YAML', () => {
   });
 });
 
+/** A mailer agent whose `send` tool always asks for approval, and the config and model it runs on. */
+function mailer(sent: string[], durable: boolean) {
+  const send = defineTool({
+    name: 'send',
+    description: 'Sends a message',
+    input: z.object({ to: z.string() }),
+    sideEffects: 'unsafe',
+    approval: 'always',
+    execute: ({ to }) => {
+      sent.push(to);
+      return 'sent';
+    },
+  });
+  const script = [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'ok'];
+  return {
+    config: { version: 1 as const, store: 'memory', agents: { mailer: { model: 'demo', durable } } },
+    models: { demo: new ScriptedModel({ script }) },
+    tools: [send],
+  };
+}
+
 describe('afterRun on resume', () => {
   it('sees the result of each resume too, with the request metadata the run started with', async () => {
     const seen: { status: string; metadata: unknown }[] = [];
-    const send = defineTool({
-      name: 'send',
-      description: 'Sends a message',
-      input: z.object({ to: z.string() }),
-      sideEffects: 'unsafe',
-      approval: 'always',
-      execute: () => 'sent',
-    });
     const runtime = await createRuntime({
-      config: { version: 1, store: 'memory', agents: { mailer: { model: 'demo', durable: true } } },
-      models: {
-        demo: new ScriptedModel({ script: [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'ok'] }),
-      },
-      tools: [send],
+      ...mailer([], true),
       runHooks: {
         afterRun: [
           ({ request, result }) => void seen.push({ status: result.status, metadata: request.metadata }),
@@ -200,23 +209,8 @@ describe('run deadlines', () => {
   it('a run suspended for approval and resumed after its deadline stops with timeout; the call never runs', async () => {
     let nowMs = Date.parse('2026-12-06T09:00:00Z');
     const sent: string[] = [];
-    const send = defineTool({
-      name: 'send',
-      description: 'Sends a message',
-      input: z.object({ to: z.string() }),
-      sideEffects: 'unsafe',
-      approval: 'always',
-      execute: ({ to }) => {
-        sent.push(to);
-        return 'sent';
-      },
-    });
     const runtime = await createRuntime({
-      config: { version: 1, store: 'memory', agents: { mailer: { model: 'demo' } } },
-      models: {
-        demo: new ScriptedModel({ script: [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'ok'] }),
-      },
-      tools: [send],
+      ...mailer(sent, false),
       clock: { now: () => nowMs },
     });
     opened.push(runtime);
