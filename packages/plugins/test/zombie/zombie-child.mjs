@@ -39,6 +39,15 @@ const until = (file) =>
     look();
   });
 
+/** Mode "write": stops this process (SIGSTOP) just before the head of a `tool.started` checkpoint is written. */
+function pauseBeforeStartedHead(namespace, key, data) {
+  if (namespace !== 'checkpoints' || modes.get(key) !== 'write') return;
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  if (!text.includes('"reason":"tool.started"')) return;
+  writeFileSync(join(dir, `${key}.ready`), String(process.pid));
+  process.kill(process.pid, 'SIGSTOP');
+}
+
 /** The store, with a pause before the head write of a `tool.started` checkpoint (mode "write") and refusals counted. */
 function instrumented(store) {
   const count = (promise) =>
@@ -53,16 +62,16 @@ function instrumented(store) {
       if (property === 'setMany') return (...args) => count(value.apply(target, args));
       if (property === 'setJsonText' || property === 'set') {
         return (namespace, key, data, setOptions) => {
-          const text = typeof data === 'string' ? data : JSON.stringify(data);
-          if (
-            namespace === 'checkpoints' &&
-            modes.get(key) === 'write' &&
-            text.includes('"reason":"tool.started"')
-          ) {
-            writeFileSync(join(dir, `${key}.ready`), String(process.pid));
-            process.kill(process.pid, 'SIGSTOP');
-          }
+          pauseBeforeStartedHead(namespace, key, data);
           return count(value.call(target, namespace, key, data, setOptions));
+        };
+      }
+      // A fenced checkpoint save writes its head inside one batch (stores with `setBatch`).
+      if (property === 'setBatch') {
+        return (entries, setOptions) => {
+          for (const entry of entries)
+            pauseBeforeStartedHead(entry.namespace, entry.key, entry.text ?? entry.value);
+          return count(value.call(target, entries, setOptions));
         };
       }
       return value.bind(target);
