@@ -108,7 +108,12 @@ describe('the tool.finished checkpoint', () => {
     await died;
 
     // Process B resumes the run once A's lease is gone: the recorded result is replayed, not re-sent.
-    const b = await processOn(store, mailModel(() => undefined), sent, 'b');
+    const b = await processOn(
+      store,
+      mailModel(() => undefined),
+      sent,
+      'b',
+    );
     const resumed = await b.resume('mail-1');
     expect(resumed).toMatchObject({ status: 'completed', output: 'sent' });
     expect(sent).toEqual(['a:ada']);
