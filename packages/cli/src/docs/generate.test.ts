@@ -50,6 +50,7 @@ describe('docs links', () => {
     'docs/guides/redis-postgres.md',
     'docs/guides/console.md',
     'docs/guides/deployment.md',
+    'docs/guides/testing.md',
     'docs/reference/events.md',
     'examples/quickstart/README.md',
   ])('every relative link of %s points at a file that exists', (page) => {
