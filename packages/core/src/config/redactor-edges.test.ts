@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isSecretName, REDACTED, registerNamedSecrets } from './redactor.js';
+import {
+  createRedactor,
+  isSecretName,
+  REDACTED,
+  redactJsonText,
+  registerNamedSecrets,
+  withoutSecrets,
+} from './redactor.js';
 
 describe('secret names', () => {
   it.each([
@@ -19,6 +26,8 @@ describe('secret names', () => {
     'credentials',
     'Authorization',
     'apikey',
+    'password_',
+    'api__key',
   ])('%s is a secret name', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -47,6 +56,14 @@ describe('registerNamedSecrets', () => {
     expect(redactor.redactText('pg-pass-1 sk-list-22 visible-name')).toBe(
       `${REDACTED} ${REDACTED} visible-name`,
     );
+  });
+
+  it('registers the secrets of a value that contains itself, without looping', () => {
+    const redactor = createRedactor();
+    const cyclic: Record<string, unknown> = { apiKey: 'cyclic-key-1' };
+    cyclic.self = cyclic;
+    registerNamedSecrets(cyclic, redactor);
+    expect(redactor.redactText('key: cyclic-key-1')).toBe(`key: ${REDACTED}`);
   });
 
   it('ignores non-objects', () => {
@@ -150,5 +167,32 @@ describe('redacting values', () => {
     const copy = redactor.redact({ date, map });
     expect(copy.date).toBe(date);
     expect(copy.map).toBe(map);
+  });
+});
+
+describe('redacting arrays and JSON text', () => {
+  it('copies an array that contains itself without looping', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('loop-secret');
+    const list: unknown[] = ['loop-secret'];
+    list.push(list);
+    const copy = redactor.redact(list);
+    expect(copy[0]).toBe(REDACTED);
+    expect(copy[1]).toBe(copy);
+  });
+
+  it('gives JSON text without a secret back unchanged, whitespace and number spelling included', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('never-there');
+    const text = '{\n  "price": 1.50,\n  "items": [ 1, 2 ]\n}';
+    expect(redactJsonText(redactor, text)).toBe(text);
+  });
+
+  it('withoutSecrets passes values JSON cannot encode through', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('some-secret');
+    expect(withoutSecrets(redactor, undefined)).toBeUndefined();
+    const fn = () => 'some-secret';
+    expect(withoutSecrets(redactor, fn)).toBe(fn);
   });
 });
