@@ -32,12 +32,20 @@ describe('secret names', () => {
     expect(isSecretName(name)).toBe(true);
   });
 
-  it.each(['key', 'primaryKey', 'monkey', 'maxTotalTokens', 'tokenCount', '', '___', 'keyApi'])(
-    '%s is not a secret name',
-    (name) => {
-      expect(isSecretName(name)).toBe(false);
-    },
-  );
+  it.each([
+    'key',
+    'primaryKey',
+    'monkey',
+    'maxTotalTokens',
+    'tokenCount',
+    '',
+    '___',
+    'keyApi',
+    'apiVersion',
+    'accessLevel',
+  ])('%s is not a secret name', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
 
   it('answers the same after more names than its cache holds', () => {
     for (let index = 0; index < 5000; index += 1) isSecretName(`field${index}`);
@@ -64,6 +72,19 @@ describe('registerNamedSecrets', () => {
     cyclic.self = cyclic;
     registerNamedSecrets(cyclic, redactor);
     expect(redactor.redactText('key: cyclic-key-1')).toBe(`key: ${REDACTED}`);
+  });
+
+  it('registers the strings under a secret-named object, down to 64 levels deep, and not numbers', () => {
+    const redactor = createRedactor();
+    let deep: Record<string, unknown> = { token: 'deepest-token' };
+    for (let depth = 0; depth < 63; depth += 1) deep = { next: deep };
+    registerNamedSecrets(
+      { credentials: { user: 'visible-user', password: 'nested-pass-1' }, token: 12345, deep },
+      redactor,
+    );
+    expect(redactor.redactText('visible-user nested-pass-1 12345 deepest-token')).toBe(
+      `visible-user ${REDACTED} 12345 ${REDACTED}`,
+    );
   });
 
   it('ignores non-objects', () => {
@@ -186,6 +207,23 @@ describe('redacting arrays and JSON text', () => {
     redactor.addSecret('never-there');
     const text = '{\n  "price": 1.50,\n  "items": [ 1, 2 ]\n}';
     expect(redactJsonText(redactor, text)).toBe(text);
+  });
+
+  it('keeps numbers, booleans and null of a value it redacts, and gives back an ordinary object', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('said-secret');
+    const message = { role: 'assistant', content: 'said-secret', tokens: 3, done: true, extra: null };
+    const copy = withoutSecrets(redactor, [message]);
+    expect(copy).toEqual([{ ...message, content: REDACTED }]);
+    expect(JSON.parse(redactJsonText(redactor, JSON.stringify(message)))).toEqual({
+      ...message,
+      content: REDACTED,
+    });
+    // The copy is data kept for later use (memory, transcripts): it can be changed like the original.
+    const first = copy[0]!;
+    first.content = 'changed';
+    delete (first as Partial<typeof message>).extra;
+    expect(first).toEqual({ role: 'assistant', content: 'changed', tokens: 3, done: true });
   });
 
   it('withoutSecrets passes values JSON cannot encode through', () => {
