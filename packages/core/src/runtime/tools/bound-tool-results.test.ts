@@ -33,7 +33,12 @@ function turnsModel(turns: ToolCallRequest[][], seen: Message[][]): Model {
 
 async function setup(
   turns: ToolCallRequest[][],
-  options: { tools?: boolean; approval?: ApprovalRule<{ to: string }>; agent?: Record<string, unknown> } = {},
+  options: {
+    tools?: boolean;
+    approval?: ApprovalRule<{ to: string }>;
+    agent?: Record<string, unknown>;
+    now?: () => number;
+  } = {},
 ) {
   const sent: string[] = [];
   const send = defineTool({
@@ -59,6 +64,7 @@ async function setup(
     config: { version: 1, agents: { assistant: { model: 'm', ...options.agent } } },
     models: { m: turnsModel(turns, seen) },
     tools: options.tools === false ? [] : [echo, send],
+    ...(options.now ? { clock: { now: options.now } } : {}),
   });
   opened.push(runtime);
   const events: AnyAgentryEvent[] = [];
@@ -159,5 +165,21 @@ describe('approvals through a run', () => {
       content: { error: { code: 'tool.denied', message: 'The user denied this call.' } },
     });
     expect(sent).toEqual(['ada']);
+  });
+});
+
+describe('tool timing', () => {
+  it('tool.succeeded reports how long the call took, by the runtime clock', async () => {
+    let now = 1_000_000;
+    const { runtime, events } = await setup([[{ id: 'e', name: 'echo', input: { text: 'hi' } }]], {
+      now: () => (now += 5),
+    });
+    await runtime.run({ agent: 'assistant', input: 'x' });
+    const succeeded = events.find((event) => event.type === 'tool.succeeded');
+    expect(succeeded?.data).toMatchObject({ tool: 'echo', output: 'hi' });
+    // Each read of the clock moves it 5 ms: the call is a few reads long, nowhere near the epoch.
+    const durationMs = (succeeded!.data as { durationMs: number }).durationMs;
+    expect(durationMs).toBeGreaterThanOrEqual(0);
+    expect(durationMs).toBeLessThan(1_000);
   });
 });
