@@ -52,6 +52,7 @@ describe('docs links', () => {
     'docs/guides/deployment.md',
     'docs/guides/running-on-their-own.md',
     'docs/reference/triggers.md',
+    'docs/guides/testing.md',
     'docs/reference/events.md',
     'examples/quickstart/README.md',
   ])('every relative link of %s points at a file that exists', (page) => {

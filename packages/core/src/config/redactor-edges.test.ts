@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isSecretName, REDACTED, registerNamedSecrets } from './redactor.js';
+import {
+  createRedactor,
+  isSecretName,
+  REDACTED,
+  redactJsonText,
+  registerNamedSecrets,
+  withoutSecrets,
+} from './redactor.js';
 
 describe('secret names', () => {
   it.each([
@@ -19,16 +26,26 @@ describe('secret names', () => {
     'credentials',
     'Authorization',
     'apikey',
+    'password_',
+    'api__key',
   ])('%s is a secret name', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
 
-  it.each(['key', 'primaryKey', 'monkey', 'maxTotalTokens', 'tokenCount', '', '___', 'keyApi'])(
-    '%s is not a secret name',
-    (name) => {
-      expect(isSecretName(name)).toBe(false);
-    },
-  );
+  it.each([
+    'key',
+    'primaryKey',
+    'monkey',
+    'maxTotalTokens',
+    'tokenCount',
+    '',
+    '___',
+    'keyApi',
+    'apiVersion',
+    'accessLevel',
+  ])('%s is not a secret name', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
 
   it('answers the same after more names than its cache holds', () => {
     for (let index = 0; index < 5000; index += 1) isSecretName(`field${index}`);
@@ -46,6 +63,27 @@ describe('registerNamedSecrets', () => {
     );
     expect(redactor.redactText('pg-pass-1 sk-list-22 visible-name')).toBe(
       `${REDACTED} ${REDACTED} visible-name`,
+    );
+  });
+
+  it('registers the secrets of a value that contains itself, without looping', () => {
+    const redactor = createRedactor();
+    const cyclic: Record<string, unknown> = { apiKey: 'cyclic-key-1' };
+    cyclic.self = cyclic;
+    registerNamedSecrets(cyclic, redactor);
+    expect(redactor.redactText('key: cyclic-key-1')).toBe(`key: ${REDACTED}`);
+  });
+
+  it('registers the strings under a secret-named object, down to 64 levels deep, and not numbers', () => {
+    const redactor = createRedactor();
+    let deep: Record<string, unknown> = { token: 'deepest-token' };
+    for (let depth = 0; depth < 63; depth += 1) deep = { next: deep };
+    registerNamedSecrets(
+      { credentials: { user: 'visible-user', password: 'nested-pass-1' }, token: 12345, deep },
+      redactor,
+    );
+    expect(redactor.redactText('visible-user nested-pass-1 12345 deepest-token')).toBe(
+      `visible-user ${REDACTED} 12345 ${REDACTED}`,
     );
   });
 
@@ -150,5 +188,49 @@ describe('redacting values', () => {
     const copy = redactor.redact({ date, map });
     expect(copy.date).toBe(date);
     expect(copy.map).toBe(map);
+  });
+});
+
+describe('redacting arrays and JSON text', () => {
+  it('copies an array that contains itself without looping', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('loop-secret');
+    const list: unknown[] = ['loop-secret'];
+    list.push(list);
+    const copy = redactor.redact(list);
+    expect(copy[0]).toBe(REDACTED);
+    expect(copy[1]).toBe(copy);
+  });
+
+  it('gives JSON text without a secret back unchanged, whitespace and number spelling included', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('never-there');
+    const text = '{\n  "price": 1.50,\n  "items": [ 1, 2 ]\n}';
+    expect(redactJsonText(redactor, text)).toBe(text);
+  });
+
+  it('keeps numbers, booleans and null of a value it redacts, and gives back an ordinary object', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('said-secret');
+    const message = { role: 'assistant', content: 'said-secret', tokens: 3, done: true, extra: null };
+    const copy = withoutSecrets(redactor, [message]);
+    expect(copy).toEqual([{ ...message, content: REDACTED }]);
+    expect(JSON.parse(redactJsonText(redactor, JSON.stringify(message)))).toEqual({
+      ...message,
+      content: REDACTED,
+    });
+    // The copy is data kept for later use (memory, transcripts): it can be changed like the original.
+    const first = copy[0]!;
+    first.content = 'changed';
+    delete (first as Partial<typeof message>).extra;
+    expect(first).toEqual({ role: 'assistant', content: 'changed', tokens: 3, done: true });
+  });
+
+  it('withoutSecrets passes values JSON cannot encode through', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('some-secret');
+    expect(withoutSecrets(redactor, undefined)).toBeUndefined();
+    const fn = () => 'some-secret';
+    expect(withoutSecrets(redactor, fn)).toBe(fn);
   });
 });

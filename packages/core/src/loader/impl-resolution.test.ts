@@ -26,12 +26,16 @@ beforeAll(() => {
   write(join(project, 'tools.ts'));
   write(join(project, 'lib', 'memory.ts'));
   write(join(project, 'lib', 'plain.mjs'));
+  write(join(project, 'lib', 'module.mts'));
   write(join(outside, 'evil.ts'));
   symlinkSync(join(outside, 'evil.ts'), join(project, 'link.ts'));
   pkg('esm-only', { '.': { import: './index.mjs' }, './sub': { node: { import: './sub.mjs' } } });
   pkg('@acme/plugins', { import: './main.mjs', require: null });
   pkg('string-exports', './entry.mjs');
   pkg('default-only', { '.': { default: './fallback.mjs' } });
+  pkg('subpaths-first', { './feature': { import: './feature.mjs' }, '.': { import: './main.mjs' } });
+  pkg('null-condition', { '.': { import: null, default: './fallback.mjs' } });
+  pkg('empty-exports', {});
 });
 afterAll(() => {
   rmSync(dirname(project), { recursive: true, force: true });
@@ -148,5 +152,54 @@ describe('parsing', () => {
     expect(() => parseImplSpecifier('./a.ts#then')).toThrow('"then" is a reserved name');
     expect(() => parseImplSpecifier('./a.ts#1bad')).toThrow('"1bad" is not an export name');
     expect(parseImplSpecifier(' ./a#b.ts#Name ')).toEqual({ specifier: './a#b.ts', exportName: 'Name' });
+  });
+});
+
+describe('what a user sees for a mistyped impl', () => {
+  it('each refusal says how to fix it', () => {
+    expect(() => parseImplSpecifier('#x')).toThrow(
+      expect.objectContaining({
+        hint: 'write "<package or ./path>#<export>", e.g. "./my-memory.ts#MyMemory"',
+      }),
+    );
+    expect(() => parseImplSpecifier('./a.ts#1bad')).toThrow(
+      expect.objectContaining({ hint: 'use a JavaScript identifier after "#"' }),
+    );
+    expect(refusal('Bad Name').hint).toBe(
+      'use a package name ("my-plugins/memory") or a path starting with "./"',
+    );
+    expect(refusal('git+ssh://host/repo').hint).toBe(
+      'use a package name or a path relative to the config file',
+    );
+    expect(refusal('./lib/absent.ts').hint).toBe(
+      'paths are relative to the config file; check the spelling and the extension',
+    );
+  });
+
+  it('"." and "./" name the config directory: not a plugin file, but not outside the project either', () => {
+    for (const specifier of ['.', './']) {
+      const error = refusal(specifier);
+      expect(error.code).toBe('plugin.not_found');
+      expect(error.message).toBe(`impl "${specifier}#x": file ${project} does not exist`);
+    }
+  });
+
+  it('swaps .mjs for .mts, only for .js and .mjs, and reports a missing file for either', () => {
+    expect(resolveIn('./lib/module.mjs')).toEqual({ type: 'file', file: join(project, 'lib/module.mts') });
+    expect(refusal('./lib/module.cjs').code).toBe('plugin.not_found');
+    expect(refusal('./lib/absent.js').code).toBe('plugin.not_found');
+    expect(refusal('./lib/absent.mjs').code).toBe('plugin.not_found');
+  });
+
+  it('reads subpath maps whatever their order, skips null conditions, and refuses empty exports', () => {
+    expect(resolveIn('subpaths-first/feature')).toEqual({
+      type: 'file',
+      file: join(project, 'node_modules/subpaths-first/feature.mjs'),
+    });
+    expect(resolveIn('null-condition')).toEqual({
+      type: 'file',
+      file: join(project, 'node_modules/null-condition/fallback.mjs'),
+    });
+    expect(refusal('empty-exports').code).toBe('plugin.not_found');
   });
 });

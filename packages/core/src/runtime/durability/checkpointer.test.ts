@@ -285,7 +285,7 @@ describe('StoreCheckpointer', () => {
       // The run moves on (a concurrent tool call settles) before the store writes the head.
       snapshot.usage.toolCalls = 7;
       snapshot.patternState.messages.push(...turn(1));
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setImmediate(resolve));
       return store.setJsonText(namespace, key, text);
     };
     await new StoreCheckpointer({ store: slow, runtimeVersion: '0.1.0' }).save(

@@ -258,6 +258,19 @@ describe('decisions on a call whose outcome is unknown', () => {
     await hung;
   });
 
+  it('fail without a reason fails the run saying which call, and how to go on', async () => {
+    const { b, runId, callId, attempts, hung } = await unknownOutcome();
+    const done = await b.resume(runId, { decisions: { [callId]: { outcome: 'fail' } } });
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({
+      code: 'tool.outcome_unknown',
+      message: `The outcome of "send" (${callId}) is unknown and the run was failed`,
+      hint: 'Check what the call did, then start a new run.',
+    });
+    expect(attempts).toEqual(['a:ada']);
+    await hung;
+  });
+
   it('fail fails the run with the reason given, without running the call', async () => {
     const { b, runId, callId, attempts, hung } = await unknownOutcome();
     const done = await b.resume(runId, {

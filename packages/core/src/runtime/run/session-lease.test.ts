@@ -104,4 +104,34 @@ describe('session lease', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     await outcome;
   });
+
+  it('without a policy, waits 30 s for a busy session, then refuses naming the session', async () => {
+    const store = new MemoryStore();
+    await acquireSessionLease(store, 's8', 'run-a', undefined, live());
+    const waiting = acquireSessionLease(store, 's8', 'run-b', undefined, live());
+    const outcome = expect(waiting).rejects.toMatchObject({
+      code: 'run.busy',
+      message: 'Session "s8" already has an active run',
+      hint: expect.stringContaining('Waited 30000 ms'),
+      context: { sessionId: 's8' },
+    });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect((await store.readLease('session:s8'))?.owner).toBe('run-a');
+    await vi.advanceTimersByTimeAsync(2_000);
+    await outcome;
+  });
+
+  it('a run whose session lease was taken over still finishes cleanly, and leaves the new holder alone', async () => {
+    const store = new MemoryStore();
+    const held = await acquireSessionLease(store, 's9', 'run-a', undefined, live());
+    // The store lost the lease (it expired during an outage) and another run took the session.
+    vi.spyOn(store, 'renewLease').mockResolvedValue(undefined);
+    await store.releaseLease((await store.readLease('session:s9'))!);
+    const other = await acquireSessionLease(store, 's9', 'run-b', undefined, live());
+    // One heartbeat: its renewal finds the lease gone.
+    await vi.advanceTimersByTimeAsync(TTL_MS / 3 + 1);
+    await expect(held.release()).resolves.toBeUndefined();
+    expect((await store.readLease('session:s9'))?.owner).toBe('run-b');
+    await other.release();
+  });
 });

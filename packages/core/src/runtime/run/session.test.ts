@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Memory } from '../../contracts/memory.js';
 import type { Message } from '../../contracts/message.js';
 import type { Runtime } from '../../contracts/runtime.js';
+import { MemoryStore } from '../../defaults/memory-store.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { scriptedRuntime } from '../__fixtures__/runtime-fixture.js';
@@ -66,10 +67,22 @@ describe('one active run per session', () => {
 
   it('makes a second run wait for the session when onBusy is wait, then run', async () => {
     const held = gate();
+    // The store says when the second run found the session busy (and so is waiting for it).
+    const store = new MemoryStore();
+    const acquire = store.acquireLease.bind(store);
+    let foundBusy!: () => void;
+    const waiting = new Promise<void>((resolve) => {
+      foundBusy = resolve;
+    });
+    store.acquireLease = async (name, owner, ttlMs) => {
+      const lease = await acquire(name, owner, ttlMs);
+      if (name === 'session:shared' && lease === undefined) foundBusy();
+      return lease;
+    };
     const { runtime } = await configRuntime(
       holdScript,
       { session: { onBusy: 'wait', waitMs: 10_000 } },
-      { tools: [held.tool] },
+      { tools: [held.tool], store },
     );
     opened.push(runtime);
     const order: string[] = [];
@@ -82,7 +95,7 @@ describe('one active run per session', () => {
       order.push('second');
       return result;
     });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await waiting;
     expect(order).toEqual([]);
     held.release();
     const [a, b] = await Promise.all([first, second]);

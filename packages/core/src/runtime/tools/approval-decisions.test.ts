@@ -134,10 +134,34 @@ describe('checking resume decisions', () => {
       `The decision for call "call-1" (shell) was made for another input (hash ${'c'.repeat(12)}); the pending call's input changed (hash ${'a'.repeat(12)})`,
     );
     expect(error?.context).toEqual({ runId: 'run-1', callId: 'call-1', tool: 'shell' });
+    expect(error?.hint).toBe(
+      "Review the pending call's current input and decide again with its inputHash. Pending calls of run run-1: call-1 (shell, approval), call-2 (http, outcome_unknown).",
+    );
     const odd = refusal({
       'call-1': { approve: true, inputHash: 42 as unknown as string },
       'call-2': { outcome: 'retry' },
     });
     expect(odd?.message).toContain('(hash 42)');
+  });
+});
+
+describe('decisions that are not decision objects', () => {
+  it.each([
+    ['null', null],
+    ['a string', 'yes'],
+  ])('refuses %s as a decision with run.decision_invalid, for either kind of pending call', (_, decision) => {
+    const forApproval = refusal({
+      'call-1': decision as unknown as Decision,
+      'call-2': { outcome: 'retry' },
+    });
+    expect(forApproval?.code).toBe('run.decision_invalid');
+    expect(forApproval?.message).toContain('awaits approval');
+    const forOutcome = refusal({ 'call-1': { approve: true }, 'call-2': decision as unknown as Decision });
+    expect(forOutcome?.code).toBe('run.decision_invalid');
+    expect(forOutcome?.message).toContain('has an unknown outcome');
+  });
+
+  it('lists every missing decision', () => {
+    expect(refusal({})?.message).toBe('Missing decision for pending call(s): call-1 (shell), call-2 (http)');
   });
 });

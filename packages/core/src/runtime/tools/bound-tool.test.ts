@@ -229,6 +229,7 @@ describe('bound tools', () => {
     const seen: string[] = [];
     let active = 0;
     let peak = 0;
+    const waiting: (() => void)[] = [];
     const executor = (name: string, concurrency?: number): ToolExecutor => ({
       kind: 'tool-executor',
       specVersion: 1,
@@ -248,7 +249,9 @@ describe('bound tools', () => {
       execute: async (input) => {
         active += 1;
         peak = Math.max(peak, active);
-        await new Promise((resolve) => setTimeout(resolve, 15));
+        // A call waits until a second one is running beside it: both then finish (no timing involved).
+        if (active >= 2) for (const release of waiting.splice(0)) release();
+        else await new Promise<void>((resolve) => waiting.push(resolve));
         active -= 1;
         return input.value;
       },
