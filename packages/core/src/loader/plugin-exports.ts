@@ -55,8 +55,13 @@ export function toDefinition(exported: unknown): PluginDefinition | undefined {
 export function instanceProblem(kind: PluginKind, instance: unknown): string | undefined {
   if (kind === 'tool') {
     // A tool source may offer nothing (an MCP server without tools): an empty list is a valid answer.
-    const ok = Array.isArray(instance) ? instance.every(isTool) : isTool(instance);
-    return ok ? undefined : 'did not return a tool (or a list of tools)';
+    const tools: unknown[] = Array.isArray(instance) ? instance : [instance];
+    if (!tools.every(isTool)) return 'did not return a tool (or a list of tools)';
+    for (const tool of tools) {
+      const problem = toolProblem(tool);
+      if (problem) return problem;
+    }
+    return undefined;
   }
   if (typeof instance !== 'object' || instance === null)
     return `created ${String(instance)}; expected a ${kind}`;
@@ -64,6 +69,20 @@ export function instanceProblem(kind: PluginKind, instance: unknown): string | u
   return actual === undefined || actual === kind
     ? undefined
     : `created a '${String(actual)}'; expected a ${kind}`;
+}
+
+const SIDE_EFFECTS: ReadonlySet<unknown> = new Set(['none', 'idempotent', 'unsafe']);
+
+/**
+ * What is wrong with a tool a plugin gave (plain JavaScript can omit what `defineTool` requires): a durable run
+ * records `sideEffects` with every call and relies on it after a crash, so a missing one is refused here.
+ */
+function toolProblem(tool: Tool): string | undefined {
+  if (typeof tool.name !== 'string' || tool.name === '') return 'gave a tool without a name';
+  if (!SIDE_EFFECTS.has(tool.sideEffects)) {
+    return `gave tool "${tool.name}" with sideEffects ${JSON.stringify(tool.sideEffects) ?? 'undefined'}; set it to "none", "idempotent" or "unsafe" (what running the call twice would do)`;
+  }
+  return undefined;
 }
 
 /** Applies a tool slot's `approval` to every tool it produced. */

@@ -137,6 +137,15 @@ describe('PluginLoader failures', () => {
     ).toBe('plugin.load_failed');
   });
 
+  it('refuses a hand-written tool without sideEffects, naming the tool and the values it may take', async () => {
+    const error = await failure(() =>
+      loader.load('tool', { impl: './plain-plugin.js#toolWithoutSideEffects' }, ['agents', 'a', 'tools', 0]),
+    );
+    expect(error.code).toBe('plugin.create_failed');
+    expect(error.message).toContain('tool "send-mail" with sideEffects undefined');
+    expect(error.message).toContain('"none", "idempotent" or "unsafe"');
+  });
+
   it('takes the default export when the impl has no #', async () => {
     const memory = await loader.load('memory', { impl: './plain-plugin.js' }, ['m']);
     expect(memory.kind).toBe('memory');

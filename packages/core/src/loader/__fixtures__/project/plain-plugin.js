@@ -36,3 +36,13 @@ export default {
 };
 
 export const notAPlugin = { hello: 'world' };
+
+/** A tool written by hand in JavaScript that forgot `sideEffects` (defineTool would not compile without it). */
+export const toolWithoutSideEffects = {
+  kind: 'tool',
+  specVersion: 1,
+  name: 'send-mail',
+  description: 'Sends a mail',
+  inputSchema: { type: 'object' },
+  execute: async () => 'sent',
+};
