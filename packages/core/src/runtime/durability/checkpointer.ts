@@ -10,16 +10,19 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store, StoreBatchEntry, StoreFence, StoreWriteOptions } from '../../contracts/store.js';
+import type { Store } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
-import {
-  type EncodedRunEvents,
-  encodedEventBlocks,
-  RUN_EVENTS_NAMESPACE,
-  writeEncodedRunEvents,
-} from '../records/event-log.js';
+import type { EncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 import { appendMessages, eventTailFrom, type RunTrack, trackOf } from './checkpoint-track.js';
+import {
+  applySave,
+  DEFERRED,
+  DEFERRED_REASONS,
+  firstCheckpointKey,
+  messageKey,
+  type SavePlan,
+} from './checkpoint-writes.js';
 import { readCheckpointedEvents } from './checkpointed-events.js';
 import { appendTail, emptyTail, flushLog, tailFrom, textDigest } from './checkpointer-log.js';
 import { crashPoint } from './crash-points.js';
@@ -69,46 +72,6 @@ export interface StoreCheckpointerOptions {
    */
   redactor?: Pick<Redactor, 'redactText'>;
 }
-
-/** One save, planned: what `#applySave` writes, and the run's track once it is written. */
-interface SavePlan {
-  readonly next: RunTrack;
-  /** Message chunks and the memory blob, written before the head. */
-  readonly writes: readonly { key: string; value: JsonValue }[];
-  /** Events moved out of the head into the `events` namespace, written before the head. */
-  readonly flushEvents: EncodedRunEvents | undefined;
-  readonly headText: string;
-  /** JSON text length of the deltas written before the head. */
-  readonly deltaBytes: number;
-  /** True for the final save of a segment (`run.finished`, `run.suspended`). */
-  readonly ending: boolean;
-  readonly options: typeof DEFERRED | undefined;
-}
-
-/**
- * Saves whose write need not be flushed before it is acknowledged
- * (`StoreSetOptions.deferFlush`): each is followed by a flushed write before
- * anything with side effects happens — `tool.started` before a tool with side
- * effects runs, the run's final save before its result is returned — and a
- * flushed write flushes every earlier one. A store backend that crashes may
- * lose the deferred ones; the run then resumes from an earlier checkpoint,
- * repeating model calls and side-effect-free tools, retrying idempotent calls
- * under their key, and stopping at `outcome_unknown` for unsafe ones.
- */
-const DEFERRED_REASONS: ReadonlySet<SaveReason> = new Set<SaveReason>([
-  'run.started',
-  'model.responded',
-  'tool.finished',
-]);
-const DEFERRED = { deferFlush: true } as const;
-
-const messageKey = (runId: string, generation: number, index: number) =>
-  `msg:${runId}:${generation}:${index}`;
-/**
- * The record written with a run's first checkpoint (namespace `checkpoint-data`): with it, a run whose
- * head is gone is "checkpoint lost" (`checkpoint.missing`), not "never checkpointed" (start from input).
- */
-const firstCheckpointKey = (runId: string) => `first:${runId}`;
 
 /**
  * Persists durable runs in a `Store`. Per save it validates only what is new
@@ -184,7 +147,7 @@ export class StoreCheckpointer implements RunPersistence {
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const plan = this.#planSave(track, snapshot, events, reason);
-    await this.#applySave(runId, plan, fence);
+    await applySave(this.#store, runId, plan, fence);
     // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
     if (plan.ending) this.#tracks.delete(runId);
     else this.#tracks.set(runId, plan.next);
@@ -280,78 +243,6 @@ export class StoreCheckpointer implements RunPersistence {
    * makes the checkpoint visible), then the run's first-checkpoint record if it has none yet, then
    * the chunks the head no longer references are deleted. Every write carries `fence` when given.
    */
-  async #applySave(runId: string, plan: SavePlan, fence: StoreFence | undefined): Promise<void> {
-    const { next, writes, flushEvents, headText } = plan;
-    const options = fence === undefined ? plan.options : { ...plan.options, fence };
-    if (fence !== undefined && this.#store.setBatch !== undefined) {
-      await this.#applyBatch(runId, plan, { ...options, fence });
-      return;
-    }
-    if (writes.length > 0 || flushEvents !== undefined) {
-      const [, eventBlock] = await Promise.all([
-        writes.length > 0
-          ? this.#store.setMany(
-              CHECKPOINT_DATA_NAMESPACE,
-              writes,
-              fence === undefined ? undefined : { fence },
-            )
-          : undefined,
-        flushEvents === undefined
-          ? next.eventBlock
-          : writeEncodedRunEvents(this.#store, flushEvents, next.eventBlock, options),
-      ]);
-      next.eventBlock = eventBlock;
-      crashPoint('delta-written');
-    }
-    if (this.#store.setJsonText)
-      await this.#store.setJsonText(CHECKPOINT_NAMESPACE, runId, headText, options);
-    else await this.#store.set(CHECKPOINT_NAMESPACE, runId, JSON.parse(headText) as JsonValue, options);
-    if (!next.recorded) {
-      // Written after the head: a crash before it leaves a head (resumable), never a record without one.
-      await this.#store.set(
-        CHECKPOINT_DATA_NAMESPACE,
-        firstCheckpointKey(runId),
-        { checkpointed: true },
-        options,
-      );
-      next.recorded = true;
-    }
-    if (next.stale !== undefined) {
-      await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
-      next.stale = undefined;
-    }
-  }
-
-  /**
-   * `#applySave` on a store with `setBatch`, for a fenced save: chunks, blobs, flushed events, the head
-   * and the first-checkpoint record in one transaction, so the save costs one commit (one round trip).
-   */
-  async #applyBatch(runId: string, plan: SavePlan, options: StoreWriteOptions): Promise<void> {
-    const { next, writes, flushEvents, headText } = plan;
-    const entries: StoreBatchEntry[] = writes.map(({ key, value }) => ({
-      namespace: CHECKPOINT_DATA_NAMESPACE,
-      key,
-      value,
-    }));
-    if (flushEvents !== undefined) {
-      const { blocks, last } = await encodedEventBlocks(this.#store, flushEvents, next.eventBlock);
-      for (const { key, text } of blocks) entries.push({ namespace: RUN_EVENTS_NAMESPACE, key, text });
-      next.eventBlock = last;
-    }
-    if (entries.length > 0) crashPoint('delta-written');
-    entries.push({ namespace: CHECKPOINT_NAMESPACE, key: runId, text: headText });
-    if (!next.recorded) {
-      const value = { checkpointed: true };
-      entries.push({ namespace: CHECKPOINT_DATA_NAMESPACE, key: firstCheckpointKey(runId), value });
-    }
-    await this.#store.setBatch?.(entries, options);
-    next.recorded = true;
-    if (next.stale !== undefined) {
-      await this.#deleteChunks(runId, next.stale.generation, next.stale.chunks);
-      next.stale = undefined;
-    }
-  }
-
   /** The run's latest checkpoint; see `RunPersistence.load`. */
   async load(runId: string): Promise<RunSnapshot | undefined> {
     const envelope = await this.#readHead(runId);
@@ -445,12 +336,6 @@ export class StoreCheckpointer implements RunPersistence {
   /** Forgets what this process knows of a run (the next save re-reads its head). */
   forget(runId: string): void {
     this.#tracks.delete(runId);
-  }
-
-  /** Best effort: leftovers are harmless (no head references them), so a failed delete is ignored. */
-  async #deleteChunks(runId: string, generation: number, chunks: number): Promise<void> {
-    const keys = Array.from({ length: chunks }, (_, index) => messageKey(runId, generation, index));
-    await Promise.all(keys.map((key) => this.#store.delete(CHECKPOINT_DATA_NAMESPACE, key))).catch(() => {});
   }
 
   /**
