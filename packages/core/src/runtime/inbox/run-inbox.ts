@@ -112,8 +112,17 @@ export async function postToInbox(
     if (local) local.seq = Math.max(local.seq, seq);
     return seq;
   } finally {
-    if (local) local.inFlight--;
+    if (local) {
+      local.inFlight--;
+      // A refused post (the run ended) leaves no local view behind when nothing was ever posted to it.
+      if (local.inFlight === 0 && local.seq === 0) localInboxes.get(store)?.delete(runId);
+    }
   }
+}
+
+/** How many runs of a process-local store have a local inbox view (what a long-lived process keeps). */
+export function localInboxCount(store: Store): number {
+  return localInboxes.get(store)?.size ?? 0;
 }
 
 async function postUnderLease(
