@@ -63,11 +63,14 @@ describe('durable saves on a store with setBatch', () => {
     const result = await runtime.run({ agent: 'assistant', input: 'take notes' });
     expect(result.status).toBe('completed');
     expect(store.singleCheckpointWrites).toBe(0);
-    // Every batch holds exactly one head; the first also the first-checkpoint record, later ones flushed events.
-    for (const batch of store.batches)
-      expect(batch.filter((name) => name === CHECKPOINT_NAMESPACE)).toHaveLength(1);
-    expect(store.batches[0]).toContain(CHECKPOINT_DATA_NAMESPACE);
-    expect(store.batches.some((batch) => batch.includes('events'))).toBe(true);
+    // Every checkpoint batch holds exactly one head; the first also the first-checkpoint record, later ones
+    // flushed events. The other batches are the run record with its runs-list entry.
+    const saves = store.batches.filter((batch) => batch.some((name) => CHECKPOINT_PARTS.has(name)));
+    for (const batch of saves) expect(batch.filter((name) => name === CHECKPOINT_NAMESPACE)).toHaveLength(1);
+    for (const batch of store.batches.filter((batch) => !saves.includes(batch)))
+      expect(batch).toEqual(['runs', 'run-index']);
+    expect(saves[0]).toContain(CHECKPOINT_DATA_NAMESPACE);
+    expect(saves.some((batch) => batch.includes('events'))).toBe(true);
     const events = await runtime.runs.events(result.runId);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.at(-1)?.type).toBe('run.completed');

@@ -4,7 +4,15 @@ import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '..
 import type { Redactor } from '../../contracts/services.js';
 import type { Store, StoreFence } from '../../contracts/store.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
-import { afterCursor, type IndexedRun, indexEntry, newestFirst, passes, RunIndex } from './run-index.js';
+import {
+  afterCursor,
+  type IndexedRun,
+  indexEntry,
+  newestFirst,
+  passes,
+  RUN_INDEX_NAMESPACE,
+  RunIndex,
+} from './run-index.js';
 
 /** Store namespace of run records. */
 export const RUNS_NAMESPACE = 'runs';
@@ -236,6 +244,21 @@ export class RunRecords {
       ...(queue === undefined ? {} : { queue }),
     };
     const fence = this.fenceOf?.(record.runId);
+    if (fence !== undefined && this.store.setBatch !== undefined) {
+      // A fenced record and its index entry in one transaction: one round trip, one commit.
+      await this.store.setBatch(
+        [
+          { namespace: RUNS_NAMESPACE, key: record.runId, value: stored as unknown as JsonValue },
+          {
+            namespace: RUN_INDEX_NAMESPACE,
+            key: record.runId,
+            value: indexEntry(record, sequence) as unknown as JsonValue,
+          },
+        ],
+        { fence },
+      );
+      return;
+    }
     await Promise.all([
       this.store.set(
         RUNS_NAMESPACE,
