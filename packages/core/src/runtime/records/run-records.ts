@@ -2,7 +2,7 @@
 import type { JsonValue } from '../../contracts/json.js';
 import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store, StoreFence } from '../../contracts/store.js';
+import type { Store, StoreBatchEntry, StoreFence } from '../../contracts/store.js';
 import type { RunSnapshot } from '../run/run-snapshot.js';
 import {
   afterCursor,
@@ -13,6 +13,9 @@ import {
   RUN_INDEX_NAMESPACE,
   RunIndex,
 } from './run-index.js';
+
+/** A store entry of a run record (the record, or its runs-list entry). */
+type RecordEntry = Extract<StoreBatchEntry, { value: JsonValue }>;
 
 /** Store namespace of run records. */
 export const RUNS_NAMESPACE = 'runs';
@@ -134,7 +137,11 @@ export class RunRecords {
         ...(snapshot.budget ? { budget: snapshot.budget } : {}),
         ...(snapshot.approvals ? { approvals: snapshot.approvals } : {}),
       };
-      await this.write(record, Object.keys(request).length > 0 ? request : undefined);
+      // Need not be flushed on its own, as the run's first checkpoint: a flushed write (before a tool with side
+      // effects runs, the final save) follows and flushes both.
+      await this.write(record, Object.keys(request).length > 0 ? request : undefined, undefined, {
+        deferFlush: true,
+      });
     } else this.live.set(record.runId, { record, snapshot });
     return record;
   }
@@ -145,13 +152,18 @@ export class RunRecords {
     return stored?.request ?? {};
   }
 
-  /** Writes the final (or suspended) state of a run from its result. */
+  /**
+   * Writes the final (or suspended) state of a run from its result. `writeWith` (the run's final save)
+   * is given the record's store entries and resolves true when it wrote them in its own transaction, with
+   * the final checkpoint; otherwise they are written here, after it.
+   */
   async finished(
     snapshot: RunSnapshot,
     result: RunResult,
     createdAt: string,
     now: string,
     worker?: string,
+    writeWith?: (entries: readonly StoreBatchEntry[]) => Promise<boolean>,
   ): Promise<void> {
     const record: RunRecord = {
       runId: snapshot.runId,
@@ -170,7 +182,7 @@ export class RunRecords {
       createdAt,
       updatedAt: now,
     };
-    await this.write(record);
+    if (!(await writeWith?.(this.entries(record)))) await this.write(record);
     this.sequences.delete(record.runId);
     this.live.delete(record.runId);
   }
@@ -234,7 +246,8 @@ export class RunRecords {
     return found;
   }
 
-  private async write(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions): Promise<void> {
+  /** The record as stored (redacted, with its sequence, request and queue options) and its store entries. */
+  private entries(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions) {
     const record = this.redactor ? this.redactor.redact(plain) : plain;
     const sequence = this.sequences.get(record.runId);
     const stored: StoredRecord = {
@@ -243,30 +256,33 @@ export class RunRecords {
       ...(request === undefined ? {} : { request }),
       ...(queue === undefined ? {} : { queue }),
     };
-    const fence = this.fenceOf?.(record.runId);
+    const entries: RecordEntry[] = [
+      { namespace: RUNS_NAMESPACE, key: record.runId, value: stored as unknown as JsonValue },
+      {
+        namespace: RUN_INDEX_NAMESPACE,
+        key: record.runId,
+        value: indexEntry(record, sequence) as unknown as JsonValue,
+      },
+    ];
+    return entries;
+  }
+
+  private async write(
+    plain: RunRecord,
+    request?: RunRequestLimits,
+    queue?: QueuedOptions,
+    options: { deferFlush?: boolean } = {},
+  ): Promise<void> {
+    const entries = this.entries(plain, request, queue);
+    const fence = this.fenceOf?.(plain.runId);
     if (fence !== undefined && this.store.setBatch !== undefined) {
-      // A fenced record and its index entry in one transaction: one round trip, one commit.
-      await this.store.setBatch(
-        [
-          { namespace: RUNS_NAMESPACE, key: record.runId, value: stored as unknown as JsonValue },
-          {
-            namespace: RUN_INDEX_NAMESPACE,
-            key: record.runId,
-            value: indexEntry(record, sequence) as unknown as JsonValue,
-          },
-        ],
-        { fence },
-      );
+      // A fenced record and its runs-list entry in one transaction: one round trip, one commit.
+      await this.store.setBatch(entries, { ...options, fence });
       return;
     }
-    await Promise.all([
-      this.store.set(
-        RUNS_NAMESPACE,
-        record.runId,
-        stored as unknown as JsonValue,
-        fence === undefined ? undefined : { fence },
-      ),
-      this.index.write(record, sequence, fence),
-    ]);
+    const writeOptions = fence === undefined ? options : { ...options, fence };
+    await Promise.all(
+      entries.map((entry) => this.store.set(entry.namespace, entry.key, entry.value, writeOptions)),
+    );
   }
 }

@@ -63,8 +63,16 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
   if (!run.persistence.durable) await writeRunEvents(services.store, run.recorder.takeEvents());
-  await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
+  const reason = parts.status === 'suspended' ? 'run.suspended' : 'run.finished';
   const now = new Date(services.clock.now()).toISOString();
-  await services.records.finished(snapshot, result, run.options.createdAt, now, run.options.worker);
+  // The record goes with the final save (one transaction) when the persistence can write it.
+  await services.records.finished(
+    snapshot,
+    result,
+    run.options.createdAt,
+    now,
+    run.options.worker,
+    (record) => run.saveWith(reason, record),
+  );
   return result;
 }
