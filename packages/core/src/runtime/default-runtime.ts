@@ -28,7 +28,6 @@ import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner } from './durability/run-lease.js';
 import { sendInput } from './inbox/send-input.js';
 import { RuntimeQueue } from './queue/runtime-queue.js';
-import type { RuntimeServices } from './run/run-context.js';
 import { type RunDrive, RunLauncher } from './run-launcher.js';
 import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
 import { streamRun } from './run-stream.js';
@@ -40,6 +39,7 @@ import {
   setupFromDeps,
 } from './runtime-setup.js';
 import { type RuntimeTriggers, runtimeTriggers } from './runtime-triggers.js';
+import type { RuntimeServices } from './state/run-context.js';
 import { RuntimeChildRunner } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';

@@ -6,7 +6,7 @@
  */
 import type { Message } from '../../contracts/message.js';
 import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
-import type { RunContext } from '../run/run-context.js';
+import type { RunContext } from '../state/run-context.js';
 import { closeInbox, type InboxEntry, readInbox } from './run-inbox.js';
 
 /**
