@@ -41,7 +41,10 @@ test('fails naming each service that does not answer and how to fix it', async (
   process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${dead}/test`;
   try {
     await assert.rejects(checkServices(), (error) => {
-      assert.match(error.message, new RegExp(`PostgreSQL at postgres://postgres@127.0.0.1:${dead}/test \\(DATABASE_URL\\)`));
+      assert.match(
+        error.message,
+        new RegExp(`PostgreSQL at postgres://postgres@127.0.0.1:${dead}/test \\(DATABASE_URL\\)`),
+      );
       assert.doesNotMatch(error.message, /Redis at/);
       assert.match(error.message, /AGENTRY_SKIP_INT=1/);
       return true;
