@@ -368,3 +368,33 @@ export const CallParams = RunIdParam.extend({
     .max(400)
     .openapi({ param: { name: 'callId', in: 'path' } }),
 });
+
+export const PublishEventSchema = z
+  .object({
+    name: z.string().min(1).max(200).openapi({
+      example: 'ticket.created',
+      description:
+        'Letters, digits, `_`, `.`, `:` and `-`; the runtime\'s own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved',
+    }),
+    payload: json.optional().openapi({ description: 'Any JSON (default `null`); event triggers match on it' }),
+  })
+  .strict()
+  .openapi('PublishEvent');
+
+export const PublishedEventSchema = z
+  .object({
+    name: z.string(),
+    payload: json,
+    publishedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('PublishedEvent');
+
+export const WebhookAcceptedSchema = z
+  .object({
+    runId: z.string(),
+    duplicate: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'A redelivery (same idempotency key): nothing started; `runId` is the first run' }),
+  })
+  .openapi('WebhookAccepted');
