@@ -24,7 +24,9 @@ interface OpenRun {
 const ENDED: ReadonlySet<RunStatus> = new Set<RunStatus>(['completed', 'cancelled', 'failed']);
 
 /** The status (and what it needs) a run event moves its run to; `undefined` for other events. */
-function statusOf(event: AnyAgentryEvent): { status: RunStatus; pending?: number; retryable?: boolean } | undefined {
+function statusOf(
+  event: AnyAgentryEvent,
+): { status: RunStatus; pending?: number; retryable?: boolean } | undefined {
   switch (event.type) {
     case 'run.queued':
       return { status: 'queued' };

@@ -374,9 +374,11 @@ export const PublishEventSchema = z
     name: z.string().min(1).max(200).openapi({
       example: 'ticket.created',
       description:
-        'Letters, digits, `_`, `.`, `:` and `-`; the runtime\'s own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved',
+        "Letters, digits, `_`, `.`, `:` and `-`; the runtime's own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved",
     }),
-    payload: json.optional().openapi({ description: 'Any JSON (default `null`); event triggers match on it' }),
+    payload: json
+      .optional()
+      .openapi({ description: 'Any JSON (default `null`); event triggers match on it' }),
   })
   .strict()
   .openapi('PublishEvent');
@@ -392,9 +394,8 @@ export const PublishedEventSchema = z
 export const WebhookAcceptedSchema = z
   .object({
     runId: z.string(),
-    duplicate: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'A redelivery (same idempotency key): nothing started; `runId` is the first run' }),
+    duplicate: z.boolean().optional().openapi({
+      description: 'A redelivery (same idempotency key): nothing started; `runId` is the first run',
+    }),
   })
   .openapi('WebhookAccepted');

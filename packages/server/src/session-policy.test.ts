@@ -147,7 +147,8 @@ describe('an invalid sessionPolicy', () => {
     expect(unknown.status).toBe(422);
     const issue = unknown.body.error.issues?.[0] as { path: string; message: string };
     expect(issue.path).toBe('sessionPolicy');
-    for (const allowed of ['reject', 'enqueue', 'interrupt', 'steer']) expect(issue.message).toContain(allowed);
+    for (const allowed of ['reject', 'enqueue', 'interrupt', 'steer'])
+      expect(issue.message).toContain(allowed);
 
     const sessionless = await api.call<Failure>('POST', '/api/v1/runs', {
       body: { agent: 'assistant', input: 'x', sessionPolicy: 'steer' },

@@ -1,5 +1,5 @@
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { createRuntime, type Runtime, ScriptedModel, signBody } from '@agentry/core';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
 import { createServer } from './create-server.js';

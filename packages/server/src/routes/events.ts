@@ -2,9 +2,10 @@
  * Events: a run's stored events as JSON pages, as a resumable SSE stream, the live stream of all runs,
  * and custom events published for event triggers.
  */
+
+import { isAgentryError, type JsonValue } from '@agentry/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { isAgentryError, type JsonValue } from '@agentry/core';
 import { ApiError } from '../api-error.js';
 import { streamAllEvents, streamRunEvents } from '../event-feed.js';
 import {
@@ -19,8 +20,8 @@ import {
 import {
   EventPageSchema,
   EventQuerySchema,
-  PublishedEventSchema,
   PublishEventSchema,
+  PublishedEventSchema,
   RunIdParam,
 } from '../schemas.js';
 import type { ApiApp, ServerContext } from '../server-context.js';

@@ -4,8 +4,8 @@
  * JSON Schema (ajv) after the signature, and the run is enqueued at once (`202 { runId }`).
  */
 import type { JsonValue, PayloadIssue, TriggerHandle, WebhookEndpoint } from '@agentry/core';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from '@hono/zod-openapi';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Context } from 'hono';
 import { ApiError } from '../api-error.js';
 import { jsonResponse, RATE_LIMITED } from '../route-kit.js';
