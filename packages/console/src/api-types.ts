@@ -63,19 +63,26 @@ export interface Error {
       path: string;
       message: string;
     }[];
+    /** The run the error is about (`run.busy`: the run that holds the session) */
+    runId?: string;
   };
 }
 
 export interface RunAccepted {
+  /** The run (`steered`: the active run that received the input) */
   runId: string;
-  state: 'running' | 'queued' | 'finished';
+  state: 'running' | 'queued' | 'finished' | 'steered';
   run?: Run;
+  /** `steered`: the input's position in the active run's inbox */
+  inputSeq?: number;
 }
 
 export interface StartRun {
   agent: string;
   input: string;
   sessionId?: string;
+  /** What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` sends `input` into that run instead (state `steered`, no new run). Needs `sessionId`. */
+  sessionPolicy?: 'reject' | 'enqueue' | 'interrupt' | 'steer';
   durable?: boolean;
   budget?: Budget;
 }
@@ -147,6 +154,20 @@ export interface Event {
   data: {
     [key: string]: unknown;
   };
+}
+
+export interface PublishedEvent {
+  name: string;
+  /** Any JSON value */
+  payload?: unknown;
+  publishedAt: string;
+}
+
+export interface PublishEvent {
+  /** Letters, digits, `_`, `.`, `:` and `-`; the runtime's own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved */
+  name: string;
+  /** Any JSON (default `null`); event triggers match on it */
+  payload?: unknown;
 }
 
 export interface ApprovalList {
@@ -234,4 +255,10 @@ export interface Health {
       message?: string;
     };
   };
+}
+
+export interface WebhookAccepted {
+  runId: string;
+  /** A redelivery (same idempotency key): nothing started; `runId` is the first run */
+  duplicate?: boolean;
 }

@@ -73,4 +73,22 @@ describe('the API with a shared queue', () => {
     expect(notes.size).toBe(0);
     expect(await runtime.runs.decisions?.get(suspended.runId, [call.callId])).toEqual({});
   });
+
+  it('takes sessionPolicy enqueue (a queued run waits for its session) and refuses the others with 422', async () => {
+    const queue = new ElsewhereQueue();
+    const { runtime } = await noteRuntime({ queue });
+    closers.push(() => runtime.close());
+    const api = new OpenApiClient(createServer(runtime));
+    const body = { agent: 'writer', input: 'write it', sessionId: 'desk' };
+    const queued = await api.call<{ state: string }>('POST', '/api/v1/runs', {
+      body: { ...body, sessionPolicy: 'enqueue' },
+    });
+    expect(queued.body.state).toBe('queued');
+    const steer = await api.call<{ error: { issues: { path: string }[] } }>('POST', '/api/v1/runs', {
+      body: { ...body, sessionPolicy: 'steer' },
+    });
+    expect(steer.status).toBe(422);
+    expect(steer.body.error.issues[0]?.path).toBe('sessionPolicy');
+    expect(queue.jobs).toHaveLength(1);
+  });
 });

@@ -7,16 +7,13 @@ import type { ResumeRequest, RunRecord, RunRequest, RunResult } from '../contrac
 import { RunError } from '../errors/agentry-error.js';
 import type { ActiveRun, ActiveRuns } from './active-runs.js';
 import type { ResolvedAgent } from './agent/agent-setup.js';
+import { admitRun } from './agent/run-hooks.js';
 import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import type { RunOwner, RunOwnership } from './durability/run-lease.js';
-import type { RunPersistence } from './durability/run-persistence.js';
 import { settleEndedRun } from './durability/settle-ended.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
-import { freshSnapshot } from './run/fresh-snapshot.js';
 import { injectMemories } from './run/memory-steps.js';
-import type { RunContext, RuntimeServices } from './run/run-context.js';
-import { admitRun } from './run/run-hooks.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
 import { applySessionPolicy, sessionPolicyOf } from './run/session-policy.js';
 import { checkRunRequest, runExists } from './run-request.js';
@@ -29,6 +26,9 @@ import {
   resumeReason,
 } from './run-resume.js';
 import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
+import { freshSnapshot } from './state/fresh-snapshot.js';
+import type { RunContext, RuntimeServices } from './state/run-context.js';
+import type { RunPersistence } from './state/run-persistence.js';
 
 /** How a new run reports: streamed runs hand their events to `listener` as well. */
 export interface RunDrive {

@@ -1,5 +1,4 @@
 /** Runs: list (filters, cursor pages), get, start, cancel, interrupt, resume, send input. */
-import { randomUUID } from 'node:crypto';
 import type { ResumeRequest, RunRecord, Runtime } from '@agentry/core';
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError, notFound } from '../api-error.js';
@@ -15,8 +14,10 @@ import {
 } from '../route-kit.js';
 import { launchRun } from '../run-launch.js';
 import { pageFilter, pageOfRuns } from '../run-page.js';
+import { startRun as startRunFromRequest } from '../run-start.js';
 import {
   CancelSchema,
+  ErrorSchema,
   InputReceiptSchema,
   ResumeSchema,
   RunAcceptedSchema,
@@ -55,15 +56,21 @@ const startRun = createRoute({
   method: 'post',
   path: '/api/v1/runs',
   tags,
-  summary: 'Start a run (it continues after the answer)',
+  summary: 'Start a run (it continues after the answer); `sessionPolicy` says what a busy session does',
   ...guard('operator'),
   request: { body: jsonBody(StartRunSchema) },
   responses: {
-    202: jsonResponse(RunAcceptedSchema, 'The run started (or already ended: then `run` is its record)'),
+    202: jsonResponse(
+      RunAcceptedSchema,
+      "The run started (or already ended: then `run` is its record), or its input went into the session's active run (`steered`)",
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...INVALID,
-    ...CONFLICT,
+    409: jsonResponse(
+      ErrorSchema,
+      'sessionPolicy `reject`: the session already has an active run (`error.runId`), code `run.busy`',
+    ),
   },
 });
 
@@ -150,30 +157,7 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
     c.json(await requireRun(context.runtime, c.req.valid('param').runId), 200),
   );
 
-  app.openapi(startRun, async (c) => {
-    const body = c.req.valid('json');
-    const runtime = context.runtime;
-    if (!runtime.agents().includes(body.agent)) {
-      throw notFound('agent', body.agent, `Configured agents: ${runtime.agents().join(', ') || 'none'}.`);
-    }
-    const runId = randomUUID();
-    const request = {
-      runId,
-      agent: body.agent,
-      input: body.input,
-      ...(body.sessionId ? { sessionId: body.sessionId } : {}),
-      ...(body.durable === undefined ? {} : { durable: body.durable }),
-      ...(body.budget ? { budget: body.budget } : {}),
-    };
-    if (await context.sharedQueue(runtime)) {
-      // Some worker of the shared queue drives it (`agentry worker`); this server only submits it.
-      await runtime.enqueue(request);
-      return c.json({ runId, state: 'queued' as const }, 202);
-    }
-    const launch = await launchRun(context, runId, 'run.started', () => runtime.run(request));
-    const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
-    return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
-  });
+  app.openapi(startRun, async (c) => c.json(await startRunFromRequest(context, c.req.valid('json')), 202));
 
   app.openapi(cancelRun, async (c) => {
     const { runId } = c.req.valid('param');

@@ -10,10 +10,10 @@ import {
   RUN_EVENTS_NAMESPACE,
   writeEncodedRunEvents,
 } from '../records/event-log.js';
+import type { SaveReason } from '../state/run-persistence.js';
 import type { RunTrack } from './checkpoint-track.js';
 import { crashPoint } from './crash-points.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
-import type { SaveReason } from './run-persistence.js';
 
 /** One save, planned: what `applySave` writes, and the run's track once it is written. */
 export interface SavePlan {

@@ -13,7 +13,9 @@ import type { Redactor } from '../../contracts/services.js';
 import type { Store } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import { jsonText } from '../snapshot/json-guard.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from '../state/run-persistence.js';
 import { appendMessages, eventTailFrom, type RunTrack, trackOf } from './checkpoint-track.js';
 import {
   applySave,
@@ -41,8 +43,6 @@ import {
   sealEnvelope,
   verifyChunks,
 } from './envelope.js';
-import { jsonText } from './json-guard.js';
-import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
 import { messagesProblem } from './snapshot-guard.js';
 
 /** Options of `StoreCheckpointer`. */

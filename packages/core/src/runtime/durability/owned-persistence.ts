@@ -3,9 +3,9 @@
 import type { Logger } from '../../contracts/services.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from '../state/run-persistence.js';
 import type { RunOwnership } from './run-lease.js';
-import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
 
 /**
  * Delegates to the checkpointer with the run lease as the fence of every

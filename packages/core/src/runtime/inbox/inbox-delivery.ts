@@ -1,12 +1,12 @@
 /**
  * The run's side of its inbox: at each step boundary the waiting inputs go to the pattern (its `receive`,
- * or appended as user messages) and `run.input_received` is emitted; an interrupt request from another
- * process stops the run at this safe point. What was taken is recorded in the snapshot (`inputSeq`), so the
+ * or appended as user messages) and `run.input_received` is emitted; an interrupt or cancel request from
+ * another process stops the run at this safe point. What was taken is recorded in the snapshot (`inputSeq`), so the
  * next checkpoint holds the inputs and the number together.
  */
 import type { Message } from '../../contracts/message.js';
 import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
-import type { RunContext } from '../run/run-context.js';
+import type { RunContext } from '../state/run-context.js';
 import { closeInbox, type InboxEntry, postsStoredIn, readInbox } from './run-inbox.js';
 
 /**
@@ -64,16 +64,21 @@ export async function takeInbox(run: RunContext, closing = false): Promise<boole
   return interruptRequested(run, entries) || changed;
 }
 
-/** Acts on an interrupt request not acted on yet: the run stops at this safe point. */
+/**
+ * Acts on an interrupt or cancel request not acted on yet: the run stops at this safe point (a cancel
+ * request wins over an interrupt; an interrupt of a run without durable persistence cancels it).
+ */
 function interruptRequested(run: RunContext, entries: readonly InboxEntry[]): boolean {
   const { snapshot } = run;
-  let request: (InboxEntry & { kind: 'interrupt' }) | undefined;
+  let request: (InboxEntry & { kind: 'interrupt' | 'cancel' }) | undefined;
   for (const entry of entries) {
-    if (entry.kind === 'interrupt' && entry.seq > (snapshot.interruptSeq ?? 0)) request = entry;
+    if (entry.kind === 'input' || entry.seq <= (snapshot.interruptSeq ?? 0)) continue;
+    if (request?.kind !== 'cancel') request = entry;
   }
   if (!request) return false;
   snapshot.interruptSeq = request.seq;
-  if (run.durable && run.persistence.durable) run.abort.interrupt(request.reason);
+  if (request.kind === 'interrupt' && run.durable && run.persistence.durable)
+    run.abort.interrupt(request.reason);
   else run.abort.cancel(request.reason);
   return true;
 }

@@ -1,6 +1,6 @@
 /**
- * A run's inbox in the store: inputs sent into the run (`runtime.send`) and interrupt requests from other
- * processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
+ * A run's inbox in the store: inputs sent into the run (`runtime.send`) and interrupt or cancel requests
+ * from other processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
  * (`inbox:<runId>`) and fence their write with it, so two senders never get the same number; the run
  * reads the head (one `get`) at each step boundary and records the last number it consumed in its
  * checkpoint, so a resumed run receives each input exactly once. A completed run closes its inbox.
@@ -14,13 +14,14 @@ const LEASE_TTL_MS = 10_000;
 const POLL_MS = 10;
 const WAIT_MS = 15_000;
 
-/** One entry: input text for the pattern, or a request to stop the run at its next safe point. */
-export type InboxEntry =
-  | { seq: number; kind: 'input'; text: string; sentAt: number }
-  | { seq: number; kind: 'interrupt'; reason: string; sentAt: number };
+/**
+ * What an entry is before it gets its number: input text for the pattern, or a request from another
+ * process to stop the run at its next safe point (`interrupt`: resumable when durable; `cancel`: for good).
+ */
+export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt' | 'cancel'; reason: string };
 
-/** What an entry is before it gets its number. */
-export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt'; reason: string };
+/** One stored entry. */
+export type InboxEntry = InboxItem & { seq: number; sentAt: number };
 
 /** The head of an inbox: the highest number given, and whether the run completed (no more entries). */
 export type InboxHead = { seq: number; closed?: boolean };
@@ -149,7 +150,7 @@ async function postUnderLease(
     if (head?.closed || local?.closed) throw finishedRun(runId, 'completed');
     await options.check?.();
     const seq = (head?.seq ?? 0) + 1;
-    const entry = { seq, ...item, sentAt: options.now } as InboxEntry;
+    const entry: InboxEntry = { seq, ...item, sentAt: options.now };
     await store.setMany(
       INBOX_NAMESPACE,
       [

@@ -8,7 +8,7 @@
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Store, StoreSetOptions } from '../../contracts/store.js';
-import { flatJson } from '../durability/json-guard.js';
+import { flatJson } from '../snapshot/json-guard.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
 export const RUN_EVENTS_NAMESPACE = 'events';

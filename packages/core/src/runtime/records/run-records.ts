@@ -3,7 +3,7 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
 import type { Redactor } from '../../contracts/services.js';
 import type { Store, StoreBatchEntry, StoreFence } from '../../contracts/store.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import {
   afterCursor,
   type IndexedRun,

@@ -5,8 +5,8 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
 import { writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
+import type { RunContext } from '../state/run-context.js';
 import { writebackMemories } from './memory-steps.js';
-import type { RunContext } from './run-context.js';
 
 /** Runs the completion steps in order: memory writeback, transcript append, context finalize, `run.completed`. */
 export async function completeRun(

@@ -2,9 +2,9 @@
 import type { RunResult } from '../../contracts/run.js';
 import { isAgentryError, serializeError } from '../../errors/agentry-error.js';
 import { isBudgetExceededError, isBudgetStop } from '../../errors/budget-exceeded-error.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext } from '../state/run-context.js';
+import { isRunSuspendedSignal } from '../state/run-signals.js';
 import { endSegment } from './run-finish.js';
-import { isRunSuspendedSignal } from './run-signals.js';
 
 /** Ends the segment for `error`, which stopped the run before it completed. */
 export async function stopRun(run: RunContext, error: unknown): Promise<RunResult> {

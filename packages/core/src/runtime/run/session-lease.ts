@@ -1,19 +1,7 @@
 /** One active run per session: a store lease on `session:<id>`, waited for or refused, renewed while the run lives. */
-import type { SessionBusyPolicy } from '../../contracts/run.js';
 import type { Lease, Store } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
-
-/** What a run does when its session already has an active run. */
-export interface SessionPolicy {
-  /**
-   * `enqueue` (default) polls until the lease frees up or `waitMs` passes; `reject` refuses at once;
-   * `interrupt` and `steer` act on the active run before the new one is made (see `session-policy.ts`),
-   * then wait like `enqueue`. `wait` and `fail` are the older names of `enqueue` and `reject`.
-   */
-  onBusy?: SessionBusyPolicy | 'wait' | 'fail';
-  /** How long the new run waits for the session (default 30 000 ms). */
-  waitMs?: number;
-}
+import type { SessionPolicy } from '../agent/agent-setup.js';
 
 const LEASE_TTL_MS = 30_000;
 

@@ -3,12 +3,12 @@ import type { EventBus } from '../../contracts/event-bus.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../../contracts/services.js';
 import type { Store, StoreBatchEntry } from '../../contracts/store.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
-import type { RunPersistence, SaveReason } from '../durability/run-persistence.js';
 import { EventRecorder, type RunEventListener } from '../records/event-recorder.js';
 import type { RunRecords } from '../records/run-records.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { mergeBudgets, RunBudget } from './budget.js';
 import { RunAbort } from './run-abort.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { RunPersistence, SaveReason } from './run-persistence.js';
 
 /** Services every run uses; resolved once per runtime. */
 export interface RuntimeServices {

@@ -5,7 +5,7 @@
  */
 import type { StoreBatchEntry, StoreFence } from '../../contracts/store.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 
 /** Why a snapshot is being saved (recorded for diagnostics and crash tests). */
 export type SaveReason =
