@@ -1,12 +1,11 @@
 /** A durable run's fenced saves on a store with `setBatch`: one write per save, the checkpoint whole after each. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
-import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
+import { noteTool as note } from '../__fixtures__/note-tool.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
 
 const CHECKPOINT_PARTS = new Set([CHECKPOINT_NAMESPACE, CHECKPOINT_DATA_NAMESPACE, 'events']);
@@ -39,14 +38,6 @@ class RecordingStore extends MemoryStore {
 const opened: Runtime[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
-});
-
-const note = defineTool({
-  name: 'note',
-  description: 'Keeps a note',
-  input: z.object({ value: z.string() }),
-  sideEffects: 'none',
-  execute: (input) => ({ kept: input.value }),
 });
 
 describe('durable saves on a store with setBatch', () => {

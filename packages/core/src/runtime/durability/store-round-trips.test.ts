@@ -4,13 +4,12 @@
  * makes no store call per step; input from another process still reaches a run that loops fast.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
-import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
+import { noteTool as note } from '../__fixtures__/note-tool.js';
 import { INBOX_POLL_MS } from '../inbox/inbox-delivery.js';
 import { postToInbox } from '../inbox/run-inbox.js';
 
@@ -39,14 +38,6 @@ function sharedView(store: MemoryStore): { store: Store; calls: string[] } {
   });
   return { store: view as unknown as Store, calls };
 }
-
-const note = defineTool({
-  name: 'note',
-  description: 'Keeps a note',
-  input: z.object({ value: z.string() }),
-  sideEffects: 'none',
-  execute: (input) => ({ kept: input.value }),
-});
 
 const steps = (count: number) => [
   ...Array.from({ length: count }, (_, index) => ({
