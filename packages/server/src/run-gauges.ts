@@ -1,12 +1,14 @@
 /**
  * The store-wide gauges of `/metrics` — runs by status, and pending calls waiting for a decision — kept
- * as runs change instead of read at every scrape: the first scrape reads the runs once, then the run
- * events of the bus move the counts. A scrape then reads nothing from the store, however many runs it
- * holds. Only runs whose status can still change are remembered (queued, running, suspended,
+ * as runs change instead of read at every scrape: a scrape recounts the stored runs only when the last
+ * count is older than `recountMs` (default 5 minutes), and the run events of the bus move the counts in
+ * between. A scrape then reads nothing from the store, however many runs it holds, except once per
+ * `recountMs`. Only runs whose status can still change are remembered (queued, running, suspended,
  * interrupted, and durable runs that failed retryably); runs that ended for good are counted only.
  *
- * The counts follow the runs this server's event bus reports: every process's runs with a shared bus
- * (`redis`), this process's runs with an in-process one.
+ * Between recounts the counts follow the runs this server's event bus reports: every process's runs with
+ * a shared bus (`redis`), this process's runs with an in-process one. The recount brings in what the bus
+ * did not report (runs of workers elsewhere, runs the store's retention removed).
  */
 import type { AnyAgentryEvent, RunRecord, RunStatus, Runtime } from '@agentry/core';
 
@@ -56,41 +58,72 @@ function mayChange(status: RunStatus, durable: boolean, retryable: boolean): boo
   return status !== 'completed' && status !== 'cancelled' && status !== 'rejected';
 }
 
+/** Options of `RunGauges`. */
+export interface RunGaugesOptions {
+  /** Recount the stored runs when the last count is older than this (ms); default 5 minutes. */
+  recountMs?: number | undefined;
+  /** Clock (epoch ms); default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+const RECOUNT_MS = 5 * 60_000;
+
 export class RunGauges {
   private readonly byStatus = new Map<RunStatus, number>();
   private readonly open = new Map<string, OpenRun>();
   private waitingCalls = 0;
-  private ready: Promise<void> | undefined;
+  private readonly recountMs: number;
+  private readonly now: () => number;
+  private countedAt: number | undefined;
+  private counting: Promise<void> | undefined;
+  /** Events that arrive while the runs are being counted, applied after the count. */
+  private buffered: AnyAgentryEvent[] | undefined;
+  private subscribed = false;
 
-  constructor(private readonly runtime: Runtime) {}
+  constructor(
+    private readonly runtime: Runtime,
+    options: RunGaugesOptions = {},
+  ) {
+    this.recountMs = options.recountMs ?? RECOUNT_MS;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Runs by status, and pending calls waiting for a decision (reads the store at the first call only). */
+  /** Runs by status, and pending calls waiting for a decision (counted from the store now and then). */
   async read(): Promise<{ byStatus: ReadonlyMap<RunStatus, number>; waiting: number }> {
-    this.ready ??= this.seed().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.runtime.events.onAny((event) => {
+        if (this.buffered) this.buffered.push(event);
+        else if (this.countedAt !== undefined) this.observe(event, false);
+      });
+    }
+    if (this.countedAt === undefined || this.now() - this.countedAt >= this.recountMs) {
+      this.counting ??= this.count().finally(() => {
+        this.counting = undefined;
+      });
+    }
+    await this.counting;
     return { byStatus: this.byStatus, waiting: this.waitingCalls };
   }
 
   /**
-   * Counts the stored runs once. Events that arrive meanwhile wait and are applied after: a run the read
+   * Counts the stored runs. Events that arrive meanwhile wait and are applied after: a run the read
    * already saw in its new status moves from that status to the same one, so nothing is counted twice.
+   * When the read fails, the counts stay as they were (and the scrape fails).
    */
-  private async seed(): Promise<void> {
-    let buffered: AnyAgentryEvent[] | undefined = [];
-    const unsubscribe = this.runtime.events.onAny((event) => {
-      if (buffered) buffered.push(event);
-      else this.observe(event, false);
-    });
+  private async count(): Promise<void> {
+    this.buffered = [];
     let records: RunRecord[];
     try {
       records = await this.runtime.runs.list();
     } catch (error) {
-      unsubscribe();
+      const missed = this.buffered;
+      this.buffered = undefined;
+      if (this.countedAt !== undefined) for (const event of missed) this.observe(event, false);
       throw error;
     }
+    const buffered = this.buffered;
+    this.buffered = undefined;
     this.byStatus.clear();
     this.open.clear();
     this.waitingCalls = 0;
@@ -103,10 +136,10 @@ export class RunGauges {
       });
     }
     for (const event of buffered) this.observe(event, true);
-    buffered = undefined;
     for (const [runId, run] of this.open) {
       if (!mayChange(run.status, run.durable, run.retryable)) this.open.delete(runId);
     }
+    this.countedAt = this.now();
   }
 
   private observe(event: AnyAgentryEvent, seeding: boolean): void {

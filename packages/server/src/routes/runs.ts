@@ -78,11 +78,15 @@ const cancelRun = createRoute({
   method: 'post',
   path: '/api/v1/runs/{runId}/cancel',
   tags,
-  summary: 'Cancel a running run for good',
+  summary: 'Cancel a running or queued run for good',
   ...guard('operator'),
   request: { params: RunIdParam, body: { ...jsonBody(CancelSchema), required: false } },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after cancelling'),
+    202: jsonResponse(
+      RunRecordSchema,
+      'Cancel requested: the process that drives the run stops it at its next step boundary',
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
@@ -98,6 +102,10 @@ const interruptRun = createRoute({
   request: { params: RunIdParam },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after the interrupt'),
+    202: jsonResponse(
+      RunRecordSchema,
+      'Interrupt requested: the process that drives the run stops it at its next step boundary',
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
@@ -163,21 +171,6 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
     const { runId } = c.req.valid('param');
     const runtime = context.runtime;
     const record = await requireRun(runtime, runId);
-    if (record.status !== 'running' && record.status !== 'suspended') {
-      throw new ApiError(
-        409,
-        'run.not_active',
-        `Run ${runId} is ${record.status}; only a running run can be cancelled.`,
-      );
-    }
-    if (record.status === 'running' && !context.driving.has(runId)) {
-      throw new ApiError(
-        409,
-        'run.not_here',
-        `Run ${runId} is running in another process; cancel it there.`,
-        'A run is cancelled by the process that drives it (see the run lease owner).',
-      );
-    }
     if (record.status === 'suspended') {
       throw new ApiError(
         409,
@@ -185,8 +178,16 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
         `Run ${runId} is suspended; deny its pending calls to end it.`,
       );
     }
+    if (record.status !== 'running' && record.status !== 'queued') {
+      throw new ApiError(
+        409,
+        'run.not_active',
+        `Run ${runId} is ${record.status}; only a running or queued run can be cancelled.`,
+      );
+    }
+    const here = context.driving.has(runId);
     await runtime.cancel(runId, c.req.valid('json')?.reason ?? 'Cancelled through the API');
-    return c.json(await requireRun(runtime, runId), 200);
+    return c.json(await requireRun(runtime, runId), here ? 200 : 202);
   });
 
   app.openapi(interruptRun, async (c) => {
@@ -195,15 +196,9 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
     const record = await requireRun(runtime, runId);
     if (record.status !== 'running')
       throw new ApiError(409, 'run.not_active', `Run ${runId} is ${record.status}.`);
-    if (!context.driving.has(runId)) {
-      throw new ApiError(
-        409,
-        'run.not_here',
-        `Run ${runId} is running in another process; interrupt it there.`,
-      );
-    }
+    const here = context.driving.has(runId);
     await runtime.interrupt(runId, 'Interrupted through the API');
-    return c.json(await requireRun(runtime, runId), 200);
+    return c.json(await requireRun(runtime, runId), here ? 200 : 202);
   });
 
   app.openapi(resumeRun, async (c) => {

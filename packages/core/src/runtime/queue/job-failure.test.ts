@@ -122,6 +122,9 @@ describe('a job the queue gives up without handing it over', () => {
     );
     expect(record?.error?.hint).toContain('agentry resume');
     expect(sent).toEqual([]);
+    // The runs list filters by status on its index: the run is listed as failed, not queued.
+    expect((await runtime.runs.list({ status: 'queued' })).map((run) => run.runId)).toEqual([]);
+    expect((await runtime.runs.list({ status: 'failed' })).map((run) => run.runId)).toEqual([runId]);
   });
 
   it('leaves a run whose lease another process holds to that process', async () => {

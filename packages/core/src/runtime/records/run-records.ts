@@ -111,7 +111,10 @@ export class RunRecords {
     if (!stored) return;
     const failed: StoredRecord = { ...stored, status: 'failed', stopReason: 'error', error, updatedAt: now };
     const record = this.redactor ? this.redactor.redact(failed) : failed;
-    await this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence });
+    await Promise.all([
+      this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence }),
+      this.index.write(record, record.sequence, fence),
+    ]);
   }
 
   /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
