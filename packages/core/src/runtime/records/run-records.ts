@@ -158,7 +158,8 @@ export class RunRecords {
   /**
    * Writes the final (or suspended) state of a run from its result. `writeWith` (the run's final save)
    * is given the record's store entries and resolves true when it wrote them in its own transaction, with
-   * the final checkpoint; otherwise they are written here, after it.
+   * the final checkpoint; otherwise they are written here, after it, in one batch after `before` (a run
+   * that is not durable: its events).
    */
   async finished(
     snapshot: RunSnapshot,
@@ -167,6 +168,7 @@ export class RunRecords {
     now: string,
     worker?: string,
     writeWith?: (entries: readonly StoreBatchEntry[]) => Promise<boolean>,
+    before: readonly StoreBatchEntry[] = [],
   ): Promise<void> {
     const record: RunRecord = {
       runId: snapshot.runId,
@@ -185,7 +187,8 @@ export class RunRecords {
       createdAt,
       updatedAt: now,
     };
-    if (!(await writeWith?.(this.entries(record)))) await this.write(record);
+    if (!(await writeWith?.(this.entries(record))))
+      await this.write(record, undefined, undefined, {}, before);
     this.sequences.delete(record.runId);
     this.live.delete(record.runId);
   }
@@ -275,15 +278,23 @@ export class RunRecords {
     request?: RunRequestLimits,
     queue?: QueuedOptions,
     options: { deferFlush?: boolean } = {},
+    before: readonly StoreBatchEntry[] = [],
   ): Promise<void> {
     const entries = this.entries(plain, request, queue);
     const fence = this.fenceOf?.(plain.runId);
-    if (fence !== undefined && this.store.setBatch !== undefined) {
-      // A fenced record and its runs-list entry in one transaction: one round trip, one commit.
-      await this.store.setBatch(entries, { ...options, fence });
+    const writeOptions = fence === undefined ? options : { ...options, fence };
+    if (this.store.setBatch !== undefined) {
+      // The record and its runs-list entry (after `before`) in one batch: one round trip, one commit where
+      // the store writes a batch in one transaction (fenced, always).
+      await this.store.setBatch([...before, ...entries], writeOptions);
       return;
     }
-    const writeOptions = fence === undefined ? options : { ...options, fence };
+    for (const entry of before) {
+      const { namespace, key } = entry;
+      if (!('text' in entry)) await this.store.set(namespace, key, entry.value, writeOptions);
+      else if (this.store.setJsonText) await this.store.setJsonText(namespace, key, entry.text, writeOptions);
+      else await this.store.set(namespace, key, JSON.parse(entry.text) as JsonValue, writeOptions);
+    }
     await Promise.all(
       entries.map((entry) => this.store.set(entry.namespace, entry.key, entry.value, writeOptions)),
     );
