@@ -1,6 +1,6 @@
-import { createRuntime, defineTool, type Runtime, ScriptedModel } from '@agentry/core';
+import { createRuntime, type Runtime, ScriptedModel } from '@agentry/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import { gateTool } from './__fixtures__/gate-tool.js';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
 import { type AgentryServer, createServer } from './create-server.js';
 
@@ -15,25 +15,7 @@ afterEach(async () => {
 
 /** A server whose first run in session `shared` holds it (in its `hold` tool) until `release()`. */
 async function busySession() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let entered!: () => void;
-  const inside = new Promise<void>((resolve) => {
-    entered = resolve;
-  });
-  const hold = defineTool({
-    name: 'hold',
-    description: 'Holds the run until released',
-    input: z.object({}),
-    sideEffects: 'none',
-    execute: async () => {
-      entered();
-      await released;
-      return 'released';
-    },
-  });
+  const { tool: hold, release, inside } = gateTool();
   const runtime = await createRuntime({
     config: { version: 1, agents: { assistant: { model: 'demo', durable: true } } },
     models: {

@@ -5,7 +5,6 @@
  */
 import {
   createRuntime,
-  defineTool,
   LocalQueue,
   MemoryStore,
   type Queue,
@@ -16,34 +15,10 @@ import {
   type ScriptItem,
 } from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { gateTool } from './__fixtures__/gate-tool.js';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
 import { noteRuntime } from './__fixtures__/test-runtime.js';
 import { createServer } from './create-server.js';
-
-/** A tool that holds its run until `release()`; `inside` resolves once it runs. */
-function gateTool() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let entered!: () => void;
-  const inside = new Promise<void>((resolve) => {
-    entered = resolve;
-  });
-  const tool = defineTool({
-    name: 'hold',
-    description: 'Holds the run until released',
-    input: z.object({}),
-    sideEffects: 'none',
-    execute: async () => {
-      entered();
-      await released;
-      return 'released';
-    },
-  });
-  return { tool, release, inside };
-}
 
 /** A queue whose jobs some other process would take: it only keeps them. */
 class ElsewhereQueue implements Queue {

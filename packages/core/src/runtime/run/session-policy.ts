@@ -10,7 +10,7 @@ import { isAgentryError, RunError } from '../../errors/agentry-error.js';
 import type { ActiveRuns } from '../active-runs.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
 import type { RunRejection } from '../agent/run-hooks.js';
-import { postToRun, type SendHost } from '../inbox/send-input.js';
+import { checkInputText, postToRun, type SendHost } from '../inbox/send-input.js';
 import { waitForStop } from '../queue/queued-runs.js';
 import { resultOfRecord } from '../tools/child-runs.js';
 import { sessionLeaseName } from './session-lease.js';
@@ -98,13 +98,7 @@ export function steerSession(
       hint: 'Pass the sessionId whose active run should receive the input.',
     });
   }
-  if (typeof message !== 'string' || message.trim() === '') {
-    throw new RunError('run.request_invalid', {
-      message: 'The input to steer with is empty',
-      hint: 'Pass the text the active run should receive, e.g. runtime.steer(sessionId, "Use metric units").',
-      context: { sessionId },
-    });
-  }
+  checkInputText(message, 'runtime.steer(sessionId, "Use metric units")', { sessionId });
   return actOnHolder(host, { sessionId, input: message }, 'steer', undefined);
 }
 
