@@ -25,6 +25,10 @@ export interface Run {
     message: string;
     hint?: string;
     retryable: boolean;
+    context?: {
+      /** `run.busy`, `run.steered`: the run that held the session */
+      holderRunId?: string;
+    };
   };
   createdAt: string;
   updatedAt: string;
@@ -81,7 +85,7 @@ export interface StartRun {
   agent: string;
   input: string;
   sessionId?: string;
-  /** What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` sends `input` into that run instead (state `steered`, no new run). Needs `sessionId`. */
+  /** What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` stores `input` in that run's inbox instead and answers at once (state `steered`, no new run; the run takes the input at its next step boundary). Needs `sessionId`. With a shared queue (bullmq) the run is `queued` and the worker that takes it applies the policy: `reject` ends it failed with `run.busy`, `steer` ends it rejected with `run.steered` (both name the active run in `error.context.holderRunId`). */
   sessionPolicy?: 'reject' | 'enqueue' | 'interrupt' | 'steer';
   durable?: boolean;
   budget?: Budget;

@@ -85,6 +85,7 @@ export type {
   CloseOptions,
   EnqueueRequest,
   ResumeRequest,
+  RunErrorContext,
   RunFilter,
   RunInputReceipt,
   RunRecord,

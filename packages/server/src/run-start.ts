@@ -1,11 +1,13 @@
 /**
  * `POST /api/v1/runs`: starts a run here, or submits it to a shared queue, and makes the request's
  * `sessionPolicy` visible when its session already has an active run — `reject`: 409 `run.busy` naming
- * that run; `steer`: the input went into that run (state `steered`, no new run); `enqueue` and
- * `interrupt`: the new run, which goes on once the session is free.
+ * that run; `steer`: the input was stored in that run's inbox (state `steered`, no new run); `enqueue` and
+ * `interrupt`: the new run, which goes on once the session is free. With a shared queue the run is
+ * `queued` and the worker that takes it applies the policy (`steer` still answers `steered` at once when
+ * the session has an active run).
  */
 import { randomUUID } from 'node:crypto';
-import type { RunRecord, RunRequest, Runtime } from '@agentry/core';
+import type { RunRecord, RunRequest, RunResult } from '@agentry/core';
 import type { z } from '@hono/zod-openapi';
 import { ApiError, notFound } from './api-error.js';
 import { type LaunchWatch, launchRun } from './run-launch.js';
@@ -27,8 +29,9 @@ const ENDINGS: ReadonlySet<string> = new Set([
 
 /**
  * When the answer may be given. `reject`: once the run holds its session (its first event after
- * `run.started`; a busy session ends it with `run.busy` first). `steer`: once the session's active run
- * received the input (`run.input_received`), or this run started because the session was free.
+ * `run.started`; a busy session ends it with `run.busy` first). `steer` (the session had no active run when
+ * the request came, but one took it since): once that run received the input (`run.input_received`), or
+ * this run started because the session was free.
  */
 function sessionWatch(runId: string, request: RunRequest): LaunchWatch | undefined {
   const { sessionId, sessionPolicy, input } = request;
@@ -54,36 +57,17 @@ function sessionWatch(runId: string, request: RunRequest): LaunchWatch | undefin
   };
 }
 
-/** The 409 of `reject`: names the run that holds the session (read only when a request was refused). */
-async function busySession(runtime: Runtime, sessionId: string, refused: string): Promise<ApiError> {
-  const running = await runtime.runs.list({ sessionId, status: 'running' });
-  // Runs waiting for the session are `running` too: the holder is the oldest.
-  const holder = running.filter((record) => record.runId !== refused).at(-1);
+/** The 409 of `reject`: names the run that holds the session (core's `run.busy` carries it). */
+function busySession(result: RunResult, sessionId: string): ApiError {
+  const holder = result.error?.context?.holderRunId;
   const error = new ApiError(
     409,
     'run.busy',
-    `Session "${sessionId}" already has an active run${holder ? ` (${holder.runId})` : ''}.`,
-    `Wait for it to end, send input into it (POST /api/v1/runs/{runId}/input, or sessionPolicy "steer"), or pass sessionPolicy "enqueue" or "interrupt". The refused request is recorded as run ${refused} (failed, run.busy).`,
+    `Session "${sessionId}" already has an active run${holder ? ` (${holder})` : ''}; this request was refused (sessionPolicy "reject").`,
+    `Wait for that run to end, send input into it (POST /api/v1/runs/{runId}/input, or sessionPolicy "steer"), or pass sessionPolicy "enqueue" or "interrupt". The refused request is recorded as run ${result.runId} (failed, run.busy).`,
   );
-  error.runId = holder?.runId;
+  error.runId = holder;
   return error;
-}
-
-/** Refuses a policy a shared queue cannot apply: its workers take a busy session's run later (`enqueue`). */
-function checkQueuedPolicy(body: StartRun): void {
-  if (body.sessionPolicy === undefined || body.sessionPolicy === 'enqueue') return;
-  throw new ApiError(
-    422,
-    'request.invalid',
-    `sessionPolicy "${body.sessionPolicy}" cannot be applied: runs of this server go through a shared queue.`,
-    'Leave sessionPolicy out or pass "enqueue": a queued run waits until its session is free.',
-    [
-      {
-        path: 'sessionPolicy',
-        message: 'only "enqueue" applies to runs on a shared queue (bullmq)',
-      },
-    ],
-  );
 }
 
 export async function startRun(context: ServerContext, body: StartRun): Promise<RunAccepted> {
@@ -101,9 +85,13 @@ export async function startRun(context: ServerContext, body: StartRun): Promise<
     ...(body.durable === undefined ? {} : { durable: body.durable }),
     ...(body.budget ? { budget: body.budget } : {}),
   } satisfies RunRequest;
+  if (body.sessionId !== undefined && body.sessionPolicy === 'steer') {
+    // Answered once the input is stored in the active run's inbox; that run takes it at its next step.
+    const receipt = await runtime.steer(body.sessionId, body.input);
+    if (receipt) return { runId: receipt.runId, state: 'steered', inputSeq: receipt.seq };
+  }
   if (await context.sharedQueue(runtime)) {
-    checkQueuedPolicy(body);
-    // Some worker of the shared queue drives it (`agentry worker`); this server only submits it.
+    // Some worker of the shared queue drives it (`agentry worker`) and applies its sessionPolicy then.
     await runtime.enqueue(request);
     return { runId, state: 'queued' };
   }
@@ -121,7 +109,7 @@ export async function startRun(context: ServerContext, body: StartRun): Promise<
   // `steer` into a run that ended before the answer: its result is the caller's.
   if (result.runId !== runId) return { runId: result.runId, state: 'steered', ...(run ? { run } : {}) };
   if (body.sessionId && body.sessionPolicy === 'reject' && result.error?.code === 'run.busy') {
-    throw await busySession(runtime, body.sessionId, runId);
+    throw busySession(result, body.sessionId);
   }
   return { runId, state: 'finished', ...(run ? { run } : {}) };
 }

@@ -70,6 +70,14 @@ const RunErrorSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
   retryable: z.boolean(),
+  context: z
+    .object({
+      holderRunId: z
+        .string()
+        .optional()
+        .openapi({ description: '`run.busy`, `run.steered`: the run that held the session' }),
+    })
+    .optional(),
 });
 
 export const RunRecordSchema = z
@@ -142,7 +150,7 @@ export const StartRunSchema = z
     sessionId: z.string().min(1).max(200).optional(),
     sessionPolicy: z.enum(SESSION_POLICIES).optional().openapi({
       description:
-        "What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` sends `input` into that run instead (state `steered`, no new run). Needs `sessionId`.",
+        "What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` stores `input` in that run's inbox instead and answers at once (state `steered`, no new run; the run takes the input at its next step boundary). Needs `sessionId`. With a shared queue (bullmq) the run is `queued` and the worker that takes it applies the policy: `reject` ends it failed with `run.busy`, `steer` ends it rejected with `run.steered` (both name the active run in `error.context.holderRunId`).",
     }),
     durable: z.boolean().optional(),
     budget: BudgetSchema.optional(),
@@ -159,7 +167,8 @@ export const RunAcceptedSchema = z
     runId: z.string().openapi({ description: 'The run (`steered`: the active run that received the input)' }),
     /**
      * `running` once the run has started here; `queued` when a queue drives it; `finished` when it already
-     * ended (`run` is its record); `steered` when the input went into the session's active run instead.
+     * ended (`run` is its record); `steered` when the input was stored in the session's active run's inbox
+     * instead (that run takes it at its next step boundary).
      */
     state: z.enum(['running', 'queued', 'finished', 'steered']),
     run: RunRecordSchema.optional(),

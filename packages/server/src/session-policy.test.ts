@@ -1,8 +1,7 @@
-import { createRuntime, defineTool, type Runtime, ScriptedModel } from '@agentry/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { createRuntime, type Runtime, ScriptedModel } from '@agentry/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gateTool } from './__fixtures__/gate-tool.js';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
-import { watchedStore } from './__fixtures__/watched-store.js';
 import { type AgentryServer, createServer } from './create-server.js';
 
 type Accepted = { runId: string; state: string; inputSeq?: number };
@@ -16,26 +15,7 @@ afterEach(async () => {
 
 /** A server whose first run in session `shared` holds it (in its `hold` tool) until `release()`. */
 async function busySession() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let entered!: () => void;
-  const inside = new Promise<void>((resolve) => {
-    entered = resolve;
-  });
-  const hold = defineTool({
-    name: 'hold',
-    description: 'Holds the run until released',
-    input: z.object({}),
-    sideEffects: 'none',
-    execute: async () => {
-      entered();
-      await released;
-      return 'released';
-    },
-  });
-  const watched = watchedStore();
+  const { tool: hold, release, inside } = gateTool();
   const runtime = await createRuntime({
     config: { version: 1, agents: { assistant: { model: 'demo', durable: true } } },
     models: {
@@ -49,7 +29,6 @@ async function busySession() {
       }),
     },
     tools: [hold],
-    store: watched.store,
   });
   opened.push(runtime);
   const server = createServer(runtime);
@@ -59,7 +38,7 @@ async function busySession() {
   });
   expect(first.body.state).toBe('running');
   await inside;
-  return { server, api, watched, active: first.body.runId, release };
+  return { server, api, runtime, active: first.body.runId, release };
 }
 
 const start = (api: OpenApiClient, input: string, sessionPolicy: string) =>
@@ -78,11 +57,14 @@ async function finish(server: AgentryServer, release: () => void): Promise<void>
 
 describe('POST /api/v1/runs with a sessionPolicy, while the session has an active run', () => {
   it('reject: 409 run.busy naming the active run, which goes on untouched', async () => {
-    const { server, api, active, release } = await busySession();
+    const { server, api, runtime, active, release } = await busySession();
+    const listed = vi.spyOn(runtime.runs, 'list');
     const refused = await start(api, 'second', 'reject');
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'run.busy', runId: active });
     expect(refused.body.error.message).toContain(active);
+    // The active run comes with the refusal: no run is looked for in the run index.
+    expect(listed).not.toHaveBeenCalled();
     await finish(server, release);
     expect((await statusOf(api, active)).status).toBe('completed');
   });
@@ -108,15 +90,14 @@ describe('POST /api/v1/runs with a sessionPolicy, while the session has an activ
     expect((await statusOf(api, urgent.body.runId)).status).toBe('completed');
   });
 
-  it('steer: the input goes into the active run (state steered, its id); no new run is made', async () => {
-    const { server, api, watched, active, release } = await busySession();
-    const posted = watched.nextWrite('run-inbox');
-    const steered = start(api, 'second thoughts', 'steer');
-    await posted;
-    release();
-    const answer = await steered;
+  it('steer: answers once the input is in the active run’s inbox (state steered, its id); no new run is made', async () => {
+    const { server, api, active, release } = await busySession();
+    // The active run is still inside its tool: it takes the input only at its next step boundary.
+    const answer = await start(api, 'second thoughts', 'steer');
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ runId: active, state: 'steered', inputSeq: 1 });
+    expect((await statusOf(api, active)).status).toBe('running');
+    release();
     await server.settled();
     expect(await statusOf(api, active)).toMatchObject({
       status: 'completed',

@@ -1,14 +1,7 @@
 /** Cancel and interrupt through the API for a run another process drives: asked through its inbox (202). */
-import {
-  createRuntime,
-  defineTool,
-  MemoryStore,
-  type RunRecord,
-  type Runtime,
-  ScriptedModel,
-} from '@agentry/core';
+import { createRuntime, MemoryStore, type RunRecord, type Runtime, ScriptedModel } from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { gateTool } from './__fixtures__/gate-tool.js';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
 import { createServer } from './create-server.js';
 
@@ -19,25 +12,7 @@ afterEach(async () => {
 
 /** A worker process driving a run that holds in its tool, and a server process on the same store. */
 async function workerAndServer() {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let entered!: () => void;
-  const inside = new Promise<void>((resolve) => {
-    entered = resolve;
-  });
-  const hold = defineTool({
-    name: 'hold',
-    description: 'Holds the run until released',
-    input: z.object({}),
-    sideEffects: 'none',
-    execute: async () => {
-      entered();
-      await released;
-      return 'released';
-    },
-  });
+  const { tool: hold, release, inside } = gateTool();
   const store = new MemoryStore();
   const open = async () => {
     const runtime = await createRuntime({

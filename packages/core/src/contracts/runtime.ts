@@ -130,6 +130,13 @@ export interface Runtime {
    */
   send(runId: string, message: string): Promise<RunInputReceipt>;
   /**
+   * Sends input into the active run of a session, whichever run and process that is (the `steer` session
+   * policy without a new run, and without waiting for that run): resolves once the input is stored in that
+   * run's inbox, with the receipt (`runId` names that run); the run receives it at its next step boundary.
+   * Resolves `undefined` when the session has no active run (or it ended meanwhile): nothing is stored.
+   */
+  steer(sessionId: string, message: string): Promise<RunInputReceipt | undefined>;
+  /**
    * Cancels a run for good (status `cancelled`). A run of this process stops now and this resolves once it
    * has stopped. A run another process drives (a shared store) is asked through its inbox and stops at its
    * next step boundary (a `queued` one when it starts); this resolves once the request is stored. Unknown,

@@ -28,6 +28,7 @@ import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner } from './durability/run-lease.js';
 import { requestStop, type SendHost, sendInput } from './inbox/send-input.js';
 import { RuntimeQueue } from './queue/runtime-queue.js';
+import { steerSession } from './run/session-policy.js';
 import { type RunDrive, RunLauncher } from './run-launcher.js';
 import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
 import { streamRun } from './run-stream.js';
@@ -226,6 +227,12 @@ export class DefaultRuntime implements Runtime {
   async send(runId: string, message: string): Promise<RunInputReceipt> {
     this.checkOpen();
     return sendInput(this.inboxHost(), runId, message);
+  }
+
+  /** Sends input into the active run of a session, if it has one (see `Runtime.steer`). */
+  async steer(sessionId: string, message: string): Promise<RunInputReceipt | undefined> {
+    this.checkOpen();
+    return steerSession({ ...this.inboxHost(), active: this.active }, sessionId, message);
   }
 
   /** Cancels a run: here at once, in another process through its inbox (see `Runtime.cancel`). */

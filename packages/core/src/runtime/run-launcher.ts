@@ -15,7 +15,14 @@ import type { RunEventListener } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
 import { injectMemories } from './run/memory-steps.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
-import { applySessionPolicy, sessionPolicyOf } from './run/session-policy.js';
+import {
+  actOnHolder,
+  applySessionPolicy,
+  normalisePolicy,
+  type SessionPolicyHost,
+  sessionPolicyOf,
+  steeredRejection,
+} from './run/session-policy.js';
 import { checkRunRequest, runExists } from './run-request.js';
 import {
   applyDecisions,
@@ -81,6 +88,12 @@ export class RunLauncher {
       if (durable && owner) ownership = await owner.acquire(runId);
       // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
       if (queued && (await services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
+      // A queued run's policy acts once its taker holds it; a steered one ends here (no waiting).
+      const receipt = queued ? await this.queuedPolicy(request, entry) : undefined;
+      if (receipt && request.sessionId !== undefined) {
+        const rejection = steeredRejection(request.sessionId, receipt);
+        return await rejectRun(services, { request, agent, runId, queued, ...drive }, rejection);
+      }
       const persistence = durable ?? this.host.memoryPersistence;
       const createdAt = queued?.createdAt ?? snapshot.startedAt;
       const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
@@ -96,16 +109,23 @@ export class RunLauncher {
 
   /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
   private sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
-    const { services, active } = this.host;
     const signals = [entry.stop.signal, ...(request.signal ? [request.signal] : [])];
-    const host = {
-      store: services.store,
-      records: services.records,
-      now: () => services.clock.now(),
-      active,
-    };
     const waiting = { ...request, signal: AbortSignal.any(signals) };
-    return applySessionPolicy(host, waiting, sessionPolicyOf(request, agent), entry.runId);
+    return applySessionPolicy(this.policyHost(), waiting, sessionPolicyOf(request, agent), entry.runId);
+  }
+
+  /**
+   * The policy a queued run was submitted with (`enqueue` when none: a queued run waits for its session,
+   * whatever its agent's `session.onBusy`): `steer` gives the receipt of the input it sent.
+   */
+  private queuedPolicy(request: RunRequest, entry: ActiveRun) {
+    const policy = normalisePolicy(request.sessionPolicy);
+    return actOnHolder(this.policyHost(), request, policy, entry.runId);
+  }
+
+  private policyHost(): SessionPolicyHost {
+    const { services, active } = this.host;
+    return { store: services.store, records: services.records, now: () => services.clock.now(), active };
   }
 
   /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */

@@ -62,7 +62,7 @@ const startRun = createRoute({
   responses: {
     202: jsonResponse(
       RunAcceptedSchema,
-      "The run started (or already ended: then `run` is its record), or its input went into the session's active run (`steered`)",
+      "The run started (or already ended: then `run` is its record), was queued (a shared queue), or its input was stored in the session's active run's inbox (`steered`: that run takes it at its next step boundary)",
     ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,

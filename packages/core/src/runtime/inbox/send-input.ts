@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunInputReceipt, RunStatus } from '../../contracts/run.js';
 import type { Store } from '../../contracts/store.js';
-import { isRunError, RunError } from '../../errors/agentry-error.js';
+import { type ErrorContext, isRunError, RunError } from '../../errors/agentry-error.js';
 import type { RunRecords } from '../records/run-records.js';
 import { finishedRun, type InboxItem, postToInbox } from './run-inbox.js';
 
@@ -64,14 +64,23 @@ export function sendInput(host: SendHost, runId: string, message: unknown): Prom
       hint: 'Pass the id of a run that has not ended (see `agentry runs`).',
     });
   }
+  checkInputText(message, 'runtime.send(runId, "Use metric units")', { runId });
+  return postToRun(host, runId, { kind: 'input', text: message });
+}
+
+/** Throws `run.request_invalid` unless `message` is text with something in it; `example` shows a good call. */
+export function checkInputText(
+  message: unknown,
+  example: string,
+  context: ErrorContext,
+): asserts message is string {
   if (typeof message !== 'string' || message.trim() === '') {
     throw new RunError('run.request_invalid', {
       message: 'The input to send is empty',
-      hint: 'Pass the text the run should receive, e.g. runtime.send(runId, "Use metric units").',
-      context: { runId },
+      hint: `Pass the text the run should receive, e.g. ${example}.`,
+      context,
     });
   }
-  return postToRun(host, runId, { kind: 'input', text: message });
 }
 
 async function statusOf(host: SendHost, runId: string): Promise<RunStatus> {

@@ -1,6 +1,13 @@
 /** Run records in the store (namespace `runs`): one per run, listed newest first by `runtime.runs.list`. */
 import type { JsonValue } from '../../contracts/json.js';
-import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
+import type {
+  ApprovalPolicy,
+  Budget,
+  RunFilter,
+  RunRecord,
+  RunResult,
+  SessionBusyPolicy,
+} from '../../contracts/run.js';
 import type { Redactor } from '../../contracts/services.js';
 import type { Store, StoreBatchEntry, StoreFence } from '../../contracts/store.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
@@ -42,6 +49,8 @@ export interface RunRequestLimits {
   /** A queued run's `deadline` and `metadata` (a worker checks the one, run hooks see the other). */
   deadline?: string | number;
   metadata?: { [key: string]: JsonValue };
+  /** A queued run's `sessionPolicy`, applied by the worker that takes it. */
+  sessionPolicy?: SessionBusyPolicy;
 }
 
 let nextSequence = 0;

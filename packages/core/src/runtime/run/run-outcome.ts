@@ -67,6 +67,9 @@ export async function stopRun(run: RunContext, error: unknown): Promise<RunResul
   }
   const serialized: NonNullable<RunResult['error']> = serializeError(error);
   if (isAgentryError(error) && error.retryAfterMs !== undefined) serialized.retryAfterMs = error.retryAfterMs;
+  // `run.busy`: the caller learns which run holds the session without looking for it.
+  const holderRunId = isAgentryError(error) ? error.context.holderRunId : undefined;
+  if (holderRunId !== undefined) serialized.context = { holderRunId };
   if (!isAgentryError(error)) {
     run.services.logger.error('run failed with an unexpected error', {
       runId: snapshot.runId,
