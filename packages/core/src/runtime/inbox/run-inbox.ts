@@ -40,6 +40,17 @@ interface LocalInbox {
 }
 const localInboxes = new WeakMap<Store, Map<string, LocalInbox>>();
 
+/**
+ * How many posts this process has stored per store (any run): a run of this process that polls its inbox
+ * at most every `INBOX_POLL_MS` on a shared store still reads at once after a post of its own process.
+ */
+const postsStored = new WeakMap<Store, number>();
+
+/** Posts this process stored into `store` so far (see `INBOX_POLL_MS`). */
+export function postsStoredIn(store: Store): number {
+  return postsStored.get(store) ?? 0;
+}
+
 /** The local view of an inbox of a process-local store (made on first post); `undefined` for other stores. */
 function localInbox(store: Store, runId: string): LocalInbox | undefined {
   if (!store.processLocal) return undefined;
@@ -111,6 +122,7 @@ export async function postToInbox(
   try {
     const seq = await postUnderLease(store, runId, item, options, local);
     if (local) local.seq = Math.max(local.seq, seq);
+    postsStored.set(store, postsStoredIn(store) + 1);
     return seq;
   } finally {
     if (local) {
@@ -190,7 +202,10 @@ export async function closeInbox(
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
     if (waiting.length > 0) return waiting;
-    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: head?.seq ?? 0, closed: true }, { fence });
+    // Need not be flushed before it is acknowledged: the run's final save and record, written next, are
+    // flushed, and they flush it too (a store server that crashes before then loses both, and the run goes on).
+    const closed = { seq: head?.seq ?? 0, closed: true };
+    await store.set(INBOX_NAMESPACE, headKey(runId), closed, { fence, deferFlush: true });
     return [];
   });
 }
