@@ -111,18 +111,32 @@ function cluster() {
 /** A promise that never settles: the tool (or model call) of a process that died in it. */
 const forever = <T>() => new Promise<T>(() => undefined);
 
-function sendTool(sent: string[], who: () => string, approval: Tool['approval'] = 'never'): Tool {
-  return defineTool({
+/**
+ * An unsafe `send` tool; each call is recorded in `sent` as `<who>:<to>` and runs `onCall` first. While
+ * `who` is `a`, a call never returns: process A dies in it (`died` resolves).
+ */
+function mailer(approval: Tool['approval'] = 'never') {
+  const state = { who: 'a', onCall: (): void => undefined };
+  const sent: string[] = [];
+  let dying!: () => void;
+  const died = new Promise<void>((resolve) => {
+    dying = resolve;
+  });
+  const tool = defineTool({
     name: 'send',
     description: 'Sends a message (not safe to repeat)',
     input: z.object({ to: z.string() }),
     sideEffects: 'unsafe',
     approval,
     execute: ({ to }) => {
-      sent.push(`${who()}:${to}`);
-      return `sent to ${to}`;
+      sent.push(`${state.who}:${to}`);
+      state.onCall();
+      if (state.who !== 'a') return `sent to ${to}`;
+      dying();
+      return forever<string>();
     },
   });
+  return { tool, sent, died, state };
 }
 
 describe('the checkpoint of a durable run around its tool calls', () => {
@@ -158,7 +172,7 @@ describe('the checkpoint of a durable run around its tool calls', () => {
     const model = turnsModel([[{ id: 'u', name: 'nope', input: {} }]], async (request) => {
       if (request.callIndex === 1) head = await nodes.checkpoint(runId);
     });
-    const { runtime } = await nodes.process(model, [sendTool([], () => 'a')]);
+    const { runtime } = await nodes.process(model, [mailer().tool]);
     expect((await runtime.run({ agent: 'assistant', input: 'x', runId })).status).toBe('completed');
     expect(head).toMatchObject({ step: 1, reason: 'tool.finished' });
     const ledger = Object.values((head!.snapshot as { ledger: Record<string, unknown> }).ledger);
@@ -219,78 +233,39 @@ describe('the checkpoint of a durable run around its tool calls', () => {
 describe('decisions and refusals in a durable run', () => {
   it('a retry decision is used once: when the retried call cannot be checkpointed, the automatic resume asks again', async () => {
     const nodes = cluster();
-    const sent: string[] = [];
-    let who = 'a';
-    let dying!: () => void;
-    const died = new Promise<void>((resolve) => {
-      dying = resolve;
-    });
-    let afterSend = (): void => undefined;
-    const send = defineTool({
-      name: 'send',
-      description: 'Sends a message (not safe to repeat)',
-      input: z.object({ to: z.string() }),
-      sideEffects: 'unsafe',
-      execute: ({ to }) => {
-        sent.push(`${who}:${to}`);
-        afterSend();
-        if (who !== 'a') return 'sent';
-        dying();
-        return forever<string>();
-      },
-    });
+    const send = mailer();
     const turns = [[{ id: 'c1', name: 'send', input: { to: 'ada' } }]];
-    const a = await nodes.process(turnsModel(turns), [send], { dies: true });
-    afterSend = a.kill;
+    const a = await nodes.process(turnsModel(turns), [send.tool], { dies: true });
+    send.state.onCall = a.kill;
     void a.runtime.run({ agent: 'assistant', input: 'mail', runId: 'mail-r' }).catch(() => undefined);
-    await died;
+    await send.died;
     nodes.expireLeases();
 
-    who = 'b';
-    const b = await nodes.process(turnsModel(turns), [send]);
+    send.state.who = 'b';
+    const b = await nodes.process(turnsModel(turns), [send.tool]);
     const unknown = await b.runtime.resume('mail-r');
     expect(unknown).toMatchObject({ status: 'suspended', stopReason: 'outcome_unknown' });
     // The retried call runs, then the save of its result and that of the run's failure fail: the run
     // resumes from the checkpoint taken before the call, where the call's outcome is unknown again.
-    afterSend = () => b.failWrites(2);
+    send.state.onCall = () => b.failWrites(2);
     const again = await b.runtime.resume('mail-r', {
       decisions: { [unknown.pending[0]!.callId]: { outcome: 'retry' } },
     });
     expect(again).toMatchObject({ status: 'suspended', stopReason: 'outcome_unknown' });
-    expect(sent).toEqual(['a:ada', 'b:ada']);
+    expect(send.sent).toEqual(['a:ada', 'b:ada']);
   });
 
   it('a call the user denied is not asked about again when the process dies during the next call of the turn', async () => {
     const nodes = cluster();
-    const sent: string[] = [];
-    let who = 'a';
-    let dying!: () => void;
-    const died = new Promise<void>((resolve) => {
-      dying = resolve;
-    });
-    let kill = (): void => undefined;
-    const send = defineTool({
-      name: 'send',
-      description: 'Sends a message (not safe to repeat)',
-      input: z.object({ to: z.string() }),
-      sideEffects: 'unsafe',
-      approval: 'always',
-      execute: ({ to }) => {
-        sent.push(`${who}:${to}`);
-        if (who !== 'a') return 'sent';
-        kill();
-        dying();
-        return forever<string>();
-      },
-    });
+    const send = mailer('always');
     const turns = [
       [
         { id: 's1', name: 'send', input: { to: 'ada' } },
         { id: 's2', name: 'send', input: { to: 'bob' } },
       ],
     ];
-    const a = await nodes.process(turnsModel(turns), [send], { dies: true });
-    kill = a.kill;
+    const a = await nodes.process(turnsModel(turns), [send.tool], { dies: true });
+    send.state.onCall = a.kill;
     const asked = await a.runtime.run({ agent: 'assistant', input: 'mail', runId: 'deny-1' });
     const [ada, bob] = asked.pending;
     void a.runtime
@@ -298,15 +273,15 @@ describe('decisions and refusals in a durable run', () => {
         decisions: { [ada!.callId]: { approve: false }, [bob!.callId]: { approve: true } },
       })
       .catch(() => undefined);
-    await died;
+    await send.died;
     nodes.expireLeases();
 
-    who = 'b';
-    const b = await nodes.process(turnsModel(turns), [send]);
+    send.state.who = 'b';
+    const b = await nodes.process(turnsModel(turns), [send.tool]);
     const recovered = await b.runtime.resume('deny-1');
     // Only the call that was in flight needs a decision; the denial stands.
     expect(recovered.pending).toMatchObject([{ callId: bob!.callId, reason: 'outcome_unknown' }]);
-    expect(sent).toEqual(['a:bob']);
+    expect(send.sent).toEqual(['a:bob']);
   });
 });
 
@@ -334,7 +309,8 @@ describe('aborts and child runs', () => {
 
   it("a call whose child run waits for an approval resumes that child with the parent's decision", async () => {
     const nodes = cluster();
-    const sent: string[] = [];
+    const send = mailer('always');
+    send.state.who = 'worker';
     let runtime: Runtime | undefined;
     const delegate = defineTool({
       name: 'delegate',
@@ -359,7 +335,7 @@ describe('aborts and child runs', () => {
         return turnsModel(turns).generate(request);
       },
     };
-    const node = await nodes.process(model, [delegate, sendTool(sent, () => 'worker', 'always')], {
+    const node = await nodes.process(model, [delegate, send.tool], {
       agents: { worker: { model: 'm', durable: true } },
     });
     runtime = node.runtime;
@@ -370,7 +346,7 @@ describe('aborts and child runs', () => {
       decisions: { [first.pending[0]!.callId]: { approve: true } },
     });
     expect(done).toMatchObject({ status: 'completed', output: 'done' });
-    expect(sent).toEqual(['worker:ada']);
+    expect(send.sent).toEqual(['worker:ada']);
     expect(
       node.events.filter((event) => event.type === 'tool.succeeded').map((event) => event.data),
     ).toContainEqual(expect.objectContaining({ tool: 'delegate', output: 'done' }));
