@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { Runtime } from '../../contracts/runtime.js';
@@ -180,30 +180,50 @@ describe('run deadlines', () => {
       models: { slow: model },
     });
     opened.push(hanging);
-    const deadline = new Date(Date.now() + 50).toISOString();
-    const result = await hanging.run({ agent: 'slow', input: 'wait', deadline });
-    expect(result).toMatchObject({ status: 'failed', stopReason: 'timeout' });
+    // The run's timer and the clock are fake: the test moves them to the deadline.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const deadline = new Date(Date.now() + 50).toISOString();
+      const running = hanging.run({ agent: 'slow', input: 'wait', deadline });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await running).toMatchObject({ status: 'failed', stopReason: 'timeout' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a queued run that a worker takes after its deadline does not start', async () => {
     const { runtime, model, afterRuns } = await runtimeFrom('      beforeRun: []');
-    const now = Date.now();
-    const { runId } = await runtime.enqueue({
-      agent: 'assistant',
-      input: 'later',
-      runAt: now + 150,
-      deadline: now + 20,
-      metadata: { user: 'ana' },
+    // The afterRun hook sees the run once it has ended (its record is written before the hooks run).
+    const ended = new Promise<void>((resolve) => {
+      const push = afterRuns.push.bind(afterRuns);
+      afterRuns.push = (...records) => {
+        resolve();
+        return push(...records);
+      };
     });
-    let record = await runtime.runs.get(runId);
-    while (record?.status === 'queued' || record?.status === 'running') {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      record = await runtime.runs.get(runId);
+    // The queue's clock (its runAt timer) and the runtime's are fake: the test moves them past runAt.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const now = Date.now();
+      const { runId } = await runtime.enqueue({
+        agent: 'assistant',
+        input: 'later',
+        runAt: now + 150,
+        deadline: now + 20,
+        metadata: { user: 'ana' },
+      });
+      expect((await runtime.runs.get(runId))?.status).toBe('queued');
+      await vi.advanceTimersByTimeAsync(150);
+      await ended;
+      const record = await runtime.runs.get(runId);
+      expect(record).toMatchObject({ status: 'rejected', stopReason: 'timeout' });
+      expect(record?.error?.code).toBe('run.deadline_passed');
+      expect(model.calls).toHaveLength(0);
+      expect([...afterRuns]).toEqual([{ input: 'later', status: 'rejected', metadata: { user: 'ana' } }]);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(record).toMatchObject({ status: 'rejected', stopReason: 'timeout' });
-    expect(record?.error?.code).toBe('run.deadline_passed');
-    expect(model.calls).toHaveLength(0);
-    expect(afterRuns).toEqual([{ input: 'later', status: 'rejected', metadata: { user: 'ana' } }]);
   });
 
   it('a run suspended for approval and resumed after its deadline stops with timeout; the call never runs', async () => {

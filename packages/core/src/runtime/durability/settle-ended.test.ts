@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
-import { LocalQueue } from '../../defaults/local-queue.js';
+import type { LocalQueue } from '../../defaults/local-queue.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
 import { defineTool } from '../../plugin/define-tool.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
 import { RUNS_NAMESPACE } from '../records/run-records.js';
 
@@ -100,15 +101,11 @@ describe('a run whose final checkpoint was written but not its record', () => {
     const done = await first.runtime.run({ agent: 'mailer', input: 'mail ada' });
     await recordLeftRunning(store, done.runId);
 
-    const queue = new LocalQueue();
+    const queue = new WatchedQueue();
     const worker = await processOn(store, { queue });
     await worker.runtime.work();
     await queue.enqueue({ kind: 'takeover', runId: done.runId, agentId: 'mailer' });
-    for (;;) {
-      const record = await worker.runtime.runs.get(done.runId);
-      if (record?.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await queue.stopped(worker.runtime, done.runId, ['running']);
     expect(await worker.runtime.runs.get(done.runId)).toMatchObject({ status: 'completed', output: 'final' });
     expect(worker.sent).toEqual([]);
     expect((await queue.status(['mailer'])).counts).toMatchObject({ completed: 1, failed: 0 });

@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ConsumeOptions, JobHandler, QueueConsumer, RunJob } from '../../contracts/queue.js';
-import type { RunRecord } from '../../contracts/run.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
-import { LocalQueue } from '../../defaults/local-queue.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
 import { defineTool } from '../../plugin/define-tool.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
 import { CHECKPOINT_NAMESPACE } from '../durability/envelope.js';
 import { runLeaseName } from '../durability/run-lease.js';
 
 /** An in-memory queue that behaves like a shared one: decisions go through it. */
-class SharedQueue extends LocalQueue {
+class SharedQueue extends WatchedQueue {
   override readonly inProcess: boolean = false;
 }
 
@@ -22,7 +21,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close({ mode: 'interrupt' })));
 });
 
-async function processOn(store: Store, queue: LocalQueue): Promise<{ runtime: Runtime; sent: string[] }> {
+async function processOn(store: Store, queue: WatchedQueue): Promise<{ runtime: Runtime; sent: string[] }> {
   const sent: string[] = [];
   const send = defineTool({
     name: 'send',
@@ -49,14 +48,6 @@ async function processOn(store: Store, queue: LocalQueue): Promise<{ runtime: Ru
   return { runtime, sent };
 }
 
-async function settled(runtime: Runtime, runId: string, from: RunRecord['status']): Promise<RunRecord> {
-  for (;;) {
-    const record = await runtime.runs.get(runId);
-    if (record && record.status !== from && record.status !== 'running') return record;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('a queued job that fails', () => {
   it('marks its run failed with run.job_failed naming the cause, instead of leaving it queued', async () => {
     const store = new MemoryStore();
@@ -64,13 +55,13 @@ describe('a queued job that fails', () => {
     const { runtime, sent } = await processOn(store, queue);
     await runtime.work();
     const { runId } = await runtime.enqueue({ agent: 'mailer', input: 'mail ada' });
-    const suspended = await settled(runtime, runId, 'queued');
+    const suspended = await queue.stopped(runtime, runId);
     expect(suspended.status).toBe('suspended');
     // The checkpoint is damaged while the run waits for its approval.
     await store.set(CHECKPOINT_NAMESPACE, runId, { not: 'a checkpoint' });
     await runtime.enqueueResume(runId, { decisions: { [suspended.pending[0]!.callId]: { approve: true } } });
 
-    const failed = await settled(runtime, runId, 'queued');
+    const failed = await queue.stopped(runtime, runId);
     expect(failed).toMatchObject({
       status: 'failed',
       stopReason: 'error',

@@ -2,15 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Logger } from '../../contracts/services.js';
-import { LocalQueue } from '../../defaults/local-queue.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
 import { defineTool } from '../../plugin/define-tool.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
 import { runLeaseName } from '../durability/run-lease.js';
 
 /** An in-memory queue that behaves like a shared one. */
-class SharedQueue extends LocalQueue {
+class SharedQueue extends WatchedQueue {
   override readonly inProcess: boolean = false;
 }
 
@@ -70,11 +70,7 @@ describe('a worker that loses a run lease mid-run', () => {
     const again = await store.acquireLease(runLeaseName(runId), 'thief', 50);
     expect(again).toBeDefined();
 
-    for (;;) {
-      const record = await runtime.runs.get(runId);
-      if (record?.status !== 'running' && record?.status !== 'queued') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await queue.stopped(runtime, runId);
     expect(await runtime.runs.get(runId)).toMatchObject({ status: 'completed', output: 'done' });
     expect(warnings).toContain(
       'a run lost its lease here: its later writes were refused; its job is offered again',

@@ -1,18 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
-import type { RunRecord } from '../../contracts/run.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import type { ToolContext } from '../../contracts/tool.js';
-import { LocalQueue } from '../../defaults/local-queue.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
 import { defineTool } from '../../plugin/define-tool.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
 
 /** An in-memory queue that behaves like a shared one: `resume` with decisions goes through it. */
-class SharedQueue extends LocalQueue {
+class SharedQueue extends WatchedQueue {
   override readonly inProcess: boolean = false;
 }
 
@@ -24,7 +23,7 @@ afterEach(async () => {
 /** One "process": agent `worker` calls `send` (unsafe, asks for approval when `gated`) then answers. */
 async function processOn(
   store: Store,
-  queue: LocalQueue,
+  queue: WatchedQueue,
   options: { gated?: boolean; hang?: boolean } = {},
 ): Promise<{ runtime: Runtime; sent: string[]; inside: Promise<void> }> {
   const sent: string[] = [];
@@ -61,18 +60,11 @@ async function processOn(
   return { runtime, sent, inside };
 }
 
-async function stopped(runtime: Runtime, runId: string): Promise<RunRecord> {
-  for (;;) {
-    const record = await runtime.runs.get(runId);
-    if (record && record.status !== 'queued' && record.status !== 'running') return record;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('runtime.enqueue', () => {
   it('returns the run id at once and publishes run.queued; the local queue drives the run and the record names its worker', async () => {
     const store = new MemoryStore();
-    const { runtime, sent } = await processOn(store, new LocalQueue());
+    const queue = new WatchedQueue();
+    const { runtime, sent } = await processOn(store, queue);
     const events: AnyAgentryEvent[] = [];
     runtime.events.onAny((event) => {
       events.push(event);
@@ -84,7 +76,7 @@ describe('runtime.enqueue', () => {
       seq: 0,
       data: { queue: 'local', priority: 3 },
     });
-    const record = await stopped(runtime, runId);
+    const record = await queue.stopped(runtime, runId);
     expect(record).toMatchObject({ status: 'completed', output: 'done', durable: true });
     expect(typeof record.worker).toBe('string');
     expect(sent).toEqual(['ada']);
@@ -93,7 +85,7 @@ describe('runtime.enqueue', () => {
   });
 
   it('refuses an unknown agent, a bad runAt and a run id that exists', async () => {
-    const { runtime } = await processOn(new MemoryStore(), new LocalQueue());
+    const { runtime } = await processOn(new MemoryStore(), new WatchedQueue());
     await expect(runtime.enqueue({ agent: 'nobody', input: 'x' })).rejects.toMatchObject({
       code: 'agent.not_found',
     });
@@ -108,15 +100,18 @@ describe('runtime.enqueue', () => {
 
   it('a job delivered twice drives the run once', async () => {
     const store = new MemoryStore();
-    const queue = new LocalQueue();
+    const queue = new WatchedQueue();
     const a = await processOn(store, queue);
     const { runId } = await a.runtime.enqueue({ agent: 'worker', input: 'mail ada' });
     await queue.enqueue({ kind: 'start', runId, agentId: 'worker' });
     await queue.enqueue({ kind: 'takeover', runId, agentId: 'worker' });
-    expect(await stopped(a.runtime, runId)).toMatchObject({ status: 'completed' });
-    while ((await queue.status(['worker'])).counts.completed < 3) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    expect(await queue.stopped(a.runtime, runId)).toMatchObject({ status: 'completed' });
+    // All three deliveries end done (one found the run active and came back later), and none failed.
+    await queue.until(
+      (handled) =>
+        handled.filter((entry) => entry.outcome !== 'thrown' && entry.outcome.status === 'done').length === 3,
+    );
+    expect(queue.handled.filter((entry) => entry.outcome === 'thrown')).toEqual([]);
     expect(a.sent).toEqual(['ada']);
   });
 });
@@ -129,7 +124,7 @@ describe('decisions on a queued deployment', () => {
     const worker = await processOn(store, queue, { gated: true });
     await worker.runtime.work({ concurrency: 2 });
     const { runId } = await submitter.runtime.enqueue({ agent: 'worker', input: 'mail ada' });
-    const suspended = await stopped(submitter.runtime, runId);
+    const suspended = await queue.stopped(submitter.runtime, runId);
     expect(suspended).toMatchObject({ status: 'suspended', stopReason: 'awaiting_approval' });
     const result = await submitter.runtime.resume(runId, {
       decisions: { [suspended.pending[0]!.callId]: { approve: true } },
@@ -145,7 +140,7 @@ describe('decisions on a queued deployment', () => {
     const worker = await processOn(store, queue, { gated: true });
     await worker.runtime.work();
     const { runId } = await worker.runtime.enqueue({ agent: 'worker', input: 'mail ada' });
-    await stopped(worker.runtime, runId);
+    await queue.stopped(worker.runtime, runId);
     await expect(
       worker.runtime.enqueueResume(runId, { decisions: { 'no-such-call': { approve: true } } }),
     ).rejects.toMatchObject({ code: 'run.decision_invalid' });
@@ -166,7 +161,7 @@ describe('worker drain', () => {
     const second = await processOn(store, queue);
     await second.runtime.work();
     // The 60 s run lease was released by the interrupt: the second worker continues at once.
-    const record = await stopped(second.runtime, runId);
+    const record = await queue.stopped(second.runtime, runId);
     expect(record).toMatchObject({ status: 'completed', output: 'done' });
     expect(record.worker).not.toBe(worker.id);
     const types = (await second.runtime.runs.events(runId)).map((event) => event.type);

@@ -3,6 +3,7 @@ import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
 
 const opened: Runtime[] = [];
@@ -11,7 +12,10 @@ afterEach(async () => {
 });
 
 /** One process with the default (local, in-memory) queue over a store that outlives it (close keeps it open). */
-async function processOn(shared: Store): Promise<Runtime> {
+async function processOn(
+  shared: Store,
+  queue = new WatchedQueue(),
+): Promise<Runtime & { queue: WatchedQueue }> {
   const store = new Proxy(shared, {
     get: (target, property, receiver) =>
       property === 'close' ? async () => {} : Reflect.get(target, property, receiver),
@@ -20,9 +24,10 @@ async function processOn(shared: Store): Promise<Runtime> {
     config: { version: 1, agents: { writer: { model: 'demo', durable: true } } },
     models: { demo: new ScriptedModel({ script: ['written'] }) },
     store,
+    queue,
   });
   opened.push(runtime);
-  return runtime;
+  return Object.assign(runtime, { queue });
 }
 
 describe('the local queue after its process exits', () => {
@@ -36,11 +41,8 @@ describe('the local queue after its process exits', () => {
     const second = await processOn(store);
     expect((await second.runs.get(runId))?.status).toBe('queued');
     await second.work();
-    for (;;) {
-      const record = await second.runs.get(runId);
-      if (record?.status === 'completed') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // The run is due 300 ms after it was enqueued: the second process's queue waits for runAt.
+    await second.queue.stopped(second, runId);
     expect(await second.runs.get(runId)).toMatchObject({ status: 'completed', output: 'written' });
     const started = (await second.runs.events(runId)).find((event) => event.type === 'run.started');
     expect(Date.parse(started!.time)).toBeGreaterThanOrEqual(runAt);
@@ -50,10 +52,7 @@ describe('the local queue after its process exits', () => {
     const store = new MemoryStore();
     const runtime = await processOn(store);
     const { runId } = await runtime.enqueue({ agent: 'writer', input: 'now' });
-    for (;;) {
-      if ((await runtime.runs.get(runId))?.status === 'completed') break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    expect(await runtime.queue.stopped(runtime, runId)).toMatchObject({ status: 'completed' });
     const status = await runtime.queueStatus();
     expect(status.counts.completed).toBe(1);
   });

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
+import { MemoryStore } from '../../defaults/memory-store.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
+import { INBOX_NAMESPACE } from '../inbox/run-inbox.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -15,10 +17,34 @@ const script = [
   { text: 'answered' },
 ];
 
+/** A memory store that tells when something was first written to a run's inbox (input sent into the run). */
+function inboxStore(): { store: Store; posted: Promise<void> } {
+  let done!: () => void;
+  const posted = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const store = new Proxy(new MemoryStore(), {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (!String(property).startsWith('set')) return value.bind(target);
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        if (args[0] === INBOX_NAMESPACE) done();
+        return result;
+      };
+    },
+  });
+  return { store, posted };
+}
+
 /** A runtime whose first run in session `shared` holds its session until `release()`. */
-async function busySession(agent: Record<string, unknown> = {}) {
+async function busySession(agent: Record<string, unknown> = {}, store?: Store) {
   const held = gateTool();
-  const { runtime, model } = await configRuntime(script, agent, { tools: [held.tool] });
+  const { runtime, model } = await configRuntime(script, agent, {
+    tools: [held.tool],
+    ...(store ? { store } : {}),
+  });
   opened.push(runtime);
   const first = runtime.run({ agent: 'assistant', input: 'first', sessionId: 'shared', runId: 'active' });
   await held.inside;
@@ -67,9 +93,13 @@ describe('session policies: a new request while its session has an active run', 
   });
 
   it('steer: the input goes into the active run and the caller gets that run’s result', async () => {
-    const { runtime, model, held, first } = await busySession({ session: { onBusy: 'steer' } });
+    const inbox = inboxStore();
+    const { runtime, model, held, first } = await busySession({ session: { onBusy: 'steer' } }, inbox.store);
     const steered = runtime.run({ agent: 'assistant', input: 'second thoughts', sessionId: 'shared' });
-    await waitForInbox(runtime);
+    await inbox.posted;
+    // The post finishes in memory (its inbox lease given back, the local view updated) without I/O:
+    // every promise step of it has run before the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     held.release();
     const [a, b] = await Promise.all([first, steered]);
     expect(a).toMatchObject({ runId: 'active', output: 'answered the second input too' });
@@ -78,12 +108,3 @@ describe('session policies: a new request while its session has an active run', 
     expect((await runtime.runs.list({})).map((record) => record.runId)).toEqual(['active']);
   });
 });
-
-/** Until the steered input is in the active run's inbox (its seq 1 is taken: a second send gets 2). */
-async function waitForInbox(runtime: Runtime): Promise<void> {
-  for (;;) {
-    const { store } = (runtime as unknown as { services: { store: Store } }).services;
-    if (await store.get('run-inbox', 'active')) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { Runtime } from '../../contracts/runtime.js';
@@ -119,37 +119,49 @@ describe('budgets', () => {
     expect(result.status).toBe('completed');
   });
 
-  it('maxDurationMs stops a run whose tool ignores the abort signal, long before the tool finishes', async () => {
-    let finished = false;
+  it('maxDurationMs stops a run whose tool ignores the abort signal, without waiting for the tool', async () => {
+    // The run's duration timer is a fake timer the test moves; the tool never finishes on its own.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let started!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const stubborn = defineTool({
       name: 'note',
-      description: 'Ignores the abort signal and takes 10 s',
+      description: 'Ignores the abort signal and never finishes',
       input: z.object({ value: z.string() }),
       sideEffects: 'none',
-      execute: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 10_000).unref());
-        finished = true;
-        return 'late';
+      execute: () => {
+        started();
+        return new Promise<string>(() => undefined);
       },
     });
-    const { runtime } = await configRuntime(
-      looping(3),
-      { budget: { maxDurationMs: 200 } },
-      { tools: [stubborn] },
-    );
-    opened.push(runtime);
-    const seen: AnyAgentryEvent[] = [];
-    runtime.events.onAny((event) => {
-      seen.push(event);
-    });
-    const result = await runtime.run({ agent: 'assistant', input: 'slow' });
-    expect(result.status).toBe('failed');
-    expect(result.stopReason).toBe('timeout');
-    expect(result.error?.code).toBe('run.timeout');
-    expect(finished).toBe(false);
-    expect(
-      seen.some((event) => event.type === 'budget.exceeded' && event.data.limit === 'maxDurationMs'),
-    ).toBe(true);
+    try {
+      const { runtime } = await configRuntime(
+        looping(3),
+        { budget: { maxDurationMs: 200 } },
+        { tools: [stubborn] },
+      );
+      opened.push(runtime);
+      const seen: AnyAgentryEvent[] = [];
+      runtime.events.onAny((event) => {
+        seen.push(event);
+      });
+      const running = runtime.run({ agent: 'assistant', input: 'slow' });
+      await inside;
+      await vi.advanceTimersByTimeAsync(199);
+      expect(seen.some((event) => event.type === 'budget.exceeded')).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const result = await running;
+      expect(result.status).toBe('failed');
+      expect(result.stopReason).toBe('timeout');
+      expect(result.error?.code).toBe('run.timeout');
+      expect(
+        seen.some((event) => event.type === 'budget.exceeded' && event.data.limit === 'maxDurationMs'),
+      ).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancel stops a running run with cancelled, and the tool sees the abort', async () => {

@@ -274,6 +274,39 @@ describe('bound tools', () => {
   });
 });
 
+describe('a tool executor that throws', () => {
+  it('fails that call with the error, and the run carries on', async () => {
+    const broken: ToolExecutor = {
+      kind: 'tool-executor',
+      specVersion: 1,
+      name: 'sandbox',
+      execute: () => {
+        throw new Error('sandbox down');
+      },
+    };
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echoes',
+      input: echoInput,
+      sideEffects: 'none',
+      execute: (input) => input.value,
+    });
+    const { runtime, model } = scriptedRuntime(
+      [{ toolCalls: [{ tool: 'echo', input: { value: 'a' } }] }, 'done'],
+      {
+        tools: [echo],
+        toolExecutors: [broken],
+      },
+    );
+    opened.push(runtime);
+    const result = await runtime.run({ agent: 'assistant', input: 'x' });
+    expect(result).toMatchObject({ status: 'completed', output: 'done' });
+    expect(toolResults(model, 1).map((message) => message.content)).toEqual([
+      { error: { code: 'tool.failed', message: 'sandbox down' } },
+    ]);
+  });
+});
+
 describe('output schema', () => {
   const schema = {
     type: 'object',
