@@ -7,6 +7,7 @@ import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
 import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
 import {
@@ -66,18 +67,21 @@ const configSchema = z
  */
 export class MemoryStore extends KeyvStore {
   /** Plugin definition: `store: memory`, or `{ type: memory, config: { retention: { maxRuns: 100 } } }`. */
-  static readonly plugin = definePlugin({
-    kind: 'store',
-    name: 'memory',
-    description:
-      'In-process store (keyv Map); data and leases live as long as the process, finished runs are kept up to a retention limit',
-    configSchema,
-    create: (config, deps) =>
-      new MemoryStore({
-        clock: deps.clock,
-        ...(config.retention === undefined ? {} : { retention: config.retention }),
-      }),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'store',
+      name: 'memory',
+      description:
+        'In-process store (keyv Map); data and leases live as long as the process, finished runs are kept up to a retention limit',
+      configSchema,
+      create: (config, deps) =>
+        new MemoryStore({
+          clock: deps.clock,
+          ...(config.retention === undefined ? {} : { retention: config.retention }),
+        }),
+    }),
+    noOptions,
+  );
 
   /** Nothing outside this object sees the data (see `Store.processLocal`). */
   readonly processLocal = true;

@@ -95,17 +95,23 @@ export class RunLauncher {
   }
 
   /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
-  private sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
+  private async sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
     const { services, active } = this.host;
-    const signals = [entry.stop.signal, ...(request.signal ? [request.signal] : [])];
     const host = {
       store: services.store,
       records: services.records,
       now: () => services.clock.now(),
       active,
     };
-    const waiting = { ...request, signal: AbortSignal.any(signals) };
-    return applySessionPolicy(host, waiting, sessionPolicyOf(request, agent), entry.runId);
+    const policy = sessionPolicyOf(request, agent);
+    if (request.signal === undefined)
+      return applySessionPolicy(host, { ...request, signal: entry.stop.signal }, policy, entry.runId);
+    const waiting = linkedSignal([entry.stop.signal, request.signal]);
+    try {
+      return await applySessionPolicy(host, { ...request, signal: waiting.signal }, policy, entry.runId);
+    } finally {
+      waiting.dispose();
+    }
   }
 
   /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */
@@ -265,4 +271,23 @@ function alreadyTaken(runId: string): RunError {
     hint: 'Nothing to do: the run is driven elsewhere.',
     context: { runId },
   });
+}
+
+/**
+ * A signal that aborts when any of `signals` does (with its reason), listened to directly and detached by
+ * `dispose`: `AbortSignal.any` keeps a reference per combined signal on each source in Node 20, which on a
+ * long-lived caller signal (a server's shutdown signal passed to every run) grows with every run.
+ */
+export function linkedSignal(signals: readonly AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  const already = signals.find((signal) => signal.aborted);
+  if (already) controller.abort(already.reason);
+  else for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
