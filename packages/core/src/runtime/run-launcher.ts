@@ -96,6 +96,10 @@ export class RunLauncher {
 
   /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
   private async sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
+    const policy = sessionPolicyOf(request, agent);
+    // Only `steer` and `interrupt` act here, and only in a session: other runs need no wait signal (whose
+    // creation, an AbortSignal per run, is a measurable part of a short run).
+    if (request.sessionId === undefined || (policy !== 'steer' && policy !== 'interrupt')) return undefined;
     const { services, active } = this.host;
     const host = {
       store: services.store,
@@ -103,7 +107,6 @@ export class RunLauncher {
       now: () => services.clock.now(),
       active,
     };
-    const policy = sessionPolicyOf(request, agent);
     if (request.signal === undefined)
       return applySessionPolicy(host, { ...request, signal: entry.stop.signal }, policy, entry.runId);
     const waiting = linkedSignal([entry.stop.signal, request.signal]);
