@@ -158,28 +158,27 @@ let triggerTypes: ReturnType<typeof buildTriggerTypes> | undefined;
 
 /** One trigger of an agent. */
 export function triggerSchema() {
-  return z
-    .discriminatedUnion('type', (triggerTypes ??= buildTriggerTypes()))
-    .superRefine((trigger, context) => {
-      for (const key of ['input', 'session'] as const) {
-        const source = trigger[key];
-        if (source === undefined) continue;
-        try {
-          for (const path of compileTemplate(source).paths) {
-            const problem = payloadPathProblem(trigger, path);
-            if (problem) context.addIssue({ code: 'custom', path: [key], message: problem, input: source });
-          }
-        } catch (error) {
-          if (!(error instanceof TemplateError)) throw error;
-          context.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `bad template: ${error.message}`,
-            input: source,
-          });
+  triggerTypes ??= buildTriggerTypes();
+  return z.discriminatedUnion('type', triggerTypes).superRefine((trigger, context) => {
+    for (const key of ['input', 'session'] as const) {
+      const source = trigger[key];
+      if (source === undefined) continue;
+      try {
+        for (const path of compileTemplate(source).paths) {
+          const problem = payloadPathProblem(trigger, path);
+          if (problem) context.addIssue({ code: 'custom', path: [key], message: problem, input: source });
         }
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `bad template: ${error.message}`,
+          input: source,
+        });
       }
-    });
+    }
+  });
 }
 
 /** `agents.<id>.triggers`, with ids unique within the agent. */
