@@ -37,26 +37,29 @@ const retentionLimit = (what: string) =>
     .optional()
     .describe(what);
 
+// A getter: zod builds the field on first use (a config with options), not when `@agentry/core` is imported.
 const configSchema = z
   .object({
-    retention: z
-      .union([
-        z
-          .object({
-            maxRuns: retentionLimit(
-              `Finished runs kept at most, oldest evicted first (default ${DEFAULT_RUN_RETENTION.maxRuns})`,
-            ),
-            maxAgeMs: retentionLimit(
-              `Milliseconds a finished run is kept after it finished (default ${DEFAULT_RUN_RETENTION.maxAgeMs}, 24 hours)`,
-            ),
-          })
-          .strict(),
-        z.literal(false),
-      ])
-      .optional()
-      .describe(
-        `Keeps a long-running process bounded: { maxRuns, maxAgeMs } (default { maxRuns: ${DEFAULT_RUN_RETENTION.maxRuns}, maxAgeMs: ${DEFAULT_RUN_RETENTION.maxAgeMs} }, 24 hours). Finished runs past either limit are evicted with their events and checkpoints, oldest first; running and suspended runs never are. false keeps every run.`,
-      ),
+    get retention() {
+      return z
+        .union([
+          z
+            .object({
+              maxRuns: retentionLimit(
+                `Finished runs kept at most, oldest evicted first (default ${DEFAULT_RUN_RETENTION.maxRuns})`,
+              ),
+              maxAgeMs: retentionLimit(
+                `Milliseconds a finished run is kept after it finished (default ${DEFAULT_RUN_RETENTION.maxAgeMs}, 24 hours)`,
+              ),
+            })
+            .strict(),
+          z.literal(false),
+        ])
+        .optional()
+        .describe(
+          `Keeps a long-running process bounded: { maxRuns, maxAgeMs } (default { maxRuns: ${DEFAULT_RUN_RETENTION.maxRuns}, maxAgeMs: ${DEFAULT_RUN_RETENTION.maxAgeMs} }, 24 hours). Finished runs past either limit are evicted with their events and checkpoints, oldest first; running and suspended runs never are. false keeps every run.`,
+        );
+    },
   })
   .strict();
 
