@@ -10,7 +10,7 @@ export default {
     'packages/core/src/runtime/tools/approval-gate.ts',
     'packages/core/src/runtime/tools/bound-tool.ts',
     'packages/core/src/runtime/tools/tool-ledger.ts',
-    'packages/core/src/runtime/run/budget.ts',
+    'packages/core/src/runtime/state/budget.ts',
     'packages/core/src/config/redactor.ts',
     'packages/core/src/loader/impl-specifier.ts',
     'packages/core/src/runtime/run/session-lease.ts',

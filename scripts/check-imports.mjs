@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Import check: no file-level or folder-level import cycle inside a package, and no import against the
-// allowed direction between workspace packages (cli → server → core, cli → plugins → core, core alone).
+// Import check: no file-level or folder-level import cycle inside a package (folders at every depth), and no
+// import against the allowed direction between workspace packages (cli → server → core, cli → plugins → core,
+// core alone).
 //
 // Usage: node scripts/check-imports.mjs [repoRoot]   — exits 1 and lists every violation it finds.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -141,8 +142,9 @@ function addEdge(graph, from, to) {
 
 /**
  * Checks one workspace package: its own imports against {@link ALLOWED_IMPORTS}, then file and folder
- * cycles among its non-test sources under `src/`. Folders are the top-level rooms of `src/`; a test file is
- * outside both graphs (nothing imports it).
+ * cycles among its non-test sources under `src/`. Folder cycles are checked at every depth: the rooms of
+ * `src/` among themselves, the sub-folders of each room among themselves, and so on. Type-only imports
+ * count (a type cycle is still a design cycle); a test file is outside both graphs (nothing imports it).
  */
 export function checkPackage(packageDir, allowed = ALLOWED_IMPORTS) {
   const problems = [];
@@ -157,7 +159,8 @@ export function checkPackage(packageDir, allowed = ALLOWED_IMPORTS) {
   }
   const fileGraph = new Map();
   const folderGraph = new Map();
-  const folderOf = (file) => path.relative(srcDir, path.dirname(file)).split(path.sep).join('/') || '.';
+  const folderEdges = new Map();
+  const fromSrc = (file) => path.relative(srcDir, file).split(path.sep).join('/');
   const files = ['src', 'test', 'scripts', 'bench'].flatMap((dir) => listFiles(path.join(packageDir, dir)));
   for (const file of files) {
     const relativeFile = path.relative(packageDir, file).split(path.sep).join('/');
@@ -175,29 +178,43 @@ export function checkPackage(packageDir, allowed = ALLOWED_IMPORTS) {
       const resolved = resolveRelative(file, specifier);
       if (resolved === undefined || !resolved.startsWith(srcDir + path.sep) || TEST.test(resolved)) continue;
       addEdge(fileGraph, file, resolved);
-      linkFolders(folderGraph, folderOf(file), folderOf(resolved));
+      linkFolders(folderGraph, folderEdges, fromSrc(file), fromSrc(resolved));
     }
   }
-  const fromSrc = (file) => path.relative(srcDir, file).split(path.sep).join('/');
   for (const cycle of findCycles(fileGraph)) {
     problems.push(`${name}: file import cycle ${cycle.path.map(fromSrc).join(' → ')}`);
   }
   for (const cycle of findCycles(folderGraph)) {
     const members = cycle.members.map((folder) => `${folder}/`).join(', ');
-    problems.push(`${name}: folder import cycle among ${members} (for example ${cycle.path.join('/ → ')}/)`);
+    const steps = cycle.path.slice(1).map((to, step) => folderEdges.get(`${cycle.path[step]}→${to}`));
+    problems.push(
+      `${name}: folder import cycle among ${members} (for example ${cycle.path.join('/ → ')}/: ${steps.join('; ')})`,
+    );
   }
   return problems;
 }
 
 /**
- * Adds the folder-level edge between the top-level rooms of two source files (`runtime/run/x.ts` is in
- * room `runtime`). Files directly in `src/` (the package entries) are the parent of every room, not one.
+ * Adds the folder-level edge an import between two source files (paths relative to `src/`) makes: between
+ * the two sibling folders under their nearest common folder that hold them. `runtime/run/x.ts` importing
+ * `runtime/tools/y.ts` links `runtime/run` → `runtime/tools`; importing `config/z.ts` links `runtime` →
+ * `config`. Files directly in a folder are the parent of its sub-folders, not one of them, so an import
+ * between them and a sub-folder (or within one folder) links nothing. The first import seen for an edge is
+ * kept as its example.
  */
-function linkFolders(graph, fromFolder, toFolder) {
-  const fromRoom = fromFolder.split('/')[0];
-  const toRoom = toFolder.split('/')[0];
-  if (fromRoom === '.' || toRoom === '.' || fromRoom === toRoom) return;
-  addEdge(graph, fromRoom, toRoom);
+function linkFolders(graph, examples, fromFile, toFile) {
+  const fromParts = fromFile.split('/').slice(0, -1);
+  const toParts = toFile.split('/').slice(0, -1);
+  let common = 0;
+  while (common < fromParts.length && common < toParts.length && fromParts[common] === toParts[common]) {
+    common += 1;
+  }
+  if (common === fromParts.length || common === toParts.length) return;
+  const from = fromParts.slice(0, common + 1).join('/');
+  const to = toParts.slice(0, common + 1).join('/');
+  addEdge(graph, from, to);
+  const key = `${from}→${to}`;
+  if (!examples.has(key)) examples.set(key, `${fromFile} imports ${toFile}`);
 }
 
 /** The workspace packages of a repository: every `packages/<name>/package.json`. */

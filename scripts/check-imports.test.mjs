@@ -70,8 +70,44 @@ describe('check-imports', () => {
       'packages/core/src/config/issues.ts': 'export const issues = 1;\n',
     });
     assert.deepEqual(checkRepository(root), [
-      '@agentry/core: folder import cycle among config/, loader/ (for example config/ → loader/ → config/)',
+      '@agentry/core: folder import cycle among config/, loader/ (for example config/ → loader/ → config/: config/schema.ts imports loader/table.ts; loader/load.ts imports config/issues.ts)',
     ]);
+  });
+
+  it('fails on a cycle between sub-folders of one room, type-only imports included, naming an import each way', () => {
+    const root = plantRepository({
+      ...corePackage,
+      'packages/core/src/runtime/run/loop.ts':
+        "import { turn } from '../tools/turn.js';\nexport const loop = turn;\n",
+      'packages/core/src/runtime/tools/turn.ts': 'export const turn = 1;\n',
+      'packages/core/src/runtime/tools/bound.ts':
+        "import type { Context } from '../run/context.js';\nexport type Bound = Context;\n",
+      'packages/core/src/runtime/run/context.ts': 'export interface Context {}\n',
+      'packages/core/src/runtime/durability/store/save.ts':
+        "import { load } from '../load/load.js';\nexport const save = load;\n",
+      'packages/core/src/runtime/durability/load/load.ts': 'export const load = 1;\n',
+      'packages/core/src/runtime/durability/load/lease.ts':
+        "import { save } from '../store/save.js';\nexport const lease = save;\n",
+    });
+    assert.deepEqual(checkRepository(root), [
+      '@agentry/core: folder import cycle among runtime/durability/load/, runtime/durability/store/ (for example runtime/durability/load/ → runtime/durability/store/ → runtime/durability/load/: runtime/durability/load/lease.ts imports runtime/durability/store/save.ts; runtime/durability/store/save.ts imports runtime/durability/load/load.ts)',
+      '@agentry/core: folder import cycle among runtime/run/, runtime/tools/ (for example runtime/run/ → runtime/tools/ → runtime/run/: runtime/run/loop.ts imports runtime/tools/turn.ts; runtime/tools/bound.ts imports runtime/run/context.ts)',
+    ]);
+    const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /folder import cycle among runtime\/run\/, runtime\/tools\//);
+  });
+
+  it('passes a parent folder whose own files and sub-folders import each other (the parent is not a sub-folder)', () => {
+    const root = plantRepository({
+      ...corePackage,
+      'packages/core/src/runtime/launcher.ts':
+        "import { loop } from './run/loop.js';\nexport const launch = loop;\n",
+      'packages/core/src/runtime/active.ts': 'export const active = 1;\n',
+      'packages/core/src/runtime/run/loop.ts':
+        "import { active } from '../active.js';\nexport const loop = active;\n",
+    });
+    assert.deepEqual(checkRepository(root), []);
   });
 
   it('fails on an import against the package direction and on an unlisted package', () => {

@@ -20,6 +20,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
+import { registerStopRun } from './commands/stop-run.js';
 import { registerTools } from './commands/tools.js';
 import { registerTriggers } from './commands/triggers.js';
 import { registerValidate } from './commands/validate.js';
@@ -92,6 +93,7 @@ export function createProgram(context: CliContext, exit: ExitSlot): Command {
   registerChat(program, context, exit);
   registerResume(program, context, exit);
   registerSend(program, context, exit);
+  registerStopRun(program, context, exit);
   registerRuns(program, context, exit);
   registerEvents(program, context, exit);
   registerWorker(program, context, exit);

@@ -25,6 +25,10 @@ export interface Run {
     message: string;
     hint?: string;
     retryable: boolean;
+    context?: {
+      /** `run.busy`, `run.steered`: the run that held the session */
+      holderRunId?: string;
+    };
   };
   createdAt: string;
   updatedAt: string;
@@ -63,19 +67,26 @@ export interface Error {
       path: string;
       message: string;
     }[];
+    /** The run the error is about (`run.busy`: the run that holds the session) */
+    runId?: string;
   };
 }
 
 export interface RunAccepted {
+  /** The run (`steered`: the active run that received the input) */
   runId: string;
-  state: 'running' | 'queued' | 'finished';
+  state: 'running' | 'queued' | 'finished' | 'steered';
   run?: Run;
+  /** `steered`: the input's position in the active run's inbox */
+  inputSeq?: number;
 }
 
 export interface StartRun {
   agent: string;
   input: string;
   sessionId?: string;
+  /** What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` stores `input` in that run's inbox instead and answers at once (state `steered`, no new run; the run takes the input at its next step boundary). Needs `sessionId`. With a shared queue (bullmq) the run is `queued` and the worker that takes it applies the policy: `reject` ends it failed with `run.busy`, `steer` ends it rejected with `run.steered` (both name the active run in `error.context.holderRunId`). */
+  sessionPolicy?: 'reject' | 'enqueue' | 'interrupt' | 'steer';
   durable?: boolean;
   budget?: Budget;
 }
@@ -147,6 +158,20 @@ export interface Event {
   data: {
     [key: string]: unknown;
   };
+}
+
+export interface PublishedEvent {
+  name: string;
+  /** Any JSON value */
+  payload?: unknown;
+  publishedAt: string;
+}
+
+export interface PublishEvent {
+  /** Letters, digits, `_`, `.`, `:` and `-`; the runtime's own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved */
+  name: string;
+  /** Any JSON (default `null`); event triggers match on it */
+  payload?: unknown;
 }
 
 export interface ApprovalList {
@@ -234,4 +259,10 @@ export interface Health {
       message?: string;
     };
   };
+}
+
+export interface WebhookAccepted {
+  runId: string;
+  /** A redelivery (same idempotency key): nothing started; `runId` is the first run */
+  duplicate?: boolean;
 }

@@ -83,6 +83,7 @@ export type {
   CloseOptions,
   EnqueueRequest,
   ResumeRequest,
+  RunErrorContext,
   RunFilter,
   RunInputReceipt,
   RunRecord,
@@ -229,8 +230,8 @@ export {
 // --- durability (section owned by the durability work) ------------------------
 export { type CreateRuntimeOptions, createRuntime } from './runtime/create-runtime.js';
 export { DefaultRuntime } from './runtime/default-runtime.js';
-export { type InputScreenConfig, inputScreen } from './runtime/run/input-screen.js';
-export { type RunRateLimitConfig, runRateLimit } from './runtime/run/run-rate-limit.js';
+export { type InputScreenConfig, inputScreen } from './runtime/agent/input-screen.js';
+export { type RunRateLimitConfig, runRateLimit } from './runtime/agent/run-rate-limit.js';
 export type {
   AfterRunHook,
   AfterRunPayload,
@@ -238,8 +239,8 @@ export type {
   BeforeRunHook,
   RunHookRequest,
   RunHooks,
-} from './runtime/run/run-hooks.js';
-export type { ToolHooks } from './runtime/tools/hooks.js';
+} from './runtime/agent/run-hooks.js';
+export type { ToolHooks } from './runtime/agent/tool-hooks.js';
 export {
   ConsoleLogger,
   type ConsoleLoggerOptions,

@@ -31,7 +31,12 @@ export {
 } from './loader/impl-specifier.js';
 export type { LoadableSlot } from './loader/plugin-exports.js';
 export { type LoadPluginOptions, PluginLoader, type PluginLoaderOptions } from './loader/plugin-loader.js';
-export type { AgentDefinition, ResolvedAgent } from './runtime/agent/agent-setup.js';
+export {
+  type AgentDefinition,
+  DEFAULT_MAX_TOOL_OUTPUT_BYTES,
+  type ResolvedAgent,
+  type SessionPolicy,
+} from './runtime/agent/agent-setup.js';
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime/default-runtime.js';
 export { readCheckpointedEvents } from './runtime/durability/checkpointed-events.js';
 export { StoreCheckpointer, type StoreCheckpointerOptions } from './runtime/durability/checkpointer.js';
@@ -45,7 +50,6 @@ export {
   type LogRef,
   type MessageLogRef,
 } from './runtime/durability/envelope.js';
-export { assertJson, canonicalJson } from './runtime/durability/json-guard.js';
 export { MemoryRunPersistence } from './runtime/durability/memory-run-persistence.js';
 export {
   type AutomaticResumeOptions,
@@ -63,7 +67,6 @@ export {
   RunOwnership,
   runLeaseName,
 } from './runtime/durability/run-lease.js';
-export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/durability/run-persistence.js';
 export {
   EVENT_BLOCK_SIZE,
   RUN_EVENTS_NAMESPACE,
@@ -73,13 +76,10 @@ export {
 } from './runtime/records/event-log.js';
 export { RUNS_NAMESPACE } from './runtime/records/run-records.js';
 export { TRANSCRIPTS_NAMESPACE } from './runtime/records/transcript.js';
-export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/run/run-signals.js';
-export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/run/run-snapshot.js';
-export type { SessionPolicy } from './runtime/run/session-lease.js';
+export { assertJson, canonicalJson } from './runtime/snapshot/json-guard.js';
+export type { LedgerEntry, LedgerStatus, RunSnapshot } from './runtime/snapshot/run-snapshot.js';
+export type { RunPersistence, SaveReason, SaveReceipt } from './runtime/state/run-persistence.js';
+export { isRunSuspendedSignal, RunSuspendedSignal } from './runtime/state/run-signals.js';
 export { deriveCallId, hashInput } from './runtime/tools/call-id.js';
 export { childRunId } from './runtime/tools/child-runs.js';
-export {
-  type CappedToolOutput,
-  capToolOutput,
-  DEFAULT_MAX_TOOL_OUTPUT_BYTES,
-} from './runtime/tools/durable-output-cap.js';
+export { type CappedToolOutput, capToolOutput } from './runtime/tools/durable-output-cap.js';

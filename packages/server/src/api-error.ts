@@ -6,6 +6,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export class ApiError extends Error {
   /** Extra response headers (e.g. `retry-after`). */
   readonly headers: Record<string, string> = {};
+  /** The run the error is about (shown as `error.runId`). */
+  runId?: string | undefined;
 
   constructor(
     readonly status: ContentfulStatusCode,
@@ -27,6 +29,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   'run.busy': 409,
   'run.finished': 409,
   'runtime.closed': 503,
+  'event.invalid': 422,
 };
 
 /** The JSON body and status for any thrown value; unknown errors say nothing about their internals. */
@@ -43,6 +46,7 @@ export function errorBody(
           message: redact(error.message),
           ...(error.hint ? { hint: error.hint } : {}),
           ...(error.issues ? { issues: error.issues } : {}),
+          ...(error.runId ? { runId: error.runId } : {}),
         },
       },
       logged: false,

@@ -1,8 +1,10 @@
 /**
  * Prometheus metrics from the event bus: runs ended by status, model and tool latency histograms,
- * tokens and cost by agent, and — read at scrape time — runs by status and approvals waiting.
+ * tokens and cost by agent, and runs by status and approvals waiting (`RunGauges`: counted from the
+ * store once, then kept as runs change, so a scrape reads nothing from the store).
  */
 import type { AnyAgentryEvent, Runtime } from '@agentry/core';
+import { RunGauges } from './run-gauges.js';
 
 const BUCKETS_MS = [5, 25, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
 
@@ -42,6 +44,7 @@ const label = (value: string): string =>
 /** Counts what the bus reports; one per server, attached to every runtime it serves. */
 export class MetricsCollector {
   private readonly attached = new WeakSet<Runtime>();
+  private readonly gauges = new WeakMap<Runtime, RunGauges>();
   private readonly ended = new Map<string, number>();
   private readonly tokens = new Map<string, number>();
   private readonly cost = new Map<string, number>();
@@ -85,12 +88,14 @@ export class MetricsCollector {
 
   /** The Prometheus text exposition (version 0.0.4). */
   async render(runtime: Runtime): Promise<string> {
-    const byStatus = new Map<string, number>();
-    let waiting = 0;
-    for (const record of await runtime.runs.list()) {
-      this.add(byStatus, `status="${record.status}"`, 1);
-      if (record.status === 'suspended') waiting += record.pending.length;
+    let gauges = this.gauges.get(runtime);
+    if (!gauges) {
+      gauges = new RunGauges(runtime);
+      this.gauges.set(runtime, gauges);
     }
+    const runs = await gauges.read();
+    const byStatus = new Map([...runs.byStatus].map(([status, count]) => [`status="${status}"`, count]));
+    const waiting = runs.waiting;
     const counter = (name: string, help: string, type: 'counter' | 'gauge', map: Map<string, number>) => [
       `# HELP ${name} ${help}`,
       `# TYPE ${name} ${type}`,

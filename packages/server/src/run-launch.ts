@@ -1,19 +1,28 @@
 /**
  * Starts or resumes a run without waiting for its end: resolves once the run has started (its
- * `run.started` / `run.resumed` event), or with its result when it ended first, and rejects when the
- * runtime refused the request (unknown agent, invalid decisions) — so the HTTP answer reports those.
+ * `run.started` / `run.resumed` event, or what `watch` looks for), or with its result when it ended
+ * first, and rejects when the runtime refused the request (unknown agent, invalid decisions) — so the
+ * HTTP answer reports those.
  */
 import type { AnyAgentryEvent, RunResult } from '@agentry/core';
 import type { ServerContext } from './server-context.js';
 
-/** How a launch went: the run continues in this process, or already ended. */
-export type Launch = { state: 'running' } | { state: 'finished'; result: RunResult };
+/** How a launch went: the run continues in this process, already ended, or its input went into another run. */
+export type Launch =
+  | { state: 'running' }
+  | { state: 'finished'; result: RunResult }
+  | { state: 'steered'; runId: string; seq: number };
+
+/** Decides from one event of the bus that the launch has gone far enough to answer (`undefined`: not yet). */
+export type LaunchWatch = (event: AnyAgentryEvent) => Launch | undefined;
 
 export function launchRun(
   context: ServerContext,
   runId: string,
   startedType: 'run.started' | 'run.resumed',
   work: () => Promise<RunResult>,
+  watch: LaunchWatch = (event) =>
+    event.runId === runId && event.type === startedType ? { state: 'running' } : undefined,
 ): Promise<Launch> {
   const runtime = context.runtime;
   return new Promise<Launch>((resolve, reject) => {
@@ -25,7 +34,8 @@ export function launchRun(
       outcome();
     };
     const unsubscribe = runtime.events.onAny((event: AnyAgentryEvent) => {
-      if (event.runId === runId && event.type === startedType) settle(() => resolve({ state: 'running' }));
+      const launch = watch(event);
+      if (launch) settle(() => resolve(launch));
     });
     let promise: Promise<RunResult>;
     try {

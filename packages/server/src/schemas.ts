@@ -14,6 +14,10 @@ export const ErrorSchema = z
       hint: z.string().optional(),
       /** Field-level problems of an invalid request. */
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      runId: z
+        .string()
+        .optional()
+        .openapi({ description: 'The run the error is about (`run.busy`: the run that holds the session)' }),
     }),
   })
   .openapi('Error');
@@ -66,6 +70,14 @@ const RunErrorSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
   retryable: z.boolean(),
+  context: z
+    .object({
+      holderRunId: z
+        .string()
+        .optional()
+        .openapi({ description: '`run.busy`, `run.steered`: the run that held the session' }),
+    })
+    .optional(),
 });
 
 export const RunRecordSchema = z
@@ -128,23 +140,44 @@ const BudgetSchema = z
   .strict()
   .openapi('Budget');
 
+/** The values of `sessionPolicy` (core's `SessionBusyPolicy`). */
+export const SESSION_POLICIES = ['reject', 'enqueue', 'interrupt', 'steer'] as const;
+
 export const StartRunSchema = z
   .object({
     agent: z.string().min(1),
     input: z.string().max(1_000_000),
     sessionId: z.string().min(1).max(200).optional(),
+    sessionPolicy: z.enum(SESSION_POLICIES).optional().openapi({
+      description:
+        "What happens when `sessionId` already has an active run (overrides the agent's `session.onBusy`): `reject` answers 409 `run.busy` naming that run; `enqueue` starts this run once that one ended; `interrupt` stops that run at its next safe point (resumable), then starts this one; `steer` stores `input` in that run's inbox instead and answers at once (state `steered`, no new run; the run takes the input at its next step boundary). Needs `sessionId`. With a shared queue (bullmq) the run is `queued` and the worker that takes it applies the policy: `reject` ends it failed with `run.busy`, `steer` ends it rejected with `run.steered` (both name the active run in `error.context.holderRunId`).",
+    }),
     durable: z.boolean().optional(),
     budget: BudgetSchema.optional(),
   })
   .strict()
+  .refine((body) => body.sessionPolicy === undefined || body.sessionId !== undefined, {
+    path: ['sessionPolicy'],
+    message: 'sessionPolicy needs a sessionId: a run without one gets a session of its own, never busy',
+  })
   .openapi('StartRun');
 
 export const RunAcceptedSchema = z
   .object({
-    runId: z.string(),
-    /** `running` once the run has started here; `queued` when a queue drives it. */
-    state: z.enum(['running', 'queued', 'finished']),
+    runId: z.string().openapi({ description: 'The run (`steered`: the active run that received the input)' }),
+    /**
+     * `running` once the run has started here; `queued` when a queue drives it; `finished` when it already
+     * ended (`run` is its record); `steered` when the input was stored in the session's active run's inbox
+     * instead (that run takes it at its next step boundary).
+     */
+    state: z.enum(['running', 'queued', 'finished', 'steered']),
     run: RunRecordSchema.optional(),
+    inputSeq: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: "`steered`: the input's position in the active run's inbox" }),
   })
   .openapi('RunAccepted');
 
@@ -344,3 +377,34 @@ export const CallParams = RunIdParam.extend({
     .max(400)
     .openapi({ param: { name: 'callId', in: 'path' } }),
 });
+
+export const PublishEventSchema = z
+  .object({
+    name: z.string().min(1).max(200).openapi({
+      example: 'ticket.created',
+      description:
+        "Letters, digits, `_`, `.`, `:` and `-`; the runtime's own prefixes (`run.`, `tool.`, `trigger.`, `event.` …) are reserved",
+    }),
+    payload: json
+      .optional()
+      .openapi({ description: 'Any JSON (default `null`); event triggers match on it' }),
+  })
+  .strict()
+  .openapi('PublishEvent');
+
+export const PublishedEventSchema = z
+  .object({
+    name: z.string(),
+    payload: json,
+    publishedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('PublishedEvent');
+
+export const WebhookAcceptedSchema = z
+  .object({
+    runId: z.string(),
+    duplicate: z.boolean().optional().openapi({
+      description: 'A redelivery (same idempotency key): nothing started; `runId` is the first run',
+    }),
+  })
+  .openapi('WebhookAccepted');

@@ -1,9 +1,14 @@
 import { createRuntime, type Runtime, ScriptedModel, signBody } from '@agentry/core';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OpenApiClient } from './__fixtures__/openapi-client.js';
 import { createServer } from './create-server.js';
 
 const SECRET = 'whsec-server-test-0123456789';
-const TOKENS = [{ role: 'admin' as const, token: 'admin-token-0123456789abcdef' }];
+const TOKENS = [
+  { role: 'admin' as const, token: 'admin-token-0123456789abcdef' },
+  { role: 'viewer' as const, token: 'viewer-token-0123456789abcdef' },
+];
 const opened: Runtime[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
@@ -38,11 +43,12 @@ async function setup() {
               },
               input: 'Summarise {{payload.head_commit.message}} in {{payload.repository.name}}',
             },
+            { id: 'ticket', type: 'event', event: 'ticket.created', input: 'Triage {{payload.title}}' },
           ],
         },
       },
     },
-    models: { m: new ScriptedModel({ script: ['done', 'done'] }) },
+    models: { m: new ScriptedModel({ script: ['done', 'done', 'done'] }) },
   });
   opened.push(runtime);
   const triggers = await runtime.startTriggers?.({ env: { GH_HOOK_SECRET: SECRET } });
@@ -55,7 +61,8 @@ async function setup() {
         body,
       }),
     );
-  return { runtime, post };
+  const api = new OpenApiClient(server, TOKENS[0]?.token);
+  return { runtime, server, post, api };
 }
 
 const good = JSON.stringify({ repository: { name: 'agentry' }, head_commit: { message: 'Fix CI' } });
@@ -116,5 +123,83 @@ describe('POST /hooks/<path>', () => {
   it('an unknown path is 404', async () => {
     const { post } = await setup();
     expect((await post(good, signed(good, 'd-6'), 'nope')).status).toBe(404);
+  });
+});
+
+type Operation = {
+  requestBody: { content: { 'application/json': { schema: unknown } } };
+  responses: Record<string, unknown>;
+  security?: unknown;
+  'x-agentry-trigger': string;
+};
+
+describe('webhook endpoints in the OpenAPI document', () => {
+  it("lists each configured trigger's path with its payload schema and answers; the document stays valid", async () => {
+    const { server } = await setup();
+    const response = await server.fetch(new Request('http://127.0.0.1/openapi.json'));
+    const served = (await response.json()) as { paths: Record<string, { post?: Operation }> };
+    expect((await new Validator().validate(served as never)).valid).toBe(true);
+    const operation = served.paths['/hooks/github/push']?.post as Operation;
+    expect(operation['x-agentry-trigger']).toBe('ci.push');
+    expect(operation.security).toBeUndefined();
+    expect(operation.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['repository', 'head_commit'],
+    });
+    expect(Object.keys(operation.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '401', '422']),
+    );
+  });
+
+  it('every answer of a delivery matches what the document says (202, 200, 401, 422)', async () => {
+    const { api } = await setup();
+    const deliver = (body: string, headers: Record<string, string>) =>
+      api.withToken(undefined).call('POST', '/hooks/github/push', { rawBody: body, headers });
+    expect((await deliver(good, signed(good, 'd-10'))).status).toBe(202);
+    expect((await deliver(good, signed(good, 'd-10'))).status).toBe(200);
+    expect((await deliver(good, { 'x-github-delivery': 'd-11' })).status).toBe(401);
+    const bad = JSON.stringify({ repository: {}, head_commit: {} });
+    expect((await deliver(bad, signed(bad, 'd-12'))).status).toBe(422);
+  });
+});
+
+describe('POST /api/v1/events', () => {
+  it('publishes a custom event: the answer says what was published and the event trigger starts its run', async () => {
+    const { runtime, api } = await setup();
+    const fired = new Promise<string>((resolve) => {
+      runtime.events.on('trigger.fired', (event) => resolve(event.data.runId));
+    });
+    const published = await api.call<{ name: string; payload: unknown; publishedAt: string }>(
+      'POST',
+      '/api/v1/events',
+      { body: { name: 'ticket.created', payload: { title: 'Printer on fire' } } },
+    );
+    expect(published.status).toBe(202);
+    expect(published.body).toMatchObject({ name: 'ticket.created', payload: { title: 'Printer on fire' } });
+    expect(Number.isNaN(Date.parse(published.body.publishedAt))).toBe(false);
+    const record = await runtime.runs.get(await fired);
+    expect(record?.input).toBe('Triage Printer on fire');
+  });
+
+  it("refuses the runtime's own event names with 422 naming the field, and needs the operator role", async () => {
+    const { api } = await setup();
+    const reserved = await api.call<{ error: { code: string; issues: { path: string }[] } }>(
+      'POST',
+      '/api/v1/events',
+      { body: { name: 'run.completed', payload: {} } },
+    );
+    expect(reserved.status).toBe(422);
+    expect(reserved.body.error.code).toBe('event.invalid');
+    expect(reserved.body.error.issues[0]?.path).toBe('name');
+
+    const missing = await api.call<{ error: { issues: { path: string }[] } }>('POST', '/api/v1/events', {
+      body: { payload: {} },
+      invalid: true,
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.issues[0]?.path).toBe('name');
+
+    const body = { body: { name: 'ticket.created' } };
+    expect((await api.withToken(undefined).call('POST', '/api/v1/events', body)).status).toBe(401);
+    expect((await api.withToken(TOKENS[1]?.token).call('POST', '/api/v1/events', body)).status).toBe(403);
   });
 });

@@ -15,6 +15,7 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
   const [approvals, setApprovals] = useState<Approval[]>([]);
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
   const timeline = useRef<Timeline>(emptyTimeline());
 
   const refresh = useCallback(() => {
@@ -59,6 +60,7 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
 
   const act = (work: () => Promise<unknown>) => {
     setError(undefined);
+    setNotice(undefined);
     work().then(refresh, (failure: unknown) =>
       setError(
         failure instanceof ApiFailure
@@ -67,6 +69,17 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
       ),
     );
   };
+
+  /** Cancel or interrupt; a run another process drives is only asked (it stops at its next step). */
+  const stop = (kind: 'cancel' | 'interrupt') =>
+    act(async () => {
+      const after = await api[kind](runId);
+      if (after.status === 'running' || after.status === 'queued') {
+        setNotice(
+          `${kind === 'cancel' ? 'Cancel' : 'Interrupt'} requested: the process driving this run stops it at its next step.`,
+        );
+      }
+    });
 
   const operator = rank[role] >= rank.operator;
   void version;
@@ -135,16 +148,12 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
             <div className="actions" role="toolbar" aria-label="Run actions">
               <button
                 type="button"
-                disabled={run.status !== 'running'}
-                onClick={() => act(() => api.cancel(runId))}
+                disabled={run.status !== 'running' && run.status !== 'queued'}
+                onClick={() => stop('cancel')}
               >
                 Cancel
               </button>
-              <button
-                type="button"
-                disabled={run.status !== 'running'}
-                onClick={() => act(() => api.interrupt(runId))}
-              >
+              <button type="button" disabled={run.status !== 'running'} onClick={() => stop('interrupt')}>
                 Interrupt
               </button>
               <button
@@ -155,6 +164,11 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
                 Resume
               </button>
             </div>
+          ) : null}
+          {notice ? (
+            <p className="muted" role="status">
+              {notice}
+            </p>
           ) : null}
           {rank[role] >= rank.approver ? (
             <SendInput runId={runId} status={run.status} onSent={refresh} />

@@ -28,7 +28,8 @@ export interface EventMap {
   'run.interrupted': { reason: string; usage: RunUsage };
   /**
    * Refused before it started (no model call, no tool): `code` is `run.rejected` (a `beforeRun` hook
-   * blocked it, `reason` is the hook's), `run.deadline_passed` or `run.hook_failed` (a `beforeRun` hook threw).
+   * blocked it, `reason` is the hook's), `run.deadline_passed`, `run.hook_failed` (a `beforeRun` hook threw)
+   * or `run.steered` (a queued run with `sessionPolicy: steer` whose input went into its session's active run).
    */
   'run.rejected': { reason: string; code: string };
   /**

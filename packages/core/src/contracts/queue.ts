@@ -54,6 +54,12 @@ export interface ConsumeOptions {
   agents: readonly string[];
   /** Names this consumer in `status().workers`. */
   workerId: string;
+  /**
+   * Called when the queue fails a job itself, without handing it to `handler` (the `bullmq` queue: a
+   * job taken back from dead workers more than `maxStalledCount` times), with the queue's reason. The
+   * runtime marks the job's run failed, so it does not stay `running` for a job that is gone.
+   */
+  onGivenUp?: ((job: RunJob, reason: string) => Promise<void>) | undefined;
 }
 
 /** A running consumer. */

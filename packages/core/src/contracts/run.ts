@@ -125,7 +125,10 @@ export interface RunRequest {
  * - `enqueue`: it waits until the active run ends (up to the agent's `session.waitMs`), then starts;
  * - `interrupt`: the active run is interrupted at its next safe point (resumable), then the new one starts;
  * - `steer`: the new input is sent into the active run (as `runtime.send` does) and the caller gets that
- *   run's result; no new run is created.
+ *   run's result; no new run is created. A queued run (`runtime.enqueue`) ends `rejected` with
+ *   `run.steered` instead, naming that run in `error.context.holderRunId`.
+ *
+ * A queued run keeps its request's policy; a worker applies it when it takes the run.
  */
 export type SessionBusyPolicy = 'reject' | 'enqueue' | 'interrupt' | 'steer';
 
@@ -173,8 +176,24 @@ export interface RunResult {
   structured?: JsonValue;
   usage: RunUsage;
   pending: PendingCall[];
-  /** Why the run failed; `retryAfterMs` is how long the failing service asked to wait (e.g. Retry-After). */
-  error?: { code: string; message: string; hint?: string; retryable: boolean; retryAfterMs?: number };
+  /**
+   * Why the run failed (or was refused); `retryAfterMs` is how long the failing service asked to wait (e.g.
+   * Retry-After); `context.holderRunId` names the run that holds the session (`run.busy`, `run.steered`).
+   */
+  error?: {
+    code: string;
+    message: string;
+    hint?: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+    context?: RunErrorContext;
+  };
+}
+
+/** What a run's error names beyond the run itself. */
+export interface RunErrorContext {
+  /** The run that holds the session (`run.busy`: refused because of it; `run.steered`: the input went into it). */
+  holderRunId?: string;
 }
 
 /** The stored record of a run. */
@@ -190,7 +209,7 @@ export interface RunRecord {
   durable: boolean;
   usage: RunUsage;
   pending: PendingCall[];
-  error?: { code: string; message: string; hint?: string; retryable: boolean };
+  error?: { code: string; message: string; hint?: string; retryable: boolean; context?: RunErrorContext };
   /** The process (run-lease owner, e.g. a worker) that drove the run's latest segment, for durable runs. */
   worker?: string;
   /** ISO-8601 times. */

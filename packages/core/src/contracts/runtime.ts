@@ -129,13 +129,26 @@ export interface Runtime {
    * cancelled or rejected.
    */
   send(runId: string, message: string): Promise<RunInputReceipt>;
-  /** Cancels an active run of this process for good (status `cancelled`); resolves when it has stopped. */
+  /**
+   * Sends input into the active run of a session, whichever run and process that is (the `steer` session
+   * policy without a new run, and without waiting for that run): resolves once the input is stored in that
+   * run's inbox, with the receipt (`runId` names that run); the run receives it at its next step boundary.
+   * Resolves `undefined` when the session has no active run (or it ended meanwhile): nothing is stored.
+   */
+  steer(sessionId: string, message: string): Promise<RunInputReceipt | undefined>;
+  /**
+   * Cancels a run for good (status `cancelled`). A run of this process stops now and this resolves once it
+   * has stopped. A run another process drives (a shared store) is asked through its inbox and stops at its
+   * next step boundary (a `queued` one when it starts); this resolves once the request is stored. Unknown,
+   * suspended and ended runs are ignored.
+   */
   cancel(runId: string, reason?: string): Promise<void>;
   /**
-   * Stops an active run of this process at its next safe point: an in-flight tool gets the abort
-   * signal, the checkpoint is written and the run lease released; a durable run ends `interrupted` and
-   * can be resumed (by any process sharing the store). A run that is not durable is cancelled.
-   * Resolves when it has stopped; unknown ids are ignored.
+   * Stops a run at its next safe point: an in-flight tool gets the abort signal, the checkpoint is written
+   * and the run lease released; a durable run ends `interrupted` and can be resumed (by any process
+   * sharing the store). A run that is not durable is cancelled. A run of this process is stopped now and
+   * this resolves when it has stopped; a `running` run of another process is asked through its inbox (it
+   * stops at its next step boundary) and this resolves once the request is stored. Other runs are ignored.
    */
   interrupt(runId: string, reason?: string): Promise<void>;
   /**

@@ -28,6 +28,11 @@ export interface KeyvStoreConnection {
     entries: readonly RawEntry[],
     options: FencedWriteOptions,
   ): Promise<boolean>;
+  /**
+   * Optional: writes several stored entries (full keys, serialised entries) in one operation — one
+   * transaction or atomic command where the backend has them — without a fence (`Store.setBatch`).
+   */
+  writeMany?(entries: readonly RawEntry[], options: { readonly deferFlush: boolean }): Promise<void>;
   /** Releases the connection. Called at most once. */
   close(): Promise<void>;
 }

@@ -98,7 +98,8 @@ export abstract class KeyvStore implements Store {
 
   /**
    * See `Store.setBatch`: with a fence, one `fencedWrite` of every entry (one transaction of the
-   * backend); without one, the entries one after another. Everything is checked before anything is written.
+   * backend); without one, one `writeMany` where the backend has it, else the entries one after another.
+   * Everything is checked before anything is written.
    */
   async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
     const checked = entries.map((entry, index) => {
@@ -108,14 +109,24 @@ export abstract class KeyvStore implements Store {
       return { ...entry, encoded, value: entry.value };
     });
     if (checked.length === 0) return;
+    const raw = checked.map((entry) => ({
+      key: `${this.keyvNamespace(entry.namespace)}:${entry.encoded}`,
+      entry: serialize({ value: entry.value }),
+    }));
     if (options?.fence !== undefined) {
-      const raw = checked.map((entry) => ({
-        key: `${this.keyvNamespace(entry.namespace)}:${entry.encoded}`,
-        entry: serialize({ value: entry.value }),
-      }));
       await this.fencedWrite(options.fence, raw, options);
       return;
     }
+    const deferFlush = options?.deferFlush === true;
+    const written = await this.run('write', async (opened) => {
+      if (opened.writeMany === undefined) return false;
+      // In one operation a key written twice keeps its last value, as written one after another.
+      const last = new Map<string, RawEntry>();
+      for (const entry of raw) last.set(entry.key, entry);
+      await opened.writeMany(last.size === raw.length ? raw : [...last.values()], { deferFlush });
+      return true;
+    });
+    if (written) return;
     for (const entry of checked)
       await this.write(entry.namespace, entry.encoded, entry.value, undefined, options);
   }

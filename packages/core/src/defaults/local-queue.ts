@@ -132,7 +132,7 @@ export class LocalQueue implements Queue {
     for (const agent of agents) active += this.#activeByAgent.get(agent) ?? 0;
     return {
       queue: this.name,
-      inProcess: true,
+      inProcess: this.inProcess,
       counts: {
         waiting: ready.length,
         delayed: mine.length - ready.length,

@@ -62,6 +62,8 @@ export interface ErrorContext {
   location?: string;
   /** Key path in the config, e.g. `agents.assistant.memory`. */
   path?: string;
+  /** `run.busy` of a session, and a run whose input went into another (`run.steered`): the run that holds the session. */
+  holderRunId?: string;
 }
 
 export interface AgentryErrorOptions {

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   'run.cancelled': { audience: 'user', retryable: false },
   'run.timeout': { audience: 'user', retryable: false },
   'run.rejected': { audience: 'user', retryable: false },
+  'run.steered': { audience: 'user', retryable: false },
   'run.deadline_passed': { audience: 'user', retryable: false },
   'run.hook_failed': { audience: 'plugin', retryable: false },
   'run.decision_invalid': { audience: 'user', retryable: false },

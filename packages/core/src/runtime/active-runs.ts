@@ -1,5 +1,5 @@
 /** The runs a runtime executes right now, registered synchronously so `cancel` reaches a run from its first tick. */
-import type { RunContext } from './run/run-context.js';
+import type { RunContext } from './state/run-context.js';
 
 /** A run executing (or about to execute) in this process; `run` is its current segment once it exists. */
 export class ActiveRun {

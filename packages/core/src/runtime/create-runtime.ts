@@ -26,13 +26,13 @@ import { loadAgentDefinition } from './agent/config-agents.js';
 import { NamedModels } from './agent/model-registry.js';
 import { type ModelRateLimit, rateLimitedModel } from './agent/rate-limited-model.js';
 import { loadRunHooks } from './agent/run-hook-loader.js';
+import type { RunHooks } from './agent/run-hooks.js';
+import type { ToolHooks } from './agent/tool-hooks.js';
 import type { DefaultRuntimeSetup } from './default-runtime.js';
 import { StoreCheckpointer } from './durability/checkpointer.js';
 import { DEFAULT_RUN_LEASE_TTL_MS } from './durability/run-lease.js';
-import type { RunHooks } from './run/run-hooks.js';
 import { loadRuntimeSlot } from './runtime-slot.js';
 import { childRunnerOf } from './tools/child-runs.js';
-import type { ToolHooks } from './tools/hooks.js';
 
 /** Options of `createRuntime`. */
 export interface CreateRuntimeOptions {

@@ -27,9 +27,9 @@ import { ActiveRuns } from './active-runs.js';
 import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import { DEFAULT_RUN_LEASE_TTL_MS, RunOwner } from './durability/run-lease.js';
-import { sendInput } from './inbox/send-input.js';
+import { requestStop, type SendHost, sendInput } from './inbox/send-input.js';
 import { RuntimeQueue } from './queue/runtime-queue.js';
-import type { RuntimeServices } from './run/run-context.js';
+import { steerSession } from './run/session-policy.js';
 import { type RunDrive, RunLauncher } from './run-launcher.js';
 import { checkResumeRequest, checkRunRequest, runExists, unknownAgent } from './run-request.js';
 import { streamRun } from './run-stream.js';
@@ -41,6 +41,7 @@ import {
   setupFromDeps,
 } from './runtime-setup.js';
 import { type RuntimeTriggers, runtimeTriggers } from './runtime-triggers.js';
+import type { RuntimeServices } from './state/run-context.js';
 import { RuntimeChildRunner } from './tools/child-runs.js';
 
 export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js';
@@ -229,32 +230,40 @@ export class DefaultRuntime implements Runtime {
   /** Stores input for a run that has not ended; it reaches the pattern before the run's next model call. */
   async send(runId: string, message: string): Promise<RunInputReceipt> {
     this.checkOpen();
-    const { store, records, clock } = this.services;
-    return sendInput({ store, records, now: () => clock.now() }, runId, message);
+    return sendInput(this.inboxHost(), runId, message);
   }
 
-  /**
-   * Cancels a run of this process and resolves once it has stopped. It
-   * needs the run's id: a run started with a caller-supplied `runId` can be
-   * cancelled from the tick `run` was called in; unknown ids are ignored.
-   */
+  /** Sends input into the active run of a session, if it has one (see `Runtime.steer`). */
+  async steer(sessionId: string, message: string): Promise<RunInputReceipt | undefined> {
+    this.checkOpen();
+    return steerSession({ ...this.inboxHost(), active: this.active }, sessionId, message);
+  }
+
+  /** Cancels a run: here at once, in another process through its inbox (see `Runtime.cancel`). */
   async cancel(runId: string, reason = 'Cancelled by runtime.cancel'): Promise<void> {
     const entry = this.active.get(runId);
-    if (!entry) return;
+    if (!entry) {
+      await requestStop(this.inboxHost(), runId, 'cancel', reason);
+      return;
+    }
     entry.cancel(reason);
     await entry.done;
   }
 
-  /**
-   * Stops a run of this process at its next safe point and resolves once it has stopped: a durable run
-   * writes its checkpoint, releases its run lease and ends `interrupted` (resume it from any process);
-   * a run without durable persistence is cancelled. Unknown ids are ignored.
-   */
+  /** Interrupts a run: here at once, in another process through its inbox (see `Runtime.interrupt`). */
   async interrupt(runId: string, reason = 'Interrupted by runtime.interrupt'): Promise<void> {
     const entry = this.active.get(runId);
-    if (!entry) return;
+    if (!entry) {
+      await requestStop(this.inboxHost(), runId, 'interrupt', reason);
+      return;
+    }
     entry.interrupt(reason);
     await entry.done;
+  }
+
+  private inboxHost(): SendHost {
+    const { store, records, clock } = this.services;
+    return { store, records, now: () => clock.now() };
   }
 
   async close(options: CloseOptions = {}): Promise<void> {

@@ -7,18 +7,22 @@ import type { ResumeRequest, RunRecord, RunRequest, RunResult } from '../contrac
 import { RunError } from '../errors/agentry-error.js';
 import type { ActiveRun, ActiveRuns } from './active-runs.js';
 import type { ResolvedAgent } from './agent/agent-setup.js';
+import { admitRun } from './agent/run-hooks.js';
 import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import type { RunOwner, RunOwnership } from './durability/run-lease.js';
-import type { RunPersistence } from './durability/run-persistence.js';
 import { settleEndedRun } from './durability/settle-ended.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
-import { freshSnapshot } from './run/fresh-snapshot.js';
 import { injectMemories } from './run/memory-steps.js';
-import type { RunContext, RuntimeServices } from './run/run-context.js';
-import { admitRun } from './run/run-hooks.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
-import { applySessionPolicy, sessionPolicyOf } from './run/session-policy.js';
+import {
+  actOnHolder,
+  applySessionPolicy,
+  normalisePolicy,
+  type SessionPolicyHost,
+  sessionPolicyOf,
+  steeredRejection,
+} from './run/session-policy.js';
 import { checkRunRequest, runExists } from './run-request.js';
 import {
   applyDecisions,
@@ -29,6 +33,9 @@ import {
   resumeReason,
 } from './run-resume.js';
 import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
+import { freshSnapshot } from './state/fresh-snapshot.js';
+import type { RunContext, RuntimeServices } from './state/run-context.js';
+import type { RunPersistence } from './state/run-persistence.js';
 
 /** How a new run reports: streamed runs hand their events to `listener` as well. */
 export interface RunDrive {
@@ -81,6 +88,12 @@ export class RunLauncher {
       if (durable && owner) ownership = await owner.acquire(runId);
       // A job delivered twice: only the first taker (now holding the lease) finds the run still queued.
       if (queued && (await services.records.get(runId))?.status !== 'queued') throw alreadyTaken(runId);
+      // A queued run's policy acts once its taker holds it; a steered one ends here (no waiting).
+      const receipt = queued ? await this.queuedPolicy(request, entry) : undefined;
+      if (receipt && request.sessionId !== undefined) {
+        const rejection = steeredRejection(request.sessionId, receipt);
+        return await rejectRun(services, { request, agent, runId, queued, ...drive }, rejection);
+      }
       const persistence = durable ?? this.host.memoryPersistence;
       const createdAt = queued?.createdAt ?? snapshot.startedAt;
       const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
@@ -100,21 +113,31 @@ export class RunLauncher {
     // Only `steer` and `interrupt` act here, and only in a session: other runs need no wait signal (whose
     // creation, an AbortSignal per run, is a measurable part of a short run).
     if (request.sessionId === undefined || (policy !== 'steer' && policy !== 'interrupt')) return undefined;
-    const { services, active } = this.host;
-    const host = {
-      store: services.store,
-      records: services.records,
-      now: () => services.clock.now(),
-      active,
-    };
-    if (request.signal === undefined)
-      return applySessionPolicy(host, { ...request, signal: entry.stop.signal }, policy, entry.runId);
-    const waiting = linkedSignal([entry.stop.signal, request.signal]);
-    try {
-      return await applySessionPolicy(host, { ...request, signal: waiting.signal }, policy, entry.runId);
-    } finally {
-      waiting.dispose();
+    if (request.signal === undefined) {
+      const waiting = { ...request, signal: entry.stop.signal };
+      return applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
     }
+    const linked = linkedSignal([entry.stop.signal, request.signal]);
+    try {
+      const waiting = { ...request, signal: linked.signal };
+      return await applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  /**
+   * The policy a queued run was submitted with (`enqueue` when none: a queued run waits for its session,
+   * whatever its agent's `session.onBusy`): `steer` gives the receipt of the input it sent.
+   */
+  private queuedPolicy(request: RunRequest, entry: ActiveRun) {
+    const policy = normalisePolicy(request.sessionPolicy);
+    return actOnHolder(this.policyHost(), request, policy, entry.runId);
+  }
+
+  private policyHost(): SessionPolicyHost {
+    const { services, active } = this.host;
+    return { store: services.store, records: services.records, now: () => services.clock.now(), active };
   }
 
   /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */

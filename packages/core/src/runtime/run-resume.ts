@@ -2,10 +2,10 @@
 import type { ResumeRequest, RunRecord, RunRequest } from '../contracts/run.js';
 import { RunError } from '../errors/agentry-error.js';
 import type { ResolvedAgent } from './agent/agent-setup.js';
-import type { RunPersistence } from './durability/run-persistence.js';
 import { endedBeforeItsRecord } from './durability/settle-ended.js';
 import type { RunRecords, RunRequestLimits } from './records/run-records.js';
-import type { RunSnapshot } from './run/run-snapshot.js';
+import type { RunSnapshot } from './snapshot/run-snapshot.js';
+import type { RunPersistence } from './state/run-persistence.js';
 import { checkDecisions } from './tools/approval-gate.js';
 
 /** Why a run is resumed, as `run.resumed` reports it. */

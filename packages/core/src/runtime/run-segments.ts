@@ -5,11 +5,11 @@ import type { ResolvedAgent } from './agent/agent-setup.js';
 import { runWithAutomaticResume } from './durability/auto-resume.js';
 import { OwnedPersistence } from './durability/owned-persistence.js';
 import type { RunOwnership } from './durability/run-lease.js';
-import type { RunPersistence } from './durability/run-persistence.js';
 import type { RunEventListener } from './records/event-recorder.js';
-import { RunContext, type RuntimeServices } from './run/run-context.js';
 import { executeSegment } from './run/run-segment.js';
-import type { RunSnapshot } from './run/run-snapshot.js';
+import type { RunSnapshot } from './snapshot/run-snapshot.js';
+import { RunContext, type RuntimeServices } from './state/run-context.js';
+import type { RunPersistence } from './state/run-persistence.js';
 
 /** What one segment of a run is opened from (`persistence` unfenced: the run lease is applied on opening). */
 export interface SegmentPlan {

@@ -15,13 +15,13 @@ import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import type { AgentDefinition } from './agent/agent-setup.js';
+import type { RunHooks } from './agent/run-hooks.js';
+import type { ToolHooks } from './agent/tool-hooks.js';
 import { readCheckpointedEvents } from './durability/checkpointed-events.js';
-import type { RunPersistence } from './durability/run-persistence.js';
 import { storePartialDecisions } from './records/partial-decisions.js';
 import { RunRecords } from './records/run-records.js';
-import type { RuntimeServices } from './run/run-context.js';
-import type { RunHooks } from './run/run-hooks.js';
-import type { ToolHooks } from './tools/hooks.js';
+import type { RuntimeServices } from './state/run-context.js';
+import type { RunPersistence } from './state/run-persistence.js';
 
 /** What `DefaultRuntime` is built from: resolved instances (`createRuntime` builds them from config). */
 export interface DefaultRuntimeSetup {

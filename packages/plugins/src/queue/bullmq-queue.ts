@@ -220,6 +220,12 @@ export class BullmqQueue implements Queue {
       });
       worker.on('failed', (job, error) => {
         if (error instanceof DelayedError || error.name === 'DelayedError') return;
+        if (job?.deferredFailure) {
+          // BullMQ fails a job that stalled too often when a worker next takes it, without calling us.
+          const reason = `BullMQ failed job ${job.id} after it was taken back from dead workers more than maxStalledCount (${this.#config.maxStalledCount}) times (${job.deferredFailure})`;
+          void options.onGivenUp?.(job.data, reason);
+          return;
+        }
         this.#logger?.error('a queued job failed', {
           jobId: job?.id,
           runId: job?.data.runId,

@@ -15,7 +15,7 @@ export type PreparedQuery = (
  */
 export class PreparedKeyvPostgres extends KeyvPostgres {
   #statements: Record<
-    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'delete',
+    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'setManyDeferred' | 'delete',
     { name: string; text: string }
   >;
 
@@ -41,6 +41,10 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
       setMany: {
         name: `agentry_sets_${tag}`,
         text: `INSERT INTO ${entries} (key, value) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      },
+      setManyDeferred: {
+        name: `agentry_setsd_${tag}`,
+        text: `INSERT INTO ${entries} (key, value) SELECT given.key, given.value FROM UNNEST($1::text[], $2::text[]) AS given(key, value), (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       },
     };
   }
@@ -73,6 +77,14 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
   /** One round trip (the adapter's own delete reads the row first). */
   override async delete(key: string): Promise<boolean> {
     return (await this.prepared(this.#statements.delete, [key])).length > 0;
+  }
+
+  /** Stored entries (full keys, serialised entries) in one statement, one commit; `deferred`: not flushed first. */
+  async setRaw(entries: readonly { key: string; entry: string }[], deferred: boolean): Promise<void> {
+    await this.prepared(deferred ? this.#statements.setManyDeferred : this.#statements.setMany, [
+      entries.map((entry) => entry.key),
+      entries.map((entry) => entry.entry),
+    ]);
   }
 
   override async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {

@@ -195,6 +195,7 @@ export class PostgresStore extends KeyvStore {
         }
       },
       setDeferred: (key, entry) => adapter.setDeferred(key, entry),
+      writeMany: (entries, options) => adapter.setRaw(entries, options.deferFlush),
       close: () => this.release(adapter),
     };
   }

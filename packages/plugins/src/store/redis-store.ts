@@ -202,6 +202,10 @@ export class RedisStore extends KeyvStore {
       adapter,
       leases,
       fencedWrite: (fence, entries, options) => leases.fencedWrite(fence, entries, options.now),
+      // One atomic MSET (a batch has no TTLs).
+      writeMany: async (entries) => {
+        await client.sendCommand(['MSET', ...entries.flatMap(({ key, entry }) => [key, entry])]);
+      },
       async *listRaw(prefix: string) {
         let cursor = '0';
         do {

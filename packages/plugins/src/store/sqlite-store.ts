@@ -89,6 +89,7 @@ export class SqliteStore extends KeyvStore {
           () => leases.holds(fence.lease, fence.token, options.now),
           entries.map(({ key, entry }) => ({ key, value: entry })),
         ),
+      writeMany: (entries) => adapter.setMany(entries.map(({ key, entry }) => ({ key, value: entry }))),
       async *listRaw(prefix: string) {
         // Keys of one namespace share `prefix`, which ends with ':'; ';' is the next character.
         const end = `${prefix.slice(0, -1)};`;

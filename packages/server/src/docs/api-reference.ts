@@ -1,5 +1,6 @@
 /** Renders the OpenAPI document as the Markdown API reference (docs/reference/api.md); a test keeps the page current. */
 import { createServer } from '../create-server.js';
+import { documentWebhook } from '../routes/webhooks.js';
 
 type Schema = {
   $ref?: string;
@@ -17,6 +18,8 @@ type Operation = {
   summary?: string;
   tags?: string[];
   'x-agentry-role'?: string;
+  'x-agentry-trigger'?: string;
+  description?: string;
   parameters?: { name: string; in: string; required?: boolean; schema?: Schema; description?: string }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
@@ -27,13 +30,18 @@ type Document = {
   components: { schemas: Record<string, Schema> };
 };
 
-/** The OpenAPI 3.1 document of the API, without a runtime (what `/openapi.json` serves). */
+/**
+ * The OpenAPI 3.1 document of the API, without a runtime (what `/openapi.json` serves), with the
+ * webhook endpoints as one template (a server lists each configured trigger's path instead).
+ */
 export function openApiDocument(): Record<string, unknown> {
-  return createServer({
+  const server = createServer({
     current: () => {
       throw new Error('The OpenAPI document needs no runtime');
     },
-  }).openapi();
+  });
+  documentWebhook(server.app, { path: '{path}', trigger: '<agent>.<trigger id>' }, true);
+  return server.openapi();
 }
 
 function typeOf(schema: Schema | undefined): string {
@@ -72,7 +80,9 @@ function operationSection(method: string, path: string, operation: Operation): s
   lines.push(
     operation['x-agentry-role']
       ? `Role: \`${operation['x-agentry-role']}\` or higher.`
-      : 'No token needed (rate-limited).',
+      : operation['x-agentry-trigger']
+        ? (operation.description ?? '')
+        : 'No token needed (rate-limited).',
     '',
   );
   const parameters = operation.parameters ?? [];
@@ -118,7 +128,7 @@ export function renderApiReference(document: Record<string, unknown> = openApiDo
     '|---|---|',
     '| `viewer` | read runs, events, approvals, agents, metrics |',
     '| `approver` | also decide approvals (and send input into runs) |',
-    '| `operator` | also start, cancel, interrupt and resume runs |',
+    '| `operator` | also start, cancel, interrupt and resume runs, and publish events |',
     '| `admin` | everything |',
     '',
   ];

@@ -1,10 +1,29 @@
-/** Events: a run's stored events as JSON pages, as a resumable SSE stream, and the live stream of all runs. */
+/**
+ * Events: a run's stored events as JSON pages, as a resumable SSE stream, the live stream of all runs,
+ * and custom events published for event triggers.
+ */
+
+import { isAgentryError, type JsonValue } from '@agentry/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { ApiError } from '../api-error.js';
 import { streamAllEvents, streamRunEvents } from '../event-feed.js';
-import { GUARDED_ERRORS, guard, jsonResponse, NOT_FOUND } from '../route-kit.js';
-import { EventPageSchema, EventQuerySchema, RunIdParam } from '../schemas.js';
+import {
+  GUARDED_ERRORS,
+  guard,
+  INVALID,
+  jsonBody,
+  jsonResponse,
+  NOT_FOUND,
+  NOT_IMPLEMENTED,
+} from '../route-kit.js';
+import {
+  EventPageSchema,
+  EventQuerySchema,
+  PublishEventSchema,
+  PublishedEventSchema,
+  RunIdParam,
+} from '../schemas.js';
 import type { ApiApp, ServerContext } from '../server-context.js';
 import { requireRun } from './runs.js';
 
@@ -54,6 +73,25 @@ const streamAll = createRoute({
   },
 });
 
+const publishEvent = createRoute({
+  method: 'post',
+  path: '/api/v1/events',
+  tags,
+  summary:
+    'Publish a custom event (`event.published`, as `agentry publish` does): event triggers with `event: <name>` fire on it',
+  ...guard('operator'),
+  request: { body: jsonBody(PublishEventSchema) },
+  responses: {
+    202: jsonResponse(
+      PublishedEventSchema,
+      'Published on the event bus; matching event triggers start their runs after the answer',
+    ),
+    ...GUARDED_ERRORS,
+    ...INVALID,
+    ...NOT_IMPLEMENTED,
+  },
+});
+
 export function registerEventRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(listEvents, async (c) => {
     const { runId } = c.req.valid('param');
@@ -78,5 +116,23 @@ export function registerEventRoutes(app: ApiApp, context: ServerContext): void {
   app.openapi(streamAll, (c) => {
     const runtime = context.runtime;
     return streamSSE(c, (stream) => streamAllEvents(stream, runtime, context));
+  });
+
+  app.openapi(publishEvent, async (c) => {
+    const runtime = context.runtime;
+    const { name, payload = null } = c.req.valid('json');
+    if (typeof runtime.publish !== 'function') {
+      throw new ApiError(501, 'server.not_supported', 'This runtime cannot publish custom events.');
+    }
+    try {
+      await runtime.publish(name, payload as JsonValue);
+    } catch (error) {
+      if (!isAgentryError(error) || error.code !== 'event.invalid') throw error;
+      // The runtime decides which names are its own: its refusal names the field.
+      throw new ApiError(422, 'event.invalid', error.message, error.hint, [
+        { path: 'name', message: error.message },
+      ]);
+    }
+    return c.json({ name, payload, publishedAt: new Date().toISOString() }, 202);
   });
 }

@@ -1,5 +1,4 @@
 /** Runs: list (filters, cursor pages), get, start, cancel, interrupt, resume, send input. */
-import { randomUUID } from 'node:crypto';
 import type { ResumeRequest, RunRecord, Runtime } from '@agentry/core';
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError, notFound } from '../api-error.js';
@@ -15,8 +14,10 @@ import {
 } from '../route-kit.js';
 import { launchRun } from '../run-launch.js';
 import { pageFilter, pageOfRuns } from '../run-page.js';
+import { startRun as startRunFromRequest } from '../run-start.js';
 import {
   CancelSchema,
+  ErrorSchema,
   InputReceiptSchema,
   ResumeSchema,
   RunAcceptedSchema,
@@ -55,15 +56,21 @@ const startRun = createRoute({
   method: 'post',
   path: '/api/v1/runs',
   tags,
-  summary: 'Start a run (it continues after the answer)',
+  summary: 'Start a run (it continues after the answer); `sessionPolicy` says what a busy session does',
   ...guard('operator'),
   request: { body: jsonBody(StartRunSchema) },
   responses: {
-    202: jsonResponse(RunAcceptedSchema, 'The run started (or already ended: then `run` is its record)'),
+    202: jsonResponse(
+      RunAcceptedSchema,
+      "The run started (or already ended: then `run` is its record), was queued (a shared queue), or its input was stored in the session's active run's inbox (`steered`: that run takes it at its next step boundary)",
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...INVALID,
-    ...CONFLICT,
+    409: jsonResponse(
+      ErrorSchema,
+      'sessionPolicy `reject`: the session already has an active run (`error.runId`), code `run.busy`',
+    ),
   },
 });
 
@@ -71,11 +78,15 @@ const cancelRun = createRoute({
   method: 'post',
   path: '/api/v1/runs/{runId}/cancel',
   tags,
-  summary: 'Cancel a running run for good',
+  summary: 'Cancel a running or queued run for good',
   ...guard('operator'),
   request: { params: RunIdParam, body: { ...jsonBody(CancelSchema), required: false } },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after cancelling'),
+    202: jsonResponse(
+      RunRecordSchema,
+      'Cancel requested: the process that drives the run stops it at its next step boundary',
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
@@ -91,6 +102,10 @@ const interruptRun = createRoute({
   request: { params: RunIdParam },
   responses: {
     200: jsonResponse(RunRecordSchema, 'The run after the interrupt'),
+    202: jsonResponse(
+      RunRecordSchema,
+      'Interrupt requested: the process that drives the run stops it at its next step boundary',
+    ),
     ...GUARDED_ERRORS,
     ...NOT_FOUND,
     ...CONFLICT,
@@ -150,50 +165,12 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
     c.json(await requireRun(context.runtime, c.req.valid('param').runId), 200),
   );
 
-  app.openapi(startRun, async (c) => {
-    const body = c.req.valid('json');
-    const runtime = context.runtime;
-    if (!runtime.agents().includes(body.agent)) {
-      throw notFound('agent', body.agent, `Configured agents: ${runtime.agents().join(', ') || 'none'}.`);
-    }
-    const runId = randomUUID();
-    const request = {
-      runId,
-      agent: body.agent,
-      input: body.input,
-      ...(body.sessionId ? { sessionId: body.sessionId } : {}),
-      ...(body.durable === undefined ? {} : { durable: body.durable }),
-      ...(body.budget ? { budget: body.budget } : {}),
-    };
-    if (await context.sharedQueue(runtime)) {
-      // Some worker of the shared queue drives it (`agentry worker`); this server only submits it.
-      await runtime.enqueue(request);
-      return c.json({ runId, state: 'queued' as const }, 202);
-    }
-    const launch = await launchRun(context, runId, 'run.started', () => runtime.run(request));
-    const run = launch.state === 'finished' ? await runtime.runs.get(runId) : undefined;
-    return c.json({ runId, state: launch.state, ...(run ? { run } : {}) }, 202);
-  });
+  app.openapi(startRun, async (c) => c.json(await startRunFromRequest(context, c.req.valid('json')), 202));
 
   app.openapi(cancelRun, async (c) => {
     const { runId } = c.req.valid('param');
     const runtime = context.runtime;
     const record = await requireRun(runtime, runId);
-    if (record.status !== 'running' && record.status !== 'suspended') {
-      throw new ApiError(
-        409,
-        'run.not_active',
-        `Run ${runId} is ${record.status}; only a running run can be cancelled.`,
-      );
-    }
-    if (record.status === 'running' && !context.driving.has(runId)) {
-      throw new ApiError(
-        409,
-        'run.not_here',
-        `Run ${runId} is running in another process; cancel it there.`,
-        'A run is cancelled by the process that drives it (see the run lease owner).',
-      );
-    }
     if (record.status === 'suspended') {
       throw new ApiError(
         409,
@@ -201,8 +178,16 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
         `Run ${runId} is suspended; deny its pending calls to end it.`,
       );
     }
+    if (record.status !== 'running' && record.status !== 'queued') {
+      throw new ApiError(
+        409,
+        'run.not_active',
+        `Run ${runId} is ${record.status}; only a running or queued run can be cancelled.`,
+      );
+    }
+    const here = context.driving.has(runId);
     await runtime.cancel(runId, c.req.valid('json')?.reason ?? 'Cancelled through the API');
-    return c.json(await requireRun(runtime, runId), 200);
+    return c.json(await requireRun(runtime, runId), here ? 200 : 202);
   });
 
   app.openapi(interruptRun, async (c) => {
@@ -211,15 +196,9 @@ export function registerRunRoutes(app: ApiApp, context: ServerContext): void {
     const record = await requireRun(runtime, runId);
     if (record.status !== 'running')
       throw new ApiError(409, 'run.not_active', `Run ${runId} is ${record.status}.`);
-    if (!context.driving.has(runId)) {
-      throw new ApiError(
-        409,
-        'run.not_here',
-        `Run ${runId} is running in another process; interrupt it there.`,
-      );
-    }
+    const here = context.driving.has(runId);
     await runtime.interrupt(runId, 'Interrupted through the API');
-    return c.json(await requireRun(runtime, runId), 200);
+    return c.json(await requireRun(runtime, runId), here ? 200 : 202);
   });
 
   app.openapi(resumeRun, async (c) => {

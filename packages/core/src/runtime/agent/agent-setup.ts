@@ -6,7 +6,7 @@ import type { JsonObject } from '../../contracts/json.js';
 import type { Memory } from '../../contracts/memory.js';
 import type { Model, ToolSpec } from '../../contracts/model.js';
 import type { Pattern } from '../../contracts/pattern.js';
-import type { ApprovalPolicy, Budget } from '../../contracts/run.js';
+import type { ApprovalPolicy, Budget, SessionBusyPolicy } from '../../contracts/run.js';
 import type { AgentDescription } from '../../contracts/runtime.js';
 import type { AfterToolHook, BeforeToolHook, Tool } from '../../contracts/tool.js';
 import type { ToolExecutor } from '../../contracts/tool-executor.js';
@@ -14,12 +14,25 @@ import { ToolLoopPattern } from '../../defaults/tool-loop-pattern.js';
 import { TranscriptContextAssembler } from '../../defaults/transcript-context-assembler.js';
 import { ConfigError } from '../../errors/agentry-error.js';
 import type { TriggerDefinition } from '../../triggers/trigger-host.js';
-import type { AfterRunHook, BeforeRunHook, RunHooks } from '../run/run-hooks.js';
-import type { SessionPolicy } from '../run/session-lease.js';
-import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../tools/durable-output-cap.js';
-import { composeExecutors, type ExecutorChain } from '../tools/executor-chain.js';
-import type { ToolHooks } from '../tools/hooks.js';
+import { composeExecutors, type ExecutorChain } from './executor-chain.js';
 import { compileOutputSchema, type OutputValidator } from './output-schema.js';
+import type { AfterRunHook, BeforeRunHook, RunHooks } from './run-hooks.js';
+import type { ToolHooks } from './tool-hooks.js';
+
+/** Default `maxToolOutputBytes`: 64 KiB of UTF-8 JSON. */
+export const DEFAULT_MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
+
+/** What a run does when its session already has an active run. */
+export interface SessionPolicy {
+  /**
+   * `enqueue` (default) polls until the lease frees up or `waitMs` passes; `reject` refuses at once;
+   * `interrupt` and `steer` act on the active run before the new one is made (see `session-policy.ts`),
+   * then wait like `enqueue`. `wait` and `fail` are the older names of `enqueue` and `reject`.
+   */
+  onBusy?: SessionBusyPolicy | 'wait' | 'fail';
+  /** How long the new run waits for the session (default 30 000 ms). */
+  waitMs?: number;
+}
 
 /** An agent as code passes it to `DefaultRuntime` (config slots already loaded). */
 export interface AgentDefinition {

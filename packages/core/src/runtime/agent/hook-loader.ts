@@ -3,7 +3,7 @@ import type { AfterToolHook, BeforeToolHook } from '../../contracts/tool.js';
 import { ConfigError } from '../../errors/agentry-error.js';
 import { parseImplSpecifier, resolveImpl } from '../../loader/impl-specifier.js';
 import { importImpl } from '../../loader/import-module.js';
-import type { AfterRunHook, BeforeRunHook } from '../run/run-hooks.js';
+import type { AfterRunHook, BeforeRunHook } from './run-hooks.js';
 
 function hookPayload(path: string): string {
   if (path.endsWith('beforeRun')) return '{ runId, agent, input, sessionId, budget, metadata }';

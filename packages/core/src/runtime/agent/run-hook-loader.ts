@@ -1,10 +1,10 @@
 /** Loads config run hooks (`hooks.beforeRun` / `hooks.afterRun`, global or per agent): impl paths and builtins. */
 import type { AgentryConfig } from '../../config/schema.js';
 import type { Store } from '../../contracts/store.js';
-import { inputScreen } from '../run/input-screen.js';
-import type { AfterRunHook, BeforeRunHook, RunHooks } from '../run/run-hooks.js';
-import { runRateLimit } from '../run/run-rate-limit.js';
 import { loadHook } from './hook-loader.js';
+import { inputScreen } from './input-screen.js';
+import type { AfterRunHook, BeforeRunHook, RunHooks } from './run-hooks.js';
+import { runRateLimit } from './run-rate-limit.js';
 
 type Path = readonly (string | number)[];
 type RunHooksConfig = NonNullable<AgentryConfig['hooks']>;

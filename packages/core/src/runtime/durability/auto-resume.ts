@@ -1,10 +1,10 @@
 /** Durable runs: resume from the last checkpoint after a retryable failure, with backoff, up to `maxResumeAttempts`. */
 import type { RunResult } from '../../contracts/run.js';
 import { CheckpointError } from '../../errors/agentry-error.js';
-import type { RunContext } from '../run/run-context.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunContext } from '../state/run-context.js';
+import type { RunPersistence } from '../state/run-persistence.js';
 import { type RetryableFailure, withAutomaticResume } from './resume-policy.js';
-import type { RunPersistence } from './run-persistence.js';
 
 /** What the runtime provides to continue a run from its checkpoint. */
 export interface AutoResumeHooks {

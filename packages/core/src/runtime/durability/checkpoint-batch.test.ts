@@ -1,12 +1,11 @@
 /** A durable run's fenced saves on a store with `setBatch`: one write per save, the checkpoint whole after each. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
-import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
+import { noteTool as note } from '../__fixtures__/note-tool.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
 
 const CHECKPOINT_PARTS = new Set([CHECKPOINT_NAMESPACE, CHECKPOINT_DATA_NAMESPACE, 'events']);
@@ -41,14 +40,6 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
 });
 
-const note = defineTool({
-  name: 'note',
-  description: 'Keeps a note',
-  input: z.object({ value: z.string() }),
-  sideEffects: 'none',
-  execute: (input) => ({ kept: input.value }),
-});
-
 describe('durable saves on a store with setBatch', () => {
   it('write each checkpoint in one batch (head with its chunks, events and first record) and resume from it', async () => {
     const script = [
@@ -63,11 +54,14 @@ describe('durable saves on a store with setBatch', () => {
     const result = await runtime.run({ agent: 'assistant', input: 'take notes' });
     expect(result.status).toBe('completed');
     expect(store.singleCheckpointWrites).toBe(0);
-    // Every batch holds exactly one head; the first also the first-checkpoint record, later ones flushed events.
-    for (const batch of store.batches)
-      expect(batch.filter((name) => name === CHECKPOINT_NAMESPACE)).toHaveLength(1);
-    expect(store.batches[0]).toContain(CHECKPOINT_DATA_NAMESPACE);
-    expect(store.batches.some((batch) => batch.includes('events'))).toBe(true);
+    // Every checkpoint batch holds exactly one head; the first also the first-checkpoint record, later ones
+    // flushed events. The other batches are the run record with its runs-list entry.
+    const saves = store.batches.filter((batch) => batch.some((name) => CHECKPOINT_PARTS.has(name)));
+    for (const batch of saves) expect(batch.filter((name) => name === CHECKPOINT_NAMESPACE)).toHaveLength(1);
+    for (const batch of store.batches.filter((batch) => !saves.includes(batch)))
+      expect(batch).toEqual(['runs', 'run-index']);
+    expect(saves[0]).toContain(CHECKPOINT_DATA_NAMESPACE);
+    expect(saves.some((batch) => batch.includes('events'))).toBe(true);
     const events = await runtime.runs.events(result.runId);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.at(-1)?.type).toBe('run.completed');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../contracts/json.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { isCheckpointError } from '../../errors/agentry-error.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { appendTail, emptyTail } from './checkpointer-log.js';
 import { CHECKPOINT_NAMESPACE, type CheckpointMigration, sealEnvelope } from './envelope.js';

@@ -1,6 +1,7 @@
 /** What the checkpointer remembers of a run between saves in this process, and how messages are appended. */
 import type { Message } from '../../contracts/message.js';
 import { encodeEvent, type OpenBlock } from '../records/event-log.js';
+import { jsonText } from '../snapshot/json-guard.js';
 import {
   appendLog,
   appendTail,
@@ -10,7 +11,6 @@ import {
   type InlineTail,
 } from './checkpointer-log.js';
 import type { CheckpointEnvelope } from './envelope.js';
-import { jsonText } from './json-guard.js';
 
 /** What the checkpointer remembers of a run between saves in this process. */
 export interface RunTrack {

@@ -10,10 +10,10 @@ import {
   RUN_EVENTS_NAMESPACE,
   writeEncodedRunEvents,
 } from '../records/event-log.js';
+import type { SaveReason } from '../state/run-persistence.js';
 import type { RunTrack } from './checkpoint-track.js';
 import { crashPoint } from './crash-points.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
-import type { SaveReason } from './run-persistence.js';
 
 /** One save, planned: what `applySave` writes, and the run's track once it is written. */
 export interface SavePlan {
@@ -56,24 +56,26 @@ export const messageKey = (runId: string, generation: number, index: number) =>
 export const firstCheckpointKey = (runId: string) => `first:${runId}`;
 
 /**
- * Writes a planned save: with a fence on a store that has `setBatch`, in one transaction (one commit); otherwise
- * the deltas, then the head, then (once per run) the first-checkpoint record. Then drops the chunks the new head
- * no longer references.
+ * Writes a planned save: with a fence on a store that has `setBatch`, in one transaction (one commit) with
+ * `also` after the head; otherwise the deltas, then the head, then (once per run) the first-checkpoint record.
+ * Then drops the chunks the new head no longer references. True when `also` was written.
  */
 export async function applySave(
   store: Store,
   runId: string,
   plan: SavePlan,
   fence: StoreFence | undefined,
-): Promise<void> {
-  if (fence !== undefined && store.setBatch !== undefined)
-    await applyBatch(store, runId, plan, { ...plan.options, fence });
+  also: readonly StoreBatchEntry[] = [],
+): Promise<boolean> {
+  const batched = fence !== undefined && store.setBatch !== undefined;
+  if (batched) await applyBatch(store, runId, plan, { ...plan.options, fence }, also);
   else await applyInOrder(store, runId, plan, fence);
   const { next } = plan;
   if (next.stale !== undefined) {
     await deleteChunks(store, runId, next.stale.generation, next.stale.chunks);
     next.stale = undefined;
   }
+  return batched && also.length > 0;
 }
 
 async function applyInOrder(
@@ -105,12 +107,13 @@ async function applyInOrder(
   }
 }
 
-/** Chunks, blobs, flushed events, the head and the first-checkpoint record in one fenced `setBatch`. */
+/** Chunks, blobs, flushed events, the head, the first-checkpoint record and `also` in one fenced `setBatch`. */
 async function applyBatch(
   store: Store,
   runId: string,
   plan: SavePlan,
   options: StoreWriteOptions,
+  also: readonly StoreBatchEntry[],
 ): Promise<void> {
   const { next, writes, flushEvents, headText } = plan;
   const entries: StoreBatchEntry[] = writes.map(({ key, value }) => ({
@@ -129,6 +132,7 @@ async function applyBatch(
     const value = { checkpointed: true };
     entries.push({ namespace: CHECKPOINT_DATA_NAMESPACE, key: firstCheckpointKey(runId), value });
   }
+  entries.push(...also);
   await store.setBatch?.(entries, options);
   next.recorded = true;
 }

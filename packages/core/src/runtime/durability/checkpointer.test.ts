@@ -6,7 +6,7 @@ import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import { type EncodedRunEvents, encodeEvent } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { readCheckpointedEvents } from './checkpointed-events.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';

@@ -13,7 +13,9 @@ import type { Redactor } from '../../contracts/services.js';
 import type { Store } from '../../contracts/store.js';
 import { CheckpointError, isStoreError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import { jsonText } from '../snapshot/json-guard.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from '../state/run-persistence.js';
 import { appendMessages, eventTailFrom, type RunTrack, trackOf } from './checkpoint-track.js';
 import {
   applySave,
@@ -41,8 +43,6 @@ import {
   sealEnvelope,
   verifyChunks,
 } from './envelope.js';
-import { jsonText } from './json-guard.js';
-import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from './run-persistence.js';
 import { messagesProblem } from './snapshot-guard.js';
 
 /** Options of `StoreCheckpointer`. */
@@ -140,20 +140,21 @@ export class StoreCheckpointer implements RunPersistence {
     snapshot: RunSnapshot,
     events: EncodedRunEvents,
     reason: SaveReason,
-    { fence }: SaveOptions,
+    { fence, also }: SaveOptions,
   ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     // A fresh run has no stored head to continue (its id is new): nothing to read.
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const plan = this.#planSave(track, snapshot, events, reason);
-    await applySave(this.#store, runId, plan, fence);
+    const alsoWritten = await applySave(this.#store, runId, plan, fence, also);
     // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
     if (plan.ending) this.#tracks.delete(runId);
     else this.#tracks.set(runId, plan.next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
-    return { bytes: plan.headText.length + plan.deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
+    const receipt = { bytes: plan.headText.length + plan.deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
+    return alsoWritten ? { ...receipt, alsoWritten } : receipt;
   }
 
   /**

@@ -9,7 +9,7 @@ import { defineTool } from '../../plugin/define-tool.js';
 import { resolveAgent } from '../agent/agent-setup.js';
 import { createRuntime } from '../create-runtime.js';
 import { RunRecords } from '../records/run-records.js';
-import { freshSnapshot } from '../run/fresh-snapshot.js';
+import { freshSnapshot } from '../state/fresh-snapshot.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { RunOwner, runLeaseName } from './run-lease.js';
 

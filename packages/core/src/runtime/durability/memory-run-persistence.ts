@@ -1,7 +1,7 @@
 /** In-process run persistence (a Map) for non-durable runs: a suspended run resumes in the same process. */
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
-import type { RunPersistence, SaveReason } from './run-persistence.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunPersistence, SaveReason } from '../state/run-persistence.js';
 
 /**
  * Keeps the latest snapshot of each run in memory. Events are not kept here:

@@ -3,9 +3,9 @@
 import type { Logger } from '../../contracts/services.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { RunPersistence, SaveOptions, SaveReason, SaveReceipt } from '../state/run-persistence.js';
 import type { RunOwnership } from './run-lease.js';
-import type { RunPersistence, SaveReason, SaveReceipt } from './run-persistence.js';
 
 /**
  * Delegates to the checkpointer with the run lease as the fence of every
@@ -32,11 +32,12 @@ export class OwnedPersistence implements RunPersistence {
     snapshot: RunSnapshot,
     events: EncodedRunEvents,
     reason: SaveReason,
+    options: SaveOptions = {},
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void> {
     try {
       await this.ownership.ensureHeld();
-      return await this.inner.save(snapshot, events, reason, { fence: this.ownership.fence });
+      return await this.inner.save(snapshot, events, reason, { ...options, fence: this.ownership.fence });
     } catch (error) {
       if (
         isAgentryError(error) &&

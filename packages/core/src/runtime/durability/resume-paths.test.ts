@@ -12,7 +12,7 @@ import { defineTool } from '../../plugin/define-tool.js';
 import { resolveAgent } from '../agent/agent-setup.js';
 import { createRuntime } from '../create-runtime.js';
 import { RunRecords } from '../records/run-records.js';
-import { freshSnapshot } from '../run/fresh-snapshot.js';
+import { freshSnapshot } from '../state/fresh-snapshot.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { RunOwner, runLeaseName } from './run-lease.js';
 

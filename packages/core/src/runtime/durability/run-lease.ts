@@ -5,7 +5,7 @@
  */
 import type { Lease, Store, StoreFence } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
-import { checkOnRead } from '../run/signal-on-read.js';
+import { checkOnRead } from '../state/signal-on-read.js';
 import { CHECKPOINT_NAMESPACE, peekStatus } from './envelope.js';
 import { defaultLeaseMarginMs, LeaseDeadline } from './lease-deadline.js';
 

@@ -7,7 +7,7 @@ import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { RunResult } from '../../contracts/run.js';
 import type { Store } from '../../contracts/store.js';
 import type { RunRecords } from '../records/run-records.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { readCheckpointedEvents } from './checkpointed-events.js';
 
 /** Checkpoint statuses a run does not continue from (`suspended` waits for decisions, it has ended its turn). */

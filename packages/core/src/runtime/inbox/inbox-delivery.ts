@@ -1,13 +1,37 @@
 /**
  * The run's side of its inbox: at each step boundary the waiting inputs go to the pattern (its `receive`,
- * or appended as user messages) and `run.input_received` is emitted; an interrupt request from another
- * process stops the run at this safe point. What was taken is recorded in the snapshot (`inputSeq`), so the
+ * or appended as user messages) and `run.input_received` is emitted; an interrupt or cancel request from
+ * another process stops the run at this safe point. What was taken is recorded in the snapshot (`inputSeq`), so the
  * next checkpoint holds the inputs and the number together.
  */
 import type { Message } from '../../contracts/message.js';
 import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
-import type { RunContext } from '../run/run-context.js';
-import { closeInbox, type InboxEntry, readInbox } from './run-inbox.js';
+import type { RunContext } from '../state/run-context.js';
+import { closeInbox, type InboxEntry, postsStoredIn, readInbox } from './run-inbox.js';
+
+/**
+ * On a shared store a run reads its inbox at a step boundary only when this long has passed since its last
+ * read, or when this process has posted into the store since: a step of a real model takes longer, so every
+ * boundary still reads; a run looping faster (scripted models, cached answers) skips the store read — about
+ * half of its round trips per step — and takes input from another process at most this much later.
+ * Closing the inbox always reads it.
+ */
+export const INBOX_POLL_MS = 50;
+
+/** When each segment (its run context) last read its inbox on a shared store (runtime clock), and the posts counted then. */
+const lastReads = new WeakMap<RunContext, { at: number; posts: number }>();
+
+/** False when a run on a shared store read its inbox less than `INBOX_POLL_MS` ago and nothing was posted here since. */
+function inboxDue(run: RunContext): boolean {
+  const store = run.services.store;
+  if (store.processLocal) return true;
+  const posts = postsStoredIn(store);
+  const now = run.services.clock.now();
+  const last = lastReads.get(run);
+  if (last !== undefined && last.posts === posts && now - last.at < INBOX_POLL_MS) return false;
+  lastReads.set(run, { at: now, posts });
+  return true;
+}
 
 /**
  * Takes what waits in the run's inbox. `closing` (the pattern is done): closes the inbox unless inputs
@@ -16,6 +40,7 @@ import { closeInbox, type InboxEntry, readInbox } from './run-inbox.js';
 export async function takeInbox(run: RunContext, closing = false): Promise<boolean> {
   const { snapshot, services } = run;
   const afterSeq = snapshot.inputSeq ?? 0;
+  if (!closing && !inboxDue(run)) return false;
   const entries = closing
     ? await closeInbox(services.store, snapshot.runId, afterSeq, `run:${snapshot.runId}`)
     : await readInbox(services.store, snapshot.runId, afterSeq);
@@ -39,16 +64,21 @@ export async function takeInbox(run: RunContext, closing = false): Promise<boole
   return interruptRequested(run, entries) || changed;
 }
 
-/** Acts on an interrupt request not acted on yet: the run stops at this safe point. */
+/**
+ * Acts on an interrupt or cancel request not acted on yet: the run stops at this safe point (a cancel
+ * request wins over an interrupt; an interrupt of a run without durable persistence cancels it).
+ */
 function interruptRequested(run: RunContext, entries: readonly InboxEntry[]): boolean {
   const { snapshot } = run;
-  let request: (InboxEntry & { kind: 'interrupt' }) | undefined;
+  let request: (InboxEntry & { kind: 'interrupt' | 'cancel' }) | undefined;
   for (const entry of entries) {
-    if (entry.kind === 'interrupt' && entry.seq > (snapshot.interruptSeq ?? 0)) request = entry;
+    if (entry.kind === 'input' || entry.seq <= (snapshot.interruptSeq ?? 0)) continue;
+    if (request?.kind !== 'cancel') request = entry;
   }
   if (!request) return false;
   snapshot.interruptSeq = request.seq;
-  if (run.durable && run.persistence.durable) run.abort.interrupt(request.reason);
+  if (request.kind === 'interrupt' && run.durable && run.persistence.durable)
+    run.abort.interrupt(request.reason);
   else run.abort.cancel(request.reason);
   return true;
 }

@@ -1,6 +1,6 @@
 /**
- * A run's inbox in the store: inputs sent into the run (`runtime.send`) and interrupt requests from other
- * processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
+ * A run's inbox in the store: inputs sent into the run (`runtime.send`) and interrupt or cancel requests
+ * from other processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
  * (`inbox:<runId>`) and fence their write with it, so two senders never get the same number; the run
  * reads the head (one `get`) at each step boundary and records the last number it consumed in its
  * checkpoint, so a resumed run receives each input exactly once. A completed run closes its inbox.
@@ -14,13 +14,14 @@ const LEASE_TTL_MS = 10_000;
 const POLL_MS = 10;
 const WAIT_MS = 15_000;
 
-/** One entry: input text for the pattern, or a request to stop the run at its next safe point. */
-export type InboxEntry =
-  | { seq: number; kind: 'input'; text: string; sentAt: number }
-  | { seq: number; kind: 'interrupt'; reason: string; sentAt: number };
+/**
+ * What an entry is before it gets its number: input text for the pattern, or a request from another
+ * process to stop the run at its next safe point (`interrupt`: resumable when durable; `cancel`: for good).
+ */
+export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt' | 'cancel'; reason: string };
 
-/** What an entry is before it gets its number. */
-export type InboxItem = { kind: 'input'; text: string } | { kind: 'interrupt'; reason: string };
+/** One stored entry. */
+export type InboxEntry = InboxItem & { seq: number; sentAt: number };
 
 /** The head of an inbox: the highest number given, and whether the run completed (no more entries). */
 export type InboxHead = { seq: number; closed?: boolean };
@@ -38,6 +39,17 @@ interface LocalInbox {
   closed: boolean;
 }
 const localInboxes = new WeakMap<Store, Map<string, LocalInbox>>();
+
+/**
+ * How many posts this process has stored per store (any run): a run of this process that polls its inbox
+ * at most every `INBOX_POLL_MS` on a shared store still reads at once after a post of its own process.
+ */
+const postsStored = new WeakMap<Store, number>();
+
+/** Posts this process stored into `store` so far (see `INBOX_POLL_MS`). */
+export function postsStoredIn(store: Store): number {
+  return postsStored.get(store) ?? 0;
+}
 
 /** The local view of an inbox of a process-local store (made on first post); `undefined` for other stores. */
 function localInbox(store: Store, runId: string): LocalInbox | undefined {
@@ -110,6 +122,7 @@ export async function postToInbox(
   try {
     const seq = await postUnderLease(store, runId, item, options, local);
     if (local) local.seq = Math.max(local.seq, seq);
+    postsStored.set(store, postsStoredIn(store) + 1);
     return seq;
   } finally {
     if (local) {
@@ -137,7 +150,7 @@ async function postUnderLease(
     if (head?.closed || local?.closed) throw finishedRun(runId, 'completed');
     await options.check?.();
     const seq = (head?.seq ?? 0) + 1;
-    const entry = { seq, ...item, sentAt: options.now } as InboxEntry;
+    const entry: InboxEntry = { seq, ...item, sentAt: options.now };
     await store.setMany(
       INBOX_NAMESPACE,
       [
@@ -189,7 +202,10 @@ export async function closeInbox(
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
     if (waiting.length > 0) return waiting;
-    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: head?.seq ?? 0, closed: true }, { fence });
+    // Need not be flushed before it is acknowledged: the run's final save and record, written next, are
+    // flushed, and they flush it too (a store server that crashes before then loses both, and the run goes on).
+    const closed = { seq: head?.seq ?? 0, closed: true };
+    await store.set(INBOX_NAMESPACE, headKey(runId), closed, { fence, deferFlush: true });
     return [];
   });
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunInputReceipt, RunStatus } from '../../contracts/run.js';
 import type { Store } from '../../contracts/store.js';
-import { RunError } from '../../errors/agentry-error.js';
+import { type ErrorContext, isRunError, RunError } from '../../errors/agentry-error.js';
 import type { RunRecords } from '../records/run-records.js';
 import { finishedRun, type InboxItem, postToInbox } from './run-inbox.js';
 
@@ -32,6 +32,30 @@ export async function postToRun(host: SendHost, runId: string, item: InboxItem):
   return { runId, seq, status };
 }
 
+/**
+ * A request to stop a run another process drives (`runtime.cancel` / `runtime.interrupt` of a run that is
+ * not active here), stored in its inbox: the driving process acts on it at the run's next step boundary.
+ * Only a `running` run (or, for `cancel`, a `queued` one, stopped when it starts) gets one; returns whether
+ * the request was stored.
+ */
+export async function requestStop(
+  host: SendHost,
+  runId: string,
+  kind: 'interrupt' | 'cancel',
+  reason: string,
+): Promise<boolean> {
+  const status = (await host.records.get(runId))?.status;
+  if (status !== 'running' && !(kind === 'cancel' && status === 'queued')) return false;
+  try {
+    await postToRun(host, runId, { kind, reason });
+    return true;
+  } catch (error) {
+    // The run ended meanwhile: there is nothing left to stop.
+    if (isRunError(error) && error.code === 'run.finished') return false;
+    throw error;
+  }
+}
+
 /** Checks the message, then stores it as input for the run's pattern. */
 export function sendInput(host: SendHost, runId: string, message: unknown): Promise<RunInputReceipt> {
   if (typeof runId !== 'string' || runId === '') {
@@ -40,14 +64,23 @@ export function sendInput(host: SendHost, runId: string, message: unknown): Prom
       hint: 'Pass the id of a run that has not ended (see `agentry runs`).',
     });
   }
+  checkInputText(message, 'runtime.send(runId, "Use metric units")', { runId });
+  return postToRun(host, runId, { kind: 'input', text: message });
+}
+
+/** Throws `run.request_invalid` unless `message` is text with something in it; `example` shows a good call. */
+export function checkInputText(
+  message: unknown,
+  example: string,
+  context: ErrorContext,
+): asserts message is string {
   if (typeof message !== 'string' || message.trim() === '') {
     throw new RunError('run.request_invalid', {
       message: 'The input to send is empty',
-      hint: 'Pass the text the run should receive, e.g. runtime.send(runId, "Use metric units").',
-      context: { runId },
+      hint: `Pass the text the run should receive, e.g. ${example}.`,
+      context,
     });
   }
-  return postToRun(host, runId, { kind: 'input', text: message });
 }
 
 async function statusOf(host: SendHost, runId: string): Promise<RunStatus> {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../contracts/message.js';
 import type { Model } from '../../contracts/model.js';
 import type { Runtime } from '../../contracts/runtime.js';
+import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
@@ -140,5 +141,53 @@ describe('runtime.send: input into an active run', () => {
     expect(result.output).toBe('answer 2');
     expect(seen[1]).toEqual(['Summarise', 'Also list the risks']);
     expect(await codeOf(runtime.send('late', 'one more'))).toBe('run.finished');
+  });
+});
+
+describe('cancel and interrupt of a run another process drives', () => {
+  /** Two runtimes on one store: `driver` runs the agent, `operator` is another process acting on its runs. */
+  async function twoProcesses(agent: Record<string, unknown> = {}) {
+    const held = gateTool();
+    const store = new MemoryStore();
+    const driver = await configRuntime(holdThenAnswer, agent, { tools: [held.tool], store });
+    const operator = await configRuntime(holdThenAnswer, agent, { tools: [held.tool], store });
+    opened.push(operator.runtime, driver.runtime);
+    return { held, driver: driver.runtime, operator: operator.runtime, model: driver.model };
+  }
+
+  it('cancel: the run stops for good at its next step boundary, without another model call', async () => {
+    const { held, driver, operator, model } = await twoProcesses({ durable: true });
+    const run = driver.run({ agent: 'assistant', input: 'How tall is it?', runId: 'remote' });
+    await held.inside;
+    await operator.cancel('remote', 'Stopped from the console');
+    expect((await operator.runs.get('remote'))?.status).toBe('running');
+    held.release();
+    const result = await run;
+    expect(result).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    expect(model.calls).toHaveLength(1);
+    expect((await operator.runs.get('remote'))?.status).toBe('cancelled');
+    expect(await codeOf(operator.resume('remote'))).toBe('run.not_resumable');
+  });
+
+  it('interrupt: a durable run ends interrupted at its next step boundary and resumes where it stopped', async () => {
+    const { held, driver, operator, model } = await twoProcesses({ durable: true });
+    const run = driver.run({ agent: 'assistant', input: 'How tall is it?', runId: 'remote' });
+    await held.inside;
+    await operator.interrupt('remote', 'Moving it to another worker');
+    held.release();
+    expect((await run).status).toBe('interrupted');
+    expect(model.calls).toHaveLength(1);
+    const resumed = await operator.resume('remote');
+    expect(resumed).toMatchObject({ status: 'completed', output: 'in feet' });
+  });
+
+  it('ignores ended and unknown runs', async () => {
+    const { held, driver, operator } = await twoProcesses();
+    held.release();
+    const done = await driver.run({ agent: 'assistant', input: 'brief' });
+    expect(done.status).toBe('completed');
+    await operator.cancel(done.runId);
+    await operator.interrupt('no-such-run');
+    expect((await operator.runs.get(done.runId))?.status).toBe('completed');
   });
 });

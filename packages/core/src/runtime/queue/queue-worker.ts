@@ -41,6 +41,7 @@ export class QueueWorker implements RunWorker {
       concurrency: options.concurrency,
       agents: options.agents,
       workerId: worker.id,
+      onGivenUp: (job, reason) => worker.#givenUp(job, reason),
     });
     return worker;
   }
@@ -76,12 +77,7 @@ export class QueueWorker implements RunWorker {
         // A store or service down for a moment: offer the job again. Anything else ends the run, so
         // that it does not stay queued with no job (the queue counts the job failed).
         if (transient(error)) return { status: 'deferred', delayMs: TRANSIENT_RETRY_MS };
-        await failRunOfJob(this.#host, job, error).catch((failure: unknown) =>
-          this.#host.logger.error('could not mark the run of a failed job failed', {
-            runId: job.runId,
-            message: failure instanceof Error ? failure.message : String(failure),
-          }),
-        );
+        await this.#failRun(job, error);
         throw error;
       }
       if (outcome.status === 'deferred') return outcome;
@@ -99,5 +95,25 @@ export class QueueWorker implements RunWorker {
     } finally {
       this.#active.delete(job.runId);
     }
+  }
+
+  /** The queue failed a job without handing it over: its run ends `failed` naming the queue's reason. */
+  async #givenUp(job: RunJob, reason: string): Promise<void> {
+    if (!(await this.#failRun(job, new Error(`the queue gave the job up: ${reason}`)))) {
+      this.#host.logger.warn('the queue gave a job up; its run is left to the process that holds it', {
+        runId: job.runId,
+        reason,
+      });
+    }
+  }
+
+  async #failRun(job: RunJob, error: unknown): Promise<boolean> {
+    return failRunOfJob(this.#host, job, error).catch((failure: unknown) => {
+      this.#host.logger.error('could not mark the run of a failed job failed', {
+        runId: job.runId,
+        message: failure instanceof Error ? failure.message : String(failure),
+      });
+      return false;
+    });
   }
 }

@@ -85,6 +85,7 @@ export async function enqueueRun(
       ...(request.approvals ? { approvals: request.approvals } : {}),
       ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
       ...(request.metadata ? { metadata: request.metadata } : {}),
+      ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
     },
     {
       ...(request.priority === undefined ? {} : { priority: request.priority }),
@@ -195,7 +196,9 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
   if (busy !== undefined) return { status: 'deferred', delayMs: Math.min(host.leaseTtlMs, busy) };
   if (record.sessionId !== record.runId) {
     const session = await leaseHeldElsewhere(host, `session:${record.sessionId}`, record.runId);
-    if (session !== undefined) return { status: 'deferred', delayMs: BUSY_RETRY_MS };
+    if (session !== undefined && !(await actsOnBusySession(host, record, job))) {
+      return { status: 'deferred', delayMs: BUSY_RETRY_MS };
+    }
   }
   try {
     const result = await driveRecord(host, record, job);
@@ -228,6 +231,17 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
     }
     throw error;
   }
+}
+
+/**
+ * True for a queued run submitted with `sessionPolicy` `reject`, `interrupt` or `steer`: it starts while its
+ * session is busy, so its policy acts (it fails with `run.busy`, interrupts the active run and waits for
+ * the session, or steers the active run). Read only when the session is busy; other runs wait for it.
+ */
+async function actsOnBusySession(host: QueueHost, record: RunRecord, job: RunJob): Promise<boolean> {
+  if (record.status !== 'queued' || job.kind !== 'start') return false;
+  const policy = (await host.records.requestLimits(record.runId)).sessionPolicy;
+  return policy === 'reject' || policy === 'interrupt' || policy === 'steer';
 }
 
 async function driveRecord(host: QueueHost, record: RunRecord, job: RunJob): Promise<RunResult | undefined> {

@@ -6,7 +6,7 @@ import type { Queue, QueueStatus } from '../../contracts/queue.js';
 import type { CloseOptions, EnqueueRequest, ResumeRequest, RunResult } from '../../contracts/run.js';
 import type { RunWorker, WorkOptions } from '../../contracts/runtime.js';
 import { LocalQueue } from '../../defaults/local-queue.js';
-import type { RuntimeServices } from '../run/run-context.js';
+import type { RuntimeServices } from '../state/run-context.js';
 import { resultOfRecord } from '../tools/child-runs.js';
 import { QueueWorker } from './queue-worker.js';
 import { enqueueContinuation, enqueueRun, type QueueHost, waitForStop } from './queued-runs.js';

@@ -8,7 +8,7 @@
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Store, StoreSetOptions } from '../../contracts/store.js';
-import { flatJson } from '../durability/json-guard.js';
+import { flatJson } from '../snapshot/json-guard.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
 export const RUN_EVENTS_NAMESPACE = 'events';
@@ -102,12 +102,21 @@ export async function writeRunEvents(
     ? runEventsOf(events as readonly AnyAgentryEvent[])
     : (events as RunEvents);
   if (batch === undefined || batch.items.length === 0) return;
+  const blocks = runEventBlocks(batch);
+  // Continues a stored block: merged event by event.
+  if (blocks === undefined)
+    await writeEncodedRunEvents(store, { ...batch, items: batch.items.map(encodeEvent) });
+  else await storeBlocks(store, blocks, undefined);
+}
+
+/**
+ * The blocks (namespace `RUN_EVENTS_NAMESPACE`, JSON text each) `writeRunEvents` writes for events that start
+ * a block, for a caller that writes them together with other entries (`Store.setBatch`); `undefined` when they
+ * continue a stored block (`writeRunEvents` merges those).
+ */
+export function runEventBlocks(batch: RunEvents): { key: string; text: string }[] | undefined {
   const { firstSeq, items } = batch;
-  if ((firstSeq - 1) % EVENT_BLOCK_SIZE !== 0) {
-    // Continues a stored block: merged event by event.
-    await writeEncodedRunEvents(store, { ...batch, items: items.map(encodeEvent) });
-    return;
-  }
+  if ((firstSeq - 1) % EVENT_BLOCK_SIZE !== 0) return undefined;
   const { runId, sessionId, agentId } = batch;
   const blocks: { key: string; text: string }[] = [];
   for (let index = 0; index < items.length; index += EVENT_BLOCK_SIZE) {
@@ -117,7 +126,7 @@ export async function writeRunEvents(
     const block = Math.floor((firstSeq + index - 1) / EVENT_BLOCK_SIZE);
     blocks.push({ key: blockKey(runId, block), text: JSON.stringify({ runId, sessionId, agentId, events }) });
   }
-  await storeBlocks(store, blocks, undefined);
+  return blocks;
 }
 
 function runEventsOf(events: readonly AnyAgentryEvent[]): RunEvents | undefined {

@@ -1,10 +1,28 @@
 /** Run records in the store (namespace `runs`): one per run, listed newest first by `runtime.runs.list`. */
 import type { JsonValue } from '../../contracts/json.js';
-import type { ApprovalPolicy, Budget, RunFilter, RunRecord, RunResult } from '../../contracts/run.js';
+import type {
+  ApprovalPolicy,
+  Budget,
+  RunFilter,
+  RunRecord,
+  RunResult,
+  SessionBusyPolicy,
+} from '../../contracts/run.js';
 import type { Redactor } from '../../contracts/services.js';
-import type { Store, StoreFence } from '../../contracts/store.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
-import { afterCursor, type IndexedRun, indexEntry, newestFirst, passes, RunIndex } from './run-index.js';
+import type { Store, StoreBatchEntry, StoreFence } from '../../contracts/store.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import {
+  afterCursor,
+  type IndexedRun,
+  indexEntry,
+  newestFirst,
+  passes,
+  RUN_INDEX_NAMESPACE,
+  RunIndex,
+} from './run-index.js';
+
+/** A store entry of a run record (the record, or its runs-list entry). */
+type RecordEntry = Extract<StoreBatchEntry, { value: JsonValue }>;
 
 /** Store namespace of run records. */
 export const RUNS_NAMESPACE = 'runs';
@@ -31,6 +49,8 @@ export interface RunRequestLimits {
   /** A queued run's `deadline` and `metadata` (a worker checks the one, run hooks see the other). */
   deadline?: string | number;
   metadata?: { [key: string]: JsonValue };
+  /** A queued run's `sessionPolicy`, applied by the worker that takes it. */
+  sessionPolicy?: SessionBusyPolicy;
 }
 
 let nextSequence = 0;
@@ -100,7 +120,10 @@ export class RunRecords {
     if (!stored) return;
     const failed: StoredRecord = { ...stored, status: 'failed', stopReason: 'error', error, updatedAt: now };
     const record = this.redactor ? this.redactor.redact(failed) : failed;
-    await this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence });
+    await Promise.all([
+      this.store.set(RUNS_NAMESPACE, runId, record as unknown as JsonValue, { fence }),
+      this.index.write(record, record.sequence, fence),
+    ]);
   }
 
   /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
@@ -126,7 +149,11 @@ export class RunRecords {
         ...(snapshot.budget ? { budget: snapshot.budget } : {}),
         ...(snapshot.approvals ? { approvals: snapshot.approvals } : {}),
       };
-      await this.write(record, Object.keys(request).length > 0 ? request : undefined);
+      // Need not be flushed on its own, as the run's first checkpoint: a flushed write (before a tool with side
+      // effects runs, the final save) follows and flushes both.
+      await this.write(record, Object.keys(request).length > 0 ? request : undefined, undefined, {
+        deferFlush: true,
+      });
     } else this.live.set(record.runId, { record, snapshot });
     return record;
   }
@@ -137,13 +164,20 @@ export class RunRecords {
     return stored?.request ?? {};
   }
 
-  /** Writes the final (or suspended) state of a run from its result. */
+  /**
+   * Writes the final (or suspended) state of a run from its result. `writeWith` (the run's final save)
+   * is given the record's store entries and resolves true when it wrote them in its own transaction, with
+   * the final checkpoint; otherwise they are written here, after it, in one batch after `before` (a run
+   * that is not durable: its events).
+   */
   async finished(
     snapshot: RunSnapshot,
     result: RunResult,
     createdAt: string,
     now: string,
     worker?: string,
+    writeWith?: (entries: readonly StoreBatchEntry[]) => Promise<boolean>,
+    before: readonly StoreBatchEntry[] = [],
   ): Promise<void> {
     const record: RunRecord = {
       runId: snapshot.runId,
@@ -162,7 +196,8 @@ export class RunRecords {
       createdAt,
       updatedAt: now,
     };
-    await this.write(record);
+    if (!(await writeWith?.(this.entries(record))))
+      await this.write(record, undefined, undefined, {}, before);
     this.sequences.delete(record.runId);
     this.live.delete(record.runId);
   }
@@ -226,7 +261,8 @@ export class RunRecords {
     return found;
   }
 
-  private async write(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions): Promise<void> {
+  /** The record as stored (redacted, with its sequence, request and queue options) and its store entries. */
+  private entries(plain: RunRecord, request?: RunRequestLimits, queue?: QueuedOptions) {
     const record = this.redactor ? this.redactor.redact(plain) : plain;
     const sequence = this.sequences.get(record.runId);
     const stored: StoredRecord = {
@@ -235,15 +271,41 @@ export class RunRecords {
       ...(request === undefined ? {} : { request }),
       ...(queue === undefined ? {} : { queue }),
     };
-    const fence = this.fenceOf?.(record.runId);
-    await Promise.all([
-      this.store.set(
-        RUNS_NAMESPACE,
-        record.runId,
-        stored as unknown as JsonValue,
-        fence === undefined ? undefined : { fence },
-      ),
-      this.index.write(record, sequence, fence),
-    ]);
+    const entries: RecordEntry[] = [
+      { namespace: RUNS_NAMESPACE, key: record.runId, value: stored as unknown as JsonValue },
+      {
+        namespace: RUN_INDEX_NAMESPACE,
+        key: record.runId,
+        value: indexEntry(record, sequence) as unknown as JsonValue,
+      },
+    ];
+    return entries;
+  }
+
+  private async write(
+    plain: RunRecord,
+    request?: RunRequestLimits,
+    queue?: QueuedOptions,
+    options: { deferFlush?: boolean } = {},
+    before: readonly StoreBatchEntry[] = [],
+  ): Promise<void> {
+    const entries = this.entries(plain, request, queue);
+    const fence = this.fenceOf?.(plain.runId);
+    const writeOptions = fence === undefined ? options : { ...options, fence };
+    if (this.store.setBatch !== undefined) {
+      // The record and its runs-list entry (after `before`) in one batch: one round trip, one commit where
+      // the store writes a batch in one transaction (fenced, always).
+      await this.store.setBatch([...before, ...entries], writeOptions);
+      return;
+    }
+    for (const entry of before) {
+      const { namespace, key } = entry;
+      if (!('text' in entry)) await this.store.set(namespace, key, entry.value, writeOptions);
+      else if (this.store.setJsonText) await this.store.setJsonText(namespace, key, entry.text, writeOptions);
+      else await this.store.set(namespace, key, JSON.parse(entry.text) as JsonValue, writeOptions);
+    }
+    await Promise.all(
+      entries.map((entry) => this.store.set(entry.namespace, entry.key, entry.value, writeOptions)),
+    );
   }
 }

@@ -2,7 +2,7 @@
 import type { Memory } from '../../contracts/memory.js';
 import type { Message } from '../../contracts/message.js';
 import { serializeError } from '../../errors/agentry-error.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext } from '../state/run-context.js';
 
 /** Runs every memory's `inject` and stores the messages in the snapshot (never again on resume). */
 export async function injectMemories(run: RunContext, history: readonly Message[]): Promise<void> {

@@ -3,11 +3,11 @@ import type { Message } from '../../contracts/message.js';
 import type { ModelRequest, ModelResponse, ToolSpec } from '../../contracts/model.js';
 import { estimateInputTokens } from '../../defaults/token-estimate.js';
 import { ModelError, serializeError } from '../../errors/agentry-error.js';
+import { isPromiseLike } from '../agent/executor-chain.js';
 import { crashPoint } from '../durability/crash-points.js';
-import { isPromiseLike } from '../tools/executor-chain.js';
-import type { OutputCap } from './budget.js';
-import type { RunContext } from './run-context.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import type { OutputCap } from '../state/budget.js';
+import type { RunContext } from '../state/run-context.js';
 
 /**
  * Makes model call index `snapshot.step`, which is step `snapshot.step + 1`: events number steps from 1. The previous tool turn is settled

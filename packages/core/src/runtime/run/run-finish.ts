@@ -3,10 +3,11 @@
 import { withoutSecrets } from '../../config/redactor.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
-import { writeRunEvents } from '../records/event-log.js';
+import type { StoreBatchEntry } from '../../contracts/store.js';
+import { RUN_EVENTS_NAMESPACE, runEventBlocks, writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
+import type { RunContext } from '../state/run-context.js';
 import { writebackMemories } from './memory-steps.js';
-import type { RunContext } from './run-context.js';
 
 /** Runs the completion steps in order: memory writeback, transcript append, context finalize, `run.completed`. */
 export async function completeRun(
@@ -62,9 +63,26 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   };
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
-  if (!run.persistence.durable) await writeRunEvents(services.store, run.recorder.takeEvents());
-  await run.save(parts.status === 'suspended' ? 'run.suspended' : 'run.finished');
+  // A run that is not durable writes its events here, with its final record when they start a block.
+  let events: StoreBatchEntry[] = [];
+  if (!run.persistence.durable) {
+    const taken = run.recorder.takeEvents();
+    const blocks =
+      taken.items.length === 0 ? [] : services.store.setBatch ? runEventBlocks(taken) : undefined;
+    if (blocks === undefined) await writeRunEvents(services.store, taken);
+    else events = blocks.map(({ key, text }) => ({ namespace: RUN_EVENTS_NAMESPACE, key, text }));
+  }
+  const reason = parts.status === 'suspended' ? 'run.suspended' : 'run.finished';
   const now = new Date(services.clock.now()).toISOString();
-  await services.records.finished(snapshot, result, run.options.createdAt, now, run.options.worker);
+  // The record goes with the final save (one transaction) when the persistence can write it.
+  await services.records.finished(
+    snapshot,
+    result,
+    run.options.createdAt,
+    now,
+    run.options.worker,
+    (record) => run.saveWith(reason, record),
+    events,
+  );
   return result;
 }

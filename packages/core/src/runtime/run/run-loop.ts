@@ -4,9 +4,9 @@ import type { RunResult } from '../../contracts/run.js';
 import { RunError } from '../../errors/agentry-error.js';
 import { validationFeedback } from '../agent/output-schema.js';
 import { takeInbox } from '../inbox/inbox-delivery.js';
+import type { RunContext } from '../state/run-context.js';
 import { runToolTurn, type TurnTrack } from '../tools/tool-turn.js';
 import { callModel } from './model-call.js';
-import type { RunContext } from './run-context.js';
 import { completeRun } from './run-finish.js';
 import { stopRun } from './run-outcome.js';
 

@@ -2,9 +2,9 @@
 import type { RunResult } from '../../contracts/run.js';
 import { isAgentryError, serializeError } from '../../errors/agentry-error.js';
 import { isBudgetExceededError, isBudgetStop } from '../../errors/budget-exceeded-error.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext } from '../state/run-context.js';
+import { isRunSuspendedSignal } from '../state/run-signals.js';
 import { endSegment } from './run-finish.js';
-import { isRunSuspendedSignal } from './run-signals.js';
 
 /** Ends the segment for `error`, which stopped the run before it completed. */
 export async function stopRun(run: RunContext, error: unknown): Promise<RunResult> {
@@ -67,6 +67,9 @@ export async function stopRun(run: RunContext, error: unknown): Promise<RunResul
   }
   const serialized: NonNullable<RunResult['error']> = serializeError(error);
   if (isAgentryError(error) && error.retryAfterMs !== undefined) serialized.retryAfterMs = error.retryAfterMs;
+  // `run.busy`: the caller learns which run holds the session without looking for it.
+  const holderRunId = isAgentryError(error) ? error.context.holderRunId : undefined;
+  if (holderRunId !== undefined) serialized.context = { holderRunId };
   if (!isAgentryError(error)) {
     run.services.logger.error('run failed with an unexpected error', {
       runId: snapshot.runId,

@@ -1,12 +1,12 @@
 /** A run refused before it started (`beforeRun` block, passed deadline), and the `afterRun` hooks of every result. */
 import type { RunRecord, RunRequest, RunResult } from '../../contracts/run.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
+import { hookRequest, type RunRejection, rejectedResult, runAfterRunHooks } from '../agent/run-hooks.js';
 import { writeRunEvents } from '../records/event-log.js';
 import { EventRecorder, type RunEventListener } from '../records/event-recorder.js';
-import { emptyUsage } from './budget.js';
-import { freshSnapshot } from './fresh-snapshot.js';
-import type { RuntimeServices } from './run-context.js';
-import { hookRequest, type RunRejection, rejectedResult, runAfterRunHooks } from './run-hooks.js';
+import { emptyUsage } from '../state/budget.js';
+import { freshSnapshot } from '../state/fresh-snapshot.js';
+import type { RuntimeServices } from '../state/run-context.js';
 
 /** The refused request and how it was asked for. */
 export interface RejectedRun {

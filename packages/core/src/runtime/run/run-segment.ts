@@ -1,7 +1,7 @@
 /** Runs one segment of a run (fresh start or resume): session lease, preparation, the loop, and cleanup. */
 import type { RunResult } from '../../contracts/run.js';
 import { serializeError } from '../../errors/agentry-error.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext } from '../state/run-context.js';
 import { driveRun } from './run-loop.js';
 import { stopRun } from './run-outcome.js';
 import { acquireSessionLease, type SessionLease } from './session-lease.js';

@@ -58,8 +58,9 @@ describe('session lease', () => {
     await expect(acquireSessionLease(store, 's4', 'run-b', { onBusy: 'fail' }, live())).rejects.toMatchObject(
       {
         code: 'run.busy',
-        message: 'Session "s4" already has an active run',
+        message: 'Session "s4" already has an active run (run-a)',
         hint: expect.stringContaining('"enqueue"'),
+        context: { sessionId: 's4', holderRunId: 'run-a' },
       },
     );
   });
@@ -87,7 +88,8 @@ describe('session lease', () => {
     const waiting = acquireSessionLease(store, 's6', 'run-b', { waitMs: 500 }, live());
     const outcome = expect(waiting).rejects.toMatchObject({
       code: 'run.busy',
-      hint: expect.stringContaining('Waited 500 ms'),
+      message: 'Session "s6" still had an active run (run-a) after waiting 500 ms',
+      hint: expect.stringContaining('session.waitMs'),
     });
     await vi.advanceTimersByTimeAsync(600);
     await outcome;
@@ -111,9 +113,8 @@ describe('session lease', () => {
     const waiting = acquireSessionLease(store, 's8', 'run-b', undefined, live());
     const outcome = expect(waiting).rejects.toMatchObject({
       code: 'run.busy',
-      message: 'Session "s8" already has an active run',
-      hint: expect.stringContaining('Waited 30000 ms'),
-      context: { sessionId: 's8' },
+      message: 'Session "s8" still had an active run (run-a) after waiting 30000 ms',
+      context: { sessionId: 's8', holderRunId: 'run-a' },
     });
     await vi.advanceTimersByTimeAsync(29_000);
     expect((await store.readLease('session:s8'))?.owner).toBe('run-a');

@@ -1,19 +1,7 @@
 /** One active run per session: a store lease on `session:<id>`, waited for or refused, renewed while the run lives. */
-import type { SessionBusyPolicy } from '../../contracts/run.js';
 import type { Lease, Store } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
-
-/** What a run does when its session already has an active run. */
-export interface SessionPolicy {
-  /**
-   * `enqueue` (default) polls until the lease frees up or `waitMs` passes; `reject` refuses at once;
-   * `interrupt` and `steer` act on the active run before the new one is made (see `session-policy.ts`),
-   * then wait like `enqueue`. `wait` and `fail` are the older names of `enqueue` and `reject`.
-   */
-  onBusy?: SessionBusyPolicy | 'wait' | 'fail';
-  /** How long the new run waits for the session (default 30 000 ms). */
-  waitMs?: number;
-}
+import type { SessionPolicy } from '../agent/agent-setup.js';
 
 const LEASE_TTL_MS = 30_000;
 
@@ -46,19 +34,31 @@ export async function acquireSessionLease(
   let lease = await store.acquireLease(name, owner, LEASE_TTL_MS);
   while (!lease) {
     if (signal.aborted) throw signal.reason;
-    if (Date.now() >= deadline) {
-      throw new RunError('run.busy', {
-        message: `Session "${sessionId}" already has an active run`,
-        hint: rejects
-          ? 'Wait for the other run to finish, use another sessionId, or set session.onBusy (or the request\'s sessionPolicy) to "enqueue", "interrupt" or "steer".'
-          : `Waited ${waitMs} ms; raise the agent's session.waitMs or use another sessionId.`,
-        context: { sessionId },
-      });
-    }
+    if (Date.now() >= deadline) throw await sessionBusy(store, sessionId, rejects ? undefined : waitMs);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     lease = await store.acquireLease(name, owner, LEASE_TTL_MS);
   }
   return new HeldLease(store, lease);
+}
+
+/**
+ * `run.busy` for a session another run holds: names that run (`context.holderRunId`, read from the lease
+ * only now, when the request is refused) and what to do. `waitedMs` is set when the run waited and gave up.
+ */
+async function sessionBusy(store: Store, sessionId: string, waitedMs: number | undefined): Promise<RunError> {
+  const holderRunId = (await store.readLease(sessionLeaseName(sessionId)))?.owner;
+  const holder = holderRunId === undefined ? 'an active run' : `an active run (${holderRunId})`;
+  return new RunError('run.busy', {
+    message:
+      waitedMs === undefined
+        ? `Session "${sessionId}" already has ${holder}`
+        : `Session "${sessionId}" still had ${holder} after waiting ${waitedMs} ms`,
+    hint:
+      waitedMs === undefined
+        ? 'Wait for that run to end, send input into it (runtime.send, or sessionPolicy "steer"), use another sessionId, or pass sessionPolicy "enqueue" or "interrupt".'
+        : 'Raise the agent\'s session.waitMs, interrupt that run (sessionPolicy "interrupt"), or use another sessionId.',
+    context: { sessionId, ...(holderRunId === undefined ? {} : { holderRunId }) },
+  });
 }
 
 class HeldLease implements SessionLease {

@@ -34,7 +34,12 @@ describe('session policies: a new request while its session has an active run', 
       sessionId: 'shared',
       sessionPolicy: 'reject',
     });
-    expect(second).toMatchObject({ status: 'failed', error: { code: 'run.busy' } });
+    expect(second).toMatchObject({
+      status: 'failed',
+      error: { code: 'run.busy', context: { holderRunId: 'active' } },
+    });
+    expect(second.error?.message).toBe('Session "shared" already has an active run (active)');
+    expect((await runtime.runs.get(second.runId))?.error?.context).toEqual({ holderRunId: 'active' });
     held.release();
     expect((await first).status).toBe('completed');
   });

@@ -7,15 +7,15 @@ import type { Decision } from '../../contracts/run.js';
 import type { Tool, ToolContext, ToolOutcome } from '../../contracts/tool.js';
 import { ToolError } from '../../errors/agentry-error.js';
 import { failureOutcome } from '../../plugin/call-next.js';
+import { isPromiseLike } from '../agent/executor-chain.js';
+import { runAfterHooks, runBeforeHooks } from '../agent/tool-hooks.js';
 import { crashPoint } from '../durability/crash-points.js';
-import type { RunContext } from '../run/run-context.js';
-import type { LedgerEntry } from '../run/run-snapshot.js';
+import type { LedgerEntry } from '../snapshot/run-snapshot.js';
+import type { RunContext } from '../state/run-context.js';
 import { resolveApproval } from './approval-gate.js';
 import { deriveCallId, hashInput } from './call-id.js';
 import { heldByChild } from './child-runs.js';
 import { capToolOutput, certainlyWithin } from './durable-output-cap.js';
-import { isPromiseLike } from './executor-chain.js';
-import { runAfterHooks, runBeforeHooks } from './hooks.js';
 import { addPending, requestEntry, runtimeFailure, settleEntry, toResult } from './tool-ledger.js';
 
 /** The call waits for a decision; the turn suspends once its other calls are done. */

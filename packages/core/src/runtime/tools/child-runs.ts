@@ -3,8 +3,8 @@ import type { Budget, Decision, PendingCall, RunRecord, RunResult, RunUsage } fr
 import type { ChildRunner, ChildRunRequest, Runtime } from '../../contracts/runtime.js';
 import type { ToolContext, ToolOutcome } from '../../contracts/tool.js';
 import { PluginError, ToolError } from '../../errors/agentry-error.js';
-import type { RunContext } from '../run/run-context.js';
-import type { LedgerEntry } from '../run/run-snapshot.js';
+import type { LedgerEntry } from '../snapshot/run-snapshot.js';
+import type { RunContext } from '../state/run-context.js';
 
 /**
  * The run id of the child started by the tool call `callId`. Deterministic, so

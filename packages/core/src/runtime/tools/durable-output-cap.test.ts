@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capToolOutput, certainlyWithin, DEFAULT_MAX_TOOL_OUTPUT_BYTES } from './durable-output-cap.js';
+import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../agent/agent-setup.js';
+import { capToolOutput, certainlyWithin } from './durable-output-cap.js';
 
 describe('capToolOutput', () => {
   it('returns outputs within the cap unchanged', () => {

@@ -1,8 +1,6 @@
 /** Caps a tool output's size before it reaches the model and the checkpoint, leaving a marker that says what was cut. */
 import type { JsonValue } from '../../contracts/json.js';
-
-/** Default `maxToolOutputBytes`: 64 KiB of UTF-8 JSON. */
-export const DEFAULT_MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
+import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../agent/agent-setup.js';
 
 /** What `capToolOutput` returns. */
 export interface CappedToolOutput {

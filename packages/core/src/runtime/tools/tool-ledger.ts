@@ -4,8 +4,8 @@ import type { ToolCallRequest } from '../../contracts/message.js';
 import type { ToolCallResult } from '../../contracts/pattern.js';
 import type { PendingCall } from '../../contracts/run.js';
 import type { Tool, ToolOutcome } from '../../contracts/tool.js';
-import type { RunContext } from '../run/run-context.js';
-import type { LedgerEntry } from '../run/run-snapshot.js';
+import type { LedgerEntry } from '../snapshot/run-snapshot.js';
+import type { RunContext } from '../state/run-context.js';
 import { hashInput } from './call-id.js';
 import { capToolOutput } from './durable-output-cap.js';
 

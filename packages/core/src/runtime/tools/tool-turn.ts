@@ -1,8 +1,8 @@
 /** `PatternContext.callTools`: one model turn of tool calls, run concurrently up to a limit, results in order. */
 import type { ToolCallRequest } from '../../contracts/message.js';
 import type { ToolCallResult } from '../../contracts/pattern.js';
-import type { RunContext } from '../run/run-context.js';
-import { RunSuspendedSignal } from '../run/run-signals.js';
+import type { RunContext } from '../state/run-context.js';
+import { RunSuspendedSignal } from '../state/run-signals.js';
 import { isCheckpointed, type PENDING, runBoundCall } from './bound-tool.js';
 import { callIdStep } from './call-id.js';
 

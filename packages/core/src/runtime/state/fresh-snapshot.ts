@@ -1,9 +1,9 @@
 /** The snapshot a fresh run starts from: the pattern's initial state with the user input as first message. */
 import type { RunRequest } from '../../contracts/run.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
+import { deadlineMs } from '../agent/run-hooks.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { emptyUsage } from './budget.js';
-import { deadlineMs } from './run-hooks.js';
-import type { RunSnapshot } from './run-snapshot.js';
 
 /** A new run's snapshot; `startedAt` is an ISO-8601 time. The request's budget and approvals are kept for resume. */
 export function freshSnapshot(

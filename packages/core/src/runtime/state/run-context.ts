@@ -1,14 +1,14 @@
 /** The live state of one run segment (a run or a resume): snapshot, agent, budget, abort, events, persistence. */
 import type { EventBus } from '../../contracts/event-bus.js';
 import type { Clock, IdFactory, Logger, Redactor } from '../../contracts/services.js';
-import type { Store } from '../../contracts/store.js';
+import type { Store, StoreBatchEntry } from '../../contracts/store.js';
 import type { ResolvedAgent } from '../agent/agent-setup.js';
-import type { RunPersistence, SaveReason } from '../durability/run-persistence.js';
 import { EventRecorder, type RunEventListener } from '../records/event-recorder.js';
 import type { RunRecords } from '../records/run-records.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { mergeBudgets, RunBudget } from './budget.js';
 import { RunAbort } from './run-abort.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { RunPersistence, SaveReason } from './run-persistence.js';
 
 /** Services every run uses; resolved once per runtime. */
 export interface RuntimeServices {
@@ -57,7 +57,7 @@ export class RunContext {
   readonly abort: RunAbort;
   readonly recorder: EventRecorder;
   readonly startedAt: number;
-  private saving: Promise<void> = Promise.resolve();
+  private saving: Promise<unknown> = Promise.resolve();
 
   readonly snapshot: RunSnapshot;
   readonly agent: ResolvedAgent;
@@ -100,8 +100,13 @@ export class RunContext {
    * reports (a `SaveReceipt`) emits `checkpoint.saved`, except the final save
    * of a segment (after `run.completed` / `run.suspended` … nothing is emitted).
    */
-  save(reason: SaveReason): Promise<void> {
-    const run = async (): Promise<void> => {
+  async save(reason: SaveReason): Promise<void> {
+    await this.saveWith(reason);
+  }
+
+  /** `save`, with store entries to write in the checkpoint's transaction (`SaveOptions.also`); true when they were. */
+  saveWith(reason: SaveReason, also?: readonly StoreBatchEntry[]): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
       const snapshot = this.snapshot;
       snapshot.eventSeq = this.recorder.lastSeq;
       const events = this.persistence.durable
@@ -109,7 +114,9 @@ export class RunContext {
         : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };
       let receipt: Awaited<ReturnType<RunPersistence['save']>>;
       try {
-        receipt = await this.persistence.save(snapshot, events, reason);
+        receipt = also
+          ? await this.persistence.save(snapshot, events, reason, { also })
+          : await this.persistence.save(snapshot, events, reason);
       } catch (error) {
         // Not stored: the next save (the run's failure or suspension) stores them, so no seq goes missing.
         this.recorder.putBack(events);
@@ -122,6 +129,7 @@ export class RunContext {
           version: receipt.version,
         });
       }
+      return receipt?.alsoWritten === true;
     };
     const next = this.saving.then(run, run);
     this.saving = next.catch(() => undefined);

@@ -3,9 +3,9 @@
  * in-process implementation (suspended runs resume in the same process);
  * durable runs use the store-backed checkpointer.
  */
-import type { StoreFence } from '../../contracts/store.js';
+import type { StoreBatchEntry, StoreFence } from '../../contracts/store.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
-import type { RunSnapshot } from '../run/run-snapshot.js';
+import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 
 /** Why a snapshot is being saved (recorded for diagnostics and crash tests). */
 export type SaveReason =
@@ -22,12 +22,20 @@ export interface SaveReceipt {
   bytes: number;
   /** Format version of the written checkpoint (the envelope's `schemaVersion`). */
   version: number;
+  /** True when the save wrote `SaveOptions.also` too, in its own transaction. */
+  alsoWritten?: boolean;
 }
 
 /** How one save is written. */
 export interface SaveOptions {
   /** Every store write of the save carries this fence: a stale owner's save fails with `store.lease_lost`. */
   fence?: StoreFence;
+  /**
+   * Store entries to write in the same transaction as the checkpoint (the run record with the final save).
+   * A persistence that cannot (no fence, a store without `setBatch`) leaves them to the caller and says
+   * so by leaving `SaveReceipt.alsoWritten` unset.
+   */
+  also?: readonly StoreBatchEntry[];
 }
 
 export interface RunPersistence {

@@ -1,7 +1,7 @@
 /** Run-level hooks: `beforeRun` may block a request or rewrite it, `afterRun` sees every result. */
 import type { EventBus } from '../../contracts/event-bus.js';
 import type { JsonValue } from '../../contracts/json.js';
-import type { Budget, RunRequest, RunResult } from '../../contracts/run.js';
+import type { Budget, RunErrorContext, RunRequest, RunResult } from '../../contracts/run.js';
 import type { Logger } from '../../contracts/services.js';
 
 /** What a `beforeRun` hook sees (and `afterRun` sees as `request`). */
@@ -48,8 +48,10 @@ export interface RunHooks {
 
 /** Why a run was refused before it started. */
 export interface RunRejection {
-  code: 'run.rejected' | 'run.hook_failed' | 'run.deadline_passed';
+  code: 'run.rejected' | 'run.hook_failed' | 'run.deadline_passed' | 'run.steered';
   reason: string;
+  hint?: string;
+  context?: RunErrorContext;
 }
 
 /** The hook request of a run request. */
@@ -167,6 +169,12 @@ export function rejectedResult(
     output: '',
     usage,
     pending: [],
-    error: { code: rejection.code, message: rejection.reason, retryable: false },
+    error: {
+      code: rejection.code,
+      message: rejection.reason,
+      ...(rejection.hint === undefined ? {} : { hint: rejection.hint }),
+      retryable: false,
+      ...(rejection.context === undefined ? {} : { context: rejection.context }),
+    },
   };
 }
