@@ -3,8 +3,6 @@
  * events and the default in-process plugins.
  * @module
  */
-import './loader/reflect-metadata.js';
-
 export { CONFIG_FILE_NAMES, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
 export { createRedactor, isSecretName, REDACTED } from './config/redactor.js';
 export type { LoadedConfig } from './config/resolve.js';

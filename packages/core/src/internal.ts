@@ -5,7 +5,6 @@
  * use `@agentry/core/plugin`; applications use `@agentry/core`.
  * @module
  */
-import './loader/reflect-metadata.js';
 
 export { BUILTIN_PLUGINS, findBuiltin } from './config/builtin-plugins.js';
 export { didYouMean, levenshtein } from './config/did-you-mean.js';

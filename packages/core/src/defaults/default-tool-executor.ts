@@ -4,6 +4,7 @@ import type { ToolOutcome } from '../contracts/tool.js';
 import type { NextExecutor, ToolExecution, ToolExecutor } from '../contracts/tool-executor.js';
 import { callNext } from '../plugin/call-next.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 
 // A getter: zod builds the field on first use, not when `@agentry/core` is imported.
 const configSchema = z
@@ -32,13 +33,16 @@ export type DefaultToolExecutorConfig = z.input<typeof configSchema>;
  * model turn run at once.
  */
 export class DefaultToolExecutor implements ToolExecutor {
-  static readonly plugin = definePlugin({
-    kind: 'tool-executor',
-    name: 'default',
-    description: 'Runs each tool call once, optionally capping concurrency per model turn',
-    configSchema,
-    create: (config) => new DefaultToolExecutor(config),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'tool-executor',
+      name: 'default',
+      description: 'Runs each tool call once, optionally capping concurrency per model turn',
+      configSchema,
+      create: (config) => new DefaultToolExecutor(config),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'tool-executor' as const;
   readonly specVersion = 1 as const;

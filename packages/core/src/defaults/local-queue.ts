@@ -15,6 +15,7 @@ import type {
 } from '../contracts/queue.js';
 import type { Logger } from '../contracts/services.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 import { silentLogger } from '../services/console-logger.js';
 import { scheduleLocally } from '../triggers/local-schedule.js';
 
@@ -45,13 +46,16 @@ interface Consumer {
  * (see `reofferQueued`). Limits per agent hold within the process. Use the `bullmq` queue to share jobs between processes and hosts.
  */
 export class LocalQueue implements Queue {
-  static readonly plugin = definePlugin({
-    kind: 'queue',
-    name: 'local',
-    description: 'In-process queue (the default): runs are taken by the process that enqueued them',
-    configSchema: z.object({}).strict(),
-    create: (_config, deps) => new LocalQueue({ logger: deps.logger }),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'queue',
+      name: 'local',
+      description: 'In-process queue (the default): runs are taken by the process that enqueued them',
+      configSchema: z.object({}).strict(),
+      create: (_config, deps) => new LocalQueue({ logger: deps.logger }),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'queue' as const;
   readonly specVersion = 1 as const;

@@ -7,6 +7,7 @@ import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
 import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
 import {
@@ -36,26 +37,29 @@ const retentionLimit = (what: string) =>
     .optional()
     .describe(what);
 
+// A getter: zod builds the field on first use (a config with options), not when `@agentry/core` is imported.
 const configSchema = z
   .object({
-    retention: z
-      .union([
-        z
-          .object({
-            maxRuns: retentionLimit(
-              `Finished runs kept at most, oldest evicted first (default ${DEFAULT_RUN_RETENTION.maxRuns})`,
-            ),
-            maxAgeMs: retentionLimit(
-              `Milliseconds a finished run is kept after it finished (default ${DEFAULT_RUN_RETENTION.maxAgeMs}, 24 hours)`,
-            ),
-          })
-          .strict(),
-        z.literal(false),
-      ])
-      .optional()
-      .describe(
-        `Keeps a long-running process bounded: { maxRuns, maxAgeMs } (default { maxRuns: ${DEFAULT_RUN_RETENTION.maxRuns}, maxAgeMs: ${DEFAULT_RUN_RETENTION.maxAgeMs} }, 24 hours). Finished runs past either limit are evicted with their events and checkpoints, oldest first; running and suspended runs never are. false keeps every run.`,
-      ),
+    get retention() {
+      return z
+        .union([
+          z
+            .object({
+              maxRuns: retentionLimit(
+                `Finished runs kept at most, oldest evicted first (default ${DEFAULT_RUN_RETENTION.maxRuns})`,
+              ),
+              maxAgeMs: retentionLimit(
+                `Milliseconds a finished run is kept after it finished (default ${DEFAULT_RUN_RETENTION.maxAgeMs}, 24 hours)`,
+              ),
+            })
+            .strict(),
+          z.literal(false),
+        ])
+        .optional()
+        .describe(
+          `Keeps a long-running process bounded: { maxRuns, maxAgeMs } (default { maxRuns: ${DEFAULT_RUN_RETENTION.maxRuns}, maxAgeMs: ${DEFAULT_RUN_RETENTION.maxAgeMs} }, 24 hours). Finished runs past either limit are evicted with their events and checkpoints, oldest first; running and suspended runs never are. false keeps every run.`,
+        );
+    },
   })
   .strict();
 
@@ -66,18 +70,21 @@ const configSchema = z
  */
 export class MemoryStore extends KeyvStore {
   /** Plugin definition: `store: memory`, or `{ type: memory, config: { retention: { maxRuns: 100 } } }`. */
-  static readonly plugin = definePlugin({
-    kind: 'store',
-    name: 'memory',
-    description:
-      'In-process store (keyv Map); data and leases live as long as the process, finished runs are kept up to a retention limit',
-    configSchema,
-    create: (config, deps) =>
-      new MemoryStore({
-        clock: deps.clock,
-        ...(config.retention === undefined ? {} : { retention: config.retention }),
-      }),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'store',
+      name: 'memory',
+      description:
+        'In-process store (keyv Map); data and leases live as long as the process, finished runs are kept up to a retention limit',
+      configSchema,
+      create: (config, deps) =>
+        new MemoryStore({
+          clock: deps.clock,
+          ...(config.retention === undefined ? {} : { retention: config.retention }),
+        }),
+    }),
+    noOptions,
+  );
 
   /** Nothing outside this object sees the data (see `Store.processLocal`). */
   readonly processLocal = true;

@@ -5,6 +5,7 @@ import type { EventBus, EventHandler, Unsubscribe } from '../contracts/event-bus
 import type { AgentryEvent, AnyAgentryEvent, EventType } from '../contracts/events.js';
 import type { Clock, Logger } from '../contracts/services.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 import { ConsoleLogger } from '../services/console-logger.js';
 
 type Events = { [T in EventType]: AgentryEvent<T> };
@@ -60,13 +61,16 @@ export interface MittEventBusOptions {
  * After `close()`, `publish` delivers nothing and subscriptions are dropped.
  */
 export class MittEventBus implements EventBus {
-  static readonly plugin = definePlugin({
-    kind: 'event-bus',
-    name: 'mitt',
-    description: 'In-process event bus (mitt); isolates and reports failing subscribers',
-    configSchema: z.object({}).strict().describe('The mitt bus takes no options.'),
-    create: (_config, deps) => new MittEventBus({ logger: deps.logger, clock: deps.clock }),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'event-bus',
+      name: 'mitt',
+      description: 'In-process event bus (mitt); isolates and reports failing subscribers',
+      configSchema: z.object({}).strict().describe('The mitt bus takes no options.'),
+      create: (_config, deps) => new MittEventBus({ logger: deps.logger, clock: deps.clock }),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'event-bus' as const;
   readonly specVersion = 1 as const;

@@ -10,6 +10,7 @@ import type {
 } from '../contracts/model.js';
 import { ModelError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { plainConfig, withFastConfig } from '../plugin/fast-plugin-config.js';
 import {
   type LoadedScript,
   loadScriptFile,
@@ -180,6 +181,24 @@ const configSchema = z
   .strict();
 
 /**
+ * What `configSchema` parses a plain config into (a script list or file, a model id, `record`), without
+ * building the schema; `undefined` (left to the schema) for anything else, pricing included.
+ */
+function fastScriptedConfig(raw: unknown): Record<string, unknown> | undefined {
+  const config = plainConfig(raw, ['script', 'model', 'record']);
+  if (config === undefined) return undefined;
+  const { script, model, record = false } = config;
+  const scriptOk = Array.isArray(script) || (typeof script === 'string' && script.length > 0);
+  const modelOk = model === undefined || (typeof model === 'string' && model.length > 0);
+  if (!scriptOk || !modelOk || typeof record !== 'boolean') return undefined;
+  return {
+    script: Array.isArray(script) ? [...script] : script,
+    ...(model === undefined ? {} : { model }),
+    record,
+  };
+}
+
+/**
  * Plays a script: the n-th model call of a run (`request.callIndex`) gets
  * item n, so every run starts at the first item, a resumed run (also in
  * another process) continues where it stopped, and concurrent runs never
@@ -203,25 +222,28 @@ const configSchema = z
  * ```
  */
 export class ScriptedModel implements Model {
-  static readonly plugin = definePlugin({
-    kind: 'model',
-    name: 'scripted',
-    description: 'Plays a fixed script of responses and faults (demos, tests, benchmarks)',
-    configSchema,
-    create: (config, deps) => {
-      const script =
-        typeof config.script === 'string'
-          ? loadScriptFile(config.script, deps.baseDir)
-          : validateScript(config.script, `script of model ${config.model ?? 'scripted'}`);
-      return new ScriptedModel({
-        script: script.items,
-        source: script.source,
-        record: config.record,
-        ...(config.model ? { model: config.model } : {}),
-        ...(config.pricing ? { pricing: config.pricing } : {}),
-      });
-    },
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'model',
+      name: 'scripted',
+      description: 'Plays a fixed script of responses and faults (demos, tests, benchmarks)',
+      configSchema,
+      create: (config, deps) => {
+        const script =
+          typeof config.script === 'string'
+            ? loadScriptFile(config.script, deps.baseDir)
+            : validateScript(config.script, `script of model ${config.model ?? 'scripted'}`);
+        return new ScriptedModel({
+          script: script.items,
+          source: script.source,
+          record: config.record,
+          ...(config.model ? { model: config.model } : {}),
+          ...(config.pricing ? { pricing: config.pricing } : {}),
+        });
+      },
+    }),
+    fastScriptedConfig,
+  );
 
   readonly kind = 'model' as const;
   readonly specVersion = 1 as const;

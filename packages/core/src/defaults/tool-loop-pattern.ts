@@ -11,6 +11,7 @@ import type {
 import { PluginError } from '../errors/agentry-error.js';
 import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 
 /** Config of the tool loop. */
 export interface ToolLoopConfig {
@@ -68,13 +69,16 @@ const configSchema = z
  * transition call the model again.
  */
 export class ToolLoopPattern implements Pattern<ToolLoopState> {
-  static readonly plugin = definePlugin({
-    kind: 'pattern',
-    name: 'tool-loop',
-    description: 'ReAct loop with native tool calling',
-    configSchema,
-    create: (config) => new ToolLoopPattern(config),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'pattern',
+      name: 'tool-loop',
+      description: 'ReAct loop with native tool calling',
+      configSchema,
+      create: (config) => new ToolLoopPattern(config),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'pattern' as const;
   readonly specVersion = 1 as const;

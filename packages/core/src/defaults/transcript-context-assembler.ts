@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AssembledContext, AssembleInput, ContextAssembler } from '../contracts/context-assembler.js';
 import type { Message } from '../contracts/message.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 
 /**
  * Builds `[system: instructions, ...memory, ...messages]` and leaves nothing
@@ -13,13 +14,16 @@ import { definePlugin } from '../plugin/define-plugin.js';
  * `token-budget` in `@agentry/plugins/context`).
  */
 export class TranscriptContextAssembler implements ContextAssembler {
-  static readonly plugin = definePlugin({
-    kind: 'context-assembler',
-    name: 'transcript',
-    description: 'Instructions, memory and the full run transcript, nothing left out',
-    configSchema: z.object({}).strict().describe('The transcript assembler takes no options.'),
-    create: () => new TranscriptContextAssembler(),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'context-assembler',
+      name: 'transcript',
+      description: 'Instructions, memory and the full run transcript, nothing left out',
+      configSchema: z.object({}).strict().describe('The transcript assembler takes no options.'),
+      create: () => new TranscriptContextAssembler(),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'context-assembler' as const;
   readonly specVersion = 1 as const;

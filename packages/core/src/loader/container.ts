@@ -1,6 +1,5 @@
 /** Dependency injection with tsyringe: explicit tokens, a root container of runtime singletons, child containers for scoped registrations. */
 import { createRequire } from 'node:module';
-import './reflect-metadata.js';
 import type { DependencyContainer } from 'tsyringe';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';
@@ -14,15 +13,17 @@ import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import { DeferredContainer } from './deferred-container.js';
+import { installReflectMetadata } from './reflect-metadata.js';
 
 let tsyringeModule: typeof import('tsyringe') | undefined;
 
 /**
- * tsyringe, required when a root container first needs it (after reflect-metadata, imported above). Its
+ * tsyringe, required when a root container first needs it (after the reflect-metadata polyfill). Its
  * Node entry is CommonJS, so this is the instance `import 'tsyringe'` gives too; importing core does not load
  * it, and neither does a runtime whose plugins only ask for the runtime's own tokens.
  */
 function tsyringe(): typeof import('tsyringe') {
+  installReflectMetadata();
   tsyringeModule ??= createRequire(import.meta.url)('tsyringe') as typeof import('tsyringe');
   return tsyringeModule;
 }

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
 import { PluginError } from '../errors/agentry-error.js';
 import type { ResolvedImpl } from './impl-specifier.js';
+import { installReflectMetadata } from './reflect-metadata.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
@@ -52,6 +53,8 @@ function changedSinceImport(file: string): boolean {
 export async function importImpl(impl: string, resolved: ResolvedImpl): Promise<Record<string, unknown>> {
   try {
     if (resolved.type === 'core') return (await import('../index.js')) as Record<string, unknown>;
+    // A plugin may use decorators (tsyringe's among them), which need the polyfill when its module loads.
+    installReflectMetadata();
     const changed = changedSinceImport(resolved.file);
     if (TYPESCRIPT.has(extname(resolved.file))) {
       const importer = await typescriptImporter();

@@ -13,6 +13,7 @@ import type { PluginDefinition, PluginDeps, PluginKind, PluginKindMap } from '..
 import { PLUGIN_SPEC_VERSIONS } from '../contracts/plugin.js';
 import type { Store } from '../contracts/store.js';
 import { type ConfigIssue, isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
+import { fastPluginConfig } from '../plugin/fast-plugin-config.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
@@ -210,6 +211,7 @@ export class PluginLoader {
     }
     const normalized = normalizeSlot(slot);
     const rawConfig = normalized.config ?? {};
+    if (fastPluginConfig(definition, rawConfig) !== undefined) return [];
     if (definition.configSchema.safeParse(rawConfig).success) return [];
     const locator = { locate: this.#locate, locateKey: this.#locate };
     const configPath = options.configPath ?? [...path, 'config'];
@@ -345,6 +347,12 @@ export class PluginLoader {
     container: DependencyContainer,
     builtin = false,
   ): unknown {
+    // A builtin's hand-written check first: zod compiles a schema on its first parse.
+    const fast = fastPluginConfig(definition, rawConfig);
+    if (fast !== undefined) {
+      registerNamedSecrets(fast, resolveToken(container, TOKENS.Redactor));
+      return fast;
+    }
     const locator = { locate: this.#locate, locateKey: this.#locate };
     const result = definition.configSchema.safeParse(rawConfig);
     if (!result.success) {

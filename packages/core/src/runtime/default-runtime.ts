@@ -22,6 +22,7 @@ import type {
 import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
 import { RunError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
 import { ActiveRuns } from './active-runs.js';
 import { describeResolvedAgent, type ResolvedAgent, resolveAgent } from './agent/agent-setup.js';
 import { MemoryRunPersistence } from './durability/memory-run-persistence.js';
@@ -51,13 +52,16 @@ export type { DefaultRuntimeSetup, RuntimePluginDeps } from './runtime-setup.js'
  * approvals, records events and run records, and resumes suspended runs.
  */
 export class DefaultRuntime implements Runtime {
-  static readonly plugin = definePlugin({
-    kind: 'runtime',
-    name: 'default',
-    description: 'The default orchestrator',
-    configSchema: z.object({}).strict(),
-    create: (_config, deps) => new DefaultRuntime(setupFromDeps(deps)),
-  });
+  static readonly plugin = withFastConfig(
+    definePlugin({
+      kind: 'runtime',
+      name: 'default',
+      description: 'The default orchestrator',
+      configSchema: z.object({}).strict(),
+      create: (_config, deps) => new DefaultRuntime(setupFromDeps(deps)),
+    }),
+    noOptions,
+  );
 
   readonly kind = 'runtime' as const;
   readonly specVersion = 1 as const;

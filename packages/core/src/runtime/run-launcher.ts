@@ -108,10 +108,22 @@ export class RunLauncher {
   }
 
   /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
-  private sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
-    const signals = [entry.stop.signal, ...(request.signal ? [request.signal] : [])];
-    const waiting = { ...request, signal: AbortSignal.any(signals) };
-    return applySessionPolicy(this.policyHost(), waiting, sessionPolicyOf(request, agent), entry.runId);
+  private async sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
+    const policy = sessionPolicyOf(request, agent);
+    // Only `steer` and `interrupt` act here, and only in a session: other runs need no wait signal (whose
+    // creation, an AbortSignal per run, is a measurable part of a short run).
+    if (request.sessionId === undefined || (policy !== 'steer' && policy !== 'interrupt')) return undefined;
+    if (request.signal === undefined) {
+      const waiting = { ...request, signal: entry.stop.signal };
+      return applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
+    }
+    const linked = linkedSignal([entry.stop.signal, request.signal]);
+    try {
+      const waiting = { ...request, signal: linked.signal };
+      return await applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
+    } finally {
+      linked.dispose();
+    }
   }
 
   /**
@@ -285,4 +297,23 @@ function alreadyTaken(runId: string): RunError {
     hint: 'Nothing to do: the run is driven elsewhere.',
     context: { runId },
   });
+}
+
+/**
+ * A signal that aborts when any of `signals` does (with its reason), listened to directly and detached by
+ * `dispose`: `AbortSignal.any` keeps a reference per combined signal on each source in Node 20, which on a
+ * long-lived caller signal (a server's shutdown signal passed to every run) grows with every run.
+ */
+export function linkedSignal(signals: readonly AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  const already = signals.find((signal) => signal.aborted);
+  if (already) controller.abort(already.reason);
+  else for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+    },
+  };
 }

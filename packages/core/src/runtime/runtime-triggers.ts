@@ -1,9 +1,6 @@
 /** The triggers of a `DefaultRuntime`: started with `startTriggers`, stopped on `close`. */
 import type { JsonValue } from '../contracts/json.js';
 import type { StartTriggersOptions, TriggerHandle, TriggerStatus } from '../contracts/triggers.js';
-import { describeTriggers } from '../triggers/describe-triggers.js';
-import { publishCustomEvent } from '../triggers/event-triggers.js';
-import { startTriggers } from '../triggers/start-triggers.js';
 import type { TriggerHost } from '../triggers/trigger-host.js';
 
 export interface RuntimeTriggers {
@@ -13,11 +10,16 @@ export interface RuntimeTriggers {
   stop(): Promise<void>;
 }
 
-/** `host` is read when triggers start or an event is published (the runtime is fully built by then). */
+/**
+ * `host` is read when triggers start or an event is published (the runtime is fully built by then). The
+ * trigger machinery (timers, webhooks, event subscriptions) is imported on first use: a runtime that never
+ * starts triggers does not load it, which keeps `import('@agentry/core')` lean.
+ */
 export function runtimeTriggers(host: () => TriggerHost): RuntimeTriggers {
   const handles = new Set<TriggerHandle>();
   return {
     start: async (options) => {
+      const { startTriggers } = await import('../triggers/start-triggers.js');
       const handle = await startTriggers(host(), options);
       handles.add(handle);
       return {
@@ -29,8 +31,14 @@ export function runtimeTriggers(host: () => TriggerHost): RuntimeTriggers {
         },
       };
     },
-    publish: (name, payload, id) => publishCustomEvent(host(), name, payload, id),
-    describe: () => describeTriggers(host()),
+    publish: async (name, payload, id) => {
+      const { publishCustomEvent } = await import('../triggers/event-triggers.js');
+      return publishCustomEvent(host(), name, payload, id);
+    },
+    describe: async () => {
+      const { describeTriggers } = await import('../triggers/describe-triggers.js');
+      return describeTriggers(host());
+    },
     stop: async () => {
       await Promise.all([...handles].map((handle) => handle.stop()));
       handles.clear();

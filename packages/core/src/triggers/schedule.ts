@@ -1,6 +1,19 @@
 /** Times of cron and interval triggers: `every` durations, cron expressions (with seconds) in a time zone. */
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type { CronExpressionParser as CronParser } from 'cron-parser';
 import type { ScheduleSpec } from '../contracts/queue.js';
+
+let cronParser: typeof CronParser | undefined;
+/**
+ * cron-parser (and luxon under it), loaded on the first cron expression: a config without cron triggers
+ * never loads it, which keeps `import('@agentry/core')` lean. It is CommonJS, so a synchronous require
+ * works where validation is synchronous (the config schema's refinements).
+ */
+function cron(): typeof CronParser {
+  cronParser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser'))
+    .CronExpressionParser;
+  return cronParser;
+}
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
@@ -30,7 +43,7 @@ export function cronProblem(expression: string): string | undefined {
     return `a cron expression has 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields.length}`;
   }
   try {
-    CronExpressionParser.parse(expression, { tz: 'UTC' }).next();
+    cron().parse(expression, { tz: 'UTC' }).next();
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -43,7 +56,7 @@ export function nextTick(spec: ScheduleSpec, afterMs: number, anchorMs = 0): num
     const elapsed = Math.max(0, afterMs - anchorMs);
     return anchorMs + (Math.floor(elapsed / spec.everyMs) + 1) * spec.everyMs;
   }
-  const expression = CronExpressionParser.parse(spec.cron, {
+  const expression = cron().parse(spec.cron, {
     currentDate: new Date(afterMs),
     tz: spec.timezone ?? 'UTC',
   });
@@ -56,7 +69,7 @@ export function previousTick(spec: ScheduleSpec, atMs: number, anchorMs = 0): nu
     if (atMs < anchorMs + spec.everyMs) return undefined;
     return anchorMs + Math.floor((atMs - anchorMs) / spec.everyMs) * spec.everyMs;
   }
-  const expression = CronExpressionParser.parse(spec.cron, {
+  const expression = cron().parse(spec.cron, {
     currentDate: new Date(atMs + 1),
     tz: spec.timezone ?? 'UTC',
   });

@@ -107,7 +107,9 @@ export interface ResolvedAgent {
 
 /**
  * Resolves one agent. Throws `ConfigError('tool.duplicate_name')` when two
- * tools share a name. JSON schemas are generated here, once.
+ * tools share a name. The tools' JSON schemas are generated on first use
+ * (the first model call or `describeAgent`), once; a tool input that cannot
+ * be shown as JSON Schema fails that run (or `describeAgent`) with a `config.invalid` error.
  */
 export function resolveAgent(
   id: string,
@@ -126,7 +128,8 @@ export function resolveAgent(
     }
     tools.set(tool.name, tool);
   }
-  const toolSpecs = [...tools.values()].map((tool) => toolSpec(id, tool));
+  // JSON Schemas of the tool inputs: made when the model (or `describeAgent`) first needs them, then kept.
+  let toolSpecs: readonly ToolSpec[] | undefined;
   const hooks = new Map<string, ResolvedHooks>();
   for (const tool of tools.values()) {
     hooks.set(tool.name, {
@@ -145,7 +148,10 @@ export function resolveAgent(
     memories: memory === undefined ? [] : Array.isArray(memory) ? memory : [memory as Memory],
     context: definition.context ?? new TranscriptContextAssembler(),
     tools,
-    toolSpecs,
+    get toolSpecs() {
+      toolSpecs ??= [...tools.values()].map((tool) => toolSpec(id, tool));
+      return toolSpecs;
+    },
     hooks,
     runHooks: {
       beforeRun: [...(runtimeRunHooks?.beforeRun ?? []), ...(definition.runHooks?.beforeRun ?? [])],
