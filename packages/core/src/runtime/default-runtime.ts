@@ -240,24 +240,19 @@ export class DefaultRuntime implements Runtime {
   }
 
   /** Cancels a run: here at once, in another process through its inbox (see `Runtime.cancel`). */
-  async cancel(runId: string, reason = 'Cancelled by runtime.cancel'): Promise<void> {
-    const entry = this.active.get(runId);
-    if (!entry) {
-      await requestStop(this.inboxHost(), runId, 'cancel', reason);
-      return;
-    }
-    entry.cancel(reason);
-    await entry.done;
+  cancel(runId: string, reason = 'Cancelled by runtime.cancel'): Promise<void> {
+    return this.stop(runId, 'cancel', reason);
   }
 
   /** Interrupts a run: here at once, in another process through its inbox (see `Runtime.interrupt`). */
-  async interrupt(runId: string, reason = 'Interrupted by runtime.interrupt'): Promise<void> {
+  interrupt(runId: string, reason = 'Interrupted by runtime.interrupt'): Promise<void> {
+    return this.stop(runId, 'interrupt', reason);
+  }
+
+  private async stop(runId: string, kind: 'cancel' | 'interrupt', reason: string): Promise<void> {
     const entry = this.active.get(runId);
-    if (!entry) {
-      await requestStop(this.inboxHost(), runId, 'interrupt', reason);
-      return;
-    }
-    entry.interrupt(reason);
+    if (!entry) return void (await requestStop(this.inboxHost(), runId, kind, reason));
+    entry[kind](reason);
     await entry.done;
   }
 
