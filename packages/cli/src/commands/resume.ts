@@ -10,6 +10,7 @@ import { UsageError } from '../render/errors.js';
 import { didYouMean } from '../render/suggest.js';
 import { canPrompt, driveRun } from '../run-driver.js';
 import { checkToolInput } from '../tool-input-check.js';
+import { requireRun } from './runs.js';
 
 /** Options of `agentry resume`. */
 export interface ResumeOptions {
@@ -156,14 +157,7 @@ export function registerResume(program: Command, context: CliContext, exit: Exit
       action(context, exit, async (runId: string, options: ResumeOptions) =>
         withRuntime(context, options.config, async (opened) => {
           const { runtime, loaded } = opened;
-          const record = await runtime.runs.get(runId);
-          if (record === undefined) {
-            throw new RunError('run.not_found', {
-              message: `No run "${runId}" in the store`,
-              hint: 'List runs with `agentry runs`; check that --config points at the same store.',
-              context: { runId },
-            });
-          }
+          const record = await requireRun(runtime.runs, runId);
           const pending = record.pending;
           const decisions = decisionsFromOptions(options, pending);
           await checkEditedInput(loaded, record.agentId, pending, decisions);

@@ -10,6 +10,7 @@ import { action, type ExitSlot, withExamples } from '../command-kit.js';
 import type { CliContext } from '../context.js';
 import { withRuntime } from '../open-runtime.js';
 import { EXIT, UsageError } from '../render/errors.js';
+import { requireRun } from './runs.js';
 
 /** Options of `agentry interrupt` / `agentry cancel`. */
 export interface StopRunOptions {
@@ -90,14 +91,7 @@ function register(
 
 /** The run's record when it can be stopped; otherwise a clear error (unknown run, or one in another state). */
 async function stoppableRun(runtime: Runtime, runId: string, kind: StopKind): Promise<RunRecord> {
-  const record = await runtime.runs.get(runId);
-  if (record === undefined) {
-    throw new RunError('run.not_found', {
-      message: `No run "${runId}" in the store`,
-      hint: 'List runs with `agentry runs`; check that --config points at the same store.',
-      context: { runId },
-    });
-  }
+  const record = await requireRun(runtime.runs, runId);
   if (!STOPPABLE[kind].has(record.status)) {
     throw new UsageError(
       `Run ${runId} is ${record.status}; only a ${[...STOPPABLE[kind]].join(' or ')} run can be ${kind === 'cancel' ? 'cancelled' : 'interrupted'}.`,
