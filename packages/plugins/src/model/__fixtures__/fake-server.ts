@@ -46,6 +46,8 @@ export interface FakeServer {
   readonly baseURL: string;
   /** Every request received so far, in order. */
   readonly requests: RecordedRequest[];
+  /** Resolves once the `count`-th request (1-based) has arrived, with that request: a test's "the call is in flight". */
+  received(count: number): Promise<RecordedRequest>;
   /** Appends turns to the script. */
   push(...turns: FakeTurn[]): void;
   /** Stops the server and drops open connections. */
@@ -67,6 +69,7 @@ export async function startScriptedServer(options: {
 }): Promise<FakeServer> {
   const script = [...options.script];
   const requests: RecordedRequest[] = [];
+  const waiting: { count: number; resolve: (request: RecordedRequest) => void }[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     void handle(request, response);
@@ -87,6 +90,10 @@ export async function startScriptedServer(options: {
       body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
     };
     requests.push(recorded);
+    for (const waiter of waiting.filter((entry) => entry.count === requests.length)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve(recorded);
+    }
     const turn = script.shift();
     if (turn === undefined) {
       response.writeHead(500, { 'content-type': 'application/json' });
@@ -110,6 +117,11 @@ export async function startScriptedServer(options: {
     url,
     baseURL: `${url}${options.basePath}`,
     requests,
+    received: (count) => {
+      const arrived = requests[count - 1];
+      if (arrived !== undefined) return Promise.resolve(arrived);
+      return new Promise((resolve) => waiting.push({ count, resolve }));
+    },
     push: (...turns) => {
       script.push(...turns);
     },
