@@ -212,7 +212,12 @@ describe.each(variants)('$label over the Chat Completions protocol', ({ create }
 async function timedOut(call: (model: OpenAIModel) => Promise<unknown>): Promise<unknown> {
   const timeoutMs = 30_000;
   server = await startFakeOpenAIServer({ script: [{ type: 'hang' }] });
-  const model = new OpenAIModel({ model: 'gpt-4.1-mini', apiKey: SECRET, baseURL: server.baseURL, timeoutMs });
+  const model = new OpenAIModel({
+    model: 'gpt-4.1-mini',
+    apiKey: SECRET,
+    baseURL: server.baseURL,
+    timeoutMs,
+  });
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   try {
     const pending = failure(call(model));
@@ -241,7 +246,9 @@ describe('OpenAIModel specifics', () => {
 
   it('stops the request when the consumer leaves a stream early, without unhandled rejections', async () => {
     server = await startFakeOpenAIServer({
-      script: [{ type: 'text', text: 'one two three four', chunks: ['one ', 'two ', 'three ', 'four'] }],
+      script: [
+        { type: 'text', text: 'one two three four', chunks: ['one ', 'two ', 'three ', 'four'], open: true },
+      ],
     });
     const unhandled: unknown[] = [];
     const listener = (reason: unknown) => void unhandled.push(reason);
@@ -253,7 +260,8 @@ describe('OpenAIModel specifics', () => {
         if (part.type === 'text-delta') seen.push(part.text);
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The stream never ends by itself: the server sees it end only when the client has stopped the request.
+      await server.finished(1);
       expect(seen).toEqual(['one ']);
       expect(unhandled).toEqual([]);
     } finally {

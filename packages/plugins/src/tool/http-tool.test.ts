@@ -30,8 +30,7 @@ beforeAll(async () => {
     else if (url.pathname === '/hang') {
       response.writeHead(200).write('partial');
       onHang();
-    }
-    else if (url.pathname === '/loop') response.writeHead(302, { location: '/loop' }).end();
+    } else if (url.pathname === '/loop') response.writeHead(302, { location: '/loop' }).end();
     else if (url.pathname === '/see-other') response.writeHead(303, { location: '/json' }).end();
     else if (url.pathname === '/hop')
       response.writeHead(301, { location: `${url.searchParams.get('to')}` }).end();

@@ -82,7 +82,11 @@ describe('mcp over stdio', { timeout: SPAWN_TIMEOUT_MS }, () => {
     });
     const signal = await startSignal();
     const controller = new AbortController();
-    const pending = call(byName(tools, 'fx_wait'), { ms: 600_000, startedPort: signal.port }, controller.signal);
+    const pending = call(
+      byName(tools, 'fx_wait'),
+      { ms: 600_000, startedPort: signal.port },
+      controller.signal,
+    );
     await signal.started;
     controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toMatchObject({ message: expect.stringContaining('aborted') });

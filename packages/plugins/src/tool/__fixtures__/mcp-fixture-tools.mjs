@@ -41,7 +41,11 @@ export function createFixtureServer() {
       description: 'Waits until cancelled or the time is up',
       inputSchema: {
         ms: z.number().int(),
-        startedPort: z.number().int().optional().describe('a local port to connect to once the wait has begun'),
+        startedPort: z
+          .number()
+          .int()
+          .optional()
+          .describe('a local port to connect to once the wait has begun'),
       },
     },
     async ({ ms, startedPort }, extra) =>
