@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { Runtime } from '../contracts/runtime.js';
 import { MemoryStore } from '../defaults/memory-store.js';
 import { ScriptedModel } from '../defaults/scripted-model.js';
 import { createRuntime } from '../runtime/create-runtime.js';
+import { EventLog } from './__fixtures__/trigger-test-kit.js';
+import { eventFiringsSettled } from './event-triggers.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
 });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function open(agents: Record<string, unknown>, model: ScriptedModel, store = new MemoryStore()) {
   const runtime = await createRuntime({
@@ -25,17 +18,20 @@ async function open(agents: Record<string, unknown>, model: ScriptedModel, store
     store,
   });
   opened.push(runtime);
-  const events: AnyAgentryEvent[] = [];
-  runtime.events.onAny((event) => {
-    events.push(event);
-  });
-  return { runtime, events };
+  const log = new EventLog(runtime.events);
+  return { runtime, log, events: log.events };
 }
+
+/** True once a run of `agent` has completed `count` times (per the bus). */
+const completed =
+  (agent: string, count = 1) =>
+  (log: EventLog) =>
+    log.of('run.completed').filter((event) => event.agentId === agent).length >= count;
 
 describe('event triggers', () => {
   it("chain two agents: the reviewer starts when the writer's run completes, with its output", async () => {
     const model = new ScriptedModel({ script: ['A haiku about rain', 'Looks good'], record: true });
-    const { runtime, events } = await open(
+    const { runtime, events, log } = await open(
       {
         writer: { model: 'm' },
         reviewer: {
@@ -56,7 +52,9 @@ describe('event triggers', () => {
     );
     await runtime.startTriggers?.();
     const written = await runtime.run({ agent: 'writer', input: 'Write a haiku' });
-    await until(async () => (await runtime.runs.list({ agentId: 'reviewer' }))[0]?.status === 'completed');
+    await log.until(completed('reviewer'));
+    // The reviewer's completion has reached the triggers; they have handled it.
+    await eventFiringsSettled(runtime.events);
     const [review] = await runtime.runs.list({ agentId: 'reviewer' });
     expect(review?.input).toBe('Review this: A haiku about rain');
     expect(review?.sessionId).toBe(`review-${written.runId}`);
@@ -72,7 +70,7 @@ describe('event triggers', () => {
 
   it('custom events: runtime.publish starts the agent when the filter matches, not otherwise', async () => {
     const model = new ScriptedModel({ script: ['triaged'], record: true });
-    const { runtime } = await open(
+    const { runtime, log } = await open(
       {
         triage: {
           model: 'm',
@@ -110,14 +108,16 @@ describe('event triggers', () => {
       priority: 'urgent',
       customer: { tier: 'gold' },
     });
-    await until(async () => (await runtime.runs.list({ agentId: 'triage' }))[0]?.status === 'completed');
+    // Every published event has reached the triggers; the one match has started its run.
+    await eventFiringsSettled(runtime.events);
+    await log.until(completed('triage'));
     const runs = await runtime.runs.list({ agentId: 'triage' });
     expect(runs.map((run) => run.input)).toEqual(['Triage Outage']);
   });
 
   it("without `from`, an agent's own completions do not trigger it (no loop); another agent's do", async () => {
     const model = new ScriptedModel({ script: ['done', 'done', 'done'] });
-    const { runtime } = await open(
+    const { runtime, log } = await open(
       {
         other: { model: 'm' },
         watcher: {
@@ -130,11 +130,9 @@ describe('event triggers', () => {
     await runtime.startTriggers?.();
     await runtime.run({ agent: 'watcher', input: 'by hand' });
     await runtime.run({ agent: 'other', input: 'work' });
-    await until(async () => (await runtime.runs.list({ agentId: 'watcher' })).length === 2);
-    await until(async () =>
-      (await runtime.runs.list({ agentId: 'watcher' })).every((run) => run.status === 'completed'),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await log.until(completed('watcher', 2));
+    // The watcher's completions (by hand, then "saw other") have reached the triggers and been handled.
+    await eventFiringsSettled(runtime.events);
     const inputs = (await runtime.runs.list({ agentId: 'watcher' })).map((run) => run.input).sort();
     expect(inputs).toEqual(['by hand', 'saw other']);
   });
@@ -162,9 +160,16 @@ describe('event triggers', () => {
       if (event.type === 'event.published') void second.runtime.events.publish(event);
     });
     await first.runtime.publish?.('ping', { n: 1 });
-    await until(() => [...first.events, ...second.events].some((event) => event.type === 'trigger.fired'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Both processes heard the event when it was published; both have handled it (one fired, one lost the claim).
+    await eventFiringsSettled(first.runtime.events);
+    await eventFiringsSettled(second.runtime.events);
     const fired = [...first.events, ...second.events].filter((event) => event.type === 'trigger.fired');
     expect(fired).toHaveLength(1);
+    // Closing a runtime closes the store they share: the one that fired (and runs the run) closes first.
+    const [winner, loser] = first.log.of('trigger.fired').length === 1 ? [first, second] : [second, first];
+    opened.splice(0);
+    await winner.runtime.close();
+    await loser.runtime.close();
+    expect(winner.log.of('run.completed')).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 /** Event triggers: start a run when another agent's run completes or fails, or a custom event is published. */
+import type { EventBus } from '../contracts/event-bus.js';
 import type { AnyAgentryEvent } from '../contracts/events.js';
 import type { JsonValue } from '../contracts/json.js';
 import { RunError } from '../errors/agentry-error.js';
@@ -42,11 +43,27 @@ function payloadOf(trigger: BoundTrigger, event: AnyAgentryEvent): JsonValue | u
   } as JsonValue;
 }
 
+/** Firings of event triggers in flight, per bus they listen on: what `eventFiringsSettled` waits for. */
+const firingsByBus = new WeakMap<EventBus, Set<Promise<unknown>>>();
+
+/**
+ * Resolves once no event-trigger firing started by an event on `bus` is in flight (each claimed and fired or
+ * skipped, or lost its claim to another process), including firings started meanwhile. Events reach the
+ * triggers when published, so after `publish` and this, the triggers have handled the event: what a test
+ * waits on before asserting that nothing (else) fired.
+ */
+export async function eventFiringsSettled(bus: EventBus): Promise<void> {
+  const firings = firingsByBus.get(bus);
+  while (firings !== undefined && firings.size > 0) await Promise.all(firings);
+}
+
 /** Subscribes one event trigger; the returned function unsubscribes and waits for firings in flight. */
 export function startEventTrigger(host: TriggerHost, trigger: BoundTrigger): () => Promise<void> {
   const config = trigger.config;
   if (config.type !== 'event') throw new Error('not an event trigger');
   const inFlight = new Set<Promise<unknown>>();
+  const shared = firingsByBus.get(host.bus) ?? new Set<Promise<unknown>>();
+  firingsByBus.set(host.bus, shared);
   const handle = (event: AnyAgentryEvent): void => {
     const payload = payloadOf(trigger, event);
     if (payload === undefined || !matches(payload, config.where)) return;
@@ -57,7 +74,11 @@ export function startEventTrigger(host: TriggerHost, trigger: BoundTrigger): () 
       await fire(host, trigger, { payload });
     })().catch((error: unknown) => host.logger.warn(`event trigger ${trigger.key} failed: ${String(error)}`));
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    shared.add(work);
+    void work.finally(() => {
+      inFlight.delete(work);
+      shared.delete(work);
+    });
   };
   const type = (RUN_EVENTS as readonly string[]).includes(config.event)
     ? (config.event as (typeof RUN_EVENTS)[number])

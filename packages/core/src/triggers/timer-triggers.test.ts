@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentryEvent, AnyAgentryEvent } from '../contracts/events.js';
 import type { Model, ModelRequest, ModelResponse } from '../contracts/model.js';
 import type { Runtime } from '../contracts/runtime.js';
 import type { TriggerHandle } from '../contracts/triggers.js';
 import { MemoryStore } from '../defaults/memory-store.js';
 import { createRuntime } from '../runtime/create-runtime.js';
+import { EventLog, ManualScheduleQueue } from './__fixtures__/trigger-test-kit.js';
 
 /** A model whose calls wait until `release()`: runs stay active as long as a test needs. */
 class GateModel implements Model {
@@ -15,6 +15,7 @@ class GateModel implements Model {
   readonly inputs: string[] = [];
   #open = false;
   #waiting: (() => void)[] = [];
+  #called: (() => void)[] = [];
   constructor(open = false) {
     this.#open = open;
   }
@@ -22,9 +23,14 @@ class GateModel implements Model {
     this.#open = true;
     for (const resume of this.#waiting.splice(0)) resume();
   }
+  /** Resolves once the model has been called `count` times. */
+  async called(count: number): Promise<void> {
+    while (this.inputs.length < count) await new Promise<void>((resolve) => this.#called.push(resolve));
+  }
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const last = request.messages.at(-1);
     this.inputs.push(typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content));
+    for (const wake of this.#called.splice(0)) wake();
     if (!this.#open) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     return {
       text: 'ok',
@@ -43,7 +49,12 @@ afterEach(async () => {
   }
 });
 
+/**
+ * A runtime whose queue ticks schedules on demand (`tick()` resolves once the trigger handled the tick), and
+ * a log of its trigger and run-completion events.
+ */
 async function start(trigger: Record<string, unknown>, model: Model, store = new MemoryStore()) {
+  const queue = new ManualScheduleQueue();
   const runtime = await createRuntime({
     config: {
       version: 1,
@@ -52,32 +63,23 @@ async function start(trigger: Record<string, unknown>, model: Model, store = new
     },
     models: { m: model },
     store,
+    queue,
   });
-  const events: AnyAgentryEvent[] = [];
-  runtime.events.onAny((event) => {
-    if (event.type.startsWith('trigger.') || event.type === 'run.completed') events.push(event);
-  });
+  const log = new EventLog(
+    runtime.events,
+    (event) => event.type.startsWith('trigger.') || event.type === 'run.completed',
+  );
   const entry: { runtime: Runtime; handle?: TriggerHandle | undefined } = { runtime };
   opened.push(entry);
   entry.handle = await runtime.startTriggers?.();
-  return { runtime, events, store };
+  const tick = () => queue.tick(`trigger:digest.${String(trigger.id)}`);
+  return { runtime, log, tick };
 }
-
-async function until(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const of = <T extends AnyAgentryEvent['type']>(events: AnyAgentryEvent[], type: T): AgentryEvent<T>[] =>
-  events.filter((event) => event.type === type) as unknown as AgentryEvent<T>[];
 
 describe('cron triggers', () => {
   it('fire on schedule (seconds resolution): one run per tick, input filled from the tick', async () => {
     const model = new GateModel(true);
-    const { events, runtime } = await start(
+    const { log, runtime, tick } = await start(
       {
         id: 'tick',
         type: 'cron',
@@ -87,13 +89,17 @@ describe('cron triggers', () => {
       },
       model,
     );
-    await until(() => of(events, 'run.completed').length >= 2);
-    const fired = of(events, 'trigger.fired');
+    const first = await tick();
+    await log.until((events) => events.of('run.completed').length === 1);
+    const second = await tick();
+    await log.until((events) => events.of('run.completed').length === 2);
+    const fired = log.of('trigger.fired');
+    expect(fired).toHaveLength(2);
     expect(fired[0]?.data).toMatchObject({ trigger: 'digest.tick', type: 'cron' });
     expect(fired[0]?.data.payloadDigest).toMatch(/^[0-9a-f]{64}$/);
     const ticks = model.inputs.map((input) => /Tick at (\S+) \(tick\)/.exec(input)?.[1]);
-    expect(ticks.every((tick) => tick !== undefined && Date.parse(tick) % 1000 === 0)).toBe(true);
-    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(ticks).toEqual([new Date(first).toISOString(), new Date(second).toISOString()]);
+    expect(ticks.every((at) => at !== undefined && Date.parse(at) % 1000 === 0)).toBe(true);
     const record = await runtime.runs.get(fired[0]?.data.runId ?? '');
     expect(record?.status).toBe('completed');
   });
@@ -102,33 +108,37 @@ describe('cron triggers', () => {
 describe('interval triggers: overlap policies', () => {
   it('skip: ticks while the previous run is active are skipped (overlap), then fire again', async () => {
     const model = new GateModel();
-    const { events } = await start(
+    const { log, tick } = await start(
       { id: 'poll', type: 'interval', every: '100ms', input: 'poll', overlap: 'skip' },
       model,
     );
-    await until(() => of(events, 'trigger.skipped').length >= 2);
-    expect(of(events, 'trigger.fired')).toHaveLength(1);
-    expect(of(events, 'trigger.skipped')[0]?.data).toMatchObject({
-      reason: 'overlap',
-      trigger: 'digest.poll',
-    });
+    await tick();
+    await tick();
+    await tick();
+    expect(log.of('trigger.fired')).toHaveLength(1);
+    expect(log.of('trigger.skipped')).toHaveLength(2);
+    expect(log.of('trigger.skipped')[0]?.data).toMatchObject({ reason: 'overlap', trigger: 'digest.poll' });
     model.release();
-    await until(() => of(events, 'trigger.fired').length >= 2);
+    await log.until((events) => events.of('run.completed').length === 1);
+    await tick();
+    expect(log.of('trigger.fired')).toHaveLength(2);
   });
 
   it('queue: a tick waits for the active run to stop, then starts its own', async () => {
     const model = new GateModel();
-    const { events } = await start(
+    const { log, tick } = await start(
       { id: 'poll', type: 'interval', every: '100ms', input: 'poll', overlap: 'queue' },
       model,
     );
-    await until(() => model.inputs.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    // Ticks came and waited: still one run, nothing skipped.
-    expect(of(events, 'trigger.fired')).toHaveLength(1);
-    expect(of(events, 'trigger.skipped')).toHaveLength(0);
+    await tick();
+    await tick();
+    await tick();
+    // Ticks came and wait: still one run, nothing skipped.
+    expect(log.of('trigger.fired')).toHaveLength(1);
+    expect(log.of('trigger.skipped')).toHaveLength(0);
     model.release();
-    await until(() => of(events, 'trigger.fired').length >= 3);
+    await log.until((events) => events.of('trigger.fired').length === 3);
+    const { events } = log;
     const firstDone = events.findIndex((event) => event.type === 'run.completed');
     const secondFired = events.findIndex((event, index) => event.type === 'trigger.fired' && index > 0);
     expect(firstDone).toBeGreaterThanOrEqual(0);
@@ -137,14 +147,17 @@ describe('interval triggers: overlap policies', () => {
 
   it('allow: ticks start runs while earlier ones are still active', async () => {
     const model = new GateModel();
-    const { events, runtime } = await start(
+    const { log, runtime, tick } = await start(
       { id: 'poll', type: 'interval', every: '100ms', input: 'poll', overlap: 'allow' },
       model,
     );
-    await until(() => model.inputs.length >= 3);
-    const running = await runtime.runs.list({ status: 'running' });
-    expect(running.length).toBeGreaterThanOrEqual(3);
-    expect(of(events, 'trigger.skipped')).toHaveLength(0);
+    await tick();
+    await tick();
+    await tick();
+    await model.called(3);
+    expect(await runtime.runs.list({ status: 'running' })).toHaveLength(3);
+    expect(log.of('trigger.fired')).toHaveLength(3);
+    expect(log.of('trigger.skipped')).toHaveLength(0);
     model.release();
   });
 });
@@ -157,7 +170,7 @@ describe('misfire after downtime (the last tick is stored)', () => {
     const store = new MemoryStore();
     await missed(store);
     const model = new GateModel(true);
-    const { events } = await start(
+    const { log } = await start(
       {
         id: 'hourly',
         type: 'cron',
@@ -168,21 +181,23 @@ describe('misfire after downtime (the last tick is stored)', () => {
       model,
       store,
     );
-    await until(() => of(events, 'run.completed').length === 1);
+    // The missed tick is handled before startTriggers resolves; the run it started then completes.
+    expect(log.of('trigger.fired')).toHaveLength(1);
+    await log.until((events) => events.of('run.completed').length === 1);
     expect(model.inputs).toEqual(['late? true']);
-    expect(of(events, 'trigger.fired')).toHaveLength(1);
   });
 
   it('skip: nothing runs, trigger.skipped says misfire', async () => {
     const store = new MemoryStore();
     await missed(store);
-    const { events } = await start(
+    const { log } = await start(
       { id: 'hourly', type: 'cron', cron: '0 * * * *', input: 'x' },
       new GateModel(true),
       store,
     );
-    await until(() => of(events, 'trigger.skipped').length === 1);
-    expect(of(events, 'trigger.skipped')[0]?.data.reason).toBe('misfire');
-    expect(of(events, 'trigger.fired')).toHaveLength(0);
+    // The missed tick is handled before startTriggers resolves.
+    expect(log.of('trigger.skipped')).toHaveLength(1);
+    expect(log.of('trigger.skipped')[0]?.data.reason).toBe('misfire');
+    expect(log.of('trigger.fired')).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 /** OpenAIModel and OpenAICompatibleModel against a local fake Chat Completions server (JSON, SSE, tools, errors). */
 import { isAgentryError, type Model, type ModelRequest, type ModelStreamPart } from '@agentry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FakeServer, FakeTurn } from './__fixtures__/test-support.js';
 import { startFakeOpenAIServer } from './__fixtures__/test-support.js';
 import { OpenAICompatibleModel } from './openai-compatible-model.js';
@@ -195,14 +195,39 @@ describe.each(variants)('$label over the Chat Completions protocol', ({ create }
   });
 
   it('rejects when the caller aborts a hanging call', async () => {
-    const { model } = await setup([{ type: 'hang' }]);
+    const { model, server } = await setup([{ type: 'hang' }]);
     const controller = new AbortController();
     const pending = failure(model.generate(request({ signal: controller.signal })));
-    setTimeout(() => controller.abort(), 20);
+    await server.received(1);
+    controller.abort();
     const error = await pending;
     expect(error).toMatchObject({ code: 'run.cancelled', retryable: false });
   });
 });
+
+/**
+ * Starts `call` against a server that never answers, waits until the request is in flight, then moves a fake clock
+ * past `timeoutMs`: the call ends by its timeout, whatever the machine's speed.
+ */
+async function timedOut(call: (model: OpenAIModel) => Promise<unknown>): Promise<unknown> {
+  const timeoutMs = 30_000;
+  server = await startFakeOpenAIServer({ script: [{ type: 'hang' }] });
+  const model = new OpenAIModel({
+    model: 'gpt-4.1-mini',
+    apiKey: SECRET,
+    baseURL: server.baseURL,
+    timeoutMs,
+  });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const pending = failure(call(model));
+    await server.received(1);
+    await vi.advanceTimersByTimeAsync(timeoutMs);
+    return await pending;
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 describe('OpenAIModel specifics', () => {
   it('classifies a refused connection as model.connection', async () => {
@@ -215,20 +240,15 @@ describe('OpenAIModel specifics', () => {
   });
 
   it('turns a call that outlives timeoutMs into retryable model.timeout', async () => {
-    server = await startFakeOpenAIServer({ script: [{ type: 'hang' }] });
-    const model = new OpenAIModel({
-      model: 'gpt-4.1-mini',
-      apiKey: SECRET,
-      baseURL: server.baseURL,
-      timeoutMs: 50,
-    });
-    const error = await failure(model.generate(request()));
+    const error = await timedOut((model) => model.generate(request()));
     expect(error).toMatchObject({ code: 'model.timeout', retryable: true });
   });
 
   it('stops the request when the consumer leaves a stream early, without unhandled rejections', async () => {
     server = await startFakeOpenAIServer({
-      script: [{ type: 'text', text: 'one two three four', chunks: ['one ', 'two ', 'three ', 'four'] }],
+      script: [
+        { type: 'text', text: 'one two three four', chunks: ['one ', 'two ', 'three ', 'four'], open: true },
+      ],
     });
     const unhandled: unknown[] = [];
     const listener = (reason: unknown) => void unhandled.push(reason);
@@ -240,7 +260,8 @@ describe('OpenAIModel specifics', () => {
         if (part.type === 'text-delta') seen.push(part.text);
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The stream never ends by itself: the server sees it end only when the client has stopped the request.
+      await server.finished(1);
       expect(seen).toEqual(['one ']);
       expect(unhandled).toEqual([]);
     } finally {
@@ -249,14 +270,7 @@ describe('OpenAIModel specifics', () => {
   });
 
   it('times out a stream that stalls', async () => {
-    server = await startFakeOpenAIServer({ script: [{ type: 'hang' }] });
-    const model = new OpenAIModel({
-      model: 'gpt-4.1-mini',
-      apiKey: SECRET,
-      baseURL: server.baseURL,
-      timeoutMs: 50,
-    });
-    const error = await failure(collect(model.stream(request())));
+    const error = await timedOut((model) => collect(model.stream(request())));
     expect(error).toMatchObject({ code: 'model.timeout', retryable: true });
   });
 

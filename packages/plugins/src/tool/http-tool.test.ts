@@ -9,6 +9,9 @@ import { HttpTool } from './http-tool.js';
 let server: http.Server;
 let origin: string;
 const received: { method: string; url: string; body: string; authorization?: string }[] = [];
+/** Called when a request to /hang arrives: tells a test that its request is in flight. */
+let onHang = (): void => undefined;
+const hangArrived = () => new Promise<void>((resolve) => (onHang = resolve));
 
 beforeAll(async () => {
   server = http.createServer(async (request, response) => {
@@ -24,8 +27,10 @@ beforeAll(async () => {
     if (url.pathname === '/json')
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":"world"}');
     else if (url.pathname === '/big') response.end('y'.repeat(100_000));
-    else if (url.pathname === '/hang') response.writeHead(200).write('partial');
-    else if (url.pathname === '/loop') response.writeHead(302, { location: '/loop' }).end();
+    else if (url.pathname === '/hang') {
+      response.writeHead(200).write('partial');
+      onHang();
+    } else if (url.pathname === '/loop') response.writeHead(302, { location: '/loop' }).end();
     else if (url.pathname === '/see-other') response.writeHead(303, { location: '/json' }).end();
     else if (url.pathname === '/hop')
       response.writeHead(301, { location: `${url.searchParams.get('to')}` }).end();
@@ -131,8 +136,10 @@ describe('http', () => {
       retryable: true,
     });
     const controller = new AbortController();
+    const arrived = hangArrived();
     const pending = run(tool(), { url: `${origin}/hang` }, controller.signal);
-    setTimeout(() => controller.abort(new Error('run cancelled')), 50);
+    await arrived;
+    controller.abort(new Error('run cancelled'));
     await expect(pending).rejects.toMatchObject({ message: expect.stringContaining('aborted') });
   });
 

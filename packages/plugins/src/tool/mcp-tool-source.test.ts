@@ -4,7 +4,7 @@ import { isCloseable, type PluginDeps, type Tool } from '@agentry/core';
 import { describeToolConformance, makeToolContext } from '@agentry/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorCode, testDeps } from './__fixtures__/test-deps.js';
+import { errorCode, startSignal, testDeps } from './__fixtures__/test-deps.js';
 import { McpToolSource } from './mcp-tool-source.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
@@ -80,10 +80,17 @@ describe('mcp over stdio', { timeout: SPAWN_TIMEOUT_MS }, () => {
       retryable: false,
       message: expect.stringContaining('failed on purpose: x'),
     });
+    const signal = await startSignal();
     const controller = new AbortController();
-    const pending = call(byName(tools, 'fx_wait'), { ms: 600_000 }, controller.signal);
-    setTimeout(() => controller.abort(new Error('cancelled')), 50);
+    const pending = call(
+      byName(tools, 'fx_wait'),
+      { ms: 600_000, startedPort: signal.port },
+      controller.signal,
+    );
+    await signal.started;
+    controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toMatchObject({ message: expect.stringContaining('aborted') });
+    signal.close();
     expect(await call(byName(tools, 'fx_add'), { a: 2, b: 2 })).toEqual({ sum: 4 });
   });
 

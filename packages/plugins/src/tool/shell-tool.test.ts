@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Tool } from '@agentry/core';
 import { describeToolConformance, makeToolContext } from '@agentry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, tempDir, testDeps } from './__fixtures__/test-deps.js';
+import { errorCode, startSignal, tempDir, testDeps } from './__fixtures__/test-deps.js';
 import { ShellTool } from './shell-tool.js';
 
 let base: { path: string; remove: () => Promise<void> };
@@ -88,13 +88,21 @@ describe('shell', () => {
     expect((capped.stdout as string).length).toBeLessThanOrEqual(1000);
     const slow = { command: node, args: ['-e', 'setTimeout(() => {}, 600000)'] };
     expect(await errorCode(run(await shell({ timeoutMs: 300 }), slow))).toBe('tool.timeout');
+    // The command connects to `signal` once running, so the abort lands on a live process.
+    const signal = await startSignal();
     const controller = new AbortController();
-    const pending = run(await shell(), slow, controller.signal);
-    setTimeout(() => controller.abort(new Error('cancelled')), 100);
+    const running = {
+      command: node,
+      args: ['-e', `require("net").connect(${signal.port}, "127.0.0.1"); setTimeout(() => {}, 600000)`],
+    };
+    const pending = run(await shell(), running, controller.signal);
+    await signal.started;
+    controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toMatchObject({
       code: 'tool.failed',
       message: expect.stringContaining('aborted'),
     });
+    signal.close();
   });
 
   it('reports a program that is not installed', async () => {

@@ -93,6 +93,7 @@ const renderOpenAI: TurnRenderer = (turn, request, response) => {
   const pieces =
     turn.type === 'text' && turn.chunks !== undefined ? turn.chunks : text === '' ? [] : splitText(text, 3);
   for (const piece of pieces) chunk({ content: piece });
+  if (turn.type === 'text' && turn.open === true) return;
   toolCalls.forEach((call, index) => {
     const fragments = call.fragments ?? splitText(argumentText(call), 2);
     chunk({

@@ -22,7 +22,15 @@ export interface FakeToolCall {
 
 /** What the fake server does for one request. */
 export type FakeTurn =
-  | { type: 'text'; text: string; chunks?: string[]; usage?: FakeUsage; finishReason?: 'stop' | 'length' }
+  | {
+      type: 'text';
+      text: string;
+      chunks?: string[];
+      usage?: FakeUsage;
+      finishReason?: 'stop' | 'length';
+      /** Chat Completions streams only: after the chunks the stream stays open (no finish) until the client stops it. */
+      open?: boolean;
+    }
   | { type: 'tool-calls'; text?: string; toolCalls: FakeToolCall[]; usage?: FakeUsage }
   | { type: 'error'; status: number; headers?: Record<string, string>; message?: string }
   /** Never answers; the request stays open until the client gives up. */
@@ -46,6 +54,10 @@ export interface FakeServer {
   readonly baseURL: string;
   /** Every request received so far, in order. */
   readonly requests: RecordedRequest[];
+  /** Resolves once the `count`-th request (1-based) has arrived, with that request: a test's "the call is in flight". */
+  received(count: number): Promise<RecordedRequest>;
+  /** Resolves once the response to the `count`-th request is over: sent in full, or its connection closed. */
+  finished(count: number): Promise<void>;
   /** Appends turns to the script. */
   push(...turns: FakeTurn[]): void;
   /** Stops the server and drops open connections. */
@@ -67,6 +79,8 @@ export async function startScriptedServer(options: {
 }): Promise<FakeServer> {
   const script = [...options.script];
   const requests: RecordedRequest[] = [];
+  const waiting: { count: number; resolve: (request: RecordedRequest) => void }[] = [];
+  const over: Promise<void>[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     void handle(request, response);
@@ -87,6 +101,11 @@ export async function startScriptedServer(options: {
       body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
     };
     requests.push(recorded);
+    over.push(new Promise((resolve) => response.once('close', () => resolve())));
+    for (const waiter of waiting.filter((entry) => entry.count === requests.length)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve(recorded);
+    }
     const turn = script.shift();
     if (turn === undefined) {
       response.writeHead(500, { 'content-type': 'application/json' });
@@ -103,6 +122,12 @@ export async function startScriptedServer(options: {
     options.render(turn, recorded, response);
   }
 
+  function received(count: number): Promise<RecordedRequest> {
+    const arrived = requests[count - 1];
+    if (arrived !== undefined) return Promise.resolve(arrived);
+    return new Promise((resolve) => waiting.push({ count, resolve }));
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -110,6 +135,11 @@ export async function startScriptedServer(options: {
     url,
     baseURL: `${url}${options.basePath}`,
     requests,
+    received,
+    finished: async (count) => {
+      await received(count);
+      await over[count - 1];
+    },
     push: (...turns) => {
       script.push(...turns);
     },

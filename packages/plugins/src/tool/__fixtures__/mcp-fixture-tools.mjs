@@ -1,4 +1,5 @@
 /** Tools of the MCP test servers (stdio and streamable HTTP): add, echo, fail, wait, crash. */
+import { connect } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 
@@ -36,9 +37,20 @@ export function createFixtureServer() {
   );
   server.registerTool(
     'wait',
-    { description: 'Waits until cancelled or the time is up', inputSchema: { ms: z.number().int() } },
-    async ({ ms }, extra) =>
+    {
+      description: 'Waits until cancelled or the time is up',
+      inputSchema: {
+        ms: z.number().int(),
+        startedPort: z
+          .number()
+          .int()
+          .optional()
+          .describe('a local port to connect to once the wait has begun'),
+      },
+    },
+    async ({ ms, startedPort }, extra) =>
       new Promise((resolve) => {
+        if (startedPort !== undefined) connect(startedPort, '127.0.0.1').on('error', () => undefined);
         const timer = setTimeout(() => resolve({ content: [{ type: 'text', text: 'waited' }] }), ms);
         extra.signal.addEventListener('abort', () => clearTimeout(timer));
       }),

@@ -1,5 +1,6 @@
-/** Test helpers: plugin deps for `create`, temp directories, a tool context and a terminal executor step. */
+/** Test helpers: plugin deps for `create`, temp directories, a tool context, a terminal executor step, a start signal. */
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { JsonValue, PluginDeps, Store, ToolExecution, ToolOutcome } from '@agentry/core';
@@ -57,4 +58,20 @@ export async function errorCode(promise: Promise<unknown> | unknown): Promise<st
   } catch (error) {
     return isAgentryError(error) ? error.code : `non-agentry: ${String(error)}`;
   }
+}
+
+/**
+ * A local TCP port that a child process (a command, an MCP server tool) connects to once it has started its work:
+ * `started` resolves on the first connection, so a test can abort a call that is known to be in flight.
+ */
+export async function startSignal(): Promise<{ port: number; started: Promise<void>; close: () => void }> {
+  let signal = (): void => undefined;
+  const started = new Promise<void>((resolve) => (signal = resolve));
+  const server = createServer((socket) => {
+    socket.destroy();
+    signal();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { port, started, close: () => server.close() };
 }
