@@ -65,6 +65,22 @@ describe('session lease', () => {
     );
   });
 
+  it('refuses without naming a holder when the holder let go between the refusal and the read', async () => {
+    const store = new MemoryStore();
+    await acquireSessionLease(store, 's4b', 'run-a', undefined, live());
+    // The holder's lease is gone by the time the refusal looks it up.
+    vi.spyOn(store, 'readLease').mockResolvedValue(undefined);
+    const refused = await acquireSessionLease(store, 's4b', 'run-b', { onBusy: 'reject' }, live()).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({
+      code: 'run.busy',
+      message: 'Session "s4b" already has an active run',
+      context: { sessionId: 's4b' },
+    });
+    expect((refused as { context: object }).context).not.toHaveProperty('holderRunId');
+  });
+
   it('waits for the busy session and takes it when the other run releases it', async () => {
     const store = new MemoryStore();
     const first = await acquireSessionLease(store, 's5', 'run-a', undefined, live());
