@@ -34,11 +34,15 @@ async function workerAndServer() {
 describe('stopping a run another process drives, through the API', () => {
   it('cancel answers 202 with the run still running; the run ends cancelled at its next step boundary', async () => {
     const { api, run, release } = await workerAndServer();
-    const answer = await api.call<RunRecord>('POST', '/api/v1/runs/remote/cancel', { reason: 'wrong input' });
+    const answer = await api.call<RunRecord>('POST', '/api/v1/runs/remote/cancel', {
+      body: { reason: 'wrong input' },
+    });
     expect(answer.status).toBe(202);
     expect(answer.body.status).toBe('running');
     release();
-    expect(await run).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    const result = await run;
+    expect(result).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    expect(JSON.stringify(result.error ?? {})).toContain('wrong input');
     expect((await api.call<RunRecord>('GET', '/api/v1/runs/remote')).body.status).toBe('cancelled');
   });
 
