@@ -1,5 +1,12 @@
 /** Cancel and interrupt through the API for a run another process drives: asked through its inbox (202). */
-import { createRuntime, MemoryStore, type RunRecord, type Runtime, ScriptedModel } from '@agentry/core';
+import {
+  createRuntime,
+  LocalQueue,
+  MemoryStore,
+  type RunRecord,
+  type Runtime,
+  ScriptedModel,
+} from '@agentry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gateTool } from './__fixtures__/gate-tool.js';
 import { OpenApiClient } from './__fixtures__/openapi-client.js';
@@ -55,5 +62,40 @@ describe('stopping a run another process drives, through the API', () => {
     const again = await api.call<{ error: { code: string } }>('POST', '/api/v1/runs/remote/interrupt');
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('run.not_active');
+  });
+
+  it('cancel of a queued run answers 202; the run ends cancelled when a worker starts it, before any model call', async () => {
+    const store = new MemoryStore();
+    const queue = new (class extends LocalQueue {
+      override readonly inProcess: boolean = false;
+    })();
+    const model = new ScriptedModel({ script: ['done'], record: true });
+    const open = async () => {
+      const runtime = await createRuntime({
+        config: { version: 1, agents: { a: { model: 'm', durable: true } } },
+        models: { m: model },
+        store,
+        queue,
+      });
+      opened.push(runtime);
+      return runtime;
+    };
+    const server = await open();
+    const api = new OpenApiClient(createServer(server));
+    const { runId } = await server.enqueue({ agent: 'a', input: 'go' });
+    const answer = await api.call<RunRecord>('POST', `/api/v1/runs/${runId}/cancel`);
+    expect(answer.status).toBe(202);
+    expect(answer.body.status).toBe('queued');
+
+    const worker = await open();
+    const ended = new Promise<void>((resolve) => {
+      worker.events.onAny((event) => {
+        if (event.runId === runId && event.type === 'run.cancelled') resolve();
+      });
+    });
+    await worker.work();
+    await ended;
+    expect((await api.call<RunRecord>('GET', `/api/v1/runs/${runId}`)).body.status).toBe('cancelled');
+    expect(model.calls).toHaveLength(0);
   });
 });
