@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Model, ModelRequest, ModelResponse } from '../contracts/model.js';
 import type { Runtime } from '../contracts/runtime.js';
 import type { TriggerHandle } from '../contracts/triggers.js';
@@ -38,6 +38,18 @@ class GateModel implements Model {
       usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
       finishReason: 'stop',
     };
+  }
+}
+
+/** A memory store that counts reads per namespace. */
+class ReadCountingStore extends MemoryStore {
+  readonly #reads = new Map<string, number>();
+  override get(namespace: string, key: string) {
+    this.#reads.set(namespace, (this.#reads.get(namespace) ?? 0) + 1);
+    return super.get(namespace, key);
+  }
+  reads(namespace: string): number {
+    return this.#reads.get(namespace) ?? 0;
   }
 }
 
@@ -143,6 +155,33 @@ describe('interval triggers: overlap policies', () => {
     const secondFired = events.findIndex((event, index) => event.type === 'trigger.fired' && index > 0);
     expect(firstDone).toBeGreaterThanOrEqual(0);
     expect(secondFired).toBeGreaterThan(firstDone);
+  });
+
+  it('queue: a waiting tick reads the store less and less often, and starts as soon as the bus says the run stopped', async () => {
+    const model = new GateModel();
+    const store = new ReadCountingStore();
+    const { log, tick } = await start(
+      { id: 'poll', type: 'interval', every: '100ms', input: 'poll', overlap: 'queue' },
+      model,
+      store,
+    );
+    await tick();
+    await tick();
+    await model.called(1);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await vi.advanceTimersByTimeAsync(10_000);
+      const before = store.reads('triggers');
+      // After the first seconds, one recheck every 2 s: 10 in 20 s (a 50 ms poll would read 400 times).
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(store.reads('triggers') - before).toBeLessThanOrEqual(11);
+      expect(log.of('trigger.fired')).toHaveLength(1);
+      // No timer is advanced from here: only run.completed on the bus can wake the waiting tick.
+      model.release();
+      await log.until((events) => events.of('trigger.fired').length === 2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('allow: ticks start runs while earlier ones are still active', async () => {

@@ -3,6 +3,7 @@
  * cluster with `bullmq`, in-process timers with `local`), an overlap policy when the trigger's previous run
  * is still active, and a misfire policy for ticks missed while nothing ran.
  */
+import type { EventType } from '../contracts/events.js';
 import type { ScheduledTick, ScheduleHandle, ScheduleSpec } from '../contracts/queue.js';
 import { type Firing, fire, skip } from './fire.js';
 import { scheduleLocally } from './local-schedule.js';
@@ -18,7 +19,19 @@ import {
 
 /** How long a misfire claim is kept (one process handles a missed tick). */
 const CLAIM_TTL_MS = 24 * 3_600_000;
-const POLL_MS = 50;
+/** A waiting tick looks at the store again after this long, doubling up to `RECHECK_MAX_MS`. */
+const RECHECK_MS = 50;
+/** Runs on workers whose events this process's bus does not see are still noticed within this time. */
+const RECHECK_MAX_MS = 2_000;
+/** Events after which a run is no longer active (the bus wakes a waiting tick at once). */
+const RUN_STOPPED: readonly EventType[] = [
+  'run.completed',
+  'run.failed',
+  'run.cancelled',
+  'run.interrupted',
+  'run.suspended',
+  'run.rejected',
+];
 /** Ticks that may wait behind an active run (`overlap: queue`) in one process; later ones are skipped. */
 const MAX_WAITING = 100;
 
@@ -68,12 +81,18 @@ export async function startTimerTrigger(host: TriggerHost, trigger: BoundTrigger
     waiting += 1;
     queued = queued
       .then(async () => {
-        for (;;) {
+        for (let recheckMs = RECHECK_MS; ; recheckMs = Math.min(recheckMs * 2, RECHECK_MAX_MS)) {
           if (controller.signal.aborted) return;
           const last = (await readState(host, trigger.key)).lastRunId;
-          if (last === undefined || !isActive(await host.record(last))) break;
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          if (last === undefined) break;
+          // Listening before reading the record: a stop published in between is not missed.
+          const stopped = runStopped(host, last, recheckMs, controller.signal);
+          const active = isActive(await host.record(last));
+          if (active) await stopped.wait;
+          stopped.cancel();
+          if (!active) break;
         }
+        if (controller.signal.aborted) return;
         await fire(host, trigger, firing);
       })
       .catch((error: unknown) => host.logger.warn(`trigger ${trigger.key}: ${String(error)}`))
@@ -108,6 +127,38 @@ export async function startTimerTrigger(host: TriggerHost, trigger: BoundTrigger
       controller.abort();
       await handle.stop();
       await queued.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Resolves when the bus reports that `runId` stopped, after `timeoutMs` (its process may publish on another
+ * bus), or on `signal`; `cancel` drops the listeners and the timer.
+ */
+function runStopped(
+  host: TriggerHost,
+  runId: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): { wait: Promise<void>; cancel(): void } {
+  let done: () => void = () => {};
+  const wait = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const timer = setTimeout(done, timeoutMs);
+  const unsubscribes = RUN_STOPPED.map((type) =>
+    host.bus.on(type, (event) => {
+      if (event.runId === runId) done();
+    }),
+  );
+  signal.addEventListener('abort', done, { once: true });
+  return {
+    wait,
+    cancel: () => {
+      clearTimeout(timer);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      signal.removeEventListener('abort', done);
+      done();
     },
   };
 }
