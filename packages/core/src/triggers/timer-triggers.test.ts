@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { JsonValue } from '../contracts/json.js';
 import type { Model, ModelRequest, ModelResponse } from '../contracts/model.js';
 import type { Runtime } from '../contracts/runtime.js';
 import type { TriggerHandle } from '../contracts/triggers.js';
@@ -44,9 +45,9 @@ class GateModel implements Model {
 /** A memory store that counts reads per namespace. */
 class ReadCountingStore extends MemoryStore {
   readonly #reads = new Map<string, number>();
-  override get(namespace: string, key: string) {
+  override get<T extends JsonValue = JsonValue>(namespace: string, key: string): Promise<T | undefined> {
     this.#reads.set(namespace, (this.#reads.get(namespace) ?? 0) + 1);
-    return super.get(namespace, key);
+    return super.get<T>(namespace, key);
   }
   reads(namespace: string): number {
     return this.#reads.get(namespace) ?? 0;
