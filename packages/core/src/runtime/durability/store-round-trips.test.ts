@@ -10,6 +10,7 @@ import { MemoryStore } from '../../defaults/memory-store.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
 import { noteTool as note } from '../__fixtures__/note-tool.js';
+import { recordingTool } from '../__fixtures__/runtime-fixture.js';
 import { INBOX_POLL_MS } from '../inbox/inbox-delivery.js';
 import { postToInbox } from '../inbox/run-inbox.js';
 
@@ -174,6 +175,41 @@ describe('input from another process into a run that loops fast', () => {
     expect((await run).output).toBe('in metres');
     expect(model.calls).toHaveLength(2);
     expect(here.calls.filter((call) => call === 'get run-inbox').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('input waiting behind an approved call reaches the model call after that call, however fast the call ran', async () => {
+    const data = new MemoryStore({ retention: false });
+    const here = sharedView(data);
+    // A clock that stands still: the resumed run's inbox reads all happen "at once".
+    const clock = { now: () => 1_700_000_000_000 };
+    const send = recordingTool('send', { approval: 'always' });
+    const script = [
+      { toolCalls: [{ tool: 'send', input: { value: 'v' } }] },
+      { when: { input: 'metric' }, text: 'in metres' },
+      { text: 'missed the input' },
+    ];
+    const { runtime, model } = await configRuntime(
+      script,
+      { durable: true },
+      { tools: [send.tool], store: here.store, clock },
+    );
+    opened.push(runtime);
+    const first = await runtime.run({ agent: 'assistant', input: 'How tall is it?' });
+    expect(first.status).toBe('suspended');
+    await postToInbox(
+      sharedView(data).store,
+      first.runId,
+      { kind: 'input', text: 'Answer in metric units' },
+      { owner: 'other-process', now: clock.now() },
+    );
+    // The resumed run reads the input while the approved call's result is still due: it cannot take it
+    // then, and must read it again once the call has run.
+    const resumed = await runtime.resume(first.runId, {
+      decisions: { [first.pending[0]!.callId]: { approve: true } },
+    });
+    expect(resumed.output).toBe('in metres');
+    expect(send.executed).toHaveLength(1);
+    expect(model.calls).toHaveLength(2);
   });
 
   it('input sent through this process reaches the very next model call', async () => {

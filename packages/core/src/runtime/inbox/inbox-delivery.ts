@@ -11,7 +11,8 @@ import { closeInbox, type InboxEntry, postsStoredIn, readInbox } from './run-inb
 
 /**
  * On a shared store a run reads its inbox at a step boundary only when this long has passed since its last
- * read, or when this process has posted into the store since: a step of a real model takes longer, so every
+ * read, when this process has posted into the store since, or when the last read found inputs it could not
+ * deliver yet (tool results were due): a step of a real model takes longer, so every
  * boundary still reads; a run looping faster (scripted models, cached answers) skips the store read — about
  * half of its round trips per step — and takes input from another process at most this much later.
  * Closing the inbox always reads it.
@@ -53,7 +54,9 @@ export async function takeInbox(run: RunContext, closing = false): Promise<boole
     snapshot.inputSeq = lastSeq;
   } else {
     const received = receive(run.agent.pattern, snapshot.patternState, inputs);
-    if (received !== undefined) {
+    // Not taken yet (tool results are due): the next boundary reads again, however soon it comes.
+    if (received === undefined) lastReads.delete(run);
+    else {
       snapshot.patternState = received;
       snapshot.inputSeq = lastSeq;
       for (const input of inputs)
