@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,38 @@ async function signedIn(context: BrowserContext, token: string): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((value) => sessionStorage.setItem('agentry.token', value), token);
   return page;
+}
+
+/**
+ * A second config beside the served one, on the same SQLite file (`.agentry/agentry.db` next to both): an agent
+ * whose every step runs `sleep 0.5` through the builtin shell tool, for a run that lasts long enough to stop.
+ */
+function sleeperConfig(): string {
+  const steps = Array.from(
+    { length: 40 },
+    (_, index) =>
+      `- { text: "Nap ${index + 1}", toolCalls: [{ tool: shell, input: { command: sleep, args: ["0.5"] } }] }`,
+  );
+  writeFileSync(path.join(served.dir, 'sleeper.script.yaml'), `${steps.join('\n')}\n- Awake.\n`);
+  const config = path.join(served.dir, 'sleeper.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'store: sqlite',
+      'models:',
+      '  naps: { provider: scripted, script: ./sleeper.script.yaml }',
+      'agents:',
+      '  sleeper:',
+      '    model: naps',
+      '    durable: true',
+      '    tools:',
+      '      - { type: shell, config: { root: ./workspace, allowCommands: [sleep], approval: never } }',
+      '    budget: { maxSteps: 50, maxToolCalls: 50, maxDurationMs: 60000 }',
+      '',
+    ].join('\n'),
+  );
+  return config;
 }
 
 const card = (page: Page, approval: Approval) => page.locator(`article[data-call-id="${approval.callId}"]`);
@@ -198,6 +230,49 @@ describe('the console in Chromium', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('auth.forbidden');
     await page.close();
+  });
+
+  it('cancels a run that `agentry run` drives: the page says the cancel was requested, then shows the run cancelled', async () => {
+    const cli = served.spawnCli(
+      ['run', 'sleeper', 'Nap until told otherwise', '--no-interactive'],
+      sleeperConfig(),
+    );
+    let page: Page | undefined;
+    try {
+      const runId = (await cli.waitFor(/▶ sleeper (run_\S+)/))[1] as string;
+      // The first nap has begun in the other process; the server reads the run from the shared store.
+      await cli.waitFor(/model step 1 ›/);
+      const before = await served.api<{ status: string }>('GET', `/api/v1/runs/${runId}`);
+      expect(before.body.status).toBe('running');
+
+      page = await signedIn(browser.context, ADMIN_TOKEN);
+      await page.goto(`${served.url}/runs/${runId}`);
+      const answered = page.waitForResponse((response) => response.url().endsWith(`/runs/${runId}/cancel`));
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      expect((await answered).status()).toBe(202);
+      const notice = page.getByRole('status').filter({ hasText: 'Cancel requested' });
+      await notice.waitFor({ timeout: 5000 });
+      expect(await notice.textContent()).toBe(
+        'Cancel requested: the process driving this run stops it at its next step.',
+      );
+      await page.screenshot({ path: screenshotPath('run-cancel-requested') });
+
+      // The process driving the run stops it after the nap in flight and exits as a cancelled run does.
+      expect(await cli.exit(), cli.output()).toBe(1);
+      expect(cli.output()).toContain('✖ cancelled · stop: cancelled');
+      expect(cli.output()).toContain('Cancelled through the API [run.cancelled]');
+      // Without a shared event bus the server hears nothing of the other process: the page reads the run itself.
+      await page.locator('.figures .badge.cancelled').waitFor({ timeout: 10_000 });
+      await page.locator('.segment-end.cancelled').waitFor();
+      expect(await page.locator('.error').textContent()).toContain('Cancelled through the API');
+      expect(await notice.count()).toBe(0);
+      for (const name of ['Cancel', 'Interrupt', 'Resume'])
+        expect(await page.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
+      await page.screenshot({ path: screenshotPath('run-cancelled-remote') });
+    } finally {
+      await page?.close();
+      await cli.kill();
+    }
   });
 
   it('serves the console with a strict Content-Security-Policy and no token in the page', async () => {

@@ -28,7 +28,98 @@ export interface Served {
   api<T>(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   /** Runs `agentry run` on the copy, as another process; resolves with its exit code. */
   runCli(...args: string[]): { status: number | null; stdout: string; stderr: string };
+  /** Starts `agentry <args>` on the copy as another process and returns at once; `stop()` ends it if it still runs. */
+  spawnCli(args: readonly string[], config?: string): CliProcess;
   stop(): Promise<void>;
+}
+
+/** An `agentry` command running beside the server. */
+export interface CliProcess {
+  /** stdout and stderr so far, in arrival order. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output; rejects after `ms` or when the process exits first. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code (a signal counts as null); rejects after `ms`. */
+  exit(ms?: number): Promise<number | null>;
+  /** Ends the process (SIGKILL) if it still runs, and waits for it. */
+  kill(): Promise<void>;
+}
+
+function startCli(args: readonly string[], cwd: string): CliProcess {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const changed = new Set<() => void>();
+  const read = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of changed) listener();
+  };
+  child.stdout?.on('data', read);
+  child.stderr?.on('data', read);
+  // 'close' comes after the output streams ended, so the output is complete by then.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      for (const listener of changed) listener();
+      resolve(code);
+    }),
+  );
+  const bounded = <T>(
+    what: string,
+    ms: number,
+    work: (done: (value: T) => void, fail: (error: Error) => void) => () => void,
+  ) =>
+    new Promise<T>((resolve, reject) => {
+      let cleanup: () => void = () => undefined;
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`agentry ${args.join(' ')}: ${what} within ${ms} ms; its output:\n${output}`));
+      }, ms);
+      cleanup = work(
+        (value) => {
+          clearTimeout(timer);
+          cleanup();
+          resolve(value);
+        },
+        (error) => {
+          clearTimeout(timer);
+          cleanup();
+          reject(error);
+        },
+      );
+    });
+  return {
+    output: () => output,
+    waitFor: (pattern, ms = 15_000) =>
+      bounded<RegExpExecArray>(`printed nothing matching ${pattern}`, ms, (done, fail) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) done(match);
+          else if (child.exitCode !== null || child.signalCode !== null)
+            fail(
+              new Error(
+                `agentry ${args.join(' ')} exited before printing ${pattern}; its output:\n${output}`,
+              ),
+            );
+        };
+        changed.add(check);
+        queueMicrotask(check);
+        return () => changed.delete(check);
+      }),
+    exit: (ms = 15_000) =>
+      bounded<number | null>('did not exit', ms, (done) => {
+        void exited.then(done);
+        return () => undefined;
+      }),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
 }
 
 export async function serveQuickstart(): Promise<Served> {
@@ -82,6 +173,7 @@ export async function serveQuickstart(): Promise<Served> {
     });
     return { status: response.status, body: (await response.json()) as T };
   };
+  const children: CliProcess[] = [];
   return {
     url,
     dir,
@@ -95,7 +187,13 @@ export async function serveQuickstart(): Promise<Served> {
       });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
+    spawnCli: (args, cliConfig = config) => {
+      const started = startCli([...args, '--config', cliConfig], dir);
+      children.push(started);
+      return started;
+    },
     stop: async () => {
+      await Promise.all(children.map((started) => started.kill()));
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');

@@ -16,6 +16,8 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  /** Set after a cancel or interrupt the API only passed on to the process driving the run. */
+  const [stopRequested, setStopRequested] = useState(false);
   const timeline = useRef<Timeline>(emptyTimeline());
 
   const refresh = useCallback(() => {
@@ -26,20 +28,28 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
     );
   }, [runId]);
 
+  /** Reads the stored events after the last seq seen (paged) into the timeline. */
+  const catchUp = useCallback(
+    async (stopped: () => boolean) => {
+      for (;;) {
+        const page = await api.events(runId, timeline.current.lastSeq);
+        for (const event of page.events) applyEvent(timeline.current, event);
+        if (page.events.length < 2000 || stopped()) break;
+      }
+      setVersion((value) => value + 1);
+    },
+    [runId],
+  );
+
   useEffect(() => {
     timeline.current = emptyTimeline();
     setVersion((value) => value + 1);
     refresh();
     let stopped = false;
     let stop: (() => void) | undefined;
-    // Stored events first (paged), then the live stream from the last seq seen.
+    // Stored events first, then the live stream from the last seq seen.
     const load = async () => {
-      for (;;) {
-        const page = await api.events(runId, timeline.current.lastSeq);
-        for (const event of page.events) applyEvent(timeline.current, event);
-        if (page.events.length < 2000 || stopped) break;
-      }
-      setVersion((value) => value + 1);
+      await catchUp(() => stopped);
       if (stopped) return;
       stop = follow(
         `/api/v1/runs/${encodeURIComponent(runId)}/events/stream`,
@@ -56,7 +66,41 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
       stopped = true;
       stop?.();
     };
-  }, [runId, refresh]);
+  }, [runId, refresh, catchUp]);
+
+  /*
+   * A stop that another process carries out reaches this server's event bus only when the bus is shared
+   * (`events: redis`); so after a requested stop the page reads the run from the store until it has ended.
+   */
+  useEffect(() => {
+    if (!stopRequested) return;
+    let left = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let delay = 500;
+    const check = async () => {
+      const latest = await api.run(runId);
+      await catchUp(() => left);
+      if (left) return;
+      setRun(latest);
+      if (latest.status === 'running' || latest.status === 'queued') {
+        delay = Math.min(delay * 2, 5000);
+        timer = setTimeout(tick, delay);
+      } else {
+        setStopRequested(false);
+        setNotice(undefined);
+      }
+    };
+    const tick = () => {
+      check().catch(() => {
+        if (!left) timer = setTimeout(tick, delay);
+      });
+    };
+    timer = setTimeout(tick, delay);
+    return () => {
+      left = true;
+      clearTimeout(timer);
+    };
+  }, [stopRequested, runId, catchUp]);
 
   const act = (work: () => Promise<unknown>) => {
     setError(undefined);
@@ -78,6 +122,7 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
         setNotice(
           `${kind === 'cancel' ? 'Cancel' : 'Interrupt'} requested: the process driving this run stops it at its next step.`,
         );
+        setStopRequested(true);
       }
     });
 
@@ -158,7 +203,12 @@ export function RunPage({ runId, role }: { runId: string; role: Role }) {
               </button>
               <button
                 type="button"
-                disabled={run.status === 'running' || run.status === 'completed' || run.pending.length > 0}
+                disabled={
+                  run.status === 'running' ||
+                  run.status === 'completed' ||
+                  run.status === 'cancelled' ||
+                  run.pending.length > 0
+                }
                 onClick={() => act(() => api.resume(runId))}
               >
                 Resume
