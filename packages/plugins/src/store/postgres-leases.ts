@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Lease, StoreFence } from '@agentry/core';
 import type { FencedWriteOptions, LeaseBackend, RawEntry } from '@agentry/core/plugin';
+import { RowStatements, rowValues } from './postgres-rows.js';
 import type { PreparedQuery } from './postgres-statements.js';
 
 const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
@@ -19,10 +20,9 @@ const toLease = (row: Record<string, unknown> | undefined): Lease | undefined =>
  * statement, so it is atomic across processes and planned once per connection.
  */
 export class PostgresLeases implements LeaseBackend {
-  readonly #statements: Record<
-    'acquire' | 'renew' | 'release' | 'read' | 'fenced' | 'fencedDeferred',
-    { name: string; text: string }
-  >;
+  readonly #statements: Record<'acquire' | 'renew' | 'release' | 'read', { name: string; text: string }>;
+  /** Fenced writes by batch size: flushed before they are acknowledged, and deferred (`deferFlush`). */
+  readonly #fenced: { flushed: RowStatements; deferred: RowStatements };
 
   /**
    * @param table the leases table
@@ -36,18 +36,21 @@ export class PostgresLeases implements LeaseBackend {
     const tag = createHash('sha256').update(table).digest('hex').slice(0, 16);
     // The lease row is read FOR SHARE: a takeover (an UPDATE of that row) either committed before, and the
     // token no longer matches, or waits until this write has committed. All rows are written, or none.
-    const fenced = (deferred: boolean) => `WITH held AS (
+    const fenced = (deferred: boolean) =>
+      new RowStatements(
+        (rows) => `agentry_fenced${deferred ? 'd' : ''}_${rows}_${tag}`,
+        (given) => `WITH held AS (
          SELECT 1 FROM ${table} WHERE name = $1 AND token = $2 AND expires_at > $3 FOR SHARE)
        INSERT INTO ${entries} (key, value)
-       SELECT given.key, given.value FROM UNNEST($4::text[], $5::text[]) AS given(key, value)${
+       SELECT given.key, given.value FROM ${given(4)}${
          deferred ? `, (SELECT set_config('synchronous_commit', 'off', true)) AS deferred` : ''
        }
        WHERE EXISTS (SELECT 1 FROM held)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value
-       RETURNING 1`;
+       RETURNING 1`,
+      );
+    this.#fenced = { flushed: fenced(false), deferred: fenced(true) };
     this.#statements = {
-      fenced: { name: `agentry_fenced_${tag}`, text: fenced(false) },
-      fencedDeferred: { name: `agentry_fencedd_${tag}`, text: fenced(true) },
       acquire: {
         name: `agentry_lease_acquire_${tag}`,
         text: `INSERT INTO ${table} AS held (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
@@ -104,13 +107,12 @@ export class PostgresLeases implements LeaseBackend {
     entries: readonly RawEntry[],
     options: FencedWriteOptions,
   ): Promise<boolean> {
-    const statement = options.deferFlush ? this.#statements.fencedDeferred : this.#statements.fenced;
-    const rows = await this.query(statement, [
+    const statements = options.deferFlush ? this.#fenced.deferred : this.#fenced.flushed;
+    const rows = await this.query(statements.for(entries.length), [
       fence.lease,
       fence.token,
       options.now,
-      entries.map((entry) => entry.key),
-      entries.map((entry) => entry.entry),
+      ...rowValues(entries),
     ]);
     return rows.length > 0;
   }

@@ -1,6 +1,7 @@
 /** The `postgres` store's entry operations as named prepared statements over @keyv/postgres. */
 import { createHash } from 'node:crypto';
 import KeyvPostgres from '@keyv/postgres';
+import { RowStatements, rowValues } from './postgres-rows.js';
 
 /** Runs a named prepared statement on a pooled connection. */
 export type PreparedQuery = (
@@ -14,10 +15,9 @@ export type PreparedQuery = (
  * Same table layout and semantics as the adapter's own statements.
  */
 export class PreparedKeyvPostgres extends KeyvPostgres {
-  #statements: Record<
-    'get' | 'getMany' | 'set' | 'setDeferred' | 'setMany' | 'setManyDeferred' | 'delete',
-    { name: string; text: string }
-  >;
+  #statements: Record<'get' | 'getMany' | 'set' | 'setDeferred' | 'delete', { name: string; text: string }>;
+  /** Multi-entry upserts by batch size: flushed before they are acknowledged, and deferred. */
+  #setMany: { flushed: RowStatements; deferred: RowStatements };
 
   constructor(options: ConstructorParameters<typeof KeyvPostgres>[0] & { schema: string; table: string }) {
     super(options);
@@ -38,15 +38,16 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
         text: `INSERT INTO ${entries} (key, value) SELECT $1, $2 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       },
       delete: { name: `agentry_del_${tag}`, text: `DELETE FROM ${entries} WHERE key = $1 RETURNING key` },
-      setMany: {
-        name: `agentry_sets_${tag}`,
-        text: `INSERT INTO ${entries} (key, value) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      },
-      setManyDeferred: {
-        name: `agentry_setsd_${tag}`,
-        text: `INSERT INTO ${entries} (key, value) SELECT given.key, given.value FROM UNNEST($1::text[], $2::text[]) AS given(key, value), (SELECT set_config('synchronous_commit', 'off', true)) AS deferred ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      },
     };
+    const setMany = (deferred: boolean) =>
+      new RowStatements(
+        (rows) => `agentry_sets${deferred ? 'd' : ''}_${rows}_${tag}`,
+        (given) =>
+          `INSERT INTO ${entries} (key, value) SELECT given.key, given.value FROM ${given(1)}${
+            deferred ? `, (SELECT set_config('synchronous_commit', 'off', true)) AS deferred` : ''
+          } ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      );
+    this.#setMany = { flushed: setMany(false), deferred: setMany(true) };
   }
 
   private get prepared(): PreparedQuery {
@@ -81,16 +82,12 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
 
   /** Stored entries (full keys, serialised entries) in one statement, one commit; `deferred`: not flushed first. */
   async setRaw(entries: readonly { key: string; entry: string }[], deferred: boolean): Promise<void> {
-    await this.prepared(deferred ? this.#statements.setManyDeferred : this.#statements.setMany, [
-      entries.map((entry) => entry.key),
-      entries.map((entry) => entry.entry),
-    ]);
+    const statements = deferred ? this.#setMany.deferred : this.#setMany.flushed;
+    await this.prepared(statements.for(entries.length), rowValues(entries));
   }
 
   override async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
-    await this.prepared(this.#statements.setMany, [
-      entries.map((entry) => entry.key),
-      entries.map((entry) => entry.value),
-    ]);
+    const raw = entries.map((entry) => ({ key: entry.key, entry: entry.value }));
+    await this.prepared(this.#setMany.flushed.for(raw.length), rowValues(raw));
   }
 }

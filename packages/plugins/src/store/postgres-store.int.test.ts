@@ -54,6 +54,41 @@ describe.skipIf(!url)('PostgresStore (needs DATABASE_URL)', () => {
     await two.close();
   });
 
+  it('writes batches of every size whole (listed rows and arrays alike), fenced and not, and refuses a stale fenced one entirely', async () => {
+    const store = new PostgresStore({ url: url!, schema, table: `batches_${nextId()}` });
+    const lease = (await store.acquireLease('batches', 'owner', 30_000))!;
+    const fence = { lease: lease.name, token: lease.token };
+    const batch = (size: number, tag: string) =>
+      Array.from({ length: size }, (_, index) => ({
+        namespace: `n${index % 2}`,
+        key: `${size}-${index}`,
+        text: JSON.stringify({ tag, index, quote: 'a "quoted" \\ value' }),
+      }));
+    const sizes = [1, 2, 7, 8, 9, 20];
+    for (const size of sizes) {
+      await store.setBatch(batch(size, 'plain'));
+      await store.setBatch(batch(size, 'deferred'), { deferFlush: true });
+      await store.setBatch(batch(size, 'fenced'), { fence, deferFlush: size % 2 === 0 });
+    }
+    for (const size of sizes) {
+      const written = await Promise.all(
+        batch(size, '').map((entry) => store.get(entry.namespace, entry.key)),
+      );
+      expect(written).toEqual(
+        batch(size, 'fenced').map((_, index) => ({ tag: 'fenced', index, quote: 'a "quoted" \\ value' })),
+      );
+    }
+    await store.releaseLease(lease);
+    await store.acquireLease('batches', 'another owner', 30_000);
+    for (const size of [1, 9]) {
+      await expect(store.setBatch(batch(size, 'stale'), { fence })).rejects.toMatchObject({
+        code: 'store.lease_lost',
+      });
+      expect(await store.get('n0', `${size}-0`)).toMatchObject({ tag: 'fenced' });
+    }
+    await store.close();
+  });
+
   it('refuses table and schema names that are not plain identifiers', () => {
     expect(
       PostgresStore.plugin.configSchema.safeParse({ url: 'postgres://x', table: 'x; drop' }).success,

@@ -54,13 +54,26 @@ function guardPool(this: unknown): void {
 }
 
 /**
+ * Run on each new pooled session: large values (checkpoint heads of a few KB) are compressed with lz4
+ * instead of the default pglz, about half the server time of a 5 KB write. Stored values keep the method
+ * they were written with and read as before; a server without lz4 (before PostgreSQL 14, or built without
+ * it) refuses the setting and keeps pglz.
+ */
+async function preferLz4(client: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await client.query(`SELECT set_config('default_toast_compression', 'lz4', false)`).catch(() => {
+    // pglz stays: slower to compress, read the same way.
+  });
+}
+
+/**
  * A store on a shared PostgreSQL database. Entries go through @keyv/postgres
  * (table `<schema>.<table>`, created when missing); leases use the same pool
  * through the adapter's `query`, in `<table>_leases`, with one
  * `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING` statement.
  * Lease expiry compares against the caller's clock, so keep worker clocks in
  * sync (NTP). @keyv/postgres shares one pool per URL in a process: it is
- * ended when the last open PostgresStore on that URL closes.
+ * ended when the last open PostgresStore on that URL closes. Its sessions
+ * compress large values with lz4 where the server has it (`preferLz4`).
  */
 export class PostgresStore extends KeyvStore {
   /** Plugin definition: `{ type: postgres, config: { url, table, schema } }`; the url falls back to DATABASE_URL. */
@@ -149,6 +162,7 @@ export class PostgresStore extends KeyvStore {
       keySize: KEY_SIZE,
       connectionTimeoutMillis: this.connectTimeoutMs,
       log: guardPool,
+      onConnect: preferLz4,
       // A startup parameter: every pooled session gets it, with no extra round trip per write.
       ...(this.synchronousCommit === 'off' ? { options: '-c synchronous_commit=off' } : {}),
     });
