@@ -24,6 +24,18 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'subscriber.failed',
 ]);
 
+/**
+ * How a run segment ends: the bus hears these once the segment's record and events are stored
+ * (`publishHeld`), so a subscriber that reads the run then finds it ended.
+ */
+const ENDING_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'run.completed',
+  'run.failed',
+  'run.suspended',
+  'run.cancelled',
+  'run.interrupted',
+]);
+
 let lastTime = Number.NaN;
 let lastTimeText = '';
 
@@ -51,6 +63,8 @@ export class EventRecorder {
   private pending: AnyAgentryEvent[] = [];
   private deliveries: Promise<unknown>[] = [];
   private lastDelivery: Promise<void> | undefined;
+  /** Ending events not published yet (see `ENDING_TYPES`). */
+  private held: AnyAgentryEvent[] = [];
 
   constructor(
     readonly identity: RecorderIdentity,
@@ -84,8 +98,20 @@ export class EventRecorder {
     const any = event as unknown as AnyAgentryEvent;
     this.pending.push(any);
     if (this.listener) this.listener(any);
+    if (ENDING_TYPES.has(type)) this.held.push(any);
+    else this.publish(any);
+    return event;
+  }
+
+  /** Publishes the ending events held until the segment was stored (also when storing it failed). */
+  publishHeld(): void {
+    for (const event of this.held.splice(0)) this.publish(event);
+  }
+
+  private publish(event: AnyAgentryEvent): void {
+    const type = event.type;
     try {
-      const delivery = this.bus.publish(any);
+      const delivery = this.bus.publish(event);
       // A bus with nothing to wait for hands back the same settled promise every time; track each promise once.
       if (delivery !== this.lastDelivery) {
         this.lastDelivery = delivery;
@@ -94,7 +120,6 @@ export class EventRecorder {
     } catch (error) {
       this.reportBusError(type, error);
     }
-    return event;
   }
 
   /** ISO time of now, formatted once per millisecond (shared by every run of the process). */

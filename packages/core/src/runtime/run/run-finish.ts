@@ -75,14 +75,19 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   const reason = parts.status === 'suspended' ? 'run.suspended' : 'run.finished';
   const now = new Date(services.clock.now()).toISOString();
   // The record goes with the final save (one transaction) when the persistence can write it.
-  await services.records.finished(
-    snapshot,
-    result,
-    run.options.createdAt,
-    now,
-    run.options.worker,
-    (record) => run.saveWith(reason, record),
-    events,
-  );
+  try {
+    await services.records.finished(
+      snapshot,
+      result,
+      run.options.createdAt,
+      now,
+      run.options.worker,
+      (record) => run.saveWith(reason, record),
+      events,
+    );
+  } finally {
+    // Subscribers hear how the segment ended once its record says so.
+    run.recorder.publishHeld();
+  }
   return result;
 }
