@@ -178,6 +178,9 @@ interface AgentryEvent<T extends EventType> {
 - **Delivered live** through the runtime's event bus: \`runtime.events.on(type, handler)\` or \`onAny(handler)\`;
   \`runtime.stream(request)\` hands back the events of one run, in order, with its \`result\`. A handler that throws or rejects is logged and
   reported to the other subscribers as \`subscriber.failed\`; it never breaks the run or the process.
+  How a run (or a segment of it) ended — \`run.completed\`, \`run.failed\`, \`run.suspended\`, \`run.cancelled\`,
+  \`run.interrupted\` — reaches the bus once the run's record and events are stored: a handler that reads the
+  run (\`runtime.runs.get\`, \`GET /api/v1/runs/{runId}\`) finds it ended.
 - **No secrets.** Payloads that carry user or tool data (\`input\`, \`output\`, \`text\`, error messages) pass the
   redactor first.
 
