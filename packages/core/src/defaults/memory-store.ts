@@ -92,6 +92,8 @@ export class MemoryStore extends KeyvStore {
   private readonly runIndex: RunIndex | undefined;
   /** Evictions in progress (one pass at a time). */
   private evicting: Promise<void> | undefined;
+  /** The open connection's map and leases (set by `connect`): eviction works on them directly. */
+  private local: { map: Map<string, unknown>; leases: InProcessLeases } | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock;
@@ -171,13 +173,21 @@ export class MemoryStore extends KeyvStore {
     if (namespace === RETAINED_NAMESPACES.runs) await this.evictDue(index);
   }
 
+  /**
+   * Evicts the finished runs that are due. Works on the map and the leases directly (one finished run in, one
+   * out, in a process at its retention limit: the generic delete path would cost every run several store calls).
+   */
   private async evictDue(index: RunIndex): Promise<void> {
     while (this.evicting) await this.evicting;
+    const local = this.local;
+    if (local === undefined) return;
     const pass = (async () => {
-      for (const runId of index.due(this.options.now())) {
+      const now = this.options.now();
+      for (const runId of index.due(now)) {
         // A durable run between automatic resume attempts still holds its run lease: it is not finished.
-        if ((await this.readLease(`${RUN_LEASE_PREFIX}${runId}`)) !== undefined) continue;
-        for (const [namespace, key] of index.evict(runId)) await super.delete(namespace, key);
+        if ((await local.leases.read(`${RUN_LEASE_PREFIX}${runId}`, now)) !== undefined) continue;
+        for (const [namespace, key] of index.evict(runId))
+          local.map.delete(`${this.keyvNamespace(namespace)}:${this.encodeKey(namespace, key)}`);
       }
     })();
     this.evicting = pass;
@@ -191,6 +201,7 @@ export class MemoryStore extends KeyvStore {
   protected async connect(): Promise<KeyvStoreConnection> {
     const map = new Map<string, unknown>();
     const leases = new InProcessLeases();
+    this.local = { map, leases };
     return {
       adapter: map,
       leases,
@@ -199,6 +210,10 @@ export class MemoryStore extends KeyvStore {
         if (!leases.holds(fence.lease, fence.token, options.now)) return false;
         for (const { key, entry } of entries) map.set(key, entry);
         return true;
+      },
+      // A batch in one synchronous stretch (a run's final record and events): one call, not one keyv set each.
+      writeMany: async (entries) => {
+        for (const { key, entry } of entries) map.set(key, entry);
       },
       async *listRaw(prefix: string) {
         for (const [key, raw] of map) if (key.startsWith(prefix)) yield [key, raw] as const;
