@@ -4,6 +4,7 @@ import { withoutSecrets } from '../../config/redactor.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
 import type { StoreBatchEntry } from '../../contracts/store.js';
+import { inboxEndRecorded } from '../inbox/run-inbox.js';
 import { RUN_EVENTS_NAMESPACE, runEventBlocks, writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
 import type { RunContext } from '../state/run-context.js';
@@ -84,5 +85,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
     (record) => run.saveWith(reason, record),
     events,
   );
+  // The stored record refuses input from now on: a closed inbox need not be remembered any longer.
+  if (parts.status !== 'suspended') inboxEndRecorded(services.store, snapshot.runId);
   return result;
 }
