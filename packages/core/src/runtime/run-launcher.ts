@@ -114,10 +114,10 @@ export class RunLauncher {
     // creation, an AbortSignal per run, is a measurable part of a short run).
     if (request.sessionId === undefined || (policy !== 'steer' && policy !== 'interrupt')) return undefined;
     if (request.signal === undefined) {
-      const waiting = { ...request, signal: entry.stop.signal };
+      const waiting = { ...request, signal: entry.stopSignal };
       return applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
     }
-    const linked = linkedSignal([entry.stop.signal, request.signal]);
+    const linked = linkedSignal([entry.stopSignal, request.signal]);
     try {
       const waiting = { ...request, signal: linked.signal };
       return await applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
@@ -174,7 +174,7 @@ export class RunLauncher {
       if (durable && owner) {
         ownership = await owner.acquire(runId, {
           waitMs: 2 * this.host.leaseTtlMs,
-          signal: entry.stop.signal,
+          signal: entry.stopSignal,
         });
       }
       const sources = durable ? [durable] : [memoryPersistence];
