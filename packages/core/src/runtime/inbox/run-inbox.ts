@@ -169,9 +169,17 @@ async function postUnderLease(
   });
 }
 
+/**
+ * True when the inbox of a run on a process-local store holds nothing after `afterSeq`: known from this
+ * process's view, without a store read (false for other stores).
+ */
+export function nothingPosted(store: Store, runId: string, afterSeq: number): boolean {
+  return store.processLocal === true && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq;
+}
+
 /** Entries after `afterSeq`, in order (one `get` when there are none). */
 export async function readInbox(store: Store, runId: string, afterSeq: number): Promise<InboxEntry[]> {
-  if (store.processLocal && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq) return [];
+  if (nothingPosted(store, runId, afterSeq)) return [];
   const head = await readHead(store, runId);
   return head ? entriesBetween(store, runId, afterSeq, head.seq) : [];
 }

@@ -52,7 +52,8 @@ export async function driveRun(run: RunContext): Promise<RunResult> {
     for (;;) {
       run.abort.throwIfAborted();
       // Input sent into the run reaches the pattern before its next model call (and may interrupt it).
-      await takeInbox(run);
+      const taking = takeInbox(run);
+      if (taking !== false) await taking;
       run.abort.throwIfAborted();
       const stepBefore = snapshot.step;
       track.turns = 0;
