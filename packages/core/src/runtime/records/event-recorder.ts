@@ -27,6 +27,15 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
 let lastTime = Number.NaN;
 let lastTimeText = '';
 
+/** ISO time of `now`, formatted once per millisecond (shared by every run of the process). */
+function timeText(now: number): string {
+  if (now !== lastTime) {
+    lastTime = now;
+    lastTimeText = new Date(now).toISOString();
+  }
+  return lastTimeText;
+}
+
 /** Who the events of a run belong to. */
 export interface RecorderIdentity {
   readonly runId: string;
@@ -69,8 +78,11 @@ export class EventRecorder {
     return this.seq;
   }
 
-  /** Emits one event and returns its envelope. Never throws because of a subscriber. */
-  emit<T extends EventType>(type: T, data: EventMap[T]): AgentryEvent<T> {
+  /**
+   * Emits one event and returns its envelope. Never throws because of a subscriber. `now`: the clock's
+   * reading the caller took right before (epoch ms), when it has one, so the clock is not read twice.
+   */
+  emit<T extends EventType>(type: T, data: EventMap[T], now = this.clock.now()): AgentryEvent<T> {
     this.seq += 1;
     const event: AgentryEvent<T> = {
       type,
@@ -78,7 +90,7 @@ export class EventRecorder {
       sessionId: this.identity.sessionId,
       agentId: this.identity.agentId,
       seq: this.seq,
-      time: this.time(),
+      time: timeText(now),
       data: this.redactor && REDACTED_TYPES.has(type) ? this.redactor.redact(data) : data,
     };
     const any = event as unknown as AnyAgentryEvent;
@@ -95,16 +107,6 @@ export class EventRecorder {
       this.reportBusError(type, error);
     }
     return event;
-  }
-
-  /** ISO time of now, formatted once per millisecond (shared by every run of the process). */
-  private time(): string {
-    const now = this.clock.now();
-    if (now !== lastTime) {
-      lastTime = now;
-      lastTimeText = new Date(now).toISOString();
-    }
-    return lastTimeText;
   }
 
   /** Events emitted since the last take, in seq order; the recorder forgets them. */
