@@ -60,6 +60,8 @@ export class EventRecorder {
   private pending: AnyAgentryEvent[] = [];
   private deliveries: Promise<unknown>[] = [];
   private lastDelivery: Promise<void> | undefined;
+  /** Deliveries tracked and not settled yet. */
+  private unsettled = 0;
 
   constructor(
     readonly identity: RecorderIdentity,
@@ -101,7 +103,18 @@ export class EventRecorder {
       // A bus with nothing to wait for hands back the same settled promise every time; track each promise once.
       if (delivery !== this.lastDelivery) {
         this.lastDelivery = delivery;
-        this.deliveries.push(delivery.catch((error: unknown) => this.reportBusError(type, error)));
+        this.unsettled += 1;
+        this.deliveries.push(
+          delivery.then(
+            () => {
+              this.unsettled -= 1;
+            },
+            (error: unknown) => {
+              this.unsettled -= 1;
+              this.reportBusError(type, error);
+            },
+          ),
+        );
       }
     } catch (error) {
       this.reportBusError(type, error);
@@ -135,8 +148,17 @@ export class EventRecorder {
     this.pending = [...events, ...this.pending];
   }
 
-  /** Resolves once every event emitted so far has been delivered to the bus's subscribers. */
-  async settled(): Promise<void> {
+  /**
+   * Resolves once every event emitted so far has been delivered to the bus's subscribers; `undefined` when
+   * nothing is in flight (a bus that delivered every event synchronously), so the caller need not wait a tick.
+   */
+  settled(): Promise<void> | undefined {
+    if (this.unsettled > 0) return this.drain();
+    this.deliveries = [];
+    return undefined;
+  }
+
+  private async drain(): Promise<void> {
     while (this.deliveries.length > 0) {
       const pending = this.deliveries;
       this.deliveries = [];

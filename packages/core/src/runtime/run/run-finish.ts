@@ -22,7 +22,7 @@ export async function completeRun(
   // What outlives the run (memories, the session transcript) keeps no registered secret.
   if (services.redactor && (session || agent.memories.length > 0))
     kept = withoutSecrets(services.redactor, kept);
-  await writebackMemories(run, kept);
+  if (agent.memories.length > 0) await writebackMemories(run, kept);
   if (session) await appendTranscript(services.store, snapshot.sessionId, kept);
   let finalOutput = output;
   if (agent.context.finalize) {
