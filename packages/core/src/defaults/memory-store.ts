@@ -90,8 +90,6 @@ export class MemoryStore extends KeyvStore {
   readonly processLocal = true;
   /** Index of run-scoped keys; undefined with `retention: false`. */
   private readonly runIndex: RunIndex | undefined;
-  /** Evictions in progress (one pass at a time). */
-  private evicting: Promise<void> | undefined;
   /** The open connection's map and leases (set by `connect`): eviction works on them directly. */
   private local: { map: Map<string, unknown>; leases: InProcessLeases } | undefined;
 
@@ -170,31 +168,23 @@ export class MemoryStore extends KeyvStore {
         ? (JSON.parse(text) as JsonValue)
         : undefined);
     index.written(namespace, key, record, this.options.now());
-    if (namespace === RETAINED_NAMESPACES.runs) await this.evictDue(index);
+    if (namespace === RETAINED_NAMESPACES.runs) this.evictDue(index);
   }
 
   /**
-   * Evicts the finished runs that are due. Works on the map and the leases directly (one finished run in, one
-   * out, in a process at its retention limit: the generic delete path would cost every run several store calls).
+   * Evicts the finished runs that are due, in one synchronous pass over the map and the leases (one finished
+   * run in, one out, in a process at its retention limit: the generic delete path would cost every run
+   * several store calls).
    */
-  private async evictDue(index: RunIndex): Promise<void> {
-    while (this.evicting) await this.evicting;
+  private evictDue(index: RunIndex): void {
     const local = this.local;
     if (local === undefined) return;
-    const pass = (async () => {
-      const now = this.options.now();
-      for (const runId of index.due(now)) {
-        // A durable run between automatic resume attempts still holds its run lease: it is not finished.
-        if ((await local.leases.read(`${RUN_LEASE_PREFIX}${runId}`, now)) !== undefined) continue;
-        for (const [namespace, key] of index.evict(runId))
-          local.map.delete(`${this.keyvNamespace(namespace)}:${this.encodeKey(namespace, key)}`);
-      }
-    })();
-    this.evicting = pass;
-    try {
-      await pass;
-    } finally {
-      this.evicting = undefined;
+    const now = this.options.now();
+    for (const runId of index.due(now)) {
+      // A durable run between automatic resume attempts still holds its run lease: it is not finished.
+      if (local.leases.held(`${RUN_LEASE_PREFIX}${runId}`, now)) continue;
+      for (const [namespace, key] of index.evict(runId))
+        local.map.delete(`${this.keyvNamespace(namespace)}:${this.encodeKey(namespace, key)}`);
     }
   }
 

@@ -6,7 +6,13 @@ import { capToolOutput, certainlyWithin } from './durable-output-cap.js';
 describe('capToolOutput', () => {
   it('returns outputs within the cap unchanged', () => {
     const output = { rows: [1, 2, 3], note: 'ok' };
-    expect(capToolOutput(output)).toEqual({ output, truncated: false, bytes: JSON.stringify(output).length });
+    const capped = capToolOutput(output);
+    expect([capped.output, capped.truncated, capped.bytes]).toEqual([
+      output,
+      false,
+      JSON.stringify(output).length,
+    ]);
+    expect(capped.output).toBe(output);
     expect(capToolOutput('x'.repeat(DEFAULT_MAX_TOOL_OUTPUT_BYTES)).truncated).toBe(false);
   });
 

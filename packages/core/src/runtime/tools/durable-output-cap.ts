@@ -65,7 +65,7 @@ export function certainlyWithin(value: unknown, maxBytes: number): boolean {
 export function capToolOutput(output: JsonValue, maxBytes = DEFAULT_MAX_TOOL_OUTPUT_BYTES): CappedToolOutput {
   const limit = Math.max(256, Math.floor(maxBytes));
   // Most outputs are far below the cap: bounded without encoding them (their size is encoded when read).
-  if (typeof output !== 'string' && certainlyWithin(output, limit)) return fitting(output);
+  if (typeof output !== 'string' && certainlyWithin(output, limit)) return new FittingOutput(output);
   const text = typeof output === 'string' ? output : JSON.stringify(output);
   // Cheap exit: a UTF-8 character is at most 3 bytes per UTF-16 code unit.
   if (text.length * 3 <= limit) return { output, truncated: false, bytes: Buffer.byteLength(text, 'utf8') };
@@ -77,14 +77,14 @@ export function capToolOutput(output: JsonValue, maxBytes = DEFAULT_MAX_TOOL_OUT
 }
 
 /** The result for an output that fits: `bytes` is computed when it is first read. */
-function fitting(output: JsonValue): CappedToolOutput {
-  let bytes: number | undefined;
-  return {
-    output,
-    truncated: false,
-    get bytes() {
-      bytes ??= Buffer.byteLength(JSON.stringify(output), 'utf8');
-      return bytes;
-    },
-  };
+class FittingOutput implements CappedToolOutput {
+  readonly truncated = false;
+  #bytes: number | undefined;
+
+  constructor(readonly output: JsonValue) {}
+
+  get bytes(): number {
+    this.#bytes ??= Buffer.byteLength(JSON.stringify(this.output), 'utf8');
+    return this.#bytes;
+  }
 }
