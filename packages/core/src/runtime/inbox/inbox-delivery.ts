@@ -7,7 +7,14 @@
 import type { Message } from '../../contracts/message.js';
 import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
 import type { RunContext } from '../state/run-context.js';
-import { closeInbox, type InboxEntry, nothingPosted, postsStoredIn, readInbox } from './run-inbox.js';
+import {
+  closedLocally,
+  closeInbox,
+  type InboxEntry,
+  nothingPosted,
+  postsStoredIn,
+  readInbox,
+} from './run-inbox.js';
 
 /**
  * On a shared store a run reads its inbox at a step boundary only when this long has passed since its last
@@ -43,6 +50,7 @@ export function takeInbox(run: RunContext, closing = false): false | Promise<boo
   const { snapshot, services } = run;
   const afterSeq = snapshot.inputSeq ?? 0;
   if (closing) {
+    if (closedLocally(services.store, snapshot.runId, afterSeq)) return false;
     return deliver(run, closeInbox(services.store, snapshot.runId, afterSeq, `run:${snapshot.runId}`));
   }
   if (!inboxDue(run) || nothingPosted(services.store, snapshot.runId, afterSeq)) return false;

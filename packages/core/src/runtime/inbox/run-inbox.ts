@@ -205,11 +205,8 @@ export async function closeInbox(
   afterSeq: number,
   owner: string,
 ): Promise<InboxEntry[]> {
+  if (closedLocally(store, runId, afterSeq)) return [];
   const local = localInbox(store, runId);
-  if (local && local.inFlight === 0 && local.seq <= afterSeq) {
-    local.closed = true;
-    return [];
-  }
   return withInboxLease(store, runId, owner, async (fence) => {
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
@@ -221,6 +218,17 @@ export async function closeInbox(
     if (local) local.closed = true;
     return [];
   });
+}
+
+/**
+ * `closeInbox` for a process-local store with nothing posted after `afterSeq` and no post in flight: closes
+ * the inbox in this process's view at once and returns true; false (nothing done) in any other case.
+ */
+export function closedLocally(store: Store, runId: string, afterSeq: number): boolean {
+  const local = localInbox(store, runId);
+  if (local === undefined || local.inFlight > 0 || local.seq > afterSeq) return false;
+  local.closed = true;
+  return true;
 }
 
 /**
