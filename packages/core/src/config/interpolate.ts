@@ -38,6 +38,8 @@ export function interpolateEnv(
   const result: Interpolated = { value: undefined, issues: [], envSources: new Map(), secrets: [] };
   const visit = (value: unknown, path: Path): unknown => {
     if (typeof value === 'string') {
+      // Every reference spells `env:`: most strings have none and are kept as they are, without a regex pass.
+      if (!value.includes('env:')) return value;
       const missingBefore = result.issues.length;
       const replaced = replaceString(value, path);
       const whole = WHOLE_REFERENCE.test(value) && result.issues.length === missingBefore;
@@ -47,12 +49,16 @@ export function interpolateEnv(
     if (typeof value === 'object' && value !== null) {
       const copy: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
-        Object.defineProperty(copy, key, {
-          value: visit(item, [...path, key]),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        const visited = visit(item, [...path, key]);
+        // `__proto__` is defined, not assigned: assigning it would set the copy's prototype.
+        if (key !== '__proto__') copy[key] = visited;
+        else
+          Object.defineProperty(copy, key, {
+            value: visited,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
       return copy;
     }

@@ -170,12 +170,16 @@ function modelReferenceIssues(value: unknown, locator: Locator): ConfigIssue[] {
 
 function prototypeKeyIssues(value: unknown, locator: Locator): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const visit = (current: unknown, path: (string | number)[]): void => {
+  // One path, extended and shortened along the walk; copied only for an issue.
+  const path: (string | number)[] = [];
+  const visit = (current: unknown): void => {
     if (typeof current !== 'object' || current === null) return;
+    const array = Array.isArray(current);
     for (const key of Object.getOwnPropertyNames(current)) {
-      if (Array.isArray(current) && key === 'length') continue;
-      const childPath = [...path, Array.isArray(current) ? Number(key) : key];
+      if (array && key === 'length') continue;
+      path.push(array ? Number(key) : key);
       if (PROTOTYPE_KEYS.has(key)) {
+        const childPath = [...path];
         issues.push({
           code: 'config.unsafe',
           message: `key "${key}" is not allowed`,
@@ -183,10 +187,11 @@ function prototypeKeyIssues(value: unknown, locator: Locator): ConfigIssue[] {
           location: locator.locateKey(childPath),
           hint: '__proto__, constructor and prototype could change how every object behaves; rename the key',
         });
-      } else visit((current as Record<string, unknown>)[key], childPath);
+      } else visit((current as Record<string, unknown>)[key]);
+      path.pop();
     }
   };
-  visit(value, []);
+  visit(value);
   return issues;
 }
 

@@ -68,6 +68,12 @@ export class InProcessLeases implements LeaseBackend {
     return current !== undefined && current.token === token && current.expiresAt > now;
   }
 
+  /** Whether anyone holds `name`, unexpired at `now` (synchronous, for the memory store's eviction). */
+  held(name: string, now: number): boolean {
+    const current = this.holders.get(name);
+    return current !== undefined && current.expiresAt > now;
+  }
+
   /** The unexpired holder, if any. */
   async read(name: string, now: number): Promise<Lease | undefined> {
     const current = this.holders.get(name);

@@ -90,8 +90,8 @@ export class MemoryStore extends KeyvStore {
   readonly processLocal = true;
   /** Index of run-scoped keys; undefined with `retention: false`. */
   private readonly runIndex: RunIndex | undefined;
-  /** Evictions in progress (one pass at a time). */
-  private evicting: Promise<void> | undefined;
+  /** The open connection's map and leases (set by `connect`): eviction works on them directly. */
+  private local: { map: Map<string, unknown>; leases: InProcessLeases } | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock;
@@ -168,29 +168,30 @@ export class MemoryStore extends KeyvStore {
         ? (JSON.parse(text) as JsonValue)
         : undefined);
     index.written(namespace, key, record, this.options.now());
-    if (namespace === RETAINED_NAMESPACES.runs) await this.evictDue(index);
+    if (namespace === RETAINED_NAMESPACES.runs) this.evictDue(index);
   }
 
-  private async evictDue(index: RunIndex): Promise<void> {
-    while (this.evicting) await this.evicting;
-    const pass = (async () => {
-      for (const runId of index.due(this.options.now())) {
-        // A durable run between automatic resume attempts still holds its run lease: it is not finished.
-        if ((await this.readLease(`${RUN_LEASE_PREFIX}${runId}`)) !== undefined) continue;
-        for (const [namespace, key] of index.evict(runId)) await super.delete(namespace, key);
-      }
-    })();
-    this.evicting = pass;
-    try {
-      await pass;
-    } finally {
-      this.evicting = undefined;
+  /**
+   * Evicts the finished runs that are due, in one synchronous pass over the map and the leases (one finished
+   * run in, one out, in a process at its retention limit: the generic delete path would cost every run
+   * several store calls).
+   */
+  private evictDue(index: RunIndex): void {
+    const local = this.local;
+    if (local === undefined) return;
+    const now = this.options.now();
+    for (const runId of index.due(now)) {
+      // A durable run between automatic resume attempts still holds its run lease: it is not finished.
+      if (local.leases.held(`${RUN_LEASE_PREFIX}${runId}`, now)) continue;
+      for (const [namespace, key] of index.evict(runId))
+        local.map.delete(`${this.keyvNamespace(namespace)}:${this.encodeKey(namespace, key)}`);
     }
   }
 
   protected async connect(): Promise<KeyvStoreConnection> {
     const map = new Map<string, unknown>();
     const leases = new InProcessLeases();
+    this.local = { map, leases };
     return {
       adapter: map,
       leases,
@@ -199,6 +200,10 @@ export class MemoryStore extends KeyvStore {
         if (!leases.holds(fence.lease, fence.token, options.now)) return false;
         for (const { key, entry } of entries) map.set(key, entry);
         return true;
+      },
+      // A batch in one synchronous stretch (a run's final record and events): one call, not one keyv set each.
+      writeMany: async (entries) => {
+        for (const { key, entry } of entries) map.set(key, entry);
       },
       async *listRaw(prefix: string) {
         for (const [key, raw] of map) if (key.startsWith(prefix)) yield [key, raw] as const;

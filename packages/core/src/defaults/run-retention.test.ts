@@ -135,6 +135,21 @@ describe('memory store retention', () => {
     );
   });
 
+  it('does not evict a finished run whose run lease is still held (a durable run between resume attempts)', async () => {
+    const store = new MemoryStore({ retention: { maxRuns: 1 } });
+    const finish = (runId: string) =>
+      store.set(RUNS_NAMESPACE, runId, { runId, sessionId: runId, status: 'failed' });
+    await finish('held');
+    const lease = await store.acquireLease(runLeaseName('held'), 'worker', 60_000);
+    await finish('next');
+    expect(await store.get(RUNS_NAMESPACE, 'held')).toBeDefined();
+    await store.releaseLease(lease!);
+    await finish('last');
+    expect(await store.get(RUNS_NAMESPACE, 'held')).toBeUndefined();
+    expect(await store.get(RUNS_NAMESPACE, 'last')).toBeDefined();
+    await store.close();
+  });
+
   it('keeps every run with retention: false', async () => {
     const { runtime, store } = retainingRuntime({ retention: false });
     for (let index = 0; index < 5; index++) await runtime.run({ agent: 'work', input: `run ${index}` });

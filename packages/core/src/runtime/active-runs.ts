@@ -7,10 +7,10 @@ export class ActiveRun {
   run: RunContext | undefined;
   /** The caller's signal (`RunRequest.signal` / `ResumeRequest.signal`), kept for later segments. */
   callerSignal: AbortSignal | undefined;
-  /** Stops waits (automatic-resume backoff, waiting for an orphaned lease). */
-  readonly stop = new AbortController();
   /** Resolves when the run has ended (or failed to start). */
   readonly done: Promise<void>;
+  #stop: AbortController | undefined;
+  #stopped = false;
   #cancelReason: string | undefined;
   #interruptReason: string | undefined;
   #settle!: () => void;
@@ -19,6 +19,18 @@ export class ActiveRun {
     this.done = new Promise<void>((resolve) => {
       this.#settle = resolve;
     });
+  }
+
+  /**
+   * Aborts when the run is cancelled or interrupted: stops waits (automatic-resume backoff, waiting for an
+   * orphaned lease or a busy session). Made on first use: most runs never wait.
+   */
+  get stopSignal(): AbortSignal {
+    if (this.#stop === undefined) {
+      this.#stop = new AbortController();
+      if (this.#stopped) this.#stop.abort();
+    }
+    return this.#stop.signal;
   }
 
   /** Makes `run` the current segment; a cancel or interrupt that came earlier applies to it at once. */
@@ -36,15 +48,20 @@ export class ActiveRun {
   interrupt(reason: string): void {
     if (this.#cancelReason !== undefined) return;
     this.#interruptReason ??= reason;
-    this.stop.abort();
+    this.#abortWaits();
     if (this.run) stopAtSafePoint(this.run, reason);
   }
 
   /** Cancels the current segment, or the first one as soon as it exists. */
   cancel(reason: string): void {
     this.#cancelReason ??= reason;
-    this.stop.abort();
+    this.#abortWaits();
     this.run?.abort.cancel(reason);
+  }
+
+  #abortWaits(): void {
+    this.#stopped = true;
+    this.#stop?.abort();
   }
 
   /** True once `cancel` was called. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Runtime } from '../contracts/runtime.js';
+import { MemoryStore } from '../defaults/memory-store.js';
 import { ScriptedModel } from '../defaults/scripted-model.js';
 import { isAgentryError } from '../errors/agentry-error.js';
 import { defineTool } from '../plugin/define-tool.js';
@@ -169,5 +170,44 @@ describe('createRuntime from a YAML config', () => {
       .catch((caught: unknown) => caught);
     expect(isAgentryError(error) && error.code).toBe('run.request_invalid');
     expect((error as Error).message).toContain('input');
+  });
+});
+
+describe('createRuntime: the agent config a checkpoint was written under', () => {
+  const approvalTool = defineTool({
+    name: 'deploy',
+    description: 'Deploys',
+    input: z.object({ target: z.string() }),
+    sideEffects: 'idempotent',
+    approval: 'always',
+    execute: () => ({ deployed: true }),
+  });
+  const script = [{ toolCalls: [{ tool: 'deploy', input: { target: 'prod' } }] }, 'deployed'];
+
+  async function runtimeWith(store: MemoryStore, instructions: string) {
+    const runtime = await createRuntime({
+      config: {
+        version: 1,
+        models: { demo: { provider: 'scripted', script } },
+        agents: { assistant: { model: 'demo', instructions, durable: true } },
+      },
+      store,
+      tools: [approvalTool],
+    });
+    opened.push(runtime);
+    return runtime;
+  }
+
+  it('resumes under the same agent config and refuses a resume under a changed one', async () => {
+    const store = new MemoryStore();
+    const first = await runtimeWith(store, 'Deploy carefully.');
+    const suspended = await first.run({ agent: 'assistant', input: 'Deploy it' });
+    expect(suspended.status).toBe('suspended');
+    const decisions = { [suspended.pending[0]!.callId]: { approve: true } };
+    const changed = await runtimeWith(store, 'Deploy quickly.');
+    const refused = await changed.resume(suspended.runId, { decisions }).catch((error: unknown) => error);
+    expect(isAgentryError(refused) ? refused.code : refused).toBe('checkpoint.mismatch');
+    const same = await runtimeWith(store, 'Deploy carefully.');
+    expect((await same.resume(suspended.runId, { decisions })).output).toBe('deployed');
   });
 });

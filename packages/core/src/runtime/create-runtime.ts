@@ -171,9 +171,16 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
   for (const [id, definition] of Object.entries(options.agents ?? {})) {
     agents[id] = { ...definition, tools: [...(definition.tools ?? []), ...(options.tools ?? [])] };
   }
-  const configHashes = new Map(
-    Object.entries(config.agents).map(([id, agent]) => [id, sha256(JSON.stringify(redactor.redact(agent)))]),
-  );
+  // Computed on first use (a durable run's first checkpoint), once per agent: most runtimes never need one.
+  const configHashes = new Map<string, string>();
+  const configHash = (agentId: string): string | undefined => {
+    let known = configHashes.get(agentId);
+    if (known === undefined && Object.hasOwn(config.agents, agentId)) {
+      known = sha256(JSON.stringify(redactor.redact(config.agents[agentId])));
+      configHashes.set(agentId, known);
+    }
+    return known ?? (agents[agentId] ? 'code' : undefined);
+  };
   const queue = options.queue ?? keep(await loader.load('queue', config.queue, ['queue']));
   const agentLimits = Object.fromEntries(
     Object.entries(config.agents).flatMap(([id, agent]) =>
@@ -201,7 +208,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     durablePersistence: new StoreCheckpointer({
       store,
       runtimeVersion: '0.1.0',
-      configHash: (agentId) => configHashes.get(agentId) ?? (agents[agentId] ? 'code' : undefined),
+      configHash,
       now: () => clock.now(),
       redactor,
     }),

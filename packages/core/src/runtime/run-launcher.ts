@@ -74,11 +74,18 @@ export class RunLauncher {
         throw runExists(runId);
       }
       // `steer`: the input went into the session's active run, whose result this is (no new run).
-      const steered = queued ? undefined : await this.sessionPolicy(request, agent, entry);
+      const steered =
+        queued || !waitsForSession(request, agent)
+          ? undefined
+          : await this.sessionPolicy(request, agent, entry);
       if (steered) return steered;
-      const admission = await admitRun(request, runId, agent.runHooks.beforeRun, agent.budget, () =>
-        services.clock.now(),
-      );
+      // Without a deadline or `beforeRun` hooks the request is admitted as it is (no await).
+      const admission =
+        request.deadline === undefined && agent.runHooks.beforeRun.length === 0
+          ? { request }
+          : await admitRun(request, runId, agent.runHooks.beforeRun, agent.budget, () =>
+              services.clock.now(),
+            );
       if ('rejected' in admission) {
         return await rejectRun(services, { request, agent, runId, queued, ...drive }, admission.rejected);
       }
@@ -99,25 +106,25 @@ export class RunLauncher {
       const plan = { ...drive, snapshot, agent, ownership, persistence, createdAt };
       const explicitSession = request.sessionId !== undefined;
       const result = await this.fromInput(entry, plan, explicitSession, queued ? 'queued' : 'fresh');
-      await afterRun(services, agent, request, result);
+      if (agent.runHooks.afterRun.length > 0) await afterRun(services, agent, request, result);
       return result;
     } finally {
-      await ownership?.release();
+      if (ownership) await ownership.release();
       active.end(entry);
     }
   }
 
-  /** Applies the request's session policy when its session has an active run (see `session-policy.ts`). */
+  /**
+   * Applies the request's session policy when its session has an active run (see `session-policy.ts`);
+   * called only when `waitsForSession`.
+   */
   private async sessionPolicy(request: RunRequest, agent: ResolvedAgent, entry: ActiveRun) {
     const policy = sessionPolicyOf(request, agent);
-    // Only `steer` and `interrupt` act here, and only in a session: other runs need no wait signal (whose
-    // creation, an AbortSignal per run, is a measurable part of a short run).
-    if (request.sessionId === undefined || (policy !== 'steer' && policy !== 'interrupt')) return undefined;
     if (request.signal === undefined) {
-      const waiting = { ...request, signal: entry.stop.signal };
+      const waiting = { ...request, signal: entry.stopSignal };
       return applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
     }
-    const linked = linkedSignal([entry.stop.signal, request.signal]);
+    const linked = linkedSignal([entry.stopSignal, request.signal]);
     try {
       const waiting = { ...request, signal: linked.signal };
       return await applySessionPolicy(this.policyHost(), waiting, policy, entry.runId);
@@ -174,7 +181,7 @@ export class RunLauncher {
       if (durable && owner) {
         ownership = await owner.acquire(runId, {
           waitMs: 2 * this.host.leaseTtlMs,
-          signal: entry.stop.signal,
+          signal: entry.stopSignal,
         });
       }
       const sources = durable ? [durable] : [memoryPersistence];
@@ -235,13 +242,17 @@ export class RunLauncher {
     }
     const startedAt = from === 'fresh' ? plan.createdAt : this.now();
     await services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
-    const prepare = async (current: RunContext): Promise<void> => {
-      if (agent.memories.length > 0) {
-        await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
-      }
-      if (current.durable) await current.save('run.started');
-    };
-    return driveSegments(run, { entry, plan, services, explicitSession, prepare });
+    // Nothing to prepare for a run without memory that is not durable: no step (and no await) before its loop.
+    const prepare =
+      agent.memories.length === 0 && !snapshot.durable
+        ? undefined
+        : async (current: RunContext): Promise<void> => {
+            if (agent.memories.length > 0) {
+              await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
+            }
+            if (current.durable) await current.save('run.started');
+          };
+    return driveSegments(run, { entry, plan, services, explicitSession, ...(prepare ? { prepare } : {}) });
   }
 
   /** The path of a resume: the loaded snapshot with the decisions applied, `run.resumed`, then its segments. */
@@ -284,6 +295,16 @@ export class RunLauncher {
   private now(): string {
     return new Date(this.host.services.clock.now()).toISOString();
   }
+}
+
+/**
+ * True when the request's session policy may act before the run starts: only `steer` and `interrupt`, and
+ * only in a session. Other runs skip it (and the wait signal it needs, an AbortSignal per run).
+ */
+function waitsForSession(request: RunRequest, agent: ResolvedAgent): boolean {
+  if (request.sessionId === undefined) return false;
+  const policy = sessionPolicyOf(request, agent);
+  return policy === 'steer' || policy === 'interrupt';
 }
 
 /** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */

@@ -66,7 +66,7 @@ export function driveSegments(first: RunContext, drive: SegmentDrive): Promise<R
   const { entry, plan, services, explicitSession, prepare } = drive;
   if (!first.durable || !plan.persistence.durable) return executeSegment(first, explicitSession, prepare);
   return runWithAutomaticResume(first, first.persistence, {
-    signal: entry.stop.signal,
+    signal: entry.stopSignal,
     execute: (segment, isFirst) => executeSegment(segment, explicitSession, isFirst ? prepare : undefined),
     nextSegment: async (snapshot) => {
       const segment = openSegment(entry, { ...plan, snapshot }, services);

@@ -1,5 +1,4 @@
 /** What `DefaultRuntime` is built from, and the services and queries it derives from that. */
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DependencyContainer } from 'tsyringe';
 import type { EventBus } from '../contracts/event-bus.js';
@@ -102,7 +101,14 @@ export function runQueries(services: RuntimeServices): RunQueries {
   };
 }
 
-/** A run-lease owner name unique to this runtime instance. */
+/**
+ * A run-lease owner name unique to this runtime instance: host, process and 32 random bits. The bits tell
+ * runtimes of one process apart, and a restarted process from its predecessor with the same pid; they need
+ * not be unpredictable (a lease is fenced by its token), so they do not wait for the crypto RNG to start.
+ */
 export function defaultOwnerName(): string {
-  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const random = Math.floor(Math.random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
+  return `${hostname()}-${process.pid}-${random}`;
 }

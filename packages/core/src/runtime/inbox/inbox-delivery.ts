@@ -7,7 +7,14 @@
 import type { Message } from '../../contracts/message.js';
 import type { Pattern, PatternState, RunInput } from '../../contracts/pattern.js';
 import type { RunContext } from '../state/run-context.js';
-import { closeInbox, type InboxEntry, postsStoredIn, readInbox } from './run-inbox.js';
+import {
+  closedLocally,
+  closeInbox,
+  type InboxEntry,
+  nothingPosted,
+  postsStoredIn,
+  readInbox,
+} from './run-inbox.js';
 
 /**
  * On a shared store a run reads its inbox at a step boundary only when this long has passed since its last
@@ -37,14 +44,25 @@ function inboxDue(run: RunContext): boolean {
 /**
  * Takes what waits in the run's inbox. `closing` (the pattern is done): closes the inbox unless inputs
  * wait, so none is accepted and then lost. True when the run changed (inputs delivered or an interrupt).
+ * Answers `false` synchronously when nothing can be waiting (a step boundary of most runs): no promise,
+ * no tick.
  */
-export async function takeInbox(run: RunContext, closing = false): Promise<boolean> {
+export function takeInbox(run: RunContext, closing = false): false | Promise<boolean> {
   const { snapshot, services } = run;
   const afterSeq = snapshot.inputSeq ?? 0;
-  if (!closing && !inboxDue(run)) return false;
-  const entries = closing
-    ? await closeInbox(services.store, snapshot.runId, afterSeq, `run:${snapshot.runId}`)
-    : await readInbox(services.store, snapshot.runId, afterSeq);
+  if (closing) {
+    if (closedLocally(services.store, snapshot.runId, afterSeq)) return false;
+    return deliver(run, closeInbox(services.store, snapshot.runId, afterSeq, `run:${snapshot.runId}`));
+  }
+  if (!inboxDue(run) || nothingPosted(services.store, snapshot.runId, afterSeq)) return false;
+  return deliver(run, readInbox(services.store, snapshot.runId, afterSeq));
+}
+
+/** Hands the entries taken from the inbox to the run: inputs to the pattern, stop requests to its abort. */
+async function deliver(run: RunContext, taking: Promise<InboxEntry[]>): Promise<boolean> {
+  const snapshot = run.snapshot;
+  const afterSeq = snapshot.inputSeq ?? 0;
+  const entries = await taking;
   if (entries.length === 0) return false;
   const lastSeq = entries[entries.length - 1]?.seq ?? afterSeq;
   const inputs: RunInput[] = [];

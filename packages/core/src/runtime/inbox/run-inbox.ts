@@ -29,13 +29,18 @@ export type InboxHead = { seq: number; closed?: boolean };
 /**
  * What this process knows of the inboxes of a process-local store (`Store.processLocal`): every post
  * goes through this module, so a run polls its inbox without a store read while nothing was posted, and
- * closes it without the inbox lease while no post is in flight (JavaScript runs one task at a time).
+ * closes it without the inbox lease, and without a store write, while no post is in flight (JavaScript
+ * runs one task at a time).
  */
 interface LocalInbox {
   /** Highest seq posted. */
   seq: number;
   /** Posts started and not yet settled. */
   inFlight: number;
+  /**
+   * Closed by its run: every post is refused. Kept until the run's ended record is stored
+   * (`inboxEndRecorded`), which refuses posts from then on (see `postToRun`).
+   */
   closed: boolean;
 }
 const localInboxes = new WeakMap<Store, Map<string, LocalInbox>>();
@@ -127,8 +132,9 @@ export async function postToInbox(
   } finally {
     if (local) {
       local.inFlight--;
-      // A refused post (the run ended) leaves no local view behind when nothing was ever posted to it.
-      if (local.inFlight === 0 && local.seq === 0) localInboxes.get(store)?.delete(runId);
+      // A refused post (the run ended) leaves no local view behind when nothing was ever posted to it; a
+      // closed view stays until its run's ended record is stored.
+      if (local.inFlight === 0 && local.seq === 0 && !local.closed) localInboxes.get(store)?.delete(runId);
     }
   }
 }
@@ -163,9 +169,17 @@ async function postUnderLease(
   });
 }
 
+/**
+ * True when the inbox of a run on a process-local store holds nothing after `afterSeq`: known from this
+ * process's view, without a store read (false for other stores).
+ */
+export function nothingPosted(store: Store, runId: string, afterSeq: number): boolean {
+  return store.processLocal === true && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq;
+}
+
 /** Entries after `afterSeq`, in order (one `get` when there are none). */
 export async function readInbox(store: Store, runId: string, afterSeq: number): Promise<InboxEntry[]> {
-  if (store.processLocal && (localInboxes.get(store)?.get(runId)?.seq ?? 0) <= afterSeq) return [];
+  if (nothingPosted(store, runId, afterSeq)) return [];
   const head = await readHead(store, runId);
   return head ? entriesBetween(store, runId, afterSeq, head.seq) : [];
 }
@@ -181,7 +195,9 @@ async function entriesBetween(store: Store, runId: string, afterSeq: number, upT
 /**
  * Closes the inbox of a run about to complete, unless entries after `afterSeq` wait: then they are
  * returned and the inbox stays open (the run takes them and goes on). Atomic with `postToInbox`: an input
- * is either returned here or refused to its sender.
+ * is either returned here or refused to its sender. On a process-local store with nothing posted or being
+ * posted, the inbox closes in this process's view only (no store write): the view refuses posts until the
+ * run's ended record is stored (`inboxEndRecorded`), and that record refuses them from then on.
  */
 export async function closeInbox(
   store: Store,
@@ -189,15 +205,8 @@ export async function closeInbox(
   afterSeq: number,
   owner: string,
 ): Promise<InboxEntry[]> {
+  if (closedLocally(store, runId, afterSeq)) return [];
   const local = localInbox(store, runId);
-  if (local && local.inFlight === 0 && local.seq <= afterSeq) {
-    // Nothing posted or being posted: closed now (a post started meanwhile sees `closed` here, a later one
-    // in the head).
-    local.closed = true;
-    await store.set(INBOX_NAMESPACE, headKey(runId), { seq: local.seq, closed: true });
-    localInboxes.get(store)?.delete(runId);
-    return [];
-  }
   return withInboxLease(store, runId, owner, async (fence) => {
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
@@ -206,8 +215,29 @@ export async function closeInbox(
     // flushed, and they flush it too (a store server that crashes before then loses both, and the run goes on).
     const closed = { seq: head?.seq ?? 0, closed: true };
     await store.set(INBOX_NAMESPACE, headKey(runId), closed, { fence, deferFlush: true });
+    if (local) local.closed = true;
     return [];
   });
+}
+
+/**
+ * `closeInbox` for a process-local store with nothing posted after `afterSeq` and no post in flight: closes
+ * the inbox in this process's view at once and returns true; false (nothing done) in any other case.
+ */
+export function closedLocally(store: Store, runId: string, afterSeq: number): boolean {
+  const local = localInbox(store, runId);
+  if (local === undefined || local.inFlight > 0 || local.seq > afterSeq) return false;
+  local.closed = true;
+  return true;
+}
+
+/**
+ * Forgets the closed local view of a run's inbox once the run's ended record is stored: posts are refused
+ * by that record from then on (process-local stores; a no-op for others and for a run whose inbox is open).
+ */
+export function inboxEndRecorded(store: Store, runId: string): void {
+  const inboxes = store.processLocal ? localInboxes.get(store) : undefined;
+  if (inboxes?.get(runId)?.closed) inboxes.delete(runId);
 }
 
 /** `run.finished`: input for a run that has ended. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Memory } from '../../contracts/memory.js';
 import type { Message } from '../../contracts/message.js';
 import type { Model } from '../../contracts/model.js';
 import type { Runtime } from '../../contracts/runtime.js';
@@ -6,7 +7,8 @@ import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
-import { recordingTool } from '../__fixtures__/runtime-fixture.js';
+import { recordingTool, scriptedRuntime } from '../__fixtures__/runtime-fixture.js';
+import { localInboxCount } from './run-inbox.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -68,6 +70,38 @@ describe('runtime.send: input into an active run', () => {
     expect(await codeOf(runtime.send(runId, 'too late'))).toBe('run.finished');
     expect(await codeOf(runtime.send('no-such-run', 'hello'))).toBe('run.not_found');
     expect(await codeOf(runtime.send(runId, '  '))).toBe('run.request_invalid');
+  });
+
+  it('refuses input that comes while a run finishes, before its record is stored, and keeps nothing after', async () => {
+    let finishing!: () => void;
+    const inFinish = new Promise<void>((resolve) => {
+      finishing = resolve;
+    });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    // Writeback runs after the run closed its inbox and before its final record is written.
+    const memory: Memory = {
+      kind: 'memory',
+      specVersion: 1,
+      name: 'slow-writeback',
+      inject: async () => ({ messages: [] }),
+      writeback: async () => {
+        finishing();
+        await finished;
+      },
+    };
+    const { runtime, model, store } = scriptedRuntime(['done', 'never asked'], { memory });
+    opened.push(runtime);
+    const run = runtime.run({ agent: 'assistant', input: 'hi', runId: 'finishing' });
+    await inFinish;
+    expect(await codeOf(runtime.send('finishing', 'too late'))).toBe('run.finished');
+    finish();
+    expect((await run).output).toBe('done');
+    expect(model.calls).toHaveLength(1);
+    expect(await codeOf(runtime.send('finishing', 'later still'))).toBe('run.finished');
+    expect(localInboxCount(store)).toBe(0);
   });
 
   it('delivers input sent to a suspended run when it resumes, after the tool results', async () => {

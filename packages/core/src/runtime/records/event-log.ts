@@ -120,9 +120,12 @@ export function runEventBlocks(batch: RunEvents): { key: string; text: string }[
   const { runId, sessionId, agentId } = batch;
   const blocks: { key: string; text: string }[] = [];
   for (let index = 0; index < items.length; index += EVENT_BLOCK_SIZE) {
-    const events = items
-      .slice(index, index + EVENT_BLOCK_SIZE)
-      .map((event) => [event.type, event.seq, event.time, event.data]);
+    const end = Math.min(items.length, index + EVENT_BLOCK_SIZE);
+    const events = new Array<StoredBlock['events'][number]>(end - index);
+    for (let at = index; at < end; at++) {
+      const event = items[at]!;
+      events[at - index] = [event.type, event.seq, event.time, event.data as JsonValue];
+    }
     const block = Math.floor((firstSeq + index - 1) / EVENT_BLOCK_SIZE);
     blocks.push({ key: blockKey(runId, block), text: JSON.stringify({ runId, sessionId, agentId, events }) });
   }

@@ -39,6 +39,15 @@ const ENDING_TYPES: ReadonlySet<EventType> = new Set<EventType>([
 let lastTime = Number.NaN;
 let lastTimeText = '';
 
+/** ISO time of `now`, formatted once per millisecond (shared by every run of the process). */
+function timeText(now: number): string {
+  if (now !== lastTime) {
+    lastTime = now;
+    lastTimeText = new Date(now).toISOString();
+  }
+  return lastTimeText;
+}
+
 /** Who the events of a run belong to. */
 export interface RecorderIdentity {
   readonly runId: string;
@@ -65,6 +74,8 @@ export class EventRecorder {
   private lastDelivery: Promise<void> | undefined;
   /** Ending events not published yet (see `ENDING_TYPES`). */
   private held: AnyAgentryEvent[] = [];
+  /** Deliveries tracked and not settled yet. */
+  private unsettled = 0;
 
   constructor(
     readonly identity: RecorderIdentity,
@@ -83,8 +94,11 @@ export class EventRecorder {
     return this.seq;
   }
 
-  /** Emits one event and returns its envelope. Never throws because of a subscriber. */
-  emit<T extends EventType>(type: T, data: EventMap[T]): AgentryEvent<T> {
+  /**
+   * Emits one event and returns its envelope. Never throws because of a subscriber. `now`: the clock's
+   * reading the caller took right before (epoch ms), when it has one, so the clock is not read twice.
+   */
+  emit<T extends EventType>(type: T, data: EventMap[T], now = this.clock.now()): AgentryEvent<T> {
     this.seq += 1;
     const event: AgentryEvent<T> = {
       type,
@@ -92,7 +106,7 @@ export class EventRecorder {
       sessionId: this.identity.sessionId,
       agentId: this.identity.agentId,
       seq: this.seq,
-      time: this.time(),
+      time: timeText(now),
       data: this.redactor && REDACTED_TYPES.has(type) ? this.redactor.redact(data) : data,
     };
     const any = event as unknown as AnyAgentryEvent;
@@ -115,21 +129,22 @@ export class EventRecorder {
       // A bus with nothing to wait for hands back the same settled promise every time; track each promise once.
       if (delivery !== this.lastDelivery) {
         this.lastDelivery = delivery;
-        this.deliveries.push(delivery.catch((error: unknown) => this.reportBusError(type, error)));
+        this.unsettled += 1;
+        this.deliveries.push(
+          delivery.then(
+            () => {
+              this.unsettled -= 1;
+            },
+            (error: unknown) => {
+              this.unsettled -= 1;
+              this.reportBusError(type, error);
+            },
+          ),
+        );
       }
     } catch (error) {
       this.reportBusError(type, error);
     }
-  }
-
-  /** ISO time of now, formatted once per millisecond (shared by every run of the process). */
-  private time(): string {
-    const now = this.clock.now();
-    if (now !== lastTime) {
-      lastTime = now;
-      lastTimeText = new Date(now).toISOString();
-    }
-    return lastTimeText;
   }
 
   /** Events emitted since the last take, in seq order; the recorder forgets them. */
@@ -158,8 +173,17 @@ export class EventRecorder {
     this.pending = [...events, ...this.pending];
   }
 
-  /** Resolves once every event emitted so far has been delivered to the bus's subscribers. */
-  async settled(): Promise<void> {
+  /**
+   * Resolves once every event emitted so far has been delivered to the bus's subscribers; `undefined` when
+   * nothing is in flight (a bus that delivered every event synchronously), so the caller need not wait a tick.
+   */
+  settled(): Promise<void> | undefined {
+    if (this.unsettled > 0) return this.drain();
+    this.deliveries = [];
+    return undefined;
+  }
+
+  private async drain(): Promise<void> {
     while (this.deliveries.length > 0) {
       const pending = this.deliveries;
       this.deliveries = [];

@@ -43,12 +43,15 @@ export async function callModel(
   });
   // Most assemblers answer synchronously: awaiting a plain value would still cost a promise and a tick.
   const assembled = isPromiseLike(assembling) ? await assembling : assembling;
-  recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted });
-  recorder.emit('model.requested', {
-    step,
-    messages: assembled.messages.length,
-    tools: tools.length,
-  });
+  const clock = run.services.clock;
+  // One clock reading for the events emitted back to back and the call's start, while nothing runs between.
+  const assembledAt = clock.now();
+  recorder.emit('context.assembled', { step, kept: assembled.kept, omitted: assembled.omitted }, assembledAt);
+  recorder.emit(
+    'model.requested',
+    { step, messages: assembled.messages.length, tools: tools.length },
+    assembledAt,
+  );
   const request: ModelRequest = agent.outputSchema
     ? {
         messages: assembled.messages,
@@ -59,10 +62,9 @@ export async function callModel(
         outputSchema: agent.outputSchema,
       }
     : { messages: assembled.messages, tools, signal: abort.signal, runId: snapshot.runId, callIndex };
-  const budgetCap =
-    run.budget.capsOutput || run.budget.countsInput ? await capOutput(run, request) : undefined;
-  const clock = run.services.clock;
-  const started = clock.now();
+  const capped = run.budget.capsOutput || run.budget.countsInput;
+  const budgetCap = capped ? await capOutput(run, request) : undefined;
+  const started = capped ? clock.now() : assembledAt;
   let response: ModelResponse;
   try {
     response =
@@ -77,16 +79,21 @@ export async function callModel(
   if (run.durable) crashPoint('model-response');
   snapshot.step = step;
   const costUsd = run.budget.recordModelCall(response.usage);
-  recorder.emit('model.responded', {
-    step,
-    text: response.text,
-    toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name, input: call.input })),
-    usage: response.usage,
-    costUsd,
-    finishReason: response.finishReason,
-    durationMs: clock.now() - started,
-  });
-  if (response.toolCalls.length === 0) recorder.emit('step.completed', { step, toolCalls: 0 });
+  const respondedAt = clock.now();
+  recorder.emit(
+    'model.responded',
+    {
+      step,
+      text: response.text,
+      toolCalls: response.toolCalls.map((call) => ({ id: call.id, name: call.name, input: call.input })),
+      usage: response.usage,
+      costUsd,
+      finishReason: response.finishReason,
+      durationMs: respondedAt - started,
+    },
+    respondedAt,
+  );
+  if (response.toolCalls.length === 0) recorder.emit('step.completed', { step, toolCalls: 0 }, respondedAt);
   if (budgetCap !== undefined && response.finishReason === 'length') {
     // The answer was cut at the cap the budget set: the run stops here instead of using half an answer.
     throw run.budget.cutShort(budgetCap);

@@ -4,6 +4,7 @@ import { withoutSecrets } from '../../config/redactor.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
 import type { StoreBatchEntry } from '../../contracts/store.js';
+import { inboxEndRecorded } from '../inbox/run-inbox.js';
 import { RUN_EVENTS_NAMESPACE, runEventBlocks, writeRunEvents } from '../records/event-log.js';
 import { appendTranscript } from '../records/transcript.js';
 import type { RunContext } from '../state/run-context.js';
@@ -21,7 +22,7 @@ export async function completeRun(
   // What outlives the run (memories, the session transcript) keeps no registered secret.
   if (services.redactor && (session || agent.memories.length > 0))
     kept = withoutSecrets(services.redactor, kept);
-  await writebackMemories(run, kept);
+  if (agent.memories.length > 0) await writebackMemories(run, kept);
   if (session) await appendTranscript(services.store, snapshot.sessionId, kept);
   let finalOutput = output;
   if (agent.context.finalize) {
@@ -89,5 +90,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
     // Subscribers hear how the segment ended once its record says so.
     run.recorder.publishHeld();
   }
+  // The stored record refuses input from now on: a closed inbox need not be remembered any longer.
+  if (parts.status !== 'suspended') inboxEndRecorded(services.store, snapshot.runId);
   return result;
 }

@@ -52,7 +52,8 @@ export async function driveRun(run: RunContext): Promise<RunResult> {
     for (;;) {
       run.abort.throwIfAborted();
       // Input sent into the run reaches the pattern before its next model call (and may interrupt it).
-      await takeInbox(run);
+      const taking = takeInbox(run);
+      if (taking !== false) await taking;
       run.abort.throwIfAborted();
       const stepBefore = snapshot.step;
       track.turns = 0;
@@ -65,7 +66,8 @@ export async function driveRun(run: RunContext): Promise<RunResult> {
       const check = agent.output?.check(output);
       if (!check || check.ok) {
         // Input that came while the pattern finished goes on with the run; otherwise the inbox closes.
-        if (await takeInbox(run, true)) continue;
+        const closing = takeInbox(run, true);
+        if (closing !== false && (await closing)) continue;
         return await completeRun(run, output, check?.value);
       }
       const retries = snapshot.validationRetries ?? 0;

@@ -34,7 +34,8 @@ export async function rejectRun(
   const { bus, clock, redactor, logger } = services;
   const recorder = new EventRecorder(ids, bus, clock, redactor, logger, 0, rejected.listener);
   recorder.emit('run.rejected', { reason: rejection.reason, code: rejection.code });
-  await recorder.settled();
+  const delivering = recorder.settled();
+  if (delivering) await delivering;
   await writeRunEvents(services.store, recorder.takeEvents());
   const result = rejectedResult(ids, rejection, emptyUsage());
   await services.records.finished(snapshot, result, rejected.queued?.createdAt ?? now, now);

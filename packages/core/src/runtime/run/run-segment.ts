@@ -62,6 +62,7 @@ export async function executeSegment(
       );
     }
     run.abort.dispose();
-    await run.recorder.settled();
+    const delivering = run.recorder.settled();
+    if (delivering) await delivering;
   }
 }

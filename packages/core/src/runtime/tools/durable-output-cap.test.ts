@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../contracts/json.js';
 import { DEFAULT_MAX_TOOL_OUTPUT_BYTES } from '../agent/agent-setup.js';
 import { capToolOutput, certainlyWithin } from './durable-output-cap.js';
 
 describe('capToolOutput', () => {
   it('returns outputs within the cap unchanged', () => {
     const output = { rows: [1, 2, 3], note: 'ok' };
-    expect(capToolOutput(output)).toEqual({ output, truncated: false, bytes: JSON.stringify(output).length });
+    const capped = capToolOutput(output);
+    expect([capped.output, capped.truncated, capped.bytes]).toEqual([
+      output,
+      false,
+      JSON.stringify(output).length,
+    ]);
+    expect(capped.output).toBe(output);
     expect(capToolOutput('x'.repeat(DEFAULT_MAX_TOOL_OUTPUT_BYTES)).truncated).toBe(false);
+  });
+
+  it('measures what JSON makes of an output, not its fields: dates are cut like the text they become', () => {
+    const dates = Array.from({ length: 100 }, (_, day) => new Date(Date.UTC(2026, 0, 1 + day)));
+    const capped = capToolOutput({ dates } as unknown as JsonValue, 1024);
+    expect(capped.truncated).toBe(true);
+    expect(capped.bytes).toBe(JSON.stringify({ dates }).length);
+    expect(certainlyWithin({ dates }, 1024)).toBe(false);
+    expect(certainlyWithin({ big: 1n }, 1024)).toBe(false);
   });
 
   it('cuts a long string to the cap and says how much the model sees', () => {

@@ -25,14 +25,16 @@ function utf8Prefix(text: string, maxBytes: number): string {
  * True when the JSON text of `value` certainly fits in `maxBytes` UTF-8 bytes,
  * found without encoding it: every string counts 6 bytes per code unit (the
  * longest escape) plus its quotes, every other primitive 24 bytes, every
- * separator one. False means "maybe not" (or a value that is not plain JSON).
+ * separator one. False means "maybe not" (or a value that is not plain JSON:
+ * `undefined`, a function, a bigint, a symbol, an object with `toJSON`).
  */
 export function certainlyWithin(value: unknown, maxBytes: number): boolean {
   let left = maxBytes;
   const visit = (item: unknown, depth: number): boolean => {
     if (typeof item === 'string') left -= 6 * item.length + 3;
-    else if (item === null || typeof item !== 'object') left -= 25;
-    else if (depth > 32) return false;
+    else if (item === null || typeof item === 'number' || typeof item === 'boolean') left -= 25;
+    else if (typeof item !== 'object' || depth > 32) return false;
+    else if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return false;
     else if (Array.isArray(item)) {
       left -= 2;
       for (const element of item) if (!visit(element, depth + 1)) return false;
@@ -62,6 +64,8 @@ export function certainlyWithin(value: unknown, maxBytes: number): boolean {
  */
 export function capToolOutput(output: JsonValue, maxBytes = DEFAULT_MAX_TOOL_OUTPUT_BYTES): CappedToolOutput {
   const limit = Math.max(256, Math.floor(maxBytes));
+  // Most outputs are far below the cap: bounded without encoding them (their size is encoded when read).
+  if (typeof output !== 'string' && certainlyWithin(output, limit)) return new FittingOutput(output);
   const text = typeof output === 'string' ? output : JSON.stringify(output);
   // Cheap exit: a UTF-8 character is at most 3 bytes per UTF-16 code unit.
   if (text.length * 3 <= limit) return { output, truncated: false, bytes: Buffer.byteLength(text, 'utf8') };
@@ -70,4 +74,17 @@ export function capToolOutput(output: JsonValue, maxBytes = DEFAULT_MAX_TOOL_OUT
   const marker = (shown: number) => `\n[output truncated: showing ${shown} of ${bytes} bytes]`;
   const head = utf8Prefix(text, limit - Buffer.byteLength(marker(limit), 'utf8'));
   return { output: head + marker(Buffer.byteLength(head, 'utf8')), truncated: true, bytes };
+}
+
+/** The result for an output that fits: `bytes` is computed when it is first read. */
+class FittingOutput implements CappedToolOutput {
+  readonly truncated = false;
+  #bytes: number | undefined;
+
+  constructor(readonly output: JsonValue) {}
+
+  get bytes(): number {
+    this.#bytes ??= Buffer.byteLength(JSON.stringify(this.output), 'utf8');
+    return this.#bytes;
+  }
 }
