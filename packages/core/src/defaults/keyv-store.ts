@@ -47,6 +47,8 @@ export abstract class KeyvStore implements Store {
   /** Encoded keyv namespace per store namespace (a handful per store, asked for on every operation). */
   private readonly encodedNamespaces = new Map<string, string>();
   private closed = false;
+  /** The lease name of the last fenced write, already checked (`checkLeaseName`). */
+  private checkedLease: string | undefined;
 
   protected constructor(options: KeyvStoreOptions) {
     this.name = options.name;
@@ -102,17 +104,22 @@ export abstract class KeyvStore implements Store {
    * Everything is checked before anything is written.
    */
   async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
-    const checked = entries.map((entry, index) => {
+    // One pass, objects of one shape: a durable run calls this two or three times per step.
+    const checked: { namespace: string; encoded: string; value: JsonValue | JsonText }[] = [];
+    const raw: RawEntry[] = [];
+    for (let index = 0; index < entries.length; index += 1) {
+      const entry = entries[index]!;
       const encoded = this.encodeKey(entry.namespace, entry.key);
-      if ('text' in entry) return { ...entry, encoded, value: this.jsonText(entry.text, 'setBatch') };
-      assertStoreJson(this.name, entry.value, `entries[${index}].value`);
-      return { ...entry, encoded, value: entry.value };
-    });
+      let value: JsonValue | JsonText;
+      if ('text' in entry) value = this.jsonText(entry.text, 'setBatch');
+      else {
+        assertStoreJson(this.name, entry.value, `entries[${index}].value`);
+        value = entry.value;
+      }
+      checked.push({ namespace: entry.namespace, encoded, value });
+      raw.push({ key: `${this.keyvNamespace(entry.namespace)}:${encoded}`, entry: serialize({ value }) });
+    }
     if (checked.length === 0) return;
-    const raw = checked.map((entry) => ({
-      key: `${this.keyvNamespace(entry.namespace)}:${entry.encoded}`,
-      entry: serialize({ value: entry.value }),
-    }));
     if (options?.fence !== undefined) {
       await this.fencedWrite(options.fence, raw, options);
       return;
@@ -215,7 +222,11 @@ export abstract class KeyvStore implements Store {
         context: { plugin: this.name },
       });
     }
-    this.checkLeaseName(fence.lease);
+    // A run fences every write with the same lease: its name is checked once.
+    if (fence.lease !== this.checkedLease) {
+      this.checkLeaseName(fence.lease);
+      this.checkedLease = fence.lease;
+    }
     const applied = await this.run('write', async (opened) => {
       if (opened.fencedWrite === undefined) {
         throw new StoreError('store.unsupported', {

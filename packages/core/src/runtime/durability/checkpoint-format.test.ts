@@ -1,4 +1,5 @@
 /** The checkpoint format on read: the snapshot's shape is checked, older versions go through `migrate`. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../contracts/json.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
@@ -6,7 +7,13 @@ import { isCheckpointError } from '../../errors/agentry-error.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { appendTail, emptyTail } from './checkpointer-log.js';
-import { CHECKPOINT_NAMESPACE, type CheckpointMigration, sealEnvelope } from './envelope.js';
+import {
+  CHECKPOINT_MIGRATIONS,
+  CHECKPOINT_NAMESPACE,
+  CHECKPOINT_SCHEMA_VERSION,
+  type CheckpointMigration,
+  sealEnvelope,
+} from './envelope.js';
 import { messagesProblem, snapshotProblem } from './snapshot-guard.js';
 
 const snapshot: RunSnapshot = {
@@ -115,23 +122,27 @@ describe('migrate', () => {
     schemaVersion: 2,
     head: body,
   });
+  /** A format 2 record (as an earlier version wrote it), see `checkpoint-v2.test.ts`. */
+  const version2 = (
+    JSON.parse(
+      readFileSync(new URL('./__fixtures__/checkpoint-v2-store.json', import.meta.url), 'utf8'),
+    ) as Record<string, Record<string, JsonValue>>
+  ).checkpoints!['run-v2'] as Record<string, JsonValue>;
 
-  it('reads an older head through the migrations, and refuses it without one', async () => {
+  it('reads an older head through the migrations, one version after another, and refuses it without one', async () => {
     const store = new MemoryStore();
-    const writer = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
-    await writer.save(snapshot, NONE, 'tool.started');
-    const { head, ...rest } = (await store.get(CHECKPOINT_NAMESPACE, 'run-1')) as Record<string, JsonValue>;
-    await store.set(CHECKPOINT_NAMESPACE, 'run-1', { ...rest, schemaVersion: 1, body: head! });
+    const { head, ...rest } = version2;
+    await store.set(CHECKPOINT_NAMESPACE, 'run-v2', { ...rest, schemaVersion: 1, body: head! });
 
     const plain = new StoreCheckpointer({ store, runtimeVersion: '0.1.0' });
-    expect(await codeOf(plain.load('run-1'))).toBe('checkpoint.unsupported_version');
+    expect(await codeOf(plain.head('run-v2'))).toBe('checkpoint.unsupported_version');
     const migrating = new StoreCheckpointer({
       store,
       runtimeVersion: '0.1.0',
-      migrations: new Map([[1, fromVersion1]]),
+      migrations: new Map([...CHECKPOINT_MIGRATIONS, [1, fromVersion1]]),
     });
-    const loaded = await migrating.load('run-1');
-    expect(loaded).toMatchObject({ runId: 'run-1', step: 1, ledger: { c1: { status: 'started' } } });
-    expect(loaded?.patternState.messages).toEqual([{ role: 'user', content: 'hello' }]);
+    const loaded = await migrating.head('run-v2');
+    expect(loaded).toMatchObject({ schemaVersion: CHECKPOINT_SCHEMA_VERSION, step: 4, eventSeq: 9 });
+    expect(loaded?.messages.tail).toHaveLength(2);
   });
 });

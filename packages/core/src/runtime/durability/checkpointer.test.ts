@@ -9,7 +9,7 @@ import { type EncodedRunEvents, encodeEvent } from '../records/event-log.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import { readCheckpointedEvents } from './checkpointed-events.js';
 import { StoreCheckpointer } from './checkpointer.js';
-import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE } from './envelope.js';
+import { CHECKPOINT_DATA_NAMESPACE, CHECKPOINT_NAMESPACE, CHECKPOINT_SCHEMA_VERSION } from './envelope.js';
 
 const stores: MemoryStore[] = [];
 afterEach(async () => {
@@ -333,7 +333,7 @@ describe('StoreCheckpointer', () => {
       messages: [{ role: 'user', content: 'forged' }],
     });
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.corrupt');
-    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 3 });
+    await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: CHECKPOINT_SCHEMA_VERSION + 1 });
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.unsupported_version');
     await store.set(CHECKPOINT_NAMESPACE, 'run-g', { ...head, schemaVersion: 1 });
     expect(await codeOf(checkpointer.load('run-g'))).toBe('checkpoint.unsupported_version');

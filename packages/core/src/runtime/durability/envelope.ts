@@ -8,14 +8,18 @@
  * tails (events as `[type, seq, time, data]`). It is assembled from JSON texts
  * made once per item (`jsonText`) and handed to the store as text
  * (`Store.setJsonText`), so a save serialises only what is new. The checksum
- * covers those texts; a verified read re-serialises the parsed record, which
- * gives the same text because `JSON.stringify` output round-trips exactly.
+ * (`checkpoint-checksum.ts`) covers those texts; a verified read re-serialises
+ * the parsed record, which gives the same text because `JSON.stringify` output
+ * round-trips exactly. Format 2 records (sha256 checksum) are read through
+ * `fromVersion2`.
  */
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonObject, JsonValue } from '../../contracts/json.js';
 import { CheckpointError } from '../../errors/agentry-error.js';
 import { eventsOf } from '../records/event-log.js';
+import { headChecksum, itemsText, textCrc } from './checkpoint-checksum.js';
 import { chainDigest, type InlineTail, tailText, textDigest } from './checkpointer-log.js';
+import { fromVersion2 } from './envelope-v2.js';
 import { snapshotProblem } from './snapshot-guard.js';
 
 /** Namespace of the head records (key = run id). */
@@ -24,7 +28,7 @@ export const CHECKPOINT_NAMESPACE = 'checkpoints';
 export const CHECKPOINT_DATA_NAMESPACE = 'checkpoint-data';
 
 /** The envelope schema version this core writes and reads. */
-export const CHECKPOINT_SCHEMA_VERSION = 2;
+export const CHECKPOINT_SCHEMA_VERSION = 3;
 
 /**
  * One step of the checkpoint format: reads a stored head record of one version (checking it by that
@@ -32,8 +36,8 @@ export const CHECKPOINT_SCHEMA_VERSION = 2;
  */
 export type CheckpointMigration = (stored: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
-/** Migrations by the version they read. Empty while version 2 is the only format ever written. */
-export const CHECKPOINT_MIGRATIONS: ReadonlyMap<number, CheckpointMigration> = new Map();
+/** Migrations by the version they read: format 2 differs from 3 by its checksum only (`fromVersion2`). */
+export const CHECKPOINT_MIGRATIONS: ReadonlyMap<number, CheckpointMigration> = new Map([[2, fromVersion2]]);
 
 /**
  * An append-only log persisted as numbered chunks plus a small inline tail.
@@ -84,7 +88,7 @@ export interface CheckpointEnvelope {
    */
   events: EventTailRef;
   eventSeq: number;
-  /** sha256 over the stored head text and the digests of the stored tails. */
+  /** CRC-32 of the stored head text and of each stored tail's text (`headChecksum`). */
   checksum: string;
 }
 
@@ -94,10 +98,6 @@ export type HeadBody = Omit<CheckpointEnvelope, 'schemaVersion' | 'checksum' | '
   events: Omit<EventTailRef, 'tail'>;
 };
 
-function checksumOf(headText: string, messagesDigest: string, eventsDigest: string): string {
-  return textDigest(`${headText}\n${messagesDigest}\n${eventsDigest}`);
-}
-
 /**
  * The JSON text of a checkpoint's stored record, from the JSON text of its
  * body (already validated, see `jsonText`) and its two tails.
@@ -105,7 +105,7 @@ function checksumOf(headText: string, messagesDigest: string, eventsDigest: stri
 export function sealEnvelope(headText: string, messageTail: InlineTail, eventTail: InlineTail): string {
   const messagesText = tailText(messageTail);
   const eventsText = tailText(eventTail);
-  const checksum = checksumOf(headText, textDigest(messagesText), textDigest(eventsText));
+  const checksum = headChecksum(headText, messageTail.crc, eventTail.crc);
   return `{"schemaVersion":${CHECKPOINT_SCHEMA_VERSION},"checksum":"${checksum}","head":${headText},"messages":[${messagesText}],"events":[${eventsText}]}`;
 }
 
@@ -246,11 +246,6 @@ export function parseStored(runId: string, what: string, text: string): JsonValu
   }
 }
 
-/** The text of a stored array's items, as the tail text it was made from. */
-function itemsText(items: readonly JsonValue[]): string {
-  return JSON.stringify(items).slice(1, -1);
-}
-
 /**
  * Verifies a stored head: version (migrating an older one), shape, checksum, the snapshot's shape and
  * that it belongs to the run stored under `runId`, and returns it parsed.
@@ -263,10 +258,10 @@ export function openEnvelope(
   migrations: ReadonlyMap<number, CheckpointMigration> = CHECKPOINT_MIGRATIONS,
 ): CheckpointEnvelope {
   const stored = checkStored(runId, value, migrations);
-  const expected = checksumOf(
+  const expected = headChecksum(
     JSON.stringify(stored.head),
-    textDigest(itemsText(stored.messages)),
-    textDigest(itemsText(stored.events)),
+    textCrc(itemsText(stored.messages)),
+    textCrc(itemsText(stored.events)),
   );
   if (expected !== stored.checksum) throw corrupt(runId, 'the checksum does not match its content');
   const body = stored.head;
