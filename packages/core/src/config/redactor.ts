@@ -38,11 +38,7 @@ export function isSecretName(name: string): boolean {
   return secret;
 }
 
-/** A secret name's last word appears in it as is (any case): a name without one of these is no secret. */
-const SECRET_WORD_IN = /token|passw|pwd|secret|credential|authorization|key/i;
-
 function looksSecret(name: string): boolean {
-  if (!SECRET_WORD_IN.test(name)) return false;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
