@@ -271,13 +271,16 @@ describe('decisions on a call whose outcome is unknown', () => {
     await hung;
   });
 
-  it('fail fails the run with the reason given, without running the call', async () => {
+  it('fail fails the run with the reason given, saying which call, without running the call', async () => {
     const { b, runId, callId, attempts, hung } = await unknownOutcome();
     const done = await b.resume(runId, {
       decisions: { [callId]: { outcome: 'fail', reason: 'sent twice before' } },
     });
     expect(done.status).toBe('failed');
-    expect(JSON.stringify(done.error)).toContain('sent twice before');
+    expect(done.error).toMatchObject({
+      code: 'tool.outcome_unknown',
+      message: `The outcome of "send" (${callId}) is unknown and the run was failed: sent twice before`,
+    });
     expect(attempts).toEqual(['a:ada']);
     await hung;
   });

@@ -154,8 +154,9 @@ async function resumeUnknownOutcome(
     return toResult(call, outcome);
   }
   throw new ToolError('tool.outcome_unknown', {
-    message:
-      decision.reason ?? `The outcome of "${tool.name}" (${entry.callId}) is unknown and the run was failed`,
+    message: `The outcome of "${tool.name}" (${entry.callId}) is unknown and the run was failed${
+      decision.reason === undefined ? '' : `: ${decision.reason}`
+    }`,
     hint: 'Check what the call did, then start a new run.',
     context: { runId: run.snapshot.runId, tool: tool.name, callId: entry.callId },
   });
