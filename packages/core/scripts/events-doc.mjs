@@ -179,8 +179,9 @@ interface AgentryEvent<T extends EventType> {
   \`runtime.stream(request)\` hands back the events of one run, in order, with its \`result\`. A handler that throws or rejects is logged and
   reported to the other subscribers as \`subscriber.failed\`; it never breaks the run or the process.
   How a run (or a segment of it) ended — \`run.completed\`, \`run.failed\`, \`run.suspended\`, \`run.cancelled\`,
-  \`run.interrupted\` — reaches the bus once the run's record and events are stored: a handler that reads the
-  run (\`runtime.runs.get\`, \`GET /api/v1/runs/{runId}\`) finds it ended.
+  \`run.interrupted\`, \`run.rejected\` (the list is exported as \`RUN_ENDING_EVENTS\`) —
+  reaches the bus once the run's record and events are stored: a handler that reads the run
+  (\`runtime.runs.get\`, \`GET /api/v1/runs/{runId}\`) finds it ended.
 - **No secrets.** Payloads that carry user or tool data (\`input\`, \`output\`, \`text\`, error messages) pass the
   redactor first.
 

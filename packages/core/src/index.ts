@@ -23,6 +23,7 @@ export { isContextAssembler } from './contracts/context-assembler.js';
 export type { EventBus, EventHandler, Unsubscribe } from './contracts/event-bus.js';
 export { isEventBus } from './contracts/event-bus.js';
 export type { AgentryEvent, AnyAgentryEvent, EventMap, EventType } from './contracts/events.js';
+export { RUN_ENDING_EVENTS } from './contracts/events.js';
 // --- contracts ---------------------------------------------------------------
 export type { JsonObject, JsonPrimitive, JsonValue } from './contracts/json.js';
 export type {

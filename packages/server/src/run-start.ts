@@ -7,7 +7,13 @@
  * the session has an active run).
  */
 import { randomUUID } from 'node:crypto';
-import type { RunRecord, RunRequest, RunResult } from '@agentry/core';
+import {
+  type EventType,
+  RUN_ENDING_EVENTS,
+  type RunRecord,
+  type RunRequest,
+  type RunResult,
+} from '@agentry/core';
 import type { z } from '@hono/zod-openapi';
 import { ApiError, notFound } from './api-error.js';
 import { type LaunchWatch, launchRun } from './run-launch.js';
@@ -18,14 +24,7 @@ type StartRun = z.infer<typeof StartRunSchema>;
 type RunAccepted = z.infer<typeof RunAcceptedSchema>;
 
 /** Events that end a run segment: a launch watching for more of the run leaves them to the run's result. */
-const ENDINGS: ReadonlySet<string> = new Set([
-  'run.completed',
-  'run.failed',
-  'run.cancelled',
-  'run.suspended',
-  'run.interrupted',
-  'run.rejected',
-]);
+const ENDINGS: ReadonlySet<EventType> = new Set(RUN_ENDING_EVENTS);
 
 /**
  * When the answer may be given. `reject`: once the run holds its session (its first event after

@@ -123,6 +123,19 @@ export interface EventMap {
 /** Every event type name. */
 export type EventType = keyof EventMap;
 
+/**
+ * The events that end a run or a segment of it. The bus hears them once the run's record says so: a
+ * subscriber that reads the run then finds it ended (or suspended, interrupted, rejected).
+ */
+export const RUN_ENDING_EVENTS: readonly EventType[] = [
+  'run.completed',
+  'run.failed',
+  'run.suspended',
+  'run.cancelled',
+  'run.interrupted',
+  'run.rejected',
+];
+
 /** The envelope every event travels in; `seq` is contiguous per run, starting at 1. */
 export interface AgentryEvent<T extends EventType = EventType> {
   type: T;

@@ -3,7 +3,7 @@
  * cluster with `bullmq`, in-process timers with `local`), an overlap policy when the trigger's previous run
  * is still active, and a misfire policy for ticks missed while nothing ran.
  */
-import type { EventType } from '../contracts/events.js';
+import { RUN_ENDING_EVENTS } from '../contracts/events.js';
 import type { ScheduledTick, ScheduleHandle, ScheduleSpec } from '../contracts/queue.js';
 import { type Firing, fire, skip } from './fire.js';
 import { scheduleLocally } from './local-schedule.js';
@@ -23,15 +23,6 @@ const CLAIM_TTL_MS = 24 * 3_600_000;
 const RECHECK_MS = 50;
 /** Runs on workers whose events this process's bus does not see are still noticed within this time. */
 const RECHECK_MAX_MS = 2_000;
-/** Events after which a run is no longer active (the bus wakes a waiting tick at once). */
-const RUN_STOPPED: readonly EventType[] = [
-  'run.completed',
-  'run.failed',
-  'run.cancelled',
-  'run.interrupted',
-  'run.suspended',
-  'run.rejected',
-];
 /** Ticks that may wait behind an active run (`overlap: queue`) in one process; later ones are skipped. */
 const MAX_WAITING = 100;
 
@@ -146,7 +137,7 @@ function runStopped(
     done = resolve;
   });
   const timer = setTimeout(done, timeoutMs);
-  const unsubscribes = RUN_STOPPED.map((type) =>
+  const unsubscribes = RUN_ENDING_EVENTS.map((type) =>
     host.bus.on(type, (event) => {
       if (event.runId === runId) done();
     }),

@@ -1,17 +1,15 @@
 /**
  * A subscriber that hears how a run ended (`run.completed`, `run.failed`, `run.suspended`, `run.cancelled`,
- * `run.interrupted`) and reads the run's record finds the record saying so: the bus hears the ending once
+ * `run.interrupted`, `run.rejected`) and reads the run's record finds the record saying so: the bus hears the ending once
  * it is stored, durable or not.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventType } from '../../contracts/events.js';
+import { type EventType, RUN_ENDING_EVENTS } from '../../contracts/events.js';
 import type { RunRecord } from '../../contracts/run.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
 import { recordingTool } from '../__fixtures__/runtime-fixture.js';
-
-const ENDINGS = ['run.completed', 'run.failed', 'run.suspended', 'run.cancelled', 'run.interrupted'] as const;
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -21,7 +19,7 @@ afterEach(async () => {
 /** What the store said about each run at the moment the bus delivered its ending. */
 function recordsAtEnding(runtime: Runtime): Map<string, { type: EventType; record: RunRecord | undefined }> {
   const seen = new Map<string, { type: EventType; record: RunRecord | undefined }>();
-  for (const type of ENDINGS) {
+  for (const type of RUN_ENDING_EVENTS) {
     runtime.events.on(type, async (event) => {
       seen.set(event.runId, { type, record: await runtime.runs.get(event.runId) });
     });
@@ -64,6 +62,21 @@ describe.each([false, true])('the record when the bus hears the ending (durable:
     const failed = await runtime.run({ agent: 'assistant', input: 'go' });
     expect(failed.status).toBe('failed');
     expect(seen.get(failed.runId)).toMatchObject({ type: 'run.failed', record: { status: 'failed' } });
+  });
+
+  it('rejected (a beforeRun hook refuses the run)', async () => {
+    const { runtime } = await configRuntime(
+      [{ text: 'never asked' }],
+      { durable },
+      {
+        runHooks: { beforeRun: [() => ({ block: 'closed for the night' })] },
+      },
+    );
+    opened.push(runtime);
+    const seen = recordsAtEnding(runtime);
+    const refused = await runtime.run({ agent: 'assistant', input: 'go' });
+    expect(refused.status).toBe('rejected');
+    expect(seen.get(refused.runId)).toMatchObject({ type: 'run.rejected', record: { status: 'rejected' } });
   });
 
   it('cancelled and interrupted', async () => {

@@ -1,6 +1,12 @@
 /** Builds event envelopes for one run (contiguous seq, redacted payloads), publishes them and keeps the unsaved ones. */
 import type { EventBus } from '../../contracts/event-bus.js';
-import type { AgentryEvent, AnyAgentryEvent, EventMap, EventType } from '../../contracts/events.js';
+import {
+  type AgentryEvent,
+  type AnyAgentryEvent,
+  type EventMap,
+  type EventType,
+  RUN_ENDING_EVENTS,
+} from '../../contracts/events.js';
 import type { Clock, Logger, Redactor } from '../../contracts/services.js';
 import { type EncodedRunEvents, encodeEvent, eventsOf, type RunEvents } from './event-log.js';
 
@@ -24,17 +30,8 @@ const REDACTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'subscriber.failed',
 ]);
 
-/**
- * How a run segment ends: the bus hears these once the segment's record and events are stored
- * (`publishHeld`), so a subscriber that reads the run then finds it ended.
- */
-const ENDING_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  'run.completed',
-  'run.failed',
-  'run.suspended',
-  'run.cancelled',
-  'run.interrupted',
-]);
+/** Held until the segment's record is stored (`publishHeld`), see `RUN_ENDING_EVENTS`. */
+const ENDING_TYPES: ReadonlySet<EventType> = new Set(RUN_ENDING_EVENTS);
 
 let lastTime = Number.NaN;
 let lastTimeText = '';

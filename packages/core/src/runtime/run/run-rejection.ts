@@ -34,11 +34,16 @@ export async function rejectRun(
   const { bus, clock, redactor, logger } = services;
   const recorder = new EventRecorder(ids, bus, clock, redactor, logger, 0, rejected.listener);
   recorder.emit('run.rejected', { reason: rejection.reason, code: rejection.code });
+  const result = rejectedResult(ids, rejection, emptyUsage());
+  try {
+    await writeRunEvents(services.store, recorder.takeEvents());
+    await services.records.finished(snapshot, result, rejected.queued?.createdAt ?? now, now);
+  } finally {
+    // Subscribers hear of the refusal once the record says so.
+    recorder.publishHeld();
+  }
   const delivering = recorder.settled();
   if (delivering) await delivering;
-  await writeRunEvents(services.store, recorder.takeEvents());
-  const result = rejectedResult(ids, rejection, emptyUsage());
-  await services.records.finished(snapshot, result, rejected.queued?.createdAt ?? now, now);
   await afterRun(services, agent, request, result);
   return result;
 }
