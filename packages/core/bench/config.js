@@ -2,7 +2,7 @@
 // 2 MB YAML config (a map of agents), next to the `yaml` package's own parse of the same text and `JSON.parse`
 // of the same data, measured in the same run. Linear parsing shows as a 2 MB/1 MB ratio near 2 (the quadratic
 // duplicate-key check of the parser made it about 4).
-// Alone: `node bench/config.js` (after `npx tsc -b`). Each row: { name, value, unit, target? }.
+// Alone: `node bench/config.js` (after `npm run build`). Each row: { name, value, unit, target? }.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

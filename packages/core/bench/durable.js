@@ -3,7 +3,7 @@
 // `synchronousCommit: 'off'`) at K=10 and K=100, next to the same run without durability.
 // Baselines (sqlite, postgres): one bare driver write per store, in the same run, and the ratio of a step to it.
 // The stores live in @agentry/plugins (core never imports plugins; only this bench script does, at run time):
-// build both packages first (`npx tsc -b`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
+// build both packages first (`npm run build`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
 // defaults; a store that cannot be reached gives a "skipped" row instead of failing the bench.
 // Each row: { name, value, unit, target? }.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // `npm run bench`: the runtime's own cost per step next to a hand-written loop, concurrency, and import time.
-// Runs against dist (build first: `npx tsc -b`). Child processes measure RSS and import time in isolation.
+// Runs against dist (build first: `npm run build`). Child processes measure RSS and import time in isolation.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -1,8 +1,8 @@
 // Cost of checking a checkpointed snapshot's shape on resume: the shipped hand-written guard next to the
 // equivalent zod schema, both measured in this run on the same snapshot (a run at step 20 with a ledger of
-// three calls and 40 messages). `node bench/snapshot-validation.js` (build first: `npx tsc -b`).
+// three calls and 40 messages). `node bench/snapshot-validation.js` (build first: `npm run build`).
 import { z } from 'zod';
-import { messagesProblem, snapshotProblem } from '../dist/runtime/durability/snapshot-guard.js';
+import { messagesProblem, snapshotProblem } from '../dist/internal.js';
 
 const count = z.number().int().nonnegative();
 const amount = z.number().nonnegative();

@@ -2,13 +2,15 @@
 // (one model call and one tool call per step), durable and not, through a store that counts every call by
 // method, namespace (or lease name), fence and the runtime function that made it. Counts, not timings: on
 // PostgreSQL and Redis each store call is one round trip (the pg driver's queries are counted too).
-// Runs against dist (build first: `npx tsc -b`); sqlite/postgres/redis come from @agentry/plugins.
+// Runs against dist (build first: `npm run build`); sqlite/postgres/redis come from @agentry/plugins.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noteTool, scriptOf } from './workload.js';
 
+// dist is bundled (chunks): with source maps on, stack frames name the src file and line of each call site.
+process.setSourceMapsEnabled(true);
 const core = { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
 const which = process.argv[2] ?? 'memory';
 const K = Number(process.argv[3] ?? 10);
@@ -53,11 +55,11 @@ function label(method, args) {
   return `${method} ${first}${fenced}`;
 }
 
-/** The first frame of the runtime's dist below the store call. */
+/** The first frame of core's runtime (its src file, through the source maps) below the store call. */
 function caller() {
   const frames = new Error().stack.split('\n').slice(3);
-  const frame = frames.find((line) => line.includes('/dist/') && !line.includes('/defaults/')) ?? '';
-  return frame.replace(/.*\/dist\//, '').replace(/:\d+\)?$/, '');
+  const frame = frames.find((line) => line.includes('/core/src/') && !line.includes('/defaults/')) ?? '';
+  return frame.replace(/.*\/core\/src\//, '').replace(/:\d+\)?$/, '');
 }
 
 function counted(store, counts) {

@@ -67,6 +67,7 @@ export {
   RunOwnership,
   runLeaseName,
 } from './runtime/durability/run-lease.js';
+export { messagesProblem, snapshotProblem } from './runtime/durability/snapshot-guard.js';
 export {
   EVENT_BLOCK_SIZE,
   RUN_EVENTS_NAMESPACE,
