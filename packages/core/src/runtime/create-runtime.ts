@@ -3,6 +3,7 @@ import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { loadConfig, resolveConfigObject } from '../config/load-config.js';
 import { createRedactor } from '../config/redactor.js';
 import type { LoadedConfig } from '../config/resolve.js';
 import type { EventBus } from '../contracts/event-bus.js';
@@ -224,8 +225,6 @@ async function loadRuntimeConfig(
   redactor: Redactor,
 ): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  // Loaded on first use: config discovery (cosmiconfig) is not needed to import @agentry/core.
-  const { loadConfig, resolveConfigObject } = await import('../config/load-config.js');
   if (typeof options.config === 'string') return loadConfig({ path: options.config, cwd, env, redactor });
   if (options.config !== undefined) {
     return resolveConfigObject(withCodeModels(options.config, Object.keys(options.models ?? {})), {
