@@ -116,7 +116,13 @@ export class SqliteKeyvAdapter extends EventEmitter {
    * `SqliteLeases.holds` without a BEGIN, a COMMIT and a separate lease read (a durable run makes two to
    * three such writes per step). A larger batch goes through `writeIf`.
    */
-  writeIfHeld(name: string, token: number, now: number, entries: readonly Entry[], holds: () => boolean): boolean {
+  writeIfHeld(
+    name: string,
+    token: number,
+    now: number,
+    entries: readonly Entry[],
+    holds: () => boolean,
+  ): boolean {
     if (entries.length === 0 || entries.length > BATCH) return this.#writeIf(holds, entries);
     const parameters: unknown[] = [];
     for (const entry of entries) parameters.push(entry.key, entry.value);
