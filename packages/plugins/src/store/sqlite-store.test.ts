@@ -107,22 +107,25 @@ describe('SqliteStore', () => {
     expect(await pageSize(existing)).toBe(4096);
   });
 
-  it('writes a fenced batch of more entries than one statement takes whole, and a stale one not at all', async () => {
-    const store = new SqliteStore({ path: freshPath() });
-    const lease = await store.acquireLease('run:big', 'first', 30_000);
-    const fence = { lease: 'run:big', token: lease!.token };
-    const entries = (value: string) =>
-      Array.from({ length: 450 }, (_, index) => ({ namespace: 'big', key: `k${index}`, value }));
-    await store.setBatch!(entries('first'), { fence });
-    expect(await store.get('big', 'k449')).toBe('first');
-    await store.releaseLease(lease!);
-    await store.acquireLease('run:big', 'second', 30_000);
-    const error = await store.setBatch!(entries('stale'), { fence }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'store.lease_lost' });
-    expect(await store.get('big', 'k0')).toBe('first');
-    expect(await store.get('big', 'k449')).toBe('first');
-    await store.close();
-  });
+  it.each([400, 450])(
+    'writes a fenced batch of %i entries (one statement takes 400) whole, and a stale one not at all',
+    async (count) => {
+      const store = new SqliteStore({ path: freshPath() });
+      const lease = await store.acquireLease('run:big', 'first', 30_000);
+      const fence = { lease: 'run:big', token: lease!.token };
+      const entries = (value: string) =>
+        Array.from({ length: count }, (_, index) => ({ namespace: 'big', key: `k${index}`, value }));
+      await store.setBatch!(entries('first'), { fence });
+      expect(await store.get('big', `k${count - 1}`)).toBe('first');
+      await store.releaseLease(lease!);
+      await store.acquireLease('run:big', 'second', 30_000);
+      const error = await store.setBatch!(entries('stale'), { fence }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'store.lease_lost' });
+      expect(await store.get('big', 'k0')).toBe('first');
+      expect(await store.get('big', `k${count - 1}`)).toBe('first');
+      await store.close();
+    },
+  );
 
   it('fails a fenced write blocked by another connection past busyTimeoutMs as retryable, with nothing written', async () => {
     const path = freshPath();
