@@ -37,8 +37,10 @@ export class SqliteKeyvAdapter extends EventEmitter {
   readonly #writeIf: (allowed: () => boolean, entries: readonly Entry[]) => boolean;
   readonly #deleteRange: Statement<[string, string]>;
   readonly #page: Statement<[string, string, number], { key: string; value: string }>;
+  readonly #fencedUpsertOf: (rows: number) => Statement<unknown[]>;
 
-  constructor(db: Database, table: string) {
+  /** `leases`: the table of `SqliteLeases` whose leases fence `writeIfHeld` (created before the first such write). */
+  constructor(db: Database, table: string, leases: string) {
     super();
     this.#db = db;
     this.opts = { table, dialect: 'sqlite' };
@@ -73,6 +75,22 @@ export class SqliteKeyvAdapter extends EventEmitter {
         upsertOf(batch.length).run(...parameters);
       }
     };
+    // A fenced write of up to BATCH rows: one statement, which SQLite runs atomically under the database's
+    // write lock (taken when the statement starts, before it reads the lease).
+    const fencedUpserts = new Map<number, Statement<unknown[]>>();
+    this.#fencedUpsertOf = (rows) => {
+      let statement = fencedUpserts.get(rows);
+      if (statement === undefined) {
+        statement = db.prepare(
+          `INSERT INTO ${table} (key, value)
+           SELECT column1, column2 FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')})
+           WHERE EXISTS (SELECT 1 FROM ${leases} WHERE name = ? AND token = ? AND expires_at > ?)
+           ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        );
+        if (rows <= 16) fencedUpserts.set(rows, statement);
+      }
+      return statement;
+    };
     // One transaction for the whole batch: all rows are written, or none.
     this.#setMany = db.transaction(writeRows);
     this.#writeIf = db.immediate((allowed: () => boolean, entries: readonly Entry[]) => {
@@ -89,6 +107,27 @@ export class SqliteKeyvAdapter extends EventEmitter {
    */
   writeIf(allowed: () => boolean, entries: readonly Entry[]): boolean {
     return this.#writeIf(allowed, entries);
+  }
+
+  /**
+   * Writes `entries` if lease `name` is held with `token` and unexpired at `now`; true when written. Up to
+   * `BATCH` rows are one `INSERT … SELECT … WHERE EXISTS (lease) ON CONFLICT DO UPDATE` statement: SQLite
+   * takes the write lock when a writing statement starts and runs it atomically, so this is `writeIf` with
+   * `SqliteLeases.holds` without a BEGIN, a COMMIT and a separate lease read (a durable run makes two to
+   * three such writes per step). A larger batch goes through `writeIf`.
+   */
+  writeIfHeld(
+    name: string,
+    token: number,
+    now: number,
+    entries: readonly Entry[],
+    holds: () => boolean,
+  ): boolean {
+    if (entries.length === 0 || entries.length > BATCH) return this.#writeIf(holds, entries);
+    const parameters: unknown[] = [];
+    for (const entry of entries) parameters.push(entry.key, entry.value);
+    parameters.push(name, token, now);
+    return Number(this.#fencedUpsertOf(entries.length).run(...parameters).changes) > 0;
   }
 
   /** The stored text (keyv's serialised entry), or `undefined`. */

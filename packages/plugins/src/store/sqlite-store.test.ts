@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PluginDeps, Store } from '@agentry/core';
 import { describeStoreConformance } from '@agentry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,73 @@ describe('SqliteStore', () => {
     const mode = database.prepare<[], { journal_mode: string }>('PRAGMA journal_mode').get();
     database.close();
     expect(mode?.journal_mode).toBe('wal');
+  });
+
+  it('gives a new file 8 KiB pages and keeps the page size of an existing file', async () => {
+    const pageSize = async (path: string) => {
+      const database = await openSqlite(path, 1_000);
+      const row = database.prepare<[], { page_size: number }>('PRAGMA page_size').get();
+      database.close();
+      return row?.page_size;
+    };
+    const fresh = freshPath();
+    const store = new SqliteStore({ path: fresh });
+    await store.set('ns', 'k', 'x'.repeat(6_000));
+    await store.close();
+    expect(await pageSize(fresh)).toBe(8192);
+
+    const existing = freshPath();
+    await mkdir(dirname(existing), { recursive: true });
+    const older = await openSqlite(existing, 1_000);
+    older.exec('PRAGMA page_size = 4096');
+    older.exec('CREATE TABLE earlier (a TEXT)');
+    older.close();
+    const reopened = new SqliteStore({ path: existing });
+    await reopened.set('ns', 'k', 'kept');
+    expect(await reopened.get('ns', 'k')).toBe('kept');
+    await reopened.close();
+    expect(await pageSize(existing)).toBe(4096);
+  });
+
+  it.each([400, 450])(
+    'writes a fenced batch of %i entries (one statement takes 400) whole, and a stale one not at all',
+    async (count) => {
+      const store = new SqliteStore({ path: freshPath() });
+      const lease = await store.acquireLease('run:big', 'first', 30_000);
+      const fence = { lease: 'run:big', token: lease!.token };
+      const entries = (value: string) =>
+        Array.from({ length: count }, (_, index) => ({ namespace: 'big', key: `k${index}`, value }));
+      await store.setBatch!(entries('first'), { fence });
+      expect(await store.get('big', `k${count - 1}`)).toBe('first');
+      await store.releaseLease(lease!);
+      await store.acquireLease('run:big', 'second', 30_000);
+      const error = await store.setBatch!(entries('stale'), { fence }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'store.lease_lost' });
+      expect(await store.get('big', 'k0')).toBe('first');
+      expect(await store.get('big', `k${count - 1}`)).toBe('first');
+      await store.close();
+    },
+  );
+
+  it('fails a fenced write blocked by another connection past busyTimeoutMs as retryable, with nothing written', async () => {
+    const path = freshPath();
+    const store = new SqliteStore({ path, busyTimeoutMs: 50 });
+    const lease = await store.acquireLease('run:r1', 'owner', 30_000);
+    const fence = { lease: 'run:r1', token: lease!.token };
+    const other = await openSqlite(path, 1_000);
+    other.exec('BEGIN IMMEDIATE');
+    const batch = [
+      { namespace: 'ns', key: 'a', value: 1 },
+      { namespace: 'ns', key: 'b', value: 2 },
+    ];
+    const error = await store.setBatch!(batch, { fence }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'store.unavailable', retryable: true });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(await store.get('ns', 'a')).toBeUndefined();
+    await store.setBatch!(batch, { fence });
+    expect(await store.getMany('ns', ['a', 'b'])).toEqual([1, 2]);
+    await store.close();
   });
 
   it('fails a write blocked by another connection past busyTimeoutMs with a retryable error, and writes once the lock is gone', async () => {

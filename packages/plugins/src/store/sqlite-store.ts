@@ -13,6 +13,8 @@ export const DEFAULT_SQLITE_PATH = '.agentry/agentry.db';
 const TABLE = 'agentry_store';
 const LEASES = 'agentry_leases';
 const PAGE = 500;
+/** Page size of a new database file, in bytes. */
+const PAGE_SIZE = 8192;
 
 /** Options of `new SqliteStore()`. */
 export interface SqliteStoreOptions {
@@ -27,7 +29,7 @@ export interface SqliteStoreOptions {
  * the config by default). Opens one better-sqlite3 connection lazily, behind a
  * keyv adapter with prepared statements, and sets `journal_mode=WAL` +
  * `synchronous=NORMAL` on it (a committed write survives a process crash; the
- * last writes may be lost on power failure). Leases live in the
+ * last writes may be lost on power failure). A new file gets 8 KiB pages. Leases live in the
  * `agentry_leases` table of the same file, taken with one
  * `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING` statement, so
  * several processes can share the file. Statements run synchronously: a write
@@ -73,10 +75,14 @@ export class SqliteStore extends KeyvStore {
     let adapter: SqliteKeyvAdapter;
     let leases: SqliteLeases;
     try {
+      // A new file gets 8 KiB pages (an existing one keeps its size): a checkpoint head of up to ~8 KB then
+      // fits one page, so a save appends one WAL frame where 4 KiB pages took two (a head page and its
+      // overflow page); see docs/decisions/2026-12-06-event-pieces.md.
+      db.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
-      adapter = new SqliteKeyvAdapter(db, TABLE);
       leases = new SqliteLeases(db, LEASES);
+      adapter = new SqliteKeyvAdapter(db, TABLE, LEASES);
     } catch (error) {
       db.close();
       throw error;
@@ -85,9 +91,12 @@ export class SqliteStore extends KeyvStore {
       adapter,
       leases,
       fencedWrite: async (fence, entries, options) =>
-        adapter.writeIf(
-          () => leases.holds(fence.lease, fence.token, options.now),
+        adapter.writeIfHeld(
+          fence.lease,
+          fence.token,
+          options.now,
           entries.map(({ key, entry }) => ({ key, value: entry })),
+          () => leases.holds(fence.lease, fence.token, options.now),
         ),
       writeMany: (entries) => adapter.setMany(entries.map(({ key, entry }) => ({ key, value: entry }))),
       async *listRaw(prefix: string) {
