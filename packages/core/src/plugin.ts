@@ -67,6 +67,7 @@ export type {
   Lease,
   Store,
   StoreBatchEntry,
+  StoreConditionalOptions,
   StoreFence,
   StoreSetOptions,
   StoreWriteOptions,
@@ -93,6 +94,7 @@ export {
   KeyvStore,
   type KeyvStoreConnection,
   type KeyvStoreOptions,
+  type RawCondition,
   type RawEntry,
 } from './defaults/keyv-store.js';
 export { assertStoreJson, findNonJson, type NonJsonValue } from './defaults/store-json.js';

@@ -124,6 +124,17 @@ export class FileStore extends KeyvStore {
         await writer.save();
         return true;
       },
+      // As `fencedWrite`, with the conditions checked in the same synchronous stretch.
+      writeIf: async (entries, condition, options) => {
+        const refused = leases.refuses(condition, options.now, (key) => internals._data.get(key)?.value);
+        if (refused !== undefined) return refused;
+        for (const { key, entry, expiresAt } of entries)
+          internals._data.set(key, { value: entry, expire: expiresAt });
+        const { fence, releaseFence } = condition;
+        if (fence !== undefined && releaseFence === true) leases.releaseToken(fence.lease, fence.token);
+        await writer.save();
+        return 'written';
+      },
       async *listRaw(prefix: string) {
         for (const key of [...internals._data.keys()]) {
           if (!key.startsWith(prefix)) continue;
