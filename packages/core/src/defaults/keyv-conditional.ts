@@ -30,7 +30,7 @@ export async function setBatchIfInSteps(
   }
   const write = async (options: { fence?: { lease: string; token: number }; deferFlush?: boolean }) => {
     if (store.setBatch) await store.setBatch(entries, options);
-    else for (const entry of entries) await store.set(entry.namespace, entry.key, valueOf(entry), options);
+    else for (const entry of entries) await store.set(entry.namespace, entry.key, entryValue(entry), options);
   };
   const flush = deferFlush === true ? { deferFlush } : {};
   if (unleased === undefined) {
@@ -55,6 +55,6 @@ export async function setBatchIfInSteps(
   }
 }
 
-function valueOf(entry: StoreBatchEntry): JsonValue {
+function entryValue(entry: StoreBatchEntry): JsonValue {
   return 'text' in entry ? (JSON.parse(entry.text) as JsonValue) : entry.value;
 }
