@@ -149,7 +149,7 @@ export class RunOwnership {
    */
   lastWriteDone(released: boolean): void {
     this.#finishing = false;
-    if (!released || this.#released) return;
+    if (!released) return;
     this.#released = true;
     clearInterval(this.#timer);
     this.#deadline.stop();
