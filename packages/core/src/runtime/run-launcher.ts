@@ -241,31 +241,12 @@ export class RunLauncher {
       run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...worker });
     }
     const startedAt = from === 'fresh' ? plan.createdAt : this.now();
-    const started = (current?: RunContext) =>
-      services.records.started(
-        snapshot,
-        startedAt,
-        plan.createdAt,
-        run.options.worker,
-        current ? (entries) => current.saveWith('run.started', entries) : undefined,
-      );
-    // A durable run with nothing to do before its first checkpoint (no session to wait for, no memory to
-    // inject) writes its running record in that checkpoint's transaction: one commit, one round trip fewer.
-    const withFirstSave =
-      snapshot.durable &&
-      agent.memories.length === 0 &&
-      !explicitSession &&
-      services.store.setBatch !== undefined;
-    if (!withFirstSave) await started();
+    await services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
     // Nothing to prepare for a run without memory that is not durable: no step (and no await) before its loop.
     const prepare =
       agent.memories.length === 0 && !snapshot.durable
         ? undefined
         : async (current: RunContext): Promise<void> => {
-            if (withFirstSave) {
-              await started(current);
-              return;
-            }
             if (agent.memories.length > 0) {
               await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
             }

@@ -126,18 +126,8 @@ export class RunRecords {
     ]);
   }
 
-  /**
-   * Records a run that is starting or resuming (status `running`); `worker` names the process driving it.
-   * `writeWith` (a durable run's first save) is given the record's store entries and resolves true when it
-   * wrote them in its own transaction, with the first checkpoint; otherwise they are written here, after it.
-   */
-  async started(
-    snapshot: RunSnapshot,
-    now: string,
-    createdAt = now,
-    worker?: string,
-    writeWith?: (entries: readonly StoreBatchEntry[]) => Promise<boolean>,
-  ): Promise<RunRecord> {
+  /** Records a run that is starting or resuming (status `running`); `worker` names the process driving it. */
+  async started(snapshot: RunSnapshot, now: string, createdAt = now, worker?: string): Promise<RunRecord> {
     const record: RunRecord = {
       runId: snapshot.runId,
       sessionId: snapshot.sessionId,
@@ -159,11 +149,11 @@ export class RunRecords {
         ...(snapshot.budget ? { budget: snapshot.budget } : {}),
         ...(snapshot.approvals ? { approvals: snapshot.approvals } : {}),
       };
-      const limits = Object.keys(request).length > 0 ? request : undefined;
-      if (writeWith !== undefined && (await writeWith(this.entries(record, limits)))) return record;
       // Need not be flushed on its own, as the run's first checkpoint: a flushed write (before a tool with side
       // effects runs, the final save) follows and flushes both.
-      await this.write(record, limits, undefined, { deferFlush: true });
+      await this.write(record, Object.keys(request).length > 0 ? request : undefined, undefined, {
+        deferFlush: true,
+      });
     } else this.live.set(record.runId, { record, snapshot });
     return record;
   }
