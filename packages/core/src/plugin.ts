@@ -88,6 +88,7 @@ export type {
 export { isTool } from './contracts/tool.js';
 export type { NextExecutor, ToolExecution, ToolExecutor } from './contracts/tool-executor.js';
 export { isToolExecutor } from './contracts/tool-executor.js';
+export { refusedInProcess } from './defaults/in-process-conditions.js';
 export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
 export {
   type FencedWriteOptions,

@@ -1,6 +1,5 @@
 /** Leases held in this process's memory: exclusive and fenced within one process, for the memory and file stores. */
 import type { Lease } from '../contracts/store.js';
-import type { RawCondition } from './keyv-connection.js';
 
 /** The lease operations a `KeyvStore` backend provides; `now` is the caller's epoch milliseconds. */
 export interface LeaseBackend {
@@ -78,23 +77,6 @@ export class InProcessLeases implements LeaseBackend {
   /** Gives `name` up if it is still held with `token` (a conditional write's `releaseFence`). */
   releaseToken(name: string, token: number): void {
     if (this.holders.get(name)?.token === token) this.holders.delete(name);
-  }
-
-  /**
-   * Checks the conditions of a `writeIf` of an in-process backend (call it in one synchronous stretch with
-   * the write): `'fenced'` or `'unmet'` when one fails, `undefined` when the write may go ahead.
-   * `stored` gives the stored entry of a full key.
-   */
-  refuses(
-    condition: RawCondition,
-    now: number,
-    stored: (key: string) => unknown,
-  ): 'fenced' | 'unmet' | undefined {
-    const { fence, unleased, expect } = condition;
-    if (fence !== undefined && !this.holds(fence.lease, fence.token, now)) return 'fenced';
-    if (unleased !== undefined && this.held(unleased, now)) return 'unmet';
-    if (expect !== undefined && stored(expect.key) !== expect.entry) return 'unmet';
-    return undefined;
   }
 
   /** The unexpired holder, if any. */

@@ -13,6 +13,7 @@ import type {
 } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
+import { refusedInProcess } from './in-process-conditions.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
 import {
@@ -221,7 +222,7 @@ export class MemoryStore extends KeyvStore {
       },
       // Check, write and release in one synchronous stretch, as `fencedWrite`.
       writeIf: async (entries, condition, options) => {
-        const refused = leases.refuses(condition, options.now, (key) => map.get(key));
+        const refused = refusedInProcess(leases, condition, options.now, (key) => map.get(key));
         if (refused !== undefined) return refused;
         for (const { key, entry } of entries) map.set(key, entry);
         const { fence, releaseFence } = condition;

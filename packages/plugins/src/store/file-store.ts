@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { definePlugin, StoreError } from '@agentry/core';
-import { InProcessLeases, KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
+import { InProcessLeases, KeyvStore, type KeyvStoreConnection, refusedInProcess } from '@agentry/core/plugin';
 import { KeyvFile } from 'keyv-file';
 import { z } from 'zod';
 
@@ -126,7 +126,12 @@ export class FileStore extends KeyvStore {
       },
       // As `fencedWrite`, with the conditions checked in the same synchronous stretch.
       writeIf: async (entries, condition, options) => {
-        const refused = leases.refuses(condition, options.now, (key) => internals._data.get(key)?.value);
+        const refused = refusedInProcess(
+          leases,
+          condition,
+          options.now,
+          (key) => internals._data.get(key)?.value,
+        );
         if (refused !== undefined) return refused;
         for (const { key, entry, expiresAt } of entries)
           internals._data.set(key, { value: entry, expire: expiresAt });
