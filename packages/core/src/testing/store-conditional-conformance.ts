@@ -120,6 +120,8 @@ export function describeConditionalWrites(current: () => Store): void {
       });
       expect(await codeOf(write)).toBe('store.unsupported');
       expect(await store.get('cas', 'head')).toBeUndefined();
+      // An empty batch without conditions has nothing to refuse.
+      expect(await store.setBatchIf([], {})).toBe(true);
     });
   });
 }

@@ -85,7 +85,7 @@ export class PostgresConditionalWrites {
     const deferred = options.deferFlush
       ? ` FROM (SELECT set_config('synchronous_commit', 'off', true)) AS deferred`
       : '';
-    const text = `WITH ${ctes.join(',\n')}
+    const text = `${ctes.length === 0 ? '' : `WITH ${ctes.join(',\n')}`}
       SELECT ${fence === undefined ? '1' : '(SELECT count(*) FROM held)'} AS held,
              CASE WHEN ${allowed()} THEN 1 ELSE 0 END AS written${deferred}`;
     const rows = await this.query({ name: this.nameOf(text), text }, values);
