@@ -46,9 +46,11 @@ if (which === 'postgres') {
 /** `setBatch [checkpoints,checkpoint-data] (fenced)`, `get run-inbox`, `acquireLease run`… */
 function label(method, args) {
   const [first, second, third, fourth] = args;
-  if (method === 'setBatch') {
+  if (method === 'setBatch' || method === 'setBatchIf') {
     const namespaces = [...new Set(first.map((entry) => entry.namespace))].join(',');
-    return `setBatch [${namespaces}]${second?.fence ? ' (fenced)' : ''}`;
+    const release = second?.releaseFence ? ', releases the lease' : '';
+    const condition = second?.expect ? ' (compare-and-set)' : '';
+    return `${method} [${namespaces}]${second?.fence ? ` (fenced${release})` : ''}${condition}`;
   }
   if (method.endsWith('Lease')) return `${method} ${String(first?.name ?? first).split(':')[0]}`;
   const fenced = (fourth ?? third)?.fence ? ' (fenced)' : '';

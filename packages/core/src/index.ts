@@ -148,6 +148,7 @@ export type {
   StoreBatchEntry,
   StoreFence,
   StoreSetOptions,
+  StoreConditionalOptions,
   StoreWriteOptions,
 } from './contracts/store.js';
 export { isStore } from './contracts/store.js';

@@ -67,6 +67,7 @@ export type {
   Lease,
   Store,
   StoreBatchEntry,
+  StoreConditionalOptions,
   StoreFence,
   StoreSetOptions,
   StoreWriteOptions,
@@ -87,12 +88,14 @@ export type {
 export { isTool } from './contracts/tool.js';
 export type { NextExecutor, ToolExecution, ToolExecutor } from './contracts/tool-executor.js';
 export { isToolExecutor } from './contracts/tool-executor.js';
+export { refusedInProcess } from './defaults/in-process-conditions.js';
 export { InProcessLeases, type LeaseBackend } from './defaults/in-process-leases.js';
 export {
   type FencedWriteOptions,
   KeyvStore,
   type KeyvStoreConnection,
   type KeyvStoreOptions,
+  type RawCondition,
   type RawEntry,
 } from './defaults/keyv-store.js';
 export { assertStoreJson, findNonJson, type NonJsonValue } from './defaults/store-json.js';

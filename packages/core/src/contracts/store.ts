@@ -46,6 +46,29 @@ export type StoreBatchEntry =
   | { readonly namespace: string; readonly key: string; readonly value: JsonValue }
   | { readonly namespace: string; readonly key: string; readonly text: string };
 
+/**
+ * The conditions of a `Store.setBatchIf`, checked atomically with the write: when one does not hold,
+ * nothing is written.
+ */
+export interface StoreConditionalOptions extends StoreWriteOptions {
+  /**
+   * Compare-and-set: the batch writes the entry `namespace`/`key` (it must be one of the batch's entries),
+   * and is applied only while that entry still holds `value`, as `JSON.stringify` writes it (same key
+   * order); `undefined`: only while the entry is absent.
+   */
+  expect?: { readonly namespace: string; readonly key: string; readonly value: JsonValue | undefined };
+  /**
+   * Applied only while nobody holds this lease (unexpired): the write is ordered with the writes of every
+   * holder of the lease, as if it took the lease and gave it up around the write.
+   */
+  unleased?: string;
+  /**
+   * With `fence`: gives that lease up in the same transaction, once the write is applied (as `releaseLease`
+   * would; the next holder gets a higher token).
+   */
+  releaseFence?: boolean;
+}
+
 /** An exclusive, expiring claim on a name (a session or a run), with a fencing token. */
 export interface Lease {
   readonly name: string;
@@ -106,6 +129,14 @@ export interface Store {
    * fall back to `setJsonText`/`set` per entry, in order, when a store lacks it.
    */
   setBatch?(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void>;
+  /**
+   * Optional: `setBatch` as one transaction (every entry or none), applied only while `options.expect` and
+   * `options.unleased` hold, atomically with the write; resolves false (nothing written) when one does
+   * not. A fenced batch whose fence is refused throws `store.lease_lost`, as every fenced write. Callers
+   * fall back when a store lacks it: the runtime closes a run's inbox under the inbox lease, and gives a
+   * run lease up with `releaseLease` after the run's final save.
+   */
+  setBatchIf?(entries: readonly StoreBatchEntry[], options: StoreConditionalOptions): Promise<boolean>;
   /** Returns true when something was deleted. */
   delete(namespace: string, key: string): Promise<boolean>;
   /** Every entry of a namespace, in no particular order. */

@@ -74,6 +74,11 @@ export class InProcessLeases implements LeaseBackend {
     return current !== undefined && current.expiresAt > now;
   }
 
+  /** Gives `name` up if it is still held with `token` (a conditional write's `releaseFence`). */
+  releaseToken(name: string, token: number): void {
+    if (this.holders.get(name)?.token === token) this.holders.delete(name);
+  }
+
   /** The unexpired holder, if any. */
   async read(name: string, now: number): Promise<Lease | undefined> {
     const current = this.holders.get(name);

@@ -29,6 +29,17 @@ export interface KeyvStoreConnection {
     options: FencedWriteOptions,
   ): Promise<boolean>;
   /**
+   * Optional: writes `entries` in one transaction only if, atomically with it, every condition holds (see
+   * `StoreConditionalOptions`): `'fenced'` when the fence refused it, `'unmet'` when `expect` or `unleased`
+   * did not hold (nothing written either way). Without it, `KeyvStore.setBatchIf` falls back to taking the
+   * `unleased` lease around the write, and to `releaseLease` after it.
+   */
+  writeIf?(
+    entries: readonly RawEntry[],
+    condition: RawCondition,
+    options: FencedWriteOptions,
+  ): Promise<'written' | 'unmet' | 'fenced'>;
+  /**
    * Optional: writes several stored entries (full keys, serialised entries) in one operation — one
    * transaction or atomic command where the backend has them — without a fence (`Store.setBatch`).
    */
@@ -43,6 +54,17 @@ export interface RawEntry {
   readonly entry: string;
   /** Epoch milliseconds at which the entry expires (also inside `entry`), for backends that expire keys themselves. */
   readonly expiresAt?: number;
+}
+
+/** The conditions of a `writeIf`, on stored keys and entries (see `StoreConditionalOptions`). */
+export interface RawCondition {
+  readonly fence?: StoreFence;
+  /** Full key of one of the written entries, and the stored entry it must hold now (`undefined`: absent). */
+  readonly expect?: { readonly key: string; readonly entry: string | undefined };
+  /** A lease nobody may hold (unexpired) when the write is applied. */
+  readonly unleased?: string;
+  /** Give the fence's lease up in the same transaction. */
+  readonly releaseFence?: boolean;
 }
 
 /** How a `fencedWrite` is applied. */

@@ -5,11 +5,13 @@ import type {
   Lease,
   Store,
   StoreBatchEntry,
+  StoreConditionalOptions,
   StoreFence,
   StoreSetOptions,
   StoreWriteOptions,
 } from '../contracts/store.js';
 import { isAgentryError, StoreError } from '../errors/agentry-error.js';
+import { setBatchIfInSteps } from './keyv-conditional.js';
 import {
   type Envelope,
   JsonText,
@@ -17,6 +19,7 @@ import {
   type KeyvStoreOptions,
   loadedKeyv,
   loadKeyv,
+  type RawCondition,
   type RawEntry,
   serialize,
 } from './keyv-connection.js';
@@ -27,6 +30,7 @@ export type {
   FencedWriteOptions,
   KeyvStoreConnection,
   KeyvStoreOptions,
+  RawCondition,
   RawEntry,
 } from './keyv-connection.js';
 
@@ -104,21 +108,7 @@ export abstract class KeyvStore implements Store {
    * Everything is checked before anything is written.
    */
   async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
-    // One pass, objects of one shape: a durable run calls this two or three times per step.
-    const checked: { namespace: string; encoded: string; value: JsonValue | JsonText }[] = [];
-    const raw: RawEntry[] = [];
-    for (let index = 0; index < entries.length; index += 1) {
-      const entry = entries[index]!;
-      const encoded = this.encodeKey(entry.namespace, entry.key);
-      let value: JsonValue | JsonText;
-      if ('text' in entry) value = this.jsonText(entry.text, 'setBatch');
-      else {
-        assertStoreJson(this.name, entry.value, `entries[${index}].value`);
-        value = entry.value;
-      }
-      checked.push({ namespace: entry.namespace, encoded, value });
-      raw.push({ key: `${this.keyvNamespace(entry.namespace)}:${encoded}`, entry: serialize({ value }) });
-    }
+    const { checked, raw } = this.encodeBatch(entries, 'setBatch');
     if (checked.length === 0) return;
     if (options?.fence !== undefined) {
       await this.fencedWrite(options.fence, raw, options);
@@ -136,6 +126,65 @@ export abstract class KeyvStore implements Store {
     if (written) return;
     for (const entry of checked)
       await this.write(entry.namespace, entry.encoded, entry.value, undefined, options);
+  }
+
+  /** Checks and encodes the entries of a batch: one pass, objects of one shape (a durable run's every step). */
+  private encodeBatch(entries: readonly StoreBatchEntry[], method: string) {
+    const checked: { namespace: string; encoded: string; value: JsonValue | JsonText }[] = [];
+    const raw: RawEntry[] = [];
+    for (let index = 0; index < entries.length; index += 1) {
+      const entry = entries[index]!;
+      const encoded = this.encodeKey(entry.namespace, entry.key);
+      let value: JsonValue | JsonText;
+      if ('text' in entry) value = this.jsonText(entry.text, method);
+      else {
+        assertStoreJson(this.name, entry.value, `entries[${index}].value`);
+        value = entry.value;
+      }
+      checked.push({ namespace: entry.namespace, encoded, value });
+      raw.push({ key: `${this.keyvNamespace(entry.namespace)}:${encoded}`, entry: serialize({ value }) });
+    }
+    return { checked, raw };
+  }
+
+  /**
+   * See `Store.setBatchIf`: one `writeIf` of the backend (one transaction); a backend without it takes the
+   * `unleased` lease around the write, or gives the fence's lease up after it (`setBatchIfInSteps`).
+   */
+  async setBatchIf(entries: readonly StoreBatchEntry[], options: StoreConditionalOptions): Promise<boolean> {
+    const { raw } = this.encodeBatch(entries, 'setBatchIf');
+    const condition = this.rawCondition(raw, options);
+    const outcome = await this.run('write', async (opened) =>
+      opened.writeIf?.(raw, condition, { now: this.options.now(), deferFlush: options.deferFlush === true }),
+    );
+    if (outcome === undefined) return setBatchIfInSteps(this, entries, options);
+    if (outcome === 'fenced') throw this.leaseLost(options.fence!);
+    return outcome === 'written';
+  }
+
+  /** The conditions of a `setBatchIf` on stored keys, checked (`store.unsupported` for one it cannot apply). */
+  private rawCondition(raw: readonly RawEntry[], options: StoreConditionalOptions): RawCondition {
+    const { fence, expect, unleased, releaseFence } = options;
+    if (fence !== undefined) this.checkFence(fence);
+    if (unleased !== undefined) this.checkLeaseName(unleased);
+    const condition: { -readonly [K in keyof RawCondition]: RawCondition[K] } = {};
+    if (fence !== undefined) condition.fence = fence;
+    if (unleased !== undefined) condition.unleased = unleased;
+    if (releaseFence === true && fence !== undefined) condition.releaseFence = true;
+    if (expect !== undefined) {
+      const key = `${this.keyvNamespace(expect.namespace)}:${this.encodeKey(expect.namespace, expect.key)}`;
+      if (!raw.some((entry) => entry.key === key)) {
+        throw new StoreError('store.unsupported', {
+          message: `${this.name} store: setBatchIf expects ${JSON.stringify(`${expect.namespace}/${expect.key}`)}, which the batch does not write; nothing was written`,
+          hint: 'Name in `expect` one of the entries the batch writes (a compare-and-set).',
+          context: { plugin: this.name },
+        });
+      }
+      if (expect.value !== undefined) assertStoreJson(this.name, expect.value, 'expect.value');
+      const entry = expect.value === undefined ? undefined : serialize({ value: expect.value });
+      condition.expect = { key, entry };
+    }
+    return condition;
   }
 
   /** A `JsonText` value for JSON text a caller gives; `store.not_json` for anything but a non-empty string. */
@@ -215,18 +264,7 @@ export abstract class KeyvStore implements Store {
     entries: readonly RawEntry[],
     options: StoreWriteOptions,
   ): Promise<void> {
-    if (typeof fence !== 'object' || fence === null || !Number.isInteger(fence.token)) {
-      throw new StoreError('store.unsupported', {
-        message: `${this.name} store: a write fence needs a lease name and the integer token of its Lease`,
-        hint: 'Pass { lease: lease.name, token: lease.token } of a lease this store returned.',
-        context: { plugin: this.name },
-      });
-    }
-    // A run fences every write with the same lease: its name is checked once.
-    if (fence.lease !== this.checkedLease) {
-      this.checkLeaseName(fence.lease);
-      this.checkedLease = fence.lease;
-    }
+    this.checkFence(fence);
     const applied = await this.run('write', async (opened) => {
       if (opened.fencedWrite === undefined) {
         throw new StoreError('store.unsupported', {
@@ -240,14 +278,33 @@ export abstract class KeyvStore implements Store {
         deferFlush: options.deferFlush === true,
       });
     });
-    if (!applied) {
-      throw new StoreError('store.lease_lost', {
-        message: `${this.name} store refused a write: lease "${fence.lease}" is no longer held with token ${fence.token}`,
-        hint: 'Another process holds the lease now (it took the run over); this process must stop writing. Nothing was written.',
-        retryable: false,
+    if (!applied) throw this.leaseLost(fence);
+  }
+
+  /** `store.unsupported` for a fence that is not a lease name and an integer token. */
+  private checkFence(fence: StoreFence): void {
+    if (typeof fence !== 'object' || fence === null || !Number.isInteger(fence.token)) {
+      throw new StoreError('store.unsupported', {
+        message: `${this.name} store: a write fence needs a lease name and the integer token of its Lease`,
+        hint: 'Pass { lease: lease.name, token: lease.token } of a lease this store returned.',
         context: { plugin: this.name },
       });
     }
+    // A run fences every write with the same lease: its name is checked once.
+    if (fence.lease !== this.checkedLease) {
+      this.checkLeaseName(fence.lease);
+      this.checkedLease = fence.lease;
+    }
+  }
+
+  /** `store.lease_lost`: a fenced write refused. */
+  private leaseLost(fence: StoreFence): StoreError {
+    return new StoreError('store.lease_lost', {
+      message: `${this.name} store refused a write: lease "${fence.lease}" is no longer held with token ${fence.token}`,
+      hint: 'Another process holds the lease now (it took the run over); this process must stop writing. Nothing was written.',
+      retryable: false,
+      context: { plugin: this.name },
+    });
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {

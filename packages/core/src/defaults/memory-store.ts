@@ -5,9 +5,15 @@
 import { z } from 'zod';
 import type { JsonValue } from '../contracts/json.js';
 import type { Clock } from '../contracts/services.js';
-import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../contracts/store.js';
+import type {
+  StoreBatchEntry,
+  StoreConditionalOptions,
+  StoreSetOptions,
+  StoreWriteOptions,
+} from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
+import { refusedInProcess } from './in-process-conditions.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
 import {
@@ -141,10 +147,23 @@ export class MemoryStore extends KeyvStore {
 
   override async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
     await super.setBatch(entries, options);
+    await this.noteBatch(entries);
+  }
+
+  private async noteBatch(entries: readonly StoreBatchEntry[]): Promise<void> {
     for (const entry of entries) {
       if ('text' in entry) await this.noteWritten(entry.namespace, entry.key, undefined, entry.text);
       else await this.noteWritten(entry.namespace, entry.key, entry.value);
     }
+  }
+
+  override async setBatchIf(
+    entries: readonly StoreBatchEntry[],
+    options: StoreConditionalOptions,
+  ): Promise<boolean> {
+    const written = await super.setBatchIf(entries, options);
+    if (written) await this.noteBatch(entries);
+    return written;
   }
 
   override async delete(namespace: string, key: string): Promise<boolean> {
@@ -200,6 +219,15 @@ export class MemoryStore extends KeyvStore {
         if (!leases.holds(fence.lease, fence.token, options.now)) return false;
         for (const { key, entry } of entries) map.set(key, entry);
         return true;
+      },
+      // Check, write and release in one synchronous stretch, as `fencedWrite`.
+      writeIf: async (entries, condition, options) => {
+        const refused = refusedInProcess(leases, condition, options.now, (key) => map.get(key));
+        if (refused !== undefined) return refused;
+        for (const { key, entry } of entries) map.set(key, entry);
+        const { fence, releaseFence } = condition;
+        if (fence !== undefined && releaseFence === true) leases.releaseToken(fence.lease, fence.token);
+        return 'written';
       },
       // A batch in one synchronous stretch (a run's final record and events): one call, not one keyv set each.
       writeMany: async (entries) => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../contracts/json.js';
 import type { Lease, Store } from '../contracts/store.js';
 import { isAgentryError } from '../errors/agentry-error.js';
+import { describeConditionalWrites } from './store-conditional-conformance.js';
 import { describeFencedWrites } from './store-fence-conformance.js';
 
 /** Options of `describeStoreConformance`. */
@@ -320,6 +321,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     });
 
     describeFencedWrites(() => store);
+    describeConditionalWrites(() => store);
 
     it('closes twice without error', async () => {
       await store.set('close', 'k', 1);

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { definePlugin, StoreError } from '@agentry/core';
-import { InProcessLeases, KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
+import { InProcessLeases, KeyvStore, type KeyvStoreConnection, refusedInProcess } from '@agentry/core/plugin';
 import { KeyvFile } from 'keyv-file';
 import { z } from 'zod';
 
@@ -123,6 +123,22 @@ export class FileStore extends KeyvStore {
           internals._data.set(key, { value: entry, expire: expiresAt });
         await writer.save();
         return true;
+      },
+      // As `fencedWrite`, with the conditions checked in the same synchronous stretch.
+      writeIf: async (entries, condition, options) => {
+        const refused = refusedInProcess(
+          leases,
+          condition,
+          options.now,
+          (key) => internals._data.get(key)?.value,
+        );
+        if (refused !== undefined) return refused;
+        for (const { key, entry, expiresAt } of entries)
+          internals._data.set(key, { value: entry, expire: expiresAt });
+        const { fence, releaseFence } = condition;
+        if (fence !== undefined && releaseFence === true) leases.releaseToken(fence.lease, fence.token);
+        await writer.save();
+        return 'written';
       },
       async *listRaw(prefix: string) {
         for (const key of [...internals._data.keys()]) {

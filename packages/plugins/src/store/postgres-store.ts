@@ -5,6 +5,7 @@ import { KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import type KeyvPostgres from '@keyv/postgres';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
+import { PostgresConditionalWrites } from './postgres-conditional.js';
 import { PostgresLeases } from './postgres-leases.js';
 import { PreparedKeyvPostgres, type PreparedQuery } from './postgres-statements.js';
 
@@ -190,11 +191,14 @@ export class PostgresStore extends KeyvStore {
       await this.release(adapter);
       throw error;
     }
-    const leaseBackend = new PostgresLeases(adapter.query as unknown as PreparedQuery, leases, entries);
+    const prepared = adapter.query as unknown as PreparedQuery;
+    const leaseBackend = new PostgresLeases(prepared, leases, entries);
+    const conditional = new PostgresConditionalWrites(prepared, leases, entries);
     return {
       adapter,
       leases: leaseBackend,
       fencedWrite: (fence, written, options) => leaseBackend.fencedWrite(fence, written, options),
+      writeIf: (written, condition, options) => conditional.writeIf(written, condition, options),
       async *listRaw(prefix: string) {
         let after = prefix;
         for (;;) {

@@ -1,6 +1,12 @@
 /** `RedisStore` (builtin `redis`): a shared Redis via @keyv/redis, leases by Lua scripts, fail-fast when Redis is down. */
 import { definePlugin, type Lease, type StoreFence } from '@agentry/core';
-import { KeyvStore, type KeyvStoreConnection, type LeaseBackend, type RawEntry } from '@agentry/core/plugin';
+import {
+  KeyvStore,
+  type KeyvStoreConnection,
+  type LeaseBackend,
+  type RawCondition,
+  type RawEntry,
+} from '@agentry/core/plugin';
 import KeyvRedis from '@keyv/redis';
 import { z } from 'zod';
 import { describeUrl, registerUrlSecret, resolveUrl } from './connection-url.js';
@@ -64,6 +70,30 @@ for index = 2, #KEYS do
 end
 return 1`;
 
+// KEYS[1] fence lease hash, KEYS[2] unleased lease hash, KEYS[3..] entries; ARGV[1] fence token ('' for none),
+// ARGV[2] '1' when KEYS[2] must be free, ARGV[3] index in KEYS of the compared entry (0: none), ARGV[4] its
+// expected value ('' with ARGV[5] '0': absent), ARGV[6] '1' to give the fence's lease up, then per entry
+// its serialised value and PX ('0': none).
+const WRITE_IF = `if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 'fenced' end
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 'unmet' end
+local compared = tonumber(ARGV[3])
+if compared > 0 then
+  local current = redis.call('GET', KEYS[compared])
+  if ARGV[5] == '0' then
+    if current then return 'unmet' end
+  elseif current ~= ARGV[4] then return 'unmet' end
+end
+for index = 3, #KEYS do
+  local ttl = tonumber(ARGV[2 * index + 2])
+  if ttl > 0 then
+    redis.call('SET', KEYS[index], ARGV[2 * index + 1], 'PX', ttl)
+  else
+    redis.call('SET', KEYS[index], ARGV[2 * index + 1])
+  end
+end
+if ARGV[6] == '1' then redis.call('DEL', KEYS[1]) end
+return 'written'`;
+
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /** Leases as Redis hashes with PEXPIRE; each operation is one Lua script, so it is atomic across processes. */
@@ -109,6 +139,34 @@ class RedisLeases implements LeaseBackend {
       ...args,
     ]);
     return Number(applied) === 1;
+  }
+
+  /** `writeIf` in one Lua script: the conditions, the writes and the release, atomic in Redis. */
+  async writeIf(
+    entries: readonly RawEntry[],
+    condition: RawCondition,
+    now: number,
+  ): Promise<'written' | 'unmet' | 'fenced'> {
+    const { fence, unleased, expect, releaseFence } = condition;
+    const keys = [
+      this.leaseKey(fence?.lease ?? ''),
+      this.leaseKey(unleased ?? ''),
+      ...entries.map((entry) => entry.key),
+    ];
+    const compared = expect === undefined ? 0 : keys.indexOf(expect.key, 2) + 1;
+    const args = [
+      fence === undefined ? '' : String(fence.token),
+      unleased === undefined ? '0' : '1',
+      String(compared),
+      expect?.entry ?? '',
+      expect?.entry === undefined ? '0' : '1',
+      fence !== undefined && releaseFence === true ? '1' : '0',
+    ];
+    for (const entry of entries) {
+      args.push(entry.entry, String(entry.expiresAt === undefined ? 0 : Math.max(1, entry.expiresAt - now)));
+    }
+    const outcome = await this.client.sendCommand(['EVAL', WRITE_IF, String(keys.length), ...keys, ...args]);
+    return outcome === 'written' || outcome === 'fenced' ? outcome : 'unmet';
   }
 
   private leaseKey(name: string): string {
@@ -202,6 +260,7 @@ export class RedisStore extends KeyvStore {
       adapter,
       leases,
       fencedWrite: (fence, entries, options) => leases.fencedWrite(fence, entries, options.now),
+      writeIf: (entries, condition, options) => leases.writeIf(entries, condition, options.now),
       // One atomic MSET (a batch has no TTLs).
       writeMany: async (entries) => {
         await client.sendCommand(['MSET', ...entries.flatMap(({ key, entry }) => [key, entry])]);

@@ -34,7 +34,7 @@ export class SqliteKeyvAdapter extends EventEmitter {
   readonly #delete: Statement<[string]>;
   readonly #getMany: Statement<[string], { key: string; value: string }>;
   readonly #setMany: (entries: readonly Entry[]) => void;
-  readonly #writeIf: (allowed: () => boolean, entries: readonly Entry[]) => boolean;
+  readonly #writeIf: (allowed: () => boolean, entries: readonly Entry[], after?: () => void) => boolean;
   readonly #deleteRange: Statement<[string, string]>;
   readonly #page: Statement<[string, string, number], { key: string; value: string }>;
   readonly #fencedUpsertOf: (rows: number) => Statement<unknown[]>;
@@ -93,9 +93,10 @@ export class SqliteKeyvAdapter extends EventEmitter {
     };
     // One transaction for the whole batch: all rows are written, or none.
     this.#setMany = db.transaction(writeRows);
-    this.#writeIf = db.immediate((allowed: () => boolean, entries: readonly Entry[]) => {
+    this.#writeIf = db.immediate((allowed: () => boolean, entries: readonly Entry[], after?: () => void) => {
       if (!allowed()) return false;
       writeRows(entries);
+      after?.();
       return true;
     });
   }
@@ -103,10 +104,15 @@ export class SqliteKeyvAdapter extends EventEmitter {
   /**
    * Writes `entries` in one `BEGIN IMMEDIATE` transaction (the database's write
    * lock is taken first, so no other connection changes anything between the
-   * check and the write) if `allowed()`, run inside it, says so.
+   * check and the write) if `allowed()`, run inside it, says so; then `after()`, in the same transaction.
    */
-  writeIf(allowed: () => boolean, entries: readonly Entry[]): boolean {
-    return this.#writeIf(allowed, entries);
+  writeIf(allowed: () => boolean, entries: readonly Entry[], after?: () => void): boolean {
+    return this.#writeIf(allowed, entries, after);
+  }
+
+  /** The stored text of a key, read synchronously (inside a `writeIf` transaction). */
+  storedText(key: string): string | undefined {
+    return this.#get.get(key)?.value;
   }
 
   /**
@@ -195,6 +201,8 @@ export class SqliteLeases implements LeaseBackend {
   readonly #release: Statement<[string, string, number]>;
   readonly #read: Statement<[string, number], LeaseRow>;
   readonly #holds: Statement<[string, number, number], { held: number }>;
+  readonly #held: Statement<[string, number], { held: number }>;
+  readonly #releaseToken: Statement<[string, number]>;
 
   constructor(db: Database, table: string) {
     db.exec(
@@ -223,6 +231,18 @@ export class SqliteLeases implements LeaseBackend {
     this.#holds = db.prepare(
       `SELECT 1 AS held FROM ${table} WHERE name = ? AND token = ? AND expires_at > ?`,
     );
+    this.#held = db.prepare(`SELECT 1 AS held FROM ${table} WHERE name = ? AND expires_at > ?`);
+    this.#releaseToken = db.prepare(`UPDATE ${table} SET expires_at = 0 WHERE name = ? AND token = ?`);
+  }
+
+  /** Whether anyone holds `name`, unexpired at `now` (synchronous, inside a write's transaction). */
+  held(name: string, now: number): boolean {
+    return this.#held.get(name, now) !== undefined;
+  }
+
+  /** Gives `name` up if held with `token` (synchronous, inside a write's transaction: `releaseFence`). */
+  releaseToken(name: string, token: number): void {
+    this.#releaseToken.run(name, token);
   }
 
   /** Whether `name` is held with `token` and unexpired at `now` (synchronous: call it inside the write's transaction). */

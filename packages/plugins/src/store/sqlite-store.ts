@@ -98,6 +98,26 @@ export class SqliteStore extends KeyvStore {
           entries.map(({ key, entry }) => ({ key, value: entry })),
           () => leases.holds(fence.lease, fence.token, options.now),
         ),
+      // Checks, writes and gives the fence's lease up in one BEGIN IMMEDIATE transaction.
+      writeIf: async (entries, condition, options) => {
+        const { fence, unleased, expect, releaseFence } = condition;
+        let outcome: 'written' | 'unmet' | 'fenced' = 'written';
+        adapter.writeIf(
+          () => {
+            if (fence !== undefined && !leases.holds(fence.lease, fence.token, options.now))
+              outcome = 'fenced';
+            else if (unleased !== undefined && leases.held(unleased, options.now)) outcome = 'unmet';
+            else if (expect !== undefined && adapter.storedText(expect.key) !== expect.entry)
+              outcome = 'unmet';
+            return outcome === 'written';
+          },
+          entries.map(({ key, entry }) => ({ key, value: entry })),
+          () => {
+            if (fence !== undefined && releaseFence === true) leases.releaseToken(fence.lease, fence.token);
+          },
+        );
+        return outcome;
+      },
       writeMany: (entries) => adapter.setMany(entries.map(({ key, entry }) => ({ key, value: entry }))),
       async *listRaw(prefix: string) {
         // Keys of one namespace share `prefix`, which ends with ':'; ';' is the next character.

@@ -58,7 +58,9 @@ export const firstCheckpointKey = (runId: string) => `first:${runId}`;
 /**
  * Writes a planned save: with a fence on a store that has `setBatch`, in one transaction (one commit) with
  * `also` after the head; otherwise the deltas, then the head, then (once per run) the first-checkpoint record.
- * Then drops the chunks the new head no longer references. True when `also` was written.
+ * Then drops the chunks the new head no longer references. `alsoWritten`: `also` was written;
+ * `leaseReleased`: `releaseLease` asked to give the fence's lease up in that transaction, and the store did
+ * (`setBatchIf` with `releaseFence`).
  */
 export async function applySave(
   store: Store,
@@ -66,16 +68,18 @@ export async function applySave(
   plan: SavePlan,
   fence: StoreFence | undefined,
   also: readonly StoreBatchEntry[] = [],
-): Promise<boolean> {
+  releaseLease = false,
+): Promise<{ alsoWritten: boolean; leaseReleased: boolean }> {
   const batched = fence !== undefined && store.setBatch !== undefined;
-  if (batched) await applyBatch(store, runId, plan, { ...plan.options, fence }, also);
+  const leaseReleased = batched && releaseLease && store.setBatchIf !== undefined;
+  if (batched) await applyBatch(store, runId, plan, { ...plan.options, fence }, also, leaseReleased);
   else await applyInOrder(store, runId, plan, fence);
   const { next } = plan;
   if (next.stale !== undefined) {
     await deleteChunks(store, runId, next.stale.generation, next.stale.chunks);
     next.stale = undefined;
   }
-  return batched && also.length > 0;
+  return { alsoWritten: batched && also.length > 0, leaseReleased };
 }
 
 async function applyInOrder(
@@ -114,6 +118,7 @@ async function applyBatch(
   plan: SavePlan,
   options: StoreWriteOptions,
   also: readonly StoreBatchEntry[],
+  releaseFence: boolean,
 ): Promise<void> {
   const { next, writes, flushEvents, headText } = plan;
   const entries: StoreBatchEntry[] = writes.map(({ key, value }) => ({
@@ -133,7 +138,8 @@ async function applyBatch(
     entries.push({ namespace: CHECKPOINT_DATA_NAMESPACE, key: firstCheckpointKey(runId), value });
   }
   entries.push(...also);
-  await store.setBatch?.(entries, options);
+  if (releaseFence) await store.setBatchIf?.(entries, { ...options, releaseFence });
+  else await store.setBatch?.(entries, options);
   next.recorded = true;
 }
 

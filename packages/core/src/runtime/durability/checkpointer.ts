@@ -140,21 +140,32 @@ export class StoreCheckpointer implements RunPersistence {
     snapshot: RunSnapshot,
     events: EncodedRunEvents,
     reason: SaveReason,
-    { fence, also }: SaveOptions,
+    { fence, also, releaseLease }: SaveOptions,
   ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
     // A fresh run has no stored head to continue (its id is new): nothing to read.
     const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const plan = this.#planSave(track, snapshot, events, reason);
-    const alsoWritten = await applySave(this.#store, runId, plan, fence, also);
+    const { alsoWritten, leaseReleased } = await applySave(
+      this.#store,
+      runId,
+      plan,
+      fence,
+      also,
+      releaseLease,
+    );
     // A run that ends or suspends here is done in this process: `load` rebuilds its track when it resumes.
     if (plan.ending) this.#tracks.delete(runId);
     else this.#tracks.set(runId, plan.next);
     // `model-response`, `tool-started` and `tool-checkpoint` are placed by the runtime (model-call, bound-tool).
     if (reason === 'model.responded') crashPoint('model-checkpoint');
     const receipt = { bytes: plan.headText.length + plan.deltaBytes, version: CHECKPOINT_SCHEMA_VERSION };
-    return alsoWritten ? { ...receipt, alsoWritten } : receipt;
+    return {
+      ...receipt,
+      ...(alsoWritten ? { alsoWritten } : {}),
+      ...(leaseReleased ? { leaseReleased } : {}),
+    };
   }
 
   /**

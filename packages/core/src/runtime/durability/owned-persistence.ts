@@ -35,9 +35,21 @@ export class OwnedPersistence implements RunPersistence {
     options: SaveOptions = {},
     // biome-ignore lint/suspicious/noConfusingVoidType: a persistence that reports nothing returns Promise<void>
   ): Promise<SaveReceipt | undefined | void> {
+    // A completed run's final save gives the run lease up in its own transaction (no release call after it).
+    const last = reason === 'run.finished' && snapshot.status === 'completed';
+    let released = false;
     try {
       await this.ownership.ensureHeld();
-      return await this.inner.save(snapshot, events, reason, { ...options, fence: this.ownership.fence });
+      if (!last)
+        return await this.inner.save(snapshot, events, reason, { ...options, fence: this.ownership.fence });
+      const fence = this.ownership.lastWrite();
+      const receipt = await this.inner.save(snapshot, events, reason, {
+        ...options,
+        fence,
+        releaseLease: true,
+      });
+      released = receipt?.leaseReleased === true;
+      return receipt;
     } catch (error) {
       if (
         isAgentryError(error) &&
@@ -51,6 +63,8 @@ export class OwnedPersistence implements RunPersistence {
         });
       }
       throw error;
+    } finally {
+      if (last) this.ownership.lastWriteDone(released);
     }
   }
 

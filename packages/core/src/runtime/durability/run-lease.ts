@@ -69,6 +69,8 @@ export class RunOwnership {
   readonly #onLost: ((runId: string) => void) | undefined;
   #lease: Lease;
   #released = false;
+  /** The run's last write, which gives the lease up in its own transaction, is under way (`lastWrite`). */
+  #finishing = false;
   #renewing = false;
   #gone = false;
 
@@ -131,6 +133,29 @@ export class RunOwnership {
     throw lostLease(this.runId);
   }
 
+  /**
+   * The fence of the run's last write, which gives the lease up in its own transaction
+   * (`StoreConditionalOptions.releaseFence`): renewals pause until `lastWriteDone`, so none takes the
+   * lease again once that write has given it up.
+   */
+  lastWrite(): StoreFence {
+    this.#finishing = true;
+    return this.fence;
+  }
+
+  /**
+   * After `lastWrite`. `released`: the write gave the lease up, so this ownership ends here (heartbeat
+   * stopped, no store call; `release` is then a no-op). Otherwise renewals go on and `release` gives it up.
+   */
+  lastWriteDone(released: boolean): void {
+    this.#finishing = false;
+    if (!released) return;
+    this.#released = true;
+    clearInterval(this.#timer);
+    this.#deadline.stop();
+    this.#onEnd();
+  }
+
   /** Stops the heartbeat and gives the lease up. Safe to call twice. */
   async release(): Promise<void> {
     if (this.#released) return;
@@ -142,7 +167,7 @@ export class RunOwnership {
   }
 
   async #heartbeat(): Promise<void> {
-    if (this.#released || this.lost || this.#renewing || this.#deadline.check()) return;
+    if (this.#released || this.#finishing || this.lost || this.#renewing || this.#deadline.check()) return;
     this.#renewing = true;
     try {
       if (await this.#renew()) return;
@@ -152,7 +177,8 @@ export class RunOwnership {
     } finally {
       this.#renewing = false;
     }
-    if (this.#released) return;
+    // A renewal that failed while the last write gave the lease up: not a loss.
+    if (this.#released || this.#finishing) return;
     this.#lose();
     this.#onLost?.(this.runId);
   }
@@ -175,7 +201,7 @@ export class RunOwnership {
     sentAt = performance.now();
     const retaken = await this.#store.acquireLease(current.name, current.owner, this.#ttlMs);
     if (retaken === undefined) return false;
-    if (retaken.token <= current.token + 1 && !this.#released) {
+    if (retaken.token <= current.token + 1 && !this.#released && !this.#finishing) {
       this.#lease = retaken;
       this.#deadline.confirm(sentAt);
       return true;

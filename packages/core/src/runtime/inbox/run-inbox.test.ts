@@ -57,3 +57,59 @@ describe('local inbox views in a long-lived process', () => {
     await store.close();
   });
 });
+
+/** The store as another process's view of it (not process-local): every close goes to the store. */
+function shared(store: MemoryStore): MemoryStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'processLocal') return false;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('closing the inbox of a run on a shared store', () => {
+  it('closes with one conditional write when nothing came, and refuses every later post', async () => {
+    const store = new MemoryStore();
+    const view = shared(store);
+    expect(await closeInbox(view, 'quiet-run', 0, 'run:quiet-run')).toEqual([]);
+    expect(await store.get('run-inbox', 'quiet-run')).toEqual({ seq: 0, closed: true });
+    await expect(post(view, 'quiet-run')).rejects.toMatchObject({ code: 'run.finished' });
+    await store.close();
+  });
+
+  it('hands over an input stored after the run last read, instead of closing', async () => {
+    const store = new MemoryStore();
+    const view = shared(store);
+    expect(await post(view, 'busy-run')).toBe(1);
+    const waiting = await closeInbox(view, 'busy-run', 0, 'run:busy-run');
+    expect(waiting).toMatchObject([{ seq: 1, text: 'late' }]);
+    expect(await store.get('run-inbox', 'busy-run')).toEqual({ seq: 1 });
+    expect(await closeInbox(view, 'busy-run', 1, 'run:busy-run')).toEqual([]);
+    expect(await store.get('run-inbox', 'busy-run')).toEqual({ seq: 1, closed: true });
+    await store.close();
+  });
+
+  it('waits for a sender that holds the inbox lease, and takes what it stored', async () => {
+    const store = new MemoryStore();
+    const view = shared(store);
+    // A sender (possibly an older process) between its read of the head and its write.
+    const lease = (await store.acquireLease('inbox:held-run', 'sender', 10_000))!;
+    const closing = closeInbox(view, 'held-run', 0, 'run:held-run');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const fence = { lease: lease.name, token: lease.token };
+    await store.setMany(
+      'run-inbox',
+      [
+        { key: 'held-run#1', value: { seq: 1, kind: 'input', text: 'sent', sentAt: 0 } },
+        { key: 'held-run', value: { seq: 1 } },
+      ],
+      { fence },
+    );
+    await store.releaseLease(lease);
+    expect(await closing).toMatchObject([{ seq: 1, text: 'sent' }]);
+    expect(await store.get('run-inbox', 'held-run')).toEqual({ seq: 1 });
+    await store.close();
+  });
+});

@@ -3,7 +3,9 @@
  * from other processes, numbered 1, 2, … in the order they were stored. Writers take the inbox lease
  * (`inbox:<runId>`) and fence their write with it, so two senders never get the same number; the run
  * reads the head (one `get`) at each step boundary and records the last number it consumed in its
- * checkpoint, so a resumed run receives each input exactly once. A completed run closes its inbox.
+ * checkpoint, so a resumed run receives each input exactly once. A completed run closes its inbox: on a
+ * store with `setBatchIf` in one conditional write (the head unchanged, the inbox lease free), otherwise
+ * under the inbox lease.
  */
 import type { Store } from '../../contracts/store.js';
 import { RunError } from '../../errors/agentry-error.js';
@@ -207,17 +209,44 @@ export async function closeInbox(
 ): Promise<InboxEntry[]> {
   if (closedLocally(store, runId, afterSeq)) return [];
   const local = localInbox(store, runId);
+  if (await closedIfUnchanged(store, runId, afterSeq)) {
+    if (local) local.closed = true;
+    return [];
+  }
   return withInboxLease(store, runId, owner, async (fence) => {
     const head = await readHead(store, runId);
     const waiting = head ? await entriesBetween(store, runId, afterSeq, head.seq) : [];
     if (waiting.length > 0) return waiting;
-    // Need not be flushed before it is acknowledged: the run's final save and record, written next, are
-    // flushed, and they flush it too (a store server that crashes before then loses both, and the run goes on).
+    // Deferred, as in `closedIfUnchanged`.
     const closed = { seq: head?.seq ?? 0, closed: true };
     await store.set(INBOX_NAMESPACE, headKey(runId), closed, { fence, deferFlush: true });
     if (local) local.closed = true;
     return [];
   });
+}
+
+/**
+ * The close in one round trip, on a store with `setBatchIf`: the closed head is written only while the head
+ * still holds `afterSeq` (absent for 0: nothing was ever posted) and no sender holds the inbox lease, so it is
+ * ordered with every post as if it took the lease. False when it was not written (an input came, or a
+ * sender is at work): the caller closes under the lease, and takes what waits.
+ */
+async function closedIfUnchanged(store: Store, runId: string, afterSeq: number): Promise<boolean> {
+  if (store.setBatchIf === undefined) return false;
+  // Need not be flushed before it is acknowledged: the run's final save and record, written next, are
+  // flushed, and they flush it too (a store server that crashes before then loses both, and the run goes on).
+  return store.setBatchIf(
+    [{ namespace: INBOX_NAMESPACE, key: headKey(runId), value: { seq: afterSeq, closed: true } }],
+    {
+      expect: {
+        namespace: INBOX_NAMESPACE,
+        key: headKey(runId),
+        value: afterSeq === 0 ? undefined : { seq: afterSeq },
+      },
+      unleased: `inbox:${runId}`,
+      deferFlush: true,
+    },
+  );
 }
 
 /**

@@ -24,6 +24,8 @@ export interface SaveReceipt {
   version: number;
   /** True when the save wrote `SaveOptions.also` too, in its own transaction. */
   alsoWritten?: boolean;
+  /** True when the save gave the fence's lease up in its own transaction (`SaveOptions.releaseLease`). */
+  leaseReleased?: boolean;
 }
 
 /** How one save is written. */
@@ -36,6 +38,11 @@ export interface SaveOptions {
    * so by leaving `SaveReceipt.alsoWritten` unset.
    */
   also?: readonly StoreBatchEntry[];
+  /**
+   * With `fence`: give that lease up in the save's own transaction (a completed run's final save), where
+   * the store can (`Store.setBatchIf`); the receipt's `leaseReleased` says whether it did.
+   */
+  releaseLease?: boolean;
 }
 
 export interface RunPersistence {
