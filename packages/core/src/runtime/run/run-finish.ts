@@ -6,6 +6,7 @@ import type { RunResult } from '../../contracts/run.js';
 import type { StoreBatchEntry } from '../../contracts/store.js';
 import { inboxEndRecorded } from '../inbox/run-inbox.js';
 import { runEventBlocks, writeRunEvents } from '../records/event-log.js';
+import { timeText } from '../records/event-recorder.js';
 import { appendTranscript } from '../records/transcript.js';
 import type { RunContext } from '../state/run-context.js';
 import { writebackMemories } from './memory-steps.js';
@@ -76,7 +77,7 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
     else events = blocks.map(({ namespace, key, text }) => ({ namespace, key, text }));
   }
   const reason = parts.status === 'suspended' ? 'run.suspended' : 'run.finished';
-  const now = new Date(services.clock.now()).toISOString();
+  const now = timeText(services.clock.now());
   // The record goes with the final save (one transaction) when the persistence can write it.
   try {
     await services.records.finished(
