@@ -12,7 +12,10 @@ export type Unsubscribe = () => void;
  * reported (as a `subscriber.failed` event or a log line), never re-thrown.
  * Events of one run are delivered in `seq` order. Every handler receives the
  * runtime's own event object: treat it as read-only (the run's stored event
- * log is encoded from it after delivery).
+ * log is encoded from it after delivery; the memory store encodes it when the
+ * log is first read). The same goes for values a run puts in its events as
+ * given: a tool's output and a model's tool-call input are not to be changed
+ * once returned.
  */
 export interface EventBus {
   readonly kind: 'event-bus';

@@ -95,13 +95,16 @@ export interface KeyvStoreOptions {
 
 let keyvClass: typeof Keyv | undefined;
 
-/** The keyv class once `loadKeyv` has resolved (a connection is open), else `undefined`. */
+/** The keyv class once `loadKeyv` has resolved, else `undefined`. */
 export function loadedKeyv(): typeof Keyv | undefined {
   return keyvClass;
 }
 let keyvLoading: Promise<typeof Keyv> | undefined;
 
-/** keyv is imported when the first store opens its backend, not when `@agentry/core` is imported. */
+/**
+ * keyv is imported when a store first reads or writes through it (not when `@agentry/core` is imported, nor
+ * for batches, fenced writes and leases, which go to the backend directly).
+ */
 export function loadKeyv(): Promise<typeof Keyv> {
   keyvLoading ??= import('keyv').then(
     (module) => {

@@ -72,7 +72,7 @@ export abstract class KeyvStore implements Store {
     const encoded = this.encodeKey(namespace, key);
     return this.run(
       'read',
-      async (opened) => (await this.keyvFor(namespace, opened).get(encoded)) as T | undefined,
+      async (opened) => (await (await this.keyvOf(namespace, opened)).get(encoded)) as T | undefined,
     );
   }
 
@@ -84,7 +84,7 @@ export abstract class KeyvStore implements Store {
     const encoded = keys.map((key) => this.encodeKey(namespace, key));
     return this.run(
       'read',
-      async (opened) => (await this.keyvFor(namespace, opened).getMany(encoded)) as (T | undefined)[],
+      async (opened) => (await (await this.keyvOf(namespace, opened)).getMany(encoded)) as (T | undefined)[],
     );
   }
 
@@ -229,7 +229,7 @@ export abstract class KeyvStore implements Store {
           serialize({ value, ...(ttlMs === undefined ? {} : { expires: Date.now() + ttlMs }) }),
         );
       } else {
-        await this.keyvFor(namespace, opened).set(encodedKey, value, ttlMs);
+        await (await this.keyvOf(namespace, opened)).set(encodedKey, value, ttlMs);
       }
     });
   }
@@ -254,7 +254,7 @@ export abstract class KeyvStore implements Store {
       return;
     }
     await this.run('write', async (opened) => {
-      await this.keyvFor(namespace, opened).setMany(encoded);
+      await (await this.keyvOf(namespace, opened)).setMany(encoded);
     });
   }
 
@@ -309,7 +309,7 @@ export abstract class KeyvStore implements Store {
 
   async delete(namespace: string, key: string): Promise<boolean> {
     const encoded = this.encodeKey(namespace, key);
-    return this.run('delete', async (opened) => this.keyvFor(namespace, opened).delete(encoded));
+    return this.run('delete', async (opened) => (await this.keyvOf(namespace, opened)).delete(encoded));
   }
 
   async *entries<T extends JsonValue = JsonValue>(namespace: string): AsyncIterable<[key: string, value: T]> {
@@ -449,29 +449,38 @@ export abstract class KeyvStore implements Store {
   }
 
   private open(): Promise<KeyvStoreConnection> {
-    this.connection ??= loadKeyv()
-      .then(() => this.connect())
-      .then(
-        (connection) => {
-          // Each namespace's Keyv adds an error listener to the shared adapter; 0 would mean "none" to some emitters.
-          const adapter = connection.adapter as { setMaxListeners?: (count: number) => void };
-          if (!(connection.adapter instanceof Map)) adapter.setMaxListeners?.(Number.MAX_SAFE_INTEGER);
-          return connection;
-        },
-        (error: unknown) => {
-          this.connection = undefined;
-          throw error;
-        },
-      );
+    this.connection ??= this.connect().then(
+      (connection) => {
+        // Each namespace's Keyv adds an error listener to the shared adapter; 0 would mean "none" to some emitters.
+        const adapter = connection.adapter as { setMaxListeners?: (count: number) => void };
+        if (!(connection.adapter instanceof Map)) adapter.setMaxListeners?.(Number.MAX_SAFE_INTEGER);
+        return connection;
+      },
+      (error: unknown) => {
+        this.connection = undefined;
+        throw error;
+      },
+    );
     return this.connection;
   }
 
-  /** The `Keyv` of one namespace over the shared adapter. */
+  /**
+   * `keyvFor`, importing keyv first when no store has yet: a process that only writes batches and runs
+   * (a non-durable run on the memory store) never needs it, and its first run does not pay for the import.
+   */
+  private keyvOf(namespace: string, connection: KeyvStoreConnection): Keyv | Promise<Keyv> {
+    const keyv = this.namespaces.get(namespace);
+    if (keyv !== undefined) return keyv;
+    if (loadedKeyv() !== undefined) return this.keyvFor(namespace, connection);
+    return loadKeyv().then(() => this.keyvFor(namespace, connection));
+  }
+
+  /** The `Keyv` of one namespace over the shared adapter (keyv must be loaded: see `keyvOf`). */
   protected keyvFor(namespace: string, connection: KeyvStoreConnection): Keyv {
     let keyv = this.namespaces.get(namespace);
     if (keyv === undefined) {
       const keyvClass = loadedKeyv();
-      if (keyvClass === undefined) throw new Error('keyv is not loaded yet: open the connection first');
+      if (keyvClass === undefined) throw new Error('keyv is not loaded yet: get the Keyv through keyvOf');
       keyv = new keyvClass({
         store: connection.adapter,
         namespace: this.keyvNamespace(namespace),

@@ -13,6 +13,7 @@ import type {
 } from '../contracts/store.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { noOptions, withFastConfig } from '../plugin/fast-plugin-config.js';
+import { DeferredJsonText } from './deferred-json-text.js';
 import { refusedInProcess } from './in-process-conditions.js';
 import { InProcessLeases } from './in-process-leases.js';
 import { KeyvStore, type KeyvStoreConnection } from './keyv-store.js';
@@ -145,9 +146,17 @@ export class MemoryStore extends KeyvStore {
     for (const entry of entries) await this.noteWritten(namespace, entry.key, entry.value);
   }
 
+  /**
+   * `setBatch`; an unfenced entry whose text is made on demand (`DeferredJsonText`, a run's event blocks)
+   * is kept as it is and encoded when it is first read back: written before the other entries, in order.
+   */
   override async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions): Promise<void> {
-    await super.setBatch(entries, options);
-    await this.noteBatch(entries);
+    let rest = entries;
+    if (options?.fence === undefined && entries.some((entry) => entry instanceof DeferredJsonText)) {
+      rest = await this.keepDeferred(entries);
+    }
+    if (rest.length > 0) await super.setBatch(rest, options);
+    await this.noteBatch(rest);
   }
 
   private async noteBatch(entries: readonly StoreBatchEntry[]): Promise<void> {
@@ -164,6 +173,26 @@ export class MemoryStore extends KeyvStore {
     const written = await super.setBatchIf(entries, options);
     if (written) await this.noteBatch(entries);
     return written;
+  }
+
+  /** Stores a batch's deferred entries (keys checked first, then all in one synchronous stretch); returns the others. */
+  private async keepDeferred(entries: readonly StoreBatchEntry[]): Promise<StoreBatchEntry[]> {
+    const kept: { entry: DeferredJsonText; key: string }[] = [];
+    const rest: StoreBatchEntry[] = [];
+    for (const entry of entries) {
+      if (entry instanceof DeferredJsonText)
+        kept.push({
+          entry,
+          key: `${this.keyvNamespace(entry.namespace)}:${this.encodeKey(entry.namespace, entry.key)}`,
+        });
+      else rest.push(entry);
+    }
+    await this.run('write', async (opened) => {
+      const map = opened.adapter as Map<string, unknown>;
+      for (const { entry, key } of kept) map.set(key, new DeferredEnvelope(entry));
+    });
+    for (const { entry } of kept) await this.noteWritten(entry.namespace, entry.key, undefined);
+    return rest;
   }
 
   override async delete(namespace: string, key: string): Promise<boolean> {
@@ -238,5 +267,17 @@ export class MemoryStore extends KeyvStore {
       },
       close: async () => map.clear(),
     };
+  }
+}
+
+/**
+ * A kept `DeferredJsonText` as the map holds it, in keyv's envelope shape (`{ value }`): keyv hands
+ * non-string entries back as they are, so every read of `value` parses the text afresh (a reader's copy).
+ */
+class DeferredEnvelope {
+  constructor(private readonly entry: DeferredJsonText) {}
+
+  get value(): JsonValue {
+    return JSON.parse(this.entry.text) as JsonValue;
   }
 }

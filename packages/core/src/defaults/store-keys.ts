@@ -3,6 +3,7 @@ import { StoreError } from '../errors/agentry-error.js';
 
 /** Characters `encodeURIComponent` leaves alone and the replacement below does not touch. */
 const UNRESERVED = /^[A-Za-z0-9_.~-]+$/;
+const UNRESERVED_AND_COLON = /^[A-Za-z0-9_.~:-]+$/;
 
 /**
  * Encodes a namespace or key so it never contains `:` (keyv's separator),
@@ -19,6 +20,8 @@ export function encodeStoreSegment(text: string, what: string): string {
   if (text === '') return '%';
   // Most keys (ids, names) need no encoding: skip the two passes over them.
   if (UNRESERVED.test(text)) return text;
+  // Keys made of ids joined by `:` (a run's event blocks, `<runId>:b<block>`): only the colons change.
+  if (UNRESERVED_AND_COLON.test(text)) return text.replaceAll(':', '%3A');
   try {
     return encodeURIComponent(text).replace(
       /[!'()*]/g,

@@ -7,18 +7,26 @@ export class ActiveRun {
   run: RunContext | undefined;
   /** The caller's signal (`RunRequest.signal` / `ResumeRequest.signal`), kept for later segments. */
   callerSignal: AbortSignal | undefined;
-  /** Resolves when the run has ended (or failed to start). */
-  readonly done: Promise<void>;
+  #done: Promise<void> | undefined;
+  #settle: (() => void) | undefined;
+  #ended = false;
   #stop: AbortController | undefined;
   #stopped = false;
   #cancelReason: string | undefined;
   #interruptReason: string | undefined;
-  #settle!: () => void;
 
-  constructor(readonly runId: string) {
-    this.done = new Promise<void>((resolve) => {
-      this.#settle = resolve;
-    });
+  constructor(readonly runId: string) {}
+
+  /** Resolves when the run has ended (or failed to start). Made on first use: most runs are never waited for. */
+  get done(): Promise<void> {
+    if (this.#done === undefined) {
+      this.#done = this.#ended
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.#settle = resolve;
+          });
+    }
+    return this.#done;
   }
 
   /**
@@ -71,7 +79,8 @@ export class ActiveRun {
 
   /** Marks the run as ended. */
   settle(): void {
-    this.#settle();
+    this.#ended = true;
+    this.#settle?.();
   }
 }
 

@@ -11,7 +11,7 @@ import { admitRun } from './agent/run-hooks.js';
 import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import type { RunOwner, RunOwnership } from './durability/run-lease.js';
 import { settleEndedRun } from './durability/settle-ended.js';
-import type { RunEventListener } from './records/event-recorder.js';
+import { type RunEventListener, timeText } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
 import { injectMemories } from './run/memory-steps.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
@@ -293,7 +293,7 @@ export class RunLauncher {
   }
 
   private now(): string {
-    return new Date(this.host.services.clock.now()).toISOString();
+    return timeText(this.host.services.clock.now());
   }
 }
 

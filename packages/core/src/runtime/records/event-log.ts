@@ -8,6 +8,7 @@
 import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Store, StoreSetOptions } from '../../contracts/store.js';
+import { DeferredJsonText } from '../../defaults/deferred-json-text.js';
 import { flatJson } from '../snapshot/json-guard.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
@@ -110,24 +111,64 @@ export async function writeRunEvents(
 }
 
 /**
- * The blocks (namespace `RUN_EVENTS_NAMESPACE`, JSON text each) `writeRunEvents` writes for events that start
- * a block, for a caller that writes them together with other entries (`Store.setBatch`); `undefined` when they
- * continue a stored block (`writeRunEvents` merges those).
+ * One block of a run's events as a `Store.setBatch` entry (namespace `RUN_EVENTS_NAMESPACE`): its JSON
+ * text is made when `text` is first read, in one `JSON.stringify`. Every store reads it while writing the
+ * batch; the memory store keeps the entry itself and encodes it when the block is first read back (see
+ * `MemoryStore`), so a block that is never read (most runs of a long-lived process) is never encoded.
  */
-export function runEventBlocks(batch: RunEvents): { key: string; text: string }[] | undefined {
+export class EventBlockEntry extends DeferredJsonText {
+  readonly namespace = RUN_EVENTS_NAMESPACE;
+  #identity: RunIdentity | undefined;
+  #items: readonly AnyAgentryEvent[] | undefined;
+  #text: string | undefined;
+
+  constructor(
+    readonly key: string,
+    identity: RunIdentity,
+    items: readonly AnyAgentryEvent[],
+  ) {
+    super();
+    this.#identity = identity;
+    this.#items = items;
+  }
+
+  /** The block's JSON text, `{ runId, sessionId, agentId, events: [[type, seq, time, data], …] }`. */
+  override get text(): string {
+    if (this.#text === undefined) {
+      const { runId, sessionId, agentId } = this.#identity!;
+      const items = this.#items!;
+      const events = new Array<StoredBlock['events'][number]>(items.length);
+      for (let at = 0; at < items.length; at++) {
+        const event = items[at]!;
+        events[at] = [event.type, event.seq, event.time, event.data as JsonValue];
+      }
+      this.#text = JSON.stringify({ runId, sessionId, agentId, events });
+      // Encoded once: the events need not be held any longer.
+      this.#identity = undefined;
+      this.#items = undefined;
+    }
+    return this.#text;
+  }
+}
+
+/**
+ * The blocks (namespace `RUN_EVENTS_NAMESPACE`, JSON text each, made on first read) `writeRunEvents` writes
+ * for events that start a block, for a caller that writes them together with other entries
+ * (`Store.setBatch`); `undefined` when they continue a stored block (`writeRunEvents` merges those).
+ */
+export function runEventBlocks(batch: RunEvents): EventBlockEntry[] | undefined {
   const { firstSeq, items } = batch;
   if ((firstSeq - 1) % EVENT_BLOCK_SIZE !== 0) return undefined;
-  const { runId, sessionId, agentId } = batch;
-  const blocks: { key: string; text: string }[] = [];
+  const identity = { runId: batch.runId, sessionId: batch.sessionId, agentId: batch.agentId };
+  if (items.length <= EVENT_BLOCK_SIZE) {
+    const block = Math.floor((firstSeq - 1) / EVENT_BLOCK_SIZE);
+    return [new EventBlockEntry(blockKey(identity.runId, block), identity, items)];
+  }
+  const blocks: EventBlockEntry[] = [];
   for (let index = 0; index < items.length; index += EVENT_BLOCK_SIZE) {
-    const end = Math.min(items.length, index + EVENT_BLOCK_SIZE);
-    const events = new Array<StoredBlock['events'][number]>(end - index);
-    for (let at = index; at < end; at++) {
-      const event = items[at]!;
-      events[at - index] = [event.type, event.seq, event.time, event.data as JsonValue];
-    }
     const block = Math.floor((firstSeq + index - 1) / EVENT_BLOCK_SIZE);
-    blocks.push({ key: blockKey(runId, block), text: JSON.stringify({ runId, sessionId, agentId, events }) });
+    const slice = items.slice(index, index + EVENT_BLOCK_SIZE);
+    blocks.push(new EventBlockEntry(blockKey(identity.runId, block), identity, slice));
   }
   return blocks;
 }

@@ -36,8 +36,11 @@ const ENDING_TYPES: ReadonlySet<EventType> = new Set(RUN_ENDING_EVENTS);
 let lastTime = Number.NaN;
 let lastTimeText = '';
 
-/** ISO time of `now`, formatted once per millisecond (shared by every run of the process). */
-function timeText(now: number): string {
+/**
+ * ISO time of `now` (epoch ms), formatted once per millisecond and shared by every run of the process: event
+ * times, and a run's start and end times (a short run starts in the millisecond the previous one ended).
+ */
+export function timeText(now: number): string {
   if (now !== lastTime) {
     lastTime = now;
     lastTimeText = new Date(now).toISOString();

@@ -5,7 +5,8 @@ import type { JsonValue } from '../../contracts/json.js';
 import type { RunResult } from '../../contracts/run.js';
 import type { StoreBatchEntry } from '../../contracts/store.js';
 import { inboxEndRecorded } from '../inbox/run-inbox.js';
-import { RUN_EVENTS_NAMESPACE, runEventBlocks, writeRunEvents } from '../records/event-log.js';
+import { runEventBlocks, writeRunEvents } from '../records/event-log.js';
+import { timeText } from '../records/event-recorder.js';
 import { appendTranscript } from '../records/transcript.js';
 import type { RunContext } from '../state/run-context.js';
 import { writebackMemories } from './memory-steps.js';
@@ -65,16 +66,18 @@ export async function endSegment(run: RunContext, parts: ResultParts): Promise<R
   snapshot.status = parts.status;
   snapshot.eventSeq = run.recorder.lastSeq;
   // A run that is not durable writes its events here, with its final record when they start a block.
-  let events: StoreBatchEntry[] = [];
+  let events: readonly StoreBatchEntry[] = [];
   if (!run.persistence.durable) {
     const taken = run.recorder.takeEvents();
     const blocks =
       taken.items.length === 0 ? [] : services.store.setBatch ? runEventBlocks(taken) : undefined;
     if (blocks === undefined) await writeRunEvents(services.store, taken);
-    else events = blocks.map(({ key, text }) => ({ namespace: RUN_EVENTS_NAMESPACE, key, text }));
+    // A process-local store may keep the blocks unencoded until they are read (see `MemoryStore`).
+    else if (services.store.processLocal) events = blocks;
+    else events = blocks.map(({ namespace, key, text }) => ({ namespace, key, text }));
   }
   const reason = parts.status === 'suspended' ? 'run.suspended' : 'run.finished';
-  const now = new Date(services.clock.now()).toISOString();
+  const now = timeText(services.clock.now());
   // The record goes with the final save (one transaction) when the persistence can write it.
   try {
     await services.records.finished(

@@ -20,9 +20,9 @@ export class RunAbort {
   private readonly racers = new Set<(reason: unknown) => void>();
   /**
    * A cancel, unless an external signal's reason is an interruption (a parent run's signal reaching a
-   * child); a lost run lease says so in the message.
+   * child); a lost run lease says so in the message. Bound (made) only for a run with external signals.
    */
-  private readonly onExternalAbort = () => {
+  private onExternalAbort(): void {
     const reasons = this.externals
       .filter((signal) => signal.aborted)
       .map((signal) => signal.reason as unknown);
@@ -36,8 +36,10 @@ export class RunAbort {
         ? new RunAbortedSignal('interrupted', interrupted.message)
         : new RunAbortedSignal('cancelled', lease ? (lease as Error).message : 'The caller aborted the run'),
     );
-  };
+  }
   private readonly externals: readonly AbortSignal[];
+  /** `onExternalAbort` bound to this run, the listener added to each external signal (none without them). */
+  private readonly externalListener: (() => void) | undefined;
 
   /**
    * @param remainingMs time left before the run times out (`undefined` for no limit)
@@ -52,10 +54,14 @@ export class RunAbort {
       // Ref'd only while raced work is in flight (see `race`).
       this.timer.unref?.();
     }
-    this.externals = externals.filter((signal): signal is AbortSignal => signal !== undefined);
+    this.externals = externals.some((signal) => signal !== undefined)
+      ? externals.filter((signal): signal is AbortSignal => signal !== undefined)
+      : NO_SIGNALS;
+    const listener = this.externals.length > 0 ? () => this.onExternalAbort() : undefined;
+    this.externalListener = listener;
     for (const signal of this.externals) {
       if (signal.aborted) this.onExternalAbort();
-      else signal.addEventListener('abort', this.onExternalAbort, { once: true });
+      else signal.addEventListener('abort', listener!, { once: true });
     }
     // Reading the run's signal reads the external ones first: a signal that aborts when it is read (a run
     // lease past its local deadline) stops the run before the reader acts.
@@ -127,7 +133,8 @@ export class RunAbort {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const signal of this.externals) signal.removeEventListener('abort', this.onExternalAbort);
+    const listener = this.externalListener;
+    if (listener) for (const signal of this.externals) signal.removeEventListener('abort', listener);
   }
 
   private abort(reason: RunAbortedSignal): void {
@@ -139,6 +146,8 @@ export class RunAbort {
     this.controller.abort(reason);
   }
 }
+
+const NO_SIGNALS: readonly AbortSignal[] = [];
 
 function timedOut(): RunAbortedSignal {
   return new RunAbortedSignal('timeout', 'The run exceeded maxDurationMs or passed its deadline');
