@@ -61,15 +61,16 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
       AGENTRY_DB: join(work, 'agentry.db'),
       DURABLE_WORKDIR: work,
       NO_COLOR: '1',
-      // The killed process's run lease must expire before a resume may take the run over: keep it short.
-      AGENTRY_RUN_LEASE_TTL_MS: '1000',
+      // The killed process's run lease must expire before a resume may take the run over: keep it short, but
+      // long enough that a loaded machine delaying its renewals does not take it away before the kill.
+      AGENTRY_RUN_LEASE_TTL_MS: '3000',
     };
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   /**
    * The resuming process's own lease: long, so a loaded machine that delays its renewals does not make it
-   * fence itself off. It still takes over as soon as the killed process's 1 s lease has expired.
+   * fence itself off. It still takes over as soon as the killed process's 3 s lease has expired.
    */
   const resumeEnv = () => ({ ...env, AGENTRY_RUN_LEASE_TTL_MS: '15000' });
 
@@ -116,7 +117,7 @@ describe('a durable run killed mid-way', { timeout: SPAWNING_TEST_TIMEOUT_MS }, 
   it('completes with runtime.resume from an embedding process sharing the store', async () => {
     const runId = await crash();
 
-    const runtime = await createRuntime({ config, env });
+    const runtime = await createRuntime({ config, env: resumeEnv() });
     try {
       const result = await runtime.resume(runId);
       expect(result).toMatchObject({

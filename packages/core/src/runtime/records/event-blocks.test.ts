@@ -60,3 +60,29 @@ describe('a run’s stored events (not durable)', () => {
     expect(stored).toHaveLength(published.length);
   });
 });
+
+describe('a run’s stored events that JSON cannot hold', () => {
+  it('fail to read with store.not_json naming the event and the value, by any read path', async () => {
+    const note = recordingTool('note', { sideEffects: 'none' });
+    const { runtime, model } = scriptedRuntime(
+      [{ toolCalls: [{ tool: 'note', input: { value: 'x' } }] }, { text: 'done' }],
+      { tools: [note.tool] },
+    );
+    // A custom model that hands back a BigInt in a tool call's input.
+    const generate = model.generate.bind(model);
+    model.generate = async (request) => {
+      const response = await generate(request);
+      for (const call of response.toolCalls) (call.input as Record<string, unknown>).value = 10n;
+      return response;
+    };
+    const result = await runtime.run({ agent: 'assistant', input: 'note a big number' });
+    const read = runtime.runs.events(result.runId);
+    await expect(read).rejects.toMatchObject({ code: 'store.not_json' });
+    await expect(read).rejects.toThrow(/events of run \S+ cannot be read: event \d+ \([a-z_.]+\): data\.\S+ is a BigInt/);
+    const store = runtime.services.store;
+    const key = `${result.runId}:b00000000`;
+    await expect(store.get(RUN_EVENTS_NAMESPACE, key)).rejects.toMatchObject({ code: 'store.not_json' });
+    await expect(store.getMany(RUN_EVENTS_NAMESPACE, [key])).rejects.toMatchObject({ code: 'store.not_json' });
+    await runtime.close();
+  });
+});

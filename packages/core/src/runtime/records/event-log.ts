@@ -9,6 +9,8 @@ import type { AnyAgentryEvent } from '../../contracts/events.js';
 import type { JsonValue } from '../../contracts/json.js';
 import type { Store, StoreSetOptions } from '../../contracts/store.js';
 import { DeferredJsonText } from '../../defaults/deferred-json-text.js';
+import { findNonJson } from '../../defaults/store-json.js';
+import { StoreError } from '../../errors/agentry-error.js';
 import { flatJson } from '../snapshot/json-guard.js';
 
 /** Store namespace of run events (durable persistence writes here too, through `writeRunEvents`). */
@@ -142,13 +144,36 @@ export class EventBlockEntry extends DeferredJsonText {
         const event = items[at]!;
         events[at] = [event.type, event.seq, event.time, event.data as JsonValue];
       }
-      this.#text = JSON.stringify({ runId, sessionId, agentId, events });
+      try {
+        this.#text = JSON.stringify({ runId, sessionId, agentId, events });
+      } catch (error) {
+        throw unencodableEvents(runId, items, error);
+      }
       // Encoded once: the events need not be held any longer.
       this.#identity = undefined;
       this.#items = undefined;
     }
     return this.#text;
   }
+}
+
+/**
+ * `store.not_json` for a block whose events JSON cannot hold (a BigInt or a cycle in a custom model's or
+ * tool's payload), naming the first such event and value: raised when the block is first read.
+ */
+function unencodableEvents(runId: string, items: readonly AnyAgentryEvent[], error: unknown): StoreError {
+  const bad = items
+    .map((event) => ({ event, problem: findNonJson(event.data, 'data') }))
+    .find(({ problem }) => problem !== undefined);
+  const where = bad
+    ? `event ${bad.event.seq} (${bad.event.type}): ${bad.problem!.path} is ${bad.problem!.found}`
+    : String(error instanceof Error ? error.message : error);
+  return new StoreError('store.not_json', {
+    message: `The stored events of run ${runId} cannot be read: ${where}, which is not plain JSON`,
+    hint: 'A model or tool of this run put a value JSON cannot hold into an event (BigInt, a cycle): make it return plain JSON (BigInt as a string).',
+    cause: error,
+    context: { runId },
+  });
 }
 
 /**
