@@ -78,11 +78,15 @@ describe('a run’s stored events that JSON cannot hold', () => {
     const result = await runtime.run({ agent: 'assistant', input: 'note a big number' });
     const read = runtime.runs.events(result.runId);
     await expect(read).rejects.toMatchObject({ code: 'store.not_json' });
-    await expect(read).rejects.toThrow(/events of run \S+ cannot be read: event \d+ \([a-z_.]+\): data\.\S+ is a BigInt/);
+    await expect(read).rejects.toThrow(
+      /events of run \S+ cannot be read: event \d+ \([a-z_.]+\): data\.\S+ is a BigInt/,
+    );
     const store = runtime.services.store;
     const key = `${result.runId}:b00000000`;
     await expect(store.get(RUN_EVENTS_NAMESPACE, key)).rejects.toMatchObject({ code: 'store.not_json' });
-    await expect(store.getMany(RUN_EVENTS_NAMESPACE, [key])).rejects.toMatchObject({ code: 'store.not_json' });
+    await expect(store.getMany(RUN_EVENTS_NAMESPACE, [key])).rejects.toMatchObject({
+      code: 'store.not_json',
+    });
     await runtime.close();
   });
 });
