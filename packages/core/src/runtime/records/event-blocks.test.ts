@@ -64,7 +64,7 @@ describe('a run’s stored events (not durable)', () => {
 describe('a run’s stored events that JSON cannot hold', () => {
   it('fail to read with store.not_json naming the event and the value, by any read path', async () => {
     const note = recordingTool('note', { sideEffects: 'none' });
-    const { runtime, model } = scriptedRuntime(
+    const { runtime, model, store } = scriptedRuntime(
       [{ toolCalls: [{ tool: 'note', input: { value: 'x' } }] }, { text: 'done' }],
       { tools: [note.tool] },
     );
@@ -81,7 +81,6 @@ describe('a run’s stored events that JSON cannot hold', () => {
     await expect(read).rejects.toThrow(
       /events of run \S+ cannot be read: event \d+ \([a-z_.]+\): data\.\S+ is a BigInt/,
     );
-    const store = runtime.services.store;
     const key = `${result.runId}:b00000000`;
     await expect(store.get(RUN_EVENTS_NAMESPACE, key)).rejects.toMatchObject({ code: 'store.not_json' });
     await expect(store.getMany(RUN_EVENTS_NAMESPACE, [key])).rejects.toMatchObject({
