@@ -23,6 +23,14 @@ import {
   type RawEntry,
   serialize,
 } from './keyv-connection.js';
+import {
+  checkedTtl,
+  checkFenceShape,
+  checkLease,
+  checkLeaseName,
+  checkOwner,
+  leaseLost,
+} from './store-arguments.js';
 import { assertStoreJson } from './store-json.js';
 import { decodeStoreSegment, encodeStoreSegment } from './store-keys.js';
 
@@ -90,7 +98,7 @@ export abstract class KeyvStore implements Store {
 
   async set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions): Promise<void> {
     const encoded = this.encodeKey(namespace, key);
-    const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
+    const ttlMs = options?.ttlMs === undefined ? undefined : checkedTtl(this.name, options.ttlMs, 'ttlMs');
     assertStoreJson(this.name, value);
     await this.write(namespace, encoded, value, ttlMs, options);
   }
@@ -98,7 +106,7 @@ export abstract class KeyvStore implements Store {
   /** See `Store.setJsonText`: the text goes into the stored entry as is (no check, no re-serialisation). */
   async setJsonText(namespace: string, key: string, text: string, options?: StoreSetOptions): Promise<void> {
     const encoded = this.encodeKey(namespace, key);
-    const ttlMs = options?.ttlMs === undefined ? undefined : this.checkTtl(options.ttlMs, 'ttlMs');
+    const ttlMs = options?.ttlMs === undefined ? undefined : checkedTtl(this.name, options.ttlMs, 'ttlMs');
     await this.write(namespace, encoded, this.jsonText(text, 'setJsonText'), ttlMs, options);
   }
 
@@ -158,7 +166,7 @@ export abstract class KeyvStore implements Store {
       opened.writeIf?.(raw, condition, { now: this.options.now(), deferFlush: options.deferFlush === true }),
     );
     if (outcome === undefined) return setBatchIfInSteps(this, entries, options);
-    if (outcome === 'fenced') throw this.leaseLost(options.fence!);
+    if (outcome === 'fenced') throw leaseLost(this.name, options.fence!);
     return outcome === 'written';
   }
 
@@ -166,7 +174,7 @@ export abstract class KeyvStore implements Store {
   private rawCondition(raw: readonly RawEntry[], options: StoreConditionalOptions): RawCondition {
     const { fence, expect, unleased, releaseFence } = options;
     if (fence !== undefined) this.checkFence(fence);
-    if (unleased !== undefined) this.checkLeaseName(unleased);
+    if (unleased !== undefined) checkLeaseName(unleased);
     const condition: { -readonly [K in keyof RawCondition]: RawCondition[K] } = {};
     if (fence !== undefined) condition.fence = fence;
     if (unleased !== undefined) condition.unleased = unleased;
@@ -278,33 +286,17 @@ export abstract class KeyvStore implements Store {
         deferFlush: options.deferFlush === true,
       });
     });
-    if (!applied) throw this.leaseLost(fence);
+    if (!applied) throw leaseLost(this.name, fence);
   }
 
   /** `store.unsupported` for a fence that is not a lease name and an integer token. */
   private checkFence(fence: StoreFence): void {
-    if (typeof fence !== 'object' || fence === null || !Number.isInteger(fence.token)) {
-      throw new StoreError('store.unsupported', {
-        message: `${this.name} store: a write fence needs a lease name and the integer token of its Lease`,
-        hint: 'Pass { lease: lease.name, token: lease.token } of a lease this store returned.',
-        context: { plugin: this.name },
-      });
-    }
+    checkFenceShape(this.name, fence);
     // A run fences every write with the same lease: its name is checked once.
     if (fence.lease !== this.checkedLease) {
-      this.checkLeaseName(fence.lease);
+      checkLeaseName(fence.lease);
       this.checkedLease = fence.lease;
     }
-  }
-
-  /** `store.lease_lost`: a fenced write refused. */
-  private leaseLost(fence: StoreFence): StoreError {
-    return new StoreError('store.lease_lost', {
-      message: `${this.name} store refused a write: lease "${fence.lease}" is no longer held with token ${fence.token}`,
-      hint: 'Another process holds the lease now (it took the run over); this process must stop writing. Nothing was written.',
-      retryable: false,
-      context: { plugin: this.name },
-    });
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {
@@ -329,27 +321,27 @@ export abstract class KeyvStore implements Store {
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
-    this.checkLeaseName(name);
-    this.checkOwner(owner);
-    const ttl = this.checkTtl(ttlMs, 'lease ttlMs');
+    checkLeaseName(name);
+    checkOwner(this.name, owner);
+    const ttl = checkedTtl(this.name, ttlMs, 'lease ttlMs');
     return this.run('acquire a lease', (opened) =>
       opened.leases.acquire(name, owner, ttl, this.options.now()),
     );
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
-    this.checkLease(lease);
-    const ttl = this.checkTtl(ttlMs, 'lease ttlMs');
+    checkLease(this.name, lease);
+    const ttl = checkedTtl(this.name, ttlMs, 'lease ttlMs');
     return this.run('renew a lease', (opened) => opened.leases.renew(lease, ttl, this.options.now()));
   }
 
   async releaseLease(lease: Lease): Promise<void> {
-    this.checkLease(lease);
+    checkLease(this.name, lease);
     await this.run('release a lease', (opened) => opened.leases.release(lease));
   }
 
   async readLease(name: string): Promise<Lease | undefined> {
-    this.checkLeaseName(name);
+    checkLeaseName(name);
     return this.run('read a lease', (opened) => opened.leases.read(name, this.options.now()));
   }
 
@@ -494,42 +486,5 @@ export abstract class KeyvStore implements Store {
       this.namespaces.set(namespace, keyv);
     }
     return keyv;
-  }
-
-  private checkTtl(ttlMs: number, what: string): number {
-    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-      throw new StoreError('store.unsupported', {
-        message: `${this.name} store: ${what} must be a positive number of milliseconds, got ${String(ttlMs)}`,
-        hint: 'Pass a positive ttlMs, or leave it out for entries that never expire.',
-        context: { plugin: this.name },
-      });
-    }
-    return Math.ceil(ttlMs);
-  }
-
-  private checkOwner(owner: string): void {
-    if (typeof owner !== 'string' || owner === '') {
-      throw new StoreError('store.unsupported', {
-        message: `${this.name} store: a lease owner must be a non-empty string`,
-        hint: 'Use a unique id per worker or process as the owner.',
-        context: { plugin: this.name },
-      });
-    }
-  }
-
-  private checkLeaseName(name: string): void {
-    encodeStoreSegment(name, 'lease name');
-  }
-
-  private checkLease(lease: Lease): void {
-    if (typeof lease !== 'object' || lease === null || !Number.isInteger(lease.token)) {
-      throw new StoreError('store.unsupported', {
-        message: `${this.name} store: expected a lease returned by acquireLease/renewLease`,
-        hint: 'Pass the Lease object the store returned.',
-        context: { plugin: this.name },
-      });
-    }
-    this.checkLeaseName(lease.name);
-    this.checkOwner(lease.owner);
   }
 }
