@@ -1,56 +1,19 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Lease, Store } from '../../contracts/store.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { Lease } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
+import { heldRenewals, leaseTestStores, watched } from './__fixtures__/lease-tests.js';
 import { RunOwner, runLeaseName } from './run-lease.js';
 
-/** The lease calls these tests watch or replace. */
-type LeaseCall = 'acquireLease' | 'renewLease' | 'readLease' | 'releaseLease';
-
-/**
- * `store` with a count of its lease calls; `replace` answers a call instead of the store (return
- * `undefined` from it to let the store answer).
- */
-function watched(
-  store: Store,
-  replace: Partial<Record<LeaseCall, (...args: never[]) => Promise<Lease | undefined> | undefined>> = {},
-): { store: Store; calls: Record<LeaseCall, number> } {
-  const calls: Record<LeaseCall, number> = { acquireLease: 0, renewLease: 0, readLease: 0, releaseLease: 0 };
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const call = property as LeaseCall;
-        if (call in calls) calls[call] += 1;
-        const answer = (
-          replace[call] as ((...a: unknown[]) => Promise<Lease | undefined> | undefined) | undefined
-        )?.(...args);
-        return answer ?? value.apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
+const { keep } = leaseTestStores();
 
 /** A store whose lease clock the test moves on its own (a process paused past its lease, a takeover). */
 function storeWithClock(): { store: MemoryStore; advance: (ms: number) => void } {
   let now = Date.now();
   const store = new MemoryStore({ clock: { now: () => now } });
-  stores.push(store);
+  keep(store);
   return { store, advance: (ms) => (now += ms) };
 }
-
-const stores: MemoryStore[] = [];
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-  });
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const store of stores.splice(0)) await store.close();
-});
 
 const LOST = {
   code: 'run.not_resumable',
@@ -75,7 +38,7 @@ describe('RunOwnership: renewing', () => {
   it('sends a slow store one renewal at a time', async () => {
     let answer!: (lease: Lease | undefined) => void;
     const base = new MemoryStore();
-    stores.push(base);
+    keep(base);
     const { store, calls } = watched(base, {
       renewLease: () =>
         new Promise<Lease | undefined>((resolve) => {
@@ -93,15 +56,8 @@ describe('RunOwnership: renewing', () => {
   });
 
   it('a renewal that fails after release reports no loss and leaves the lease free', async () => {
-    let answer!: (lease: Lease | undefined) => void;
-    const base = new MemoryStore();
-    stores.push(base);
-    const { store } = watched(base, {
-      renewLease: () =>
-        new Promise<Lease | undefined>((resolve) => {
-          answer = resolve;
-        }),
-    });
+    const base = keep(new MemoryStore());
+    const { store, answer } = heldRenewals(base);
     const lostRuns: string[] = [];
     const ownership = await new RunOwner({
       store,
@@ -142,7 +98,7 @@ describe('RunOwnership: losing the lease', () => {
 
   it('a wall clock that jumps past the lease while the store is unreachable stops the run at the next heartbeat', async () => {
     const base = new MemoryStore();
-    stores.push(base);
+    keep(base);
     let cut = false;
     const unreachable = () => (cut ? Promise.reject(new Error('store unreachable')) : undefined);
     const { store } = watched(base, { renewLease: unreachable, acquireLease: unreachable });
@@ -185,7 +141,7 @@ describe('RunOwnership: losing the lease', () => {
 
   it('a check at the very moment the lease expires by the wall clock renews it', async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     const ownership = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60_000 }).acquire('r');
     const { token, expiresAt } = ownership.lease;
     vi.setSystemTime(expiresAt);
@@ -237,7 +193,7 @@ function track<T>(promise: Promise<T>): {
 describe('RunOwner.acquire: watching a lease held by someone else', () => {
   it('a lease that vanishes between the two looks is tried again a moment later', async () => {
     const base = new MemoryStore();
-    stores.push(base);
+    keep(base);
     let misses = 1;
     const { store, calls } = watched(base, {
       acquireLease: () => (misses-- > 0 ? Promise.resolve(undefined) : undefined),
@@ -270,7 +226,7 @@ describe('RunOwner.acquire: watching a lease held by someone else', () => {
 
   it('recognises an owner that renews within a couple of looks, long before the wait ends', async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     const alive = await new RunOwner({ store, owner: 'worker-x', ttlMs: 600 }).acquire('r');
     const taking = track(
       new RunOwner({ store, owner: 'worker-b', ttlMs: 600 }).acquire('r', { waitMs: 10_000 }),
@@ -285,7 +241,7 @@ describe('RunOwner.acquire: watching a lease held by someone else', () => {
 
   it('recognises another owner that took the lease in between, even when its expiry moved little', async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     const first = await store.acquireLease(runLeaseName('r'), 'worker-x', 100);
     const taking = track(
       new RunOwner({ store, owner: 'worker-b', ttlMs: 600 }).acquire('r', { waitMs: 1_000 }),
@@ -300,7 +256,7 @@ describe('RunOwner.acquire: watching a lease held by someone else', () => {
 
   it('does not take the jitter of a store-reported expiry for a renewal', async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     const dead = await store.acquireLease(runLeaseName('r'), 'worker-x', 100);
     const taking = track(
       new RunOwner({ store, owner: 'worker-b', ttlMs: 600 }).acquire('r', { waitMs: 1_000 }),
@@ -325,7 +281,7 @@ describe('RunOwner.acquire: watching a lease held by someone else', () => {
 
   it('waits for a lease that expires exactly when the wait ends', async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     await store.acquireLease(runLeaseName('r'), 'dead-worker', 100);
     const taking = track(
       new RunOwner({ store, owner: 'worker-b', ttlMs: 600 }).acquire('r', { waitMs: 100 }),
@@ -336,7 +292,7 @@ describe('RunOwner.acquire: watching a lease held by someone else', () => {
 
   it("stops waiting as soon as the caller's signal aborts, leaving no listener on it", async () => {
     const store = new MemoryStore();
-    stores.push(store);
+    keep(store);
     await store.acquireLease(runLeaseName('r'), 'dead-worker', 10_000);
     const controller = new AbortController();
     const taking = track(

@@ -2,48 +2,12 @@
  * A completed run's last write gives its run lease up in its own transaction (`lastWrite` /
  * `lastWriteDone`): no release call after it, no renewal taking the lease again, no loss reported.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Lease, Store } from '../../contracts/store.js';
-import { MemoryStore } from '../../defaults/memory-store.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { Store } from '../../contracts/store.js';
+import { heldRenewals, leaseTestStores, watched } from './__fixtures__/lease-tests.js';
 import { RunOwner, runLeaseName } from './run-lease.js';
 
-type LeaseCall = 'acquireLease' | 'renewLease' | 'releaseLease';
-
-/** `store` counting its lease calls; `renew` answers renewals instead of the store when given. */
-function watched(
-  store: Store,
-  renew?: () => Promise<Lease | undefined>,
-): { store: Store; calls: Record<LeaseCall, number> } {
-  const calls: Record<LeaseCall, number> = { acquireLease: 0, renewLease: 0, releaseLease: 0 };
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (property in calls) calls[property as LeaseCall] += 1;
-        if (property === 'renewLease' && renew) return renew();
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
-
-const stores: MemoryStore[] = [];
-function newStore(): MemoryStore {
-  const store = new MemoryStore();
-  stores.push(store);
-  return store;
-}
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-  });
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const store of stores.splice(0)) await store.close();
-});
+const { newStore } = leaseTestStores();
 
 /** The last write as the run's final save makes it: fenced, giving the lease up in the same transaction. */
 async function finalWrite(store: Store, fence: { lease: string; token: number }): Promise<void> {
@@ -69,7 +33,7 @@ describe('RunOwnership: a last write that gives the lease up', () => {
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(2_500);
     await ownership.release();
-    expect(calls).toEqual({ acquireLease: 1, renewLease: 0, releaseLease: 0 });
+    expect(calls).toEqual({ acquireLease: 1, renewLease: 0, readLease: 0, releaseLease: 0 });
     expect(ownership.lost).toBe(false);
     expect(lostRuns).toEqual([]);
     expect(await base.readLease(runLeaseName('r'))).toBeUndefined();
@@ -99,14 +63,7 @@ describe('RunOwnership: a last write that gives the lease up', () => {
 
   it('a renewal that fails because the last write gave the lease up is no loss, and takes nothing back', async () => {
     const base = newStore();
-    let answer!: (lease: Lease | undefined) => void;
-    const { store, calls } = watched(
-      base,
-      () =>
-        new Promise<Lease | undefined>((resolve) => {
-          answer = resolve;
-        }),
-    );
+    const { store, calls, answer } = heldRenewals(base);
     const lostRuns: string[] = [];
     const ownership = await new RunOwner({
       store,

@@ -1,31 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { isAgentryError } from '../../errors/agentry-error.js';
 import type { EncodedRunEvents } from '../records/event-log.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import { leaseTestStores } from './__fixtures__/lease-tests.js';
 import { StoreCheckpointer } from './checkpointer.js';
 import { RunOwner, runLeaseName } from './run-lease.js';
 
 const NONE: EncodedRunEvents = { runId: '', sessionId: '', agentId: '', firstSeq: 0, items: [] };
 
-const stores: MemoryStore[] = [];
-/** Every test runs on fake timers: the store's expiry, the heartbeat and the local deadline all follow them. */
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-  });
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const store of stores.splice(0)) await store.close();
-});
-
-function newStore(): MemoryStore {
-  const store = new MemoryStore();
-  stores.push(store);
-  return store;
-}
+const { newStore, keep } = leaseTestStores();
 
 /** `store` whose lease renewals fail, once `cut()` was called, as if the store could not be reached. */
 function cuttable(store: Store): { store: Store; cut: () => void } {
@@ -126,7 +111,7 @@ describe('RunOwner: renew', () => {
   it('ensureHeld re-takes a lease that expired while nobody else took it, and the run goes on', async () => {
     let now = 1_000;
     const store = new MemoryStore({ clock: { now: () => now } });
-    stores.push(store);
+    keep(store);
     const ownership = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60_000 }).acquire('run-e');
     const token = ownership.lease.token;
     // The store's clock passed the lease (this process's own clock did not): nobody took it meanwhile.
@@ -210,7 +195,7 @@ describe('RunOwner: fence', () => {
   it('ensureHeld fails once another owner took the expired lease, and the store refuses the old fence', async () => {
     let now = 1_000;
     const store = new MemoryStore({ clock: { now: () => now } });
-    stores.push(store);
+    keep(store);
     const paused = await new RunOwner({ store, owner: 'worker-a', ttlMs: 60_000 }).acquire('fenced');
     await paused.ensureHeld();
     await store.set('fence-test', 'k', 'a', { fence: paused.fence });
