@@ -90,10 +90,15 @@ export abstract class KeyvStore implements Store {
   ): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
     const encoded = keys.map((key) => this.encodeKey(namespace, key));
-    return this.run(
-      'read',
-      async (opened) => (await (await this.keyvOf(namespace, opened)).getMany(encoded)) as (T | undefined)[],
-    );
+    return this.run('read', async (opened) => {
+      const keyv = await this.keyvOf(namespace, opened);
+      // For a backend without getMany (a Map) keyv reads key by key and settles every read, so a read that
+      // fails would come back as a missing value: read key by key here, and let a failure fail the call.
+      if (typeof (opened.adapter as { getMany?: unknown }).getMany !== 'function') {
+        return (await Promise.all(encoded.map((key) => keyv.get(key)))) as (T | undefined)[];
+      }
+      return (await keyv.getMany(encoded)) as (T | undefined)[];
+    });
   }
 
   async set(namespace: string, key: string, value: JsonValue, options?: StoreSetOptions): Promise<void> {

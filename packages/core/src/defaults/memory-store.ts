@@ -195,25 +195,6 @@ export class MemoryStore extends KeyvStore {
     return rest;
   }
 
-  /**
-   * `getMany`; a kept deferred entry whose text cannot be made throws (keyv's per-key reads of a map would
-   * hand it back as missing).
-   */
-  override async getMany<T extends JsonValue = JsonValue>(
-    namespace: string,
-    keys: readonly string[],
-  ): Promise<(T | undefined)[]> {
-    const map = this.local?.map;
-    if (map !== undefined) {
-      const prefix = `${this.keyvNamespace(namespace)}:`;
-      for (const key of keys) {
-        const kept = map.get(prefix + this.encodeKey(namespace, key));
-        if (kept instanceof DeferredEnvelope) kept.encode();
-      }
-    }
-    return super.getMany<T>(namespace, keys);
-  }
-
   override async delete(namespace: string, key: string): Promise<boolean> {
     const deleted = await super.delete(namespace, key);
     this.runIndex?.deleted(namespace, key);
@@ -298,10 +279,5 @@ class DeferredEnvelope {
 
   get value(): JsonValue {
     return JSON.parse(this.entry.text) as JsonValue;
-  }
-
-  /** Makes the text now (throws what making it throws). */
-  encode(): void {
-    void this.entry.text;
   }
 }
