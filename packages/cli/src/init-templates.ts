@@ -36,7 +36,7 @@ agents:
   assistant:
     model: demo
     instructions: You help with the files in ./workspace. Be brief.
-    # Checkpoint after every model response and tool result: a crashed run resumes where it stopped.
+    # Checkpoint after every model response and every result of a tool with side effects: a crashed run resumes where it stopped.
     durable: true
     tools:
       - { type: read-file, config: { root: ./workspace } }

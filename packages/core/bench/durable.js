@@ -1,6 +1,7 @@
-// Durable bench rows: the per-step cost of a durable run (a checkpoint after every model response and tool
-// result) on the memory, sqlite, redis and postgres stores (postgres also with the opt-in
-// `synchronousCommit: 'off'`) at K=10 and K=100, next to the same run without durability.
+// Durable bench rows: the per-step cost of a durable run (a checkpoint after every model response; the
+// side-effect-free tool's result rides on it) on the memory, sqlite, redis and postgres stores (postgres also
+// with the opt-in `synchronousCommit: 'off'`) at K=10 and K=100, next to the same run without durability, and
+// at K=10 with a tool with side effects (`idempotent`: a checkpoint before the call and one after its result).
 // Baselines (sqlite, postgres): one bare driver write per store, in the same run, and the ratio of a step to it.
 // The stores live in @agentry/plugins (core never imports plugins; only this bench script does, at run time):
 // build both packages first (`npm run build`). Redis/PostgreSQL come from REDIS_URL / DATABASE_URL or the local
@@ -52,14 +53,14 @@ async function openStores(core, dir) {
 }
 
 /** Median microseconds per step over `runs` runs of K steps (each step: one model call + one tool call). */
-async function perStepUs(core, store, steps, durable) {
+async function perStepUs(core, store, steps, durable, sideEffects = 'none') {
   const runtime = new core.DefaultRuntime({
     store,
     events: new core.MittEventBus({ logger: core.silentLogger }),
     agents: {
       bench: {
         model: new core.ScriptedModel({ script: scriptOf(steps) }),
-        tools: [noteTool(core)],
+        tools: [noteTool(core, sideEffects)],
         pattern: new core.ToolLoopPattern({ maxSteps: steps + 5 }),
         durable,
       },
@@ -117,6 +118,7 @@ export async function durableRows(core, only) {
         durable: await perStepUs(core, store, steps, true),
       };
     }
+    const withEffects = await perStepUs(core, store, 10, true, 'idempotent');
     for (const steps of [10, 100]) {
       rows.push({
         name: `${name}: non-durable step, K=${steps} (median)`,
@@ -130,6 +132,11 @@ export async function durableRows(core, only) {
         ...(TARGET_US[name] === undefined ? {} : { target: TARGET_US[name] }),
       });
     }
+    rows.push({
+      name: `${name}: durable step, K=10, tool with side effects (median)`,
+      value: withEffects,
+      unit: 'µs/step',
+    });
     if (baseline !== undefined) {
       const driver = name === 'sqlite' ? 'better-sqlite3 upsert' : 'pg INSERT … ON CONFLICT';
       rows.push({ name: `${name}: baseline, one bare ${driver} of 2 KB`, value: baseline, unit: 'µs' });

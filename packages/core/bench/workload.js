@@ -11,13 +11,13 @@ export function scriptOf(steps) {
   return script;
 }
 
-/** The tool both loops call. */
-export function noteTool(core) {
+/** The tool both loops call (side-effect free unless told otherwise). */
+export function noteTool(core, sideEffects = 'none') {
   return core.defineTool({
     name: 'note',
     description: 'Stores a short note',
     input: z.object({ value: z.string() }),
-    sideEffects: 'none',
+    sideEffects,
     execute: (input) => ({ stored: input.value.length }),
   });
 }

@@ -97,7 +97,7 @@ export interface RunRequest {
   agent: string;
   input: string;
   sessionId?: string | undefined;
-  /** Checkpoint after every model response and tool result. Defaults to the agent's `durable`. */
+  /** Checkpoint after every model response and every result of a tool with side effects. Defaults to the agent's `durable`. */
   durable?: boolean | undefined;
   approvals?: ApprovalPolicy | undefined;
   budget?: Budget | undefined;

@@ -38,7 +38,7 @@ const ALL_POINTS: readonly CrashPointPlan[] = [
   { point: 'model-checkpoint', hits: 4 },
   { point: 'tool-started', hits: 3, unsafeHits: [2] },
   { point: 'tool-effect', hits: 3, unsafeHits: [2] },
-  { point: 'tool-checkpoint', hits: 5 },
+  { point: 'tool-checkpoint', hits: 3 },
   // Hit 1 is the first save of a run: a kill there leaves no checkpoint; resume starts the run again from its input.
   { point: 'delta-written', hits: 5 },
 ];

@@ -5,6 +5,7 @@ import type { Runtime } from '../../contracts/runtime.js';
 import type { SideEffects } from '../../contracts/tool.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
+import { PURE_RERUN_LIMIT_MS } from '../state/run-context.js';
 import { CHECKPOINT_SCHEMA_VERSION } from './envelope.js';
 
 const opened: Runtime[] = [];
@@ -44,11 +45,11 @@ const saved = (events: AnyAgentryEvent[]) =>
   events.flatMap((event) => (event.type === 'checkpoint.saved' ? [event.data] : []));
 
 describe('checkpoint.saved', () => {
-  it('follows each acknowledged save of a durable step: the model response and each tool result', async () => {
+  it('follows each acknowledged save of a durable step; a side-effect-free result rides on the next save', async () => {
     const events = await run(true, 'none');
     const checkpoints = saved(events);
-    // The first save, then per tool step one for the model response and one for the tool result, then the answer.
-    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 2, 2, 3, 3, 4]);
+    // The first save, then one per model response (holding the previous turn's result), then the answer.
+    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 2, 3, 4]);
     for (const data of checkpoints) {
       expect(data.version).toBe(CHECKPOINT_SCHEMA_VERSION);
       expect(data.bytes).toBeGreaterThan(100);
@@ -57,9 +58,41 @@ describe('checkpoint.saved', () => {
     expect(events.at(-1)?.type).toBe('run.completed');
   });
 
-  it('adds the save before a tool with side effects starts, and nothing else', async () => {
+  it('saves after the result of a tool with side effects, and before it starts', async () => {
     const checkpoints = saved(await run(true, 'idempotent'));
     expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4]);
+  });
+
+  it(`saves after side-effect-free results once the unsaved ones took ${PURE_RERUN_LIMIT_MS} ms`, async () => {
+    let now = 1_700_000_000_000;
+    const slow = defineTool({
+      name: 'note',
+      description: 'Stores a note slowly',
+      input: z.object({ value: z.string() }),
+      sideEffects: 'none',
+      execute: (input) => {
+        now += PURE_RERUN_LIMIT_MS * 0.6;
+        return { stored: input.value.length };
+      },
+    });
+    const pair = (index: number) => ({
+      toolCalls: [
+        { tool: 'note', input: { value: `a${index}` } },
+        { tool: 'note', input: { value: `b${index}` } },
+      ],
+    });
+    const { runtime } = await configRuntime(
+      [pair(1), pair(2), 'done'],
+      { durable: true },
+      { tools: [slow], clock: { now: () => now } },
+    );
+    opened.push(runtime);
+    const result = await runtime.run({ agent: 'assistant', input: 'go' });
+    expect(result.status).toBe('completed');
+    const checkpoints = saved(await runtime.runs.events(result.runId));
+    // Per turn: the first call (0.6 of the limit) waits for the next save, the second (1.2 in all) is saved;
+    // every save starts the count again, so the second turn does the same.
+    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 2, 2, 3]);
   });
 
   it('keeps the number of saves per step the same at step 20 as at step 3', async () => {

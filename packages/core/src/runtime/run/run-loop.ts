@@ -30,9 +30,10 @@ export function patternContext(run: RunContext, track?: TurnTrack): PatternConte
 /**
  * The checkpoint after a transition. One that made a model call is saved. One
  * that only ran tool turns whose every call was checkpointed right after its
- * result is not saved again: its last checkpoint holds every outcome in the
- * ledger, so a resume replays the turn (no tool runs twice) and the pattern
- * rebuilds the same state. Any other transition is saved.
+ * result, or was side-effect free with its result left for the next save, is
+ * not saved: a resume replays the turn from the ledger (no call with effects
+ * runs twice; a side-effect-free one may run again) and the pattern rebuilds
+ * the same state. Any other transition is saved.
  */
 async function checkpointTransition(run: RunContext, calledModel: boolean, track: TurnTrack): Promise<void> {
   if (calledModel) return run.save('model.responded');

@@ -10,6 +10,14 @@ import { mergeBudgets, RunBudget } from './budget.js';
 import { RunAbort } from './run-abort.js';
 import type { RunPersistence, SaveReason } from './run-persistence.js';
 
+/**
+ * The most side-effect-free tool time (ms) a durable run leaves unsaved: the
+ * results of such calls ride on the run's next save (usually the one after the
+ * next model response) until their durations add up to this, so a crash runs
+ * at most this much of them again.
+ */
+export const PURE_RERUN_LIMIT_MS = 1000;
+
 /** Services every run uses; resolved once per runtime. */
 export interface RuntimeServices {
   readonly store: Store;
@@ -58,6 +66,8 @@ export class RunContext {
   readonly recorder: EventRecorder;
   readonly startedAt: number;
   private saving: Promise<unknown> = Promise.resolve();
+  /** Side-effect-free tool time (ms) whose results no save holds yet: what a crash would make the run do again. */
+  private unsavedPureMs = 0;
 
   readonly snapshot: RunSnapshot;
   readonly agent: ResolvedAgent;
@@ -94,6 +104,18 @@ export class RunContext {
   }
 
   /**
+   * Whether the result of a side-effect-free call (`sideEffects: 'none'`) that
+   * took `ms` may wait for the run's next save instead of being saved now: true
+   * while the side-effect-free work no save holds yet, this call's included,
+   * stays under `PURE_RERUN_LIMIT_MS`. A crash before that save runs those
+   * calls again, which changes nothing outside the run.
+   */
+  deferPureResult(ms: number): boolean {
+    this.unsavedPureMs += ms;
+    return this.unsavedPureMs < PURE_RERUN_LIMIT_MS;
+  }
+
+  /**
    * Saves the snapshot (with the events since the last save when the
    * persistence stores events). Saves are serialised; resolves when this one is
    * acknowledged and rejects when it failed. A durable save the persistence
@@ -109,6 +131,7 @@ export class RunContext {
     const run = async (): Promise<boolean> => {
       const snapshot = this.snapshot;
       snapshot.eventSeq = this.recorder.lastSeq;
+      this.unsavedPureMs = 0;
       const events = this.persistence.durable
         ? this.recorder.takeEncoded()
         : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };

@@ -21,13 +21,15 @@ import { addPending, requestEntry, runtimeFailure, settleEntry, toResult } from 
 /** The call waits for a decision; the turn suspends once its other calls are done. */
 export const PENDING = Symbol('pending');
 
-/** Results whose outcome a durable run checkpointed right after the call settled (see `isCheckpointed`). */
+/** Results a durable run needs no checkpoint for after their turn (see `isCheckpointed`). */
 const checkpointed = new WeakSet<ToolCallResult>();
 
 /**
  * True when the bound tool saved a checkpoint after this result's outcome was
- * recorded, so a resume replays the call from the ledger. Results the gate or
- * the ledger produced without a save (denied, invalid input, replayed …) are not.
+ * recorded, so a resume replays the call from the ledger, or when the call is
+ * side-effect free and its result rides on the run's next save
+ * (`RunContext.deferPureResult`), so a resume runs it again. Results the gate
+ * or the ledger produced without a save (denied, invalid input, replayed …) are not.
  */
 export function isCheckpointed(result: ToolCallResult | typeof PENDING): boolean {
   return result !== PENDING && checkpointed.has(result);
@@ -221,11 +223,15 @@ async function execute(
     outcome = await runAfterHooks(hooks.after, tool.name, input, context, outcome, run.services.logger);
   }
   outcome = capOutcome(run, outcome);
-  settleEntry(run, entry, outcome, clock.now() - started);
+  const took = clock.now() - started;
+  settleEntry(run, entry, outcome, took);
   const result = toResult(call, outcome);
   if (run.durable) {
-    await run.save('tool.finished');
-    crashPoint('tool-checkpoint');
+    // A side-effect-free call's result may ride on the run's next save: a crash before it runs the call again.
+    if (tool.sideEffects !== 'none' || !run.deferPureResult(took)) {
+      await run.save('tool.finished');
+      crashPoint('tool-checkpoint');
+    }
     checkpointed.add(result);
   }
   return result;

@@ -16,7 +16,7 @@ export interface ToolTurnOptions {
 export interface TurnTrack {
   /** Tool turns run in the transition. */
   turns: number;
-  /** Every call of every turn had its outcome checkpointed by the bound tool (durable runs). */
+  /** Every call of every turn had its outcome checkpointed by the bound tool, or left for the next save (durable runs). */
   checkpointed: boolean;
 }
 
