@@ -60,7 +60,7 @@ export const WHEN = {
   'context.assembled':
     'The context assembler built the messages for the next model call. `kept` / `omitted` count messages.',
   'checkpoint.saved':
-    "A durable run's checkpoint was acknowledged by the store: after each model response, before a tool with side effects starts and after its result, and at the run's first save. Not emitted for the final save of a segment (after `run.completed`, `run.suspended` …) nor by non-durable runs. It is stored with the next checkpoint. The CLI shows it as a ◆ line.",
+    "A durable run's checkpoint was acknowledged by the store: after each model response, and before a tool with side effects starts and after its result. Not emitted for the final save of a segment (after `run.completed`, `run.suspended` …) nor by non-durable runs. It is stored with the next checkpoint. The CLI shows it as a ◆ line.",
   'budget.exceeded':
     "A budget limit stopped the run (`limit` is a key of the run's `Budget`: `maxSteps`, `maxToolCalls`, `maxTotalTokens`, `maxCostUsd`, `maxDurationMs` …; `used` and `max`). `run.failed` follows, with stop reason `max_steps`, `budget_exhausted` or `timeout`.",
   'subscriber.failed':

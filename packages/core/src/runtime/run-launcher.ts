@@ -219,7 +219,9 @@ export class RunLauncher {
 
   /**
    * The path of a run that starts from its input: `run.started` (and `run.resumed` for a restart), the
-   * running record, memory injected and the first checkpoint, then its segments.
+   * running record, memory injected, then its segments. A durable run's first checkpoint is the one after
+   * its first model response (or whatever ends the run first): a crash before it restarts the run from
+   * its input, which is where that checkpoint would have resumed it.
    */
   private async fromInput(
     entry: ActiveRun,
@@ -229,6 +231,7 @@ export class RunLauncher {
   ): Promise<RunResult> {
     const services = this.host.services;
     const run = openSegment(entry, plan, services);
+    run.startsWithoutCheckpoint();
     const { snapshot, agent } = run;
     const worker = workerField(run);
     run.recorder.emit('run.started', {
@@ -242,15 +245,12 @@ export class RunLauncher {
     }
     const startedAt = from === 'fresh' ? plan.createdAt : this.now();
     await services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
-    // Nothing to prepare for a run without memory that is not durable: no step (and no await) before its loop.
+    // Nothing to prepare for a run without memory: no step (and no await) before its loop.
     const prepare =
-      agent.memories.length === 0 && !snapshot.durable
+      agent.memories.length === 0
         ? undefined
         : async (current: RunContext): Promise<void> => {
-            if (agent.memories.length > 0) {
-              await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
-            }
-            if (current.durable) await current.save('run.started');
+            await injectMemories(current, await loadTranscript(services.store, snapshot.sessionId));
           };
     return driveSegments(run, { entry, plan, services, explicitSession, ...(prepare ? { prepare } : {}) });
   }

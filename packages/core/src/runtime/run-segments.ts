@@ -30,7 +30,7 @@ export interface SegmentDrive {
   readonly services: RuntimeServices;
   /** True when the caller named the session (its lease is then waited for, not created). */
   readonly explicitSession: boolean;
-  /** Runs before the first segment's loop (memory injection, first checkpoint). */
+  /** Runs before the first segment's loop (memory injection). */
   readonly prepare?: (run: RunContext) => Promise<void>;
 }
 

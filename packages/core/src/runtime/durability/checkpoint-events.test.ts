@@ -48,8 +48,8 @@ describe('checkpoint.saved', () => {
   it('follows each acknowledged save of a durable step; a side-effect-free result rides on the next save', async () => {
     const events = await run(true, 'none');
     const checkpoints = saved(events);
-    // The first save, then one per model response (holding the previous turn's result), then the answer.
-    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 2, 3, 4]);
+    // One per model response (holding the previous turn's result), the answer's included.
+    expect(checkpoints.map((data) => data.step)).toEqual([1, 2, 3, 4]);
     for (const data of checkpoints) {
       expect(data.version).toBe(CHECKPOINT_SCHEMA_VERSION);
       expect(data.bytes).toBeGreaterThan(100);
@@ -60,7 +60,7 @@ describe('checkpoint.saved', () => {
 
   it('saves after the result of a tool with side effects, and before it starts', async () => {
     const checkpoints = saved(await run(true, 'idempotent'));
-    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4]);
+    expect(checkpoints.map((data) => data.step)).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4]);
   });
 
   it(`saves after side-effect-free results once the unsaved ones took ${PURE_RERUN_LIMIT_MS} ms`, async () => {
@@ -92,13 +92,14 @@ describe('checkpoint.saved', () => {
     const checkpoints = saved(await runtime.runs.events(result.runId));
     // Per turn: the first call (0.6 of the limit) waits for the next save, the second (1.2 in all) is saved;
     // every save starts the count again, so the second turn does the same.
-    expect(checkpoints.map((data) => data.step)).toEqual([0, 1, 1, 2, 2, 3]);
+    expect(checkpoints.map((data) => data.step)).toEqual([1, 1, 2, 2, 3]);
   });
 
   it('keeps the number of saves per step the same at step 20 as at step 3', async () => {
     const short = saved(await run(true, 'none', 3)).length;
     const long = saved(await run(true, 'none', 20)).length;
-    expect((long - 2) / 20).toBe((short - 2) / 3);
+    // Less the answer's save: the same per step.
+    expect((long - 1) / 20).toBe((short - 1) / 3);
   });
 
   it('is not emitted by a run that is not durable', async () => {

@@ -41,7 +41,6 @@ export interface SavePlan {
  * under their key, and stopping at `outcome_unknown` for unsafe ones.
  */
 export const DEFERRED_REASONS: ReadonlySet<SaveReason> = new Set<SaveReason>([
-  'run.started',
   'model.responded',
   'tool.finished',
 ]);

@@ -161,7 +161,6 @@ describe('StoreCheckpointer', () => {
     const checkpointer = new StoreCheckpointer({ store: recording, runtimeVersion: '0.1.0' });
     const messages: Message[] = [{ role: 'user', content: 'hello' }];
     const reasons = [
-      'run.started',
       'model.responded',
       'tool.started',
       'tool.finished',
@@ -170,7 +169,6 @@ describe('StoreCheckpointer', () => {
     ] as const;
     for (const reason of reasons) await checkpointer.save(snapshotOf('run-q', messages), NONE, reason);
     expect(Object.fromEntries(deferred)).toEqual({
-      'run.started': true,
       'model.responded': true,
       'tool.started': false,
       'tool.finished': true,
@@ -198,7 +196,7 @@ describe('StoreCheckpointer', () => {
     });
     const messages: Message[] = [{ role: 'user', content: 'hello' }];
     const all: AnyAgentryEvent[] = [];
-    await checkpointer.save(snapshotOf('run-r', messages, { step: 0 }), NONE, 'run.started');
+    await checkpointer.save(snapshotOf('run-r', messages), NONE, 'model.responded', { fresh: true });
     for (let index = 0; index < 10; index++) {
       const events = eventsOf('run-r', 3);
       all.push(...events);
@@ -321,7 +319,7 @@ describe('StoreCheckpointer', () => {
       runtimeVersion: '0.1.0',
       configHash: (agentId) => (agentId === 'assistant' ? 'hash-1' : undefined),
     });
-    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), NONE, 'run.started');
+    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), NONE, 'model.responded');
     const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-g')) as Record<string, JsonValue>;
 
     const body = head.head as Record<string, JsonValue>;

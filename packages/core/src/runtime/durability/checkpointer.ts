@@ -140,11 +140,10 @@ export class StoreCheckpointer implements RunPersistence {
     snapshot: RunSnapshot,
     events: EncodedRunEvents,
     reason: SaveReason,
-    { fence, also, releaseLease }: SaveOptions,
+    { fence, also, releaseLease, fresh }: SaveOptions,
   ): Promise<SaveReceipt> {
     const runId = snapshot.runId;
-    // A fresh run has no stored head to continue (its id is new): nothing to read.
-    const fresh = reason === 'run.started' && snapshot.step === 0 && snapshot.resumes === undefined;
+    // A run's first save has no stored head to continue: nothing to read.
     const track = this.#tracks.get(runId) ?? (fresh ? trackOf(undefined) : await this.#trackFromStore(runId));
     const plan = this.#planSave(track, snapshot, events, reason);
     const { alsoWritten, leaseReleased } = await applySave(

@@ -124,7 +124,7 @@ describe('fenced run writes', () => {
     const agent = resolveAgent('mailer', { model: new ScriptedModel({ script: ['x'] }) });
     const snapshot = freshSnapshot({ agent: 'mailer', input: 'go', durable: true }, agent, 'taken', 'now');
     const none = { runId: 'taken', sessionId: 'taken', agentId: 'mailer', firstSeq: 1, items: [] };
-    await checkpointer.save(snapshot, none, 'run.started', { fence: stale.fence });
+    await checkpointer.save(snapshot, none, 'model.responded', { fence: stale.fence });
     const staleRecords = new RunRecords(store, undefined, () => stale.fence);
     await staleRecords.started(snapshot, 'now');
     // The process was paused past its lease (by the store's clock), and another worker took the run over.

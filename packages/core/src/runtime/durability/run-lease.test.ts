@@ -221,8 +221,8 @@ describe('RunOwner: orphans', () => {
   it('finds running runs whose owner is gone, and only those', async () => {
     const store = newStore();
     const checkpointer = new StoreCheckpointer({ store, runtimeVersion: 'test' });
-    await checkpointer.save(snapshot('crashed', 'running'), NONE, 'run.started');
-    await checkpointer.save(snapshot('alive', 'running'), NONE, 'run.started');
+    await checkpointer.save(snapshot('crashed', 'running'), NONE, 'model.responded');
+    await checkpointer.save(snapshot('alive', 'running'), NONE, 'model.responded');
     await checkpointer.save(snapshot('suspended', 'suspended'), NONE, 'run.suspended');
     const owner = new RunOwner({ store, owner: 'worker-a' });
     const alive = await owner.acquire('alive');

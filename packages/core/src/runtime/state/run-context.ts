@@ -68,6 +68,8 @@ export class RunContext {
   private saving: Promise<unknown> = Promise.resolve();
   /** Side-effect-free tool time (ms) whose results no save holds yet: what a crash would make the run do again. */
   private unsavedPureMs = 0;
+  /** The run has no checkpoint yet and its next save is its first (`SaveOptions.fresh`). */
+  private fresh = false;
 
   readonly snapshot: RunSnapshot;
   readonly agent: ResolvedAgent;
@@ -104,6 +106,15 @@ export class RunContext {
   }
 
   /**
+   * Marks a segment of a run that starts from its input, with no checkpoint
+   * stored: its first save tells the persistence so (`SaveOptions.fresh`),
+   * which then reads nothing before writing.
+   */
+  startsWithoutCheckpoint(): void {
+    this.fresh = true;
+  }
+
+  /**
    * Whether the result of a side-effect-free call (`sideEffects: 'none'`) that
    * took `ms` may wait for the run's next save instead of being saved now: true
    * while the side-effect-free work no save holds yet, this call's included,
@@ -132,14 +143,18 @@ export class RunContext {
       const snapshot = this.snapshot;
       snapshot.eventSeq = this.recorder.lastSeq;
       this.unsavedPureMs = 0;
+      // Only the first attempt is fresh: a failed save may have written the head all the same.
+      const fresh = this.fresh;
+      this.fresh = false;
       const events = this.persistence.durable
         ? this.recorder.takeEncoded()
         : { ...this.recorder.identity, firstSeq: this.recorder.lastSeq + 1, items: [] };
       let receipt: Awaited<ReturnType<RunPersistence['save']>>;
       try {
-        receipt = also
-          ? await this.persistence.save(snapshot, events, reason, { also })
-          : await this.persistence.save(snapshot, events, reason);
+        receipt =
+          also || fresh
+            ? await this.persistence.save(snapshot, events, reason, { ...(also ? { also } : {}), fresh })
+            : await this.persistence.save(snapshot, events, reason);
       } catch (error) {
         // Not stored: the next save (the run's failure or suspension) stores them, so no seq goes missing.
         this.recorder.putBack(events);

@@ -9,7 +9,6 @@ import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 
 /** Why a snapshot is being saved (recorded for diagnostics and crash tests). */
 export type SaveReason =
-  | 'run.started'
   | 'model.responded'
   | 'tool.started'
   | 'tool.finished'
@@ -43,6 +42,11 @@ export interface SaveOptions {
    * the store can (`Store.setBatchIf`); the receipt's `leaseReleased` says whether it did.
    */
   releaseLease?: boolean;
+  /**
+   * The run has no stored checkpoint (this is the first save of a run that started from its input): the
+   * persistence need not read anything of the run before writing.
+   */
+  fresh?: boolean;
 }
 
 export interface RunPersistence {
