@@ -24,8 +24,9 @@ export type LedgerStatus = 'requested' | 'started' | 'succeeded' | 'failed';
 export type LedgerEntry = {
   callId: string;
   tool: string;
-  /** The input that runs (after approval edits and before hooks), and its canonical hash. */
+  /** The input that runs (after approval edits and before hooks). */
   input: JsonValue;
+  /** sha256 of the canonical JSON of `input`, set once the call is pending or its input was edited; '' before. */
   inputHash: string;
   sideEffects: SideEffects;
   status: LedgerStatus;

@@ -26,8 +26,8 @@ export function requestEntry(
     callId,
     tool: tool.name,
     input,
-    // Hashed when it matters: durable runs persist it, pending calls show it (see addPending).
-    inputHash: run.durable ? hashInput(input) : '',
+    // Hashed when it matters: a pending call shows it and its decision must match it (see addPending).
+    inputHash: '',
     sideEffects: tool.sideEffects,
     status: 'requested',
     attempts: 0,
