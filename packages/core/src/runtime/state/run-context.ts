@@ -122,7 +122,7 @@ export class RunContext {
    * calls again, which changes nothing outside the run.
    */
   deferPureResult(ms: number): boolean {
-    this.unsavedPureMs += ms;
+    this.unsavedPureMs += Math.max(0, ms);
     return this.unsavedPureMs < PURE_RERUN_LIMIT_MS;
   }
 
