@@ -148,7 +148,10 @@ export function registerRun(program: Command, context: CliContext, exit: ExitSlo
         'when the session already has an active run (default: the agent setting, else enqueue)',
       ).choices(['reject', 'enqueue', 'interrupt', 'steer']),
     )
-    .option('--durable', 'checkpoint after every model response and every result of a tool with side effects (default: the agent setting)')
+    .option(
+      '--durable',
+      'checkpoint after every model response and every result of a tool with side effects (default: the agent setting)',
+    )
     .option('-f, --input-file <file>', 'read the input from a file')
     .option('--approve <tool>', 'allow a tool without asking (repeatable; * for every tool)', collect)
     .option('--deny <tool>', 'refuse a tool; the model is told (repeatable)', collect)

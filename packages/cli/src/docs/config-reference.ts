@@ -161,7 +161,8 @@ const FALLBACK_DESCRIPTIONS: Record<string, string> = {
   '.agents.<name>.hooks': 'Implementation paths of before/after tool hooks, run in the listed order.',
   '.agents.<name>.budget':
     'Limits the runtime enforces; each exceeded limit stops the run with its own stop reason.',
-  '.agents.<name>.durable': 'Checkpoint after every model response and every result of a tool with side effects (a side-effect-free result is saved with the next checkpoint).',
+  '.agents.<name>.durable':
+    'Checkpoint after every model response and every result of a tool with side effects (a side-effect-free result is saved with the next checkpoint).',
   '.agents.<name>.approvals': 'Approval policy: `default` and per-tool `allow | deny | ask`.',
   '.agents.<name>.outputSchema': 'JSON Schema the final answer must satisfy.',
   '.agents.<name>.maxValidationRetries':

@@ -319,7 +319,11 @@ describe('StoreCheckpointer', () => {
       runtimeVersion: '0.1.0',
       configHash: (agentId) => (agentId === 'assistant' ? 'hash-1' : undefined),
     });
-    await checkpointer.save(snapshotOf('run-g', [{ role: 'user', content: 'hello' }]), NONE, 'model.responded');
+    await checkpointer.save(
+      snapshotOf('run-g', [{ role: 'user', content: 'hello' }]),
+      NONE,
+      'model.responded',
+    );
     const head = (await store.get(CHECKPOINT_NAMESPACE, 'run-g')) as Record<string, JsonValue>;
 
     const body = head.head as Record<string, JsonValue>;
