@@ -11,6 +11,7 @@ import { admitRun } from './agent/run-hooks.js';
 import type { MemoryRunPersistence } from './durability/memory-run-persistence.js';
 import type { RunOwner, RunOwnership } from './durability/run-lease.js';
 import { settleEndedRun } from './durability/settle-ended.js';
+import { inboxJustOpened } from './inbox/inbox-delivery.js';
 import { type RunEventListener, timeText } from './records/event-recorder.js';
 import { loadTranscript } from './records/transcript.js';
 import { injectMemories } from './run/memory-steps.js';
@@ -232,6 +233,7 @@ export class RunLauncher {
     const services = this.host.services;
     const run = openSegment(entry, plan, services);
     run.startsWithoutCheckpoint();
+    if (from === 'fresh') inboxJustOpened(run);
     const { snapshot, agent } = run;
     const worker = workerField(run);
     run.recorder.emit('run.started', {

@@ -42,6 +42,17 @@ function inboxDue(run: RunContext): boolean {
 }
 
 /**
+ * A run that starts here from its input has been waiting for nothing: its inbox can only hold what another
+ * process posted in the moments since its record was written. Its first step boundary on a shared store
+ * then reads nothing, like one less than `INBOX_POLL_MS` after a read: the next due boundary or the close
+ * (which always looks) takes what came. A queued, restarted or resumed run reads at its first boundary.
+ */
+export function inboxJustOpened(run: RunContext): void {
+  const store = run.services.store;
+  if (!store.processLocal) lastReads.set(run, { at: run.services.clock.now(), posts: postsStoredIn(store) });
+}
+
+/**
  * Takes what waits in the run's inbox. `closing` (the pattern is done): closes the inbox unless inputs
  * wait, so none is accepted and then lost. True when the run changed (inputs delivered or an interrupt).
  * Answers `false` synchronously when nothing can be waiting (a step boundary of most runs): no promise,
