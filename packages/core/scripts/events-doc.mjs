@@ -7,7 +7,7 @@ import ts from 'typescript';
 /** When each event is emitted (checked against the runtime code; keep in step with it). */
 export const WHEN = {
   'run.started':
-    'A new run begins (`runtime.run` / `runtime.stream`), before the session lease is taken. Always `seq` 1. `parentRunId` is copied from the run request (`runtime.run({ parentRunId })`).',
+    'A new run begins (`runtime.run` / `runtime.stream`), before the session lease is taken; or a durable run starts again from its input because nothing of it was checkpointed (`run.resumed` follows: `recovery` from `runtime.resume`, `retry` from automatic resume). Always `seq` 1. `parentRunId` is copied from the run request (`runtime.run({ parentRunId })`).',
   'run.suspended':
     'The run stops to wait for decisions: `stopReason` is `awaiting_approval` or `outcome_unknown`, `pending` lists the calls (`reason`: `approval` or `outcome_unknown`). Last event of the segment; `runtime.resume` continues it.',
   'run.resumed':

@@ -33,7 +33,7 @@ import {
   restartRequest,
   resumeReason,
 } from './run-resume.js';
-import { driveSegments, openSegment, type SegmentPlan } from './run-segments.js';
+import { driveSegments, emitRunStarted, openSegment, type SegmentPlan, workerField } from './run-segments.js';
 import { freshSnapshot } from './state/fresh-snapshot.js';
 import type { RunContext, RuntimeServices } from './state/run-context.js';
 import type { RunPersistence } from './state/run-persistence.js';
@@ -235,15 +235,9 @@ export class RunLauncher {
     run.startsWithoutCheckpoint();
     if (from === 'fresh') inboxJustOpened(run);
     const { snapshot, agent } = run;
-    const worker = workerField(run);
-    run.recorder.emit('run.started', {
-      input: snapshot.input,
-      durable: snapshot.durable,
-      ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
-      ...worker,
-    });
+    emitRunStarted(run);
     if (from === 'restart') {
-      run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...worker });
+      run.recorder.emit('run.resumed', { attempt: 1, fromStep: 0, reason: 'recovery', ...workerField(run) });
     }
     const startedAt = from === 'fresh' ? plan.createdAt : this.now();
     await services.records.started(snapshot, startedAt, plan.createdAt, run.options.worker);
@@ -307,11 +301,6 @@ function waitsForSession(request: RunRequest, agent: ResolvedAgent): boolean {
   if (request.sessionId === undefined) return false;
   const policy = sessionPolicyOf(request, agent);
   return policy === 'steer' || policy === 'interrupt';
-}
-
-/** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
-function workerField(run: RunContext): { worker?: string } {
-  return run.options.worker === undefined ? {} : { worker: run.options.worker };
 }
 
 function alreadyTaken(runId: string): RunError {

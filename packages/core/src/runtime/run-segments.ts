@@ -8,6 +8,7 @@ import type { RunOwnership } from './durability/run-lease.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { executeSegment } from './run/run-segment.js';
 import type { RunSnapshot } from './snapshot/run-snapshot.js';
+import { restartedSnapshot } from './state/fresh-snapshot.js';
 import { RunContext, type RuntimeServices } from './state/run-context.js';
 import type { RunPersistence } from './state/run-persistence.js';
 
@@ -67,12 +68,38 @@ export function driveSegments(first: RunContext, drive: SegmentDrive): Promise<R
   if (!first.durable || !plan.persistence.durable) return executeSegment(first, explicitSession, prepare);
   return runWithAutomaticResume(first, first.persistence, {
     signal: entry.stopSignal,
-    execute: (segment, isFirst) => executeSegment(segment, explicitSession, isFirst ? prepare : undefined),
+    execute: (segment, startsRun) =>
+      executeSegment(segment, explicitSession, startsRun ? prepare : undefined),
     nextSegment: async (snapshot) => {
       const segment = openSegment(entry, { ...plan, snapshot }, services);
       const now = new Date(services.clock.now()).toISOString();
       await services.records.started(snapshot, now, plan.createdAt, segment.options.worker);
       return segment;
     },
+    restartedSnapshot: (previous) => restartedSnapshot(previous, plan.agent),
+    restartSegment: async (snapshot) => {
+      const segment = openSegment(entry, { ...plan, snapshot }, services);
+      segment.startsWithoutCheckpoint();
+      emitRunStarted(segment);
+      const now = new Date(services.clock.now()).toISOString();
+      await services.records.started(snapshot, now, plan.createdAt, segment.options.worker);
+      return segment;
+    },
   });
+}
+
+/** `run.started` of a segment that starts the run from its input. */
+export function emitRunStarted(run: RunContext): void {
+  const { snapshot } = run;
+  run.recorder.emit('run.started', {
+    input: snapshot.input,
+    durable: snapshot.durable,
+    ...(snapshot.parentRunId === undefined ? {} : { parentRunId: snapshot.parentRunId }),
+    ...workerField(run),
+  });
+}
+
+/** `{ worker }` for events of a segment driven under a run lease (so a cluster shows who drove it). */
+export function workerField(run: RunContext): { worker?: string } {
+  return run.options.worker === undefined ? {} : { worker: run.options.worker };
 }

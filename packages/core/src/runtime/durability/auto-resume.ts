@@ -1,6 +1,5 @@
 /** Durable runs: resume from the last checkpoint after a retryable failure, with backoff, up to `maxResumeAttempts`. */
 import type { RunResult } from '../../contracts/run.js';
-import { CheckpointError } from '../../errors/agentry-error.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
 import type { RunContext } from '../state/run-context.js';
 import type { RunPersistence } from '../state/run-persistence.js';
@@ -10,8 +9,18 @@ import { type RetryableFailure, withAutomaticResume } from './resume-policy.js';
 export interface AutoResumeHooks {
   /** Builds the context of the next segment from the reloaded snapshot (and makes it the run's current one). */
   nextSegment(snapshot: RunSnapshot): Promise<RunContext>;
-  /** Runs one segment. */
-  execute(run: RunContext, first: boolean): Promise<RunResult>;
+  /**
+   * Builds the context of a segment that starts the run again from its input, `snapshot` a fresh one (see
+   * `restartedSnapshot`), and emits its `run.started`.
+   */
+  restartSegment(snapshot: RunSnapshot): Promise<RunContext>;
+  /**
+   * Runs one segment. `startsRun`: the segment starts the run (the first one, or one that starts it again from
+   * its input), so it runs the launcher's preparation (memory injection) first.
+   */
+  execute(run: RunContext, startsRun: boolean): Promise<RunResult>;
+  /** Gives a fresh snapshot of the run for `restartSegment`. */
+  restartedSnapshot(previous: RunSnapshot): RunSnapshot;
   /** Stops waiting between attempts (cancel). */
   signal: AbortSignal;
 }
@@ -42,21 +51,27 @@ export async function runWithAutomaticResume(
 ): Promise<RunResult> {
   const runId = first.snapshot.runId;
   let current = first;
+  let startsRun = true;
   return withAutomaticResume({
     policy: { maxResumeAttempts: first.agent.maxResumeAttempts },
     attemptsSoFar: first.snapshot.resumeAttempts,
     signal: hooks.signal,
-    execute: (attempt) => hooks.execute(current, attempt === 0),
+    execute: () => hooks.execute(current, startsRun),
     failureOf: retryableFailure,
     onResume: async ({ attempt }) => {
       const snapshot = await persistence.load(runId);
       if (!snapshot) {
-        throw new CheckpointError('checkpoint.corrupt', {
-          message: `Run ${runId} has no checkpoint to resume from`,
-          hint: 'The checkpoint was removed while the run waited to resume; start a new run.',
-          context: { runId },
-        });
+        // Nothing of the run was ever checkpointed (it failed before its first checkpoint, and saving the
+        // failure failed too): it starts again from its input, as `resume` restarts such a run.
+        const restarted = hooks.restartedSnapshot(current.snapshot);
+        restarted.resumeAttempts = attempt;
+        restarted.resumes = (current.snapshot.resumes ?? 0) + 1;
+        current = await hooks.restartSegment(restarted);
+        startsRun = true;
+        current.recorder.emit('run.resumed', { attempt: restarted.resumes, fromStep: 0, reason: 'retry' });
+        return;
       }
+      startsRun = false;
       snapshot.status = 'running';
       snapshot.pending = [];
       snapshot.resumeAttempts = attempt;

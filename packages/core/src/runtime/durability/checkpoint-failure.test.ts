@@ -2,49 +2,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Runtime } from '../../contracts/runtime.js';
-import type { StoreBatchEntry, StoreSetOptions, StoreWriteOptions } from '../../contracts/store.js';
-import { MemoryStore } from '../../defaults/memory-store.js';
-import { StoreError } from '../../errors/agentry-error.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { configRuntime } from '../__fixtures__/config-runtime.js';
-import { CHECKPOINT_NAMESPACE } from './envelope.js';
+import { FlakyStore } from './__fixtures__/flaky-store.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((runtime) => runtime.close()));
 });
-
-/** A memory store whose `failAt`-th checkpoint write (1-based) fails like an unreachable backend. */
-class FlakyStore extends MemoryStore {
-  checkpointWrites = 0;
-  constructor(private readonly failAt: number) {
-    super();
-  }
-
-  override async setJsonText(namespace: string, key: string, text: string, options?: StoreSetOptions) {
-    if (namespace === CHECKPOINT_NAMESPACE && ++this.checkpointWrites === this.failAt) {
-      throw new StoreError('store.unavailable', {
-        message: 'memory store could not write: connection reset',
-        hint: 'none',
-        retryable: true,
-      });
-    }
-    return super.setJsonText(namespace, key, text, options);
-  }
-
-  // A fenced save writes its head in one batch with the rest of the checkpoint.
-  override async setBatch(entries: readonly StoreBatchEntry[], options?: StoreWriteOptions) {
-    const head = entries.some((entry) => entry.namespace === CHECKPOINT_NAMESPACE);
-    if (head && ++this.checkpointWrites === this.failAt) {
-      throw new StoreError('store.unavailable', {
-        message: 'memory store could not write: connection reset',
-        hint: 'none',
-        retryable: true,
-      });
-    }
-    return super.setBatch(entries, options);
-  }
-}
 
 const calls: string[] = [];
 const note = defineTool({

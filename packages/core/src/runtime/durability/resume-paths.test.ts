@@ -13,6 +13,7 @@ import { resolveAgent } from '../agent/agent-setup.js';
 import { createRuntime } from '../create-runtime.js';
 import { RunRecords } from '../records/run-records.js';
 import { freshSnapshot } from '../state/fresh-snapshot.js';
+import { FlakyStore } from './__fixtures__/flaky-store.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -228,6 +229,26 @@ describe('automatic resume', () => {
     });
     const failed = await giving.runtime.run({ agent: 'worker', input: 'go' });
     expect(failed.error).toMatchObject({ code: 'model.rate_limited', retryAfterMs: 1_200 });
+  });
+});
+
+describe('automatic resume of a run with no checkpoint', () => {
+  it('starts it again from its input when its first model call and the save of that failure both failed', async () => {
+    // Call 0 is rate limited; the failure's save (the run's first checkpoint write) fails as well.
+    const quick = () => new ModelError('model.rate_limited', { message: 'slow down', retryAfterMs: 1 });
+    const model = failingModel(['done'], new Map([[0, 1]]), quick);
+    const store = new FlakyStore(1);
+    const { runtime } = await processOn(store, { model, maxResumeAttempts: 2 });
+    const result = await runtime.run({ agent: 'worker', input: 'go' });
+    expect(result.error?.message ?? '').toBe('');
+    expect(result).toMatchObject({ status: 'completed', output: 'done' });
+    expect(store.checkpointWrites).toBeGreaterThan(1);
+    const events = await runtime.runs.events(result.runId);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.map((event) => event.type).slice(0, 2)).toEqual(['run.started', 'run.resumed']);
+    expect(events[1]?.data).toMatchObject({ attempt: 1, fromStep: 0, reason: 'retry' });
+    expect(events.at(-1)?.type).toBe('run.completed');
+    expect((await runtime.runs.get(result.runId))?.status).toBe('completed');
   });
 });
 

@@ -40,3 +40,25 @@ export function freshSnapshot(
     ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
   };
 }
+
+/**
+ * The snapshot a durable run starts again from when nothing of it was checkpointed (automatic resume of a
+ * run that failed before its first checkpoint and could not save its failure): `previous`'s identity, input,
+ * start time and request limits, everything else fresh.
+ */
+export function restartedSnapshot(previous: RunSnapshot, agent: ResolvedAgent): RunSnapshot {
+  const request: RunRequest = {
+    agent: previous.agentId,
+    input: previous.input,
+    durable: true,
+    ...(previous.sessionId === previous.runId ? {} : { sessionId: previous.sessionId }),
+    ...(previous.parentRunId === undefined ? {} : { parentRunId: previous.parentRunId }),
+    ...(previous.budget ? { budget: previous.budget } : {}),
+    ...(previous.approvals ? { approvals: previous.approvals } : {}),
+    ...(previous.metadata === undefined ? {} : { metadata: previous.metadata }),
+    ...(previous.sessionPolicy ? { sessionPolicy: previous.sessionPolicy } : {}),
+  };
+  const snapshot = freshSnapshot(request, agent, previous.runId, previous.startedAt);
+  if (previous.deadlineAt !== undefined) snapshot.deadlineAt = previous.deadlineAt;
+  return snapshot;
+}
