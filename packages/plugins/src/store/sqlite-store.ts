@@ -5,7 +5,8 @@ import { definePlugin } from '@agentry/core';
 import { KeyvStore, type KeyvStoreConnection } from '@agentry/core/plugin';
 import { z } from 'zod';
 import { SqliteKeyvAdapter, SqliteLeases } from './sqlite-adapter.js';
-import { openSqlite } from './sqlite-driver.js';
+import { openSqlite, type SqliteConnection } from './sqlite-driver.js';
+import { WalCopier } from './sqlite-wal-copier.js';
 
 /** Default database file, relative to the config file's directory. */
 export const DEFAULT_SQLITE_PATH = '.agentry/agentry.db';
@@ -34,6 +35,8 @@ export interface SqliteStoreOptions {
  * `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING` statement, so
  * several processes can share the file. Statements run synchronously: a write
  * that meets another process's lock waits for it (up to `busyTimeoutMs`).
+ * After its 256th write a connection has a worker thread copy the WAL into the
+ * database file (`WalCopier`), so commits rarely wait for that copy.
  */
 export class SqliteStore extends KeyvStore {
   /** Plugin definition: `store: sqlite` or `{ type: sqlite, config: { path } }`. */
@@ -64,6 +67,8 @@ export class SqliteStore extends KeyvStore {
       name: 'sqlite',
       target: `SQLite file ${path}`,
       hint: `Check that ${path} is on a writable, local disk, that its directory can be created, and that no other program holds a long write lock on it.`,
+      // Statements run synchronously: no timer could fire before one ends (a lock waits up to busyTimeoutMs).
+      operationTimeoutMs: 0,
     });
     this.path = path;
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
@@ -71,7 +76,9 @@ export class SqliteStore extends KeyvStore {
 
   protected async connect(): Promise<KeyvStoreConnection> {
     await mkdir(dirname(this.path), { recursive: true });
-    const db = await openSqlite(this.path, this.busyTimeoutMs);
+    const connection = await openSqlite(this.path, this.busyTimeoutMs);
+    const copier = new WalCopier(this.path, connection.driver);
+    const db = countingWrites(connection, () => copier.wrote());
     let adapter: SqliteKeyvAdapter;
     let leases: SqliteLeases;
     try {
@@ -130,7 +137,41 @@ export class SqliteStore extends KeyvStore {
           after = rows[rows.length - 1]!.key;
         }
       },
-      close: () => adapter.disconnect(),
+      close: async () => {
+        await copier.close();
+        await adapter.disconnect();
+      },
     };
   }
+}
+
+/** `db` with `onWrite` called after each statement it runs (`run`, `exec`): what the WAL copier counts. */
+function countingWrites(db: SqliteConnection, onWrite: () => void): SqliteConnection {
+  return {
+    get driver() {
+      return db.driver;
+    },
+    get open() {
+      return db.open;
+    },
+    exec: (sql) => {
+      db.exec(sql);
+      onWrite();
+    },
+    prepare: <Parameters extends unknown[], Row>(sql: string) => {
+      const statement = db.prepare<Parameters, Row>(sql);
+      return {
+        run: (...parameters: Parameters) => {
+          const result = statement.run(...parameters);
+          onWrite();
+          return result;
+        },
+        get: (...parameters: Parameters) => statement.get(...parameters),
+        all: (...parameters: Parameters) => statement.all(...parameters),
+      };
+    },
+    transaction: (body) => db.transaction(body),
+    immediate: (body) => db.immediate(body),
+    close: () => db.close(),
+  };
 }
