@@ -6,7 +6,7 @@
 
 import { redactJsonText } from '../../config/redactor.js';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
-import type { JsonValue } from '../../contracts/json.js';
+import type { JsonObject, JsonValue } from '../../contracts/json.js';
 import type { Message } from '../../contracts/message.js';
 import type { PatternState } from '../../contracts/pattern.js';
 import type { Redactor } from '../../contracts/services.js';
@@ -227,8 +227,8 @@ export class StoreCheckpointer implements RunPersistence {
 
   /** The head text's body: the snapshot without its messages and memory, and where those are stored. */
   #headBody(snapshot: RunSnapshot, next: RunTrack, reason: SaveReason): HeadBody {
-    const { messages: _messages, ...patternRest } = snapshot.patternState;
-    const { patternState: _pattern, memoryMessages: _memory, ...snapshotRest } = snapshot;
+    const body = without(snapshot, 'patternState', 'memoryMessages');
+    body.patternState = without(snapshot.patternState, 'messages');
     return {
       runtimeVersion: this.#options.runtimeVersion,
       agentId: snapshot.agentId,
@@ -236,7 +236,7 @@ export class StoreCheckpointer implements RunPersistence {
       step: snapshot.step,
       reason,
       savedAt: new Date(this.#options.now?.() ?? Date.now()).toISOString(),
-      snapshot: { ...snapshotRest, patternState: patternRest } as unknown as HeadBody['snapshot'],
+      snapshot: body,
       messages: {
         generation: next.generation,
         chunks: next.messages.chunks,
@@ -399,4 +399,15 @@ export class StoreCheckpointer implements RunPersistence {
       return { ...trackOf(undefined), generation: Date.now() };
     }
   }
+}
+
+/**
+ * `value`'s own properties but `omit` and `alsoOmit`, copied key by key (a rest pattern, `{ a, ...rest }`,
+ * costs several times more per save).
+ */
+function without(value: object, omit: string, alsoOmit?: string): JsonObject {
+  const source = value as JsonObject;
+  const rest: JsonObject = {};
+  for (const key in source) if (key !== omit && key !== alsoOmit) rest[key] = source[key] as JsonValue;
+  return rest;
 }
