@@ -8,7 +8,6 @@ import type { RunOwnership } from './durability/run-lease.js';
 import type { RunEventListener } from './records/event-recorder.js';
 import { executeSegment } from './run/run-segment.js';
 import type { RunSnapshot } from './snapshot/run-snapshot.js';
-import { restartedSnapshot } from './state/fresh-snapshot.js';
 import { RunContext, type RuntimeServices } from './state/run-context.js';
 import type { RunPersistence } from './state/run-persistence.js';
 
@@ -76,7 +75,6 @@ export function driveSegments(first: RunContext, drive: SegmentDrive): Promise<R
       await services.records.started(snapshot, now, plan.createdAt, segment.options.worker);
       return segment;
     },
-    restartedSnapshot: (previous) => restartedSnapshot(previous, plan.agent),
     restartSegment: async (snapshot) => {
       const segment = openSegment(entry, { ...plan, snapshot }, services);
       segment.startsWithoutCheckpoint();

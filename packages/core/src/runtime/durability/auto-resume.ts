@@ -1,6 +1,7 @@
 /** Durable runs: resume from the last checkpoint after a retryable failure, with backoff, up to `maxResumeAttempts`. */
 import type { RunResult } from '../../contracts/run.js';
 import type { RunSnapshot } from '../snapshot/run-snapshot.js';
+import { restartedSnapshot } from '../state/fresh-snapshot.js';
 import type { RunContext } from '../state/run-context.js';
 import type { RunPersistence } from '../state/run-persistence.js';
 import { type RetryableFailure, withAutomaticResume } from './resume-policy.js';
@@ -19,8 +20,6 @@ export interface AutoResumeHooks {
    * its input), so it runs the launcher's preparation (memory injection) first.
    */
   execute(run: RunContext, startsRun: boolean): Promise<RunResult>;
-  /** Gives a fresh snapshot of the run for `restartSegment`. */
-  restartedSnapshot(previous: RunSnapshot): RunSnapshot;
   /** Stops waiting between attempts (cancel). */
   signal: AbortSignal;
 }
@@ -63,7 +62,7 @@ export async function runWithAutomaticResume(
       if (!snapshot) {
         // Nothing of the run was ever checkpointed (it failed before its first checkpoint, and saving the
         // failure failed too): it starts again from its input, as `resume` restarts such a run.
-        const restarted = hooks.restartedSnapshot(current.snapshot);
+        const restarted = restartedSnapshot(current.snapshot, current.agent);
         restarted.resumeAttempts = attempt;
         restarted.resumes = (current.snapshot.resumes ?? 0) + 1;
         current = await hooks.restartSegment(restarted);
