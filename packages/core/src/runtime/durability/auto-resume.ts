@@ -51,36 +51,61 @@ export async function runWithAutomaticResume(
   const runId = first.snapshot.runId;
   let current = first;
   let startsRun = true;
-  return withAutomaticResume({
-    policy: { maxResumeAttempts: first.agent.maxResumeAttempts },
-    attemptsSoFar: first.snapshot.resumeAttempts,
-    signal: hooks.signal,
-    execute: () => hooks.execute(current, startsRun),
-    failureOf: retryableFailure,
-    onResume: async ({ attempt }) => {
-      const snapshot = await persistence.load(runId);
-      if (!snapshot) {
-        // Nothing of the run was ever checkpointed (it failed before its first checkpoint, and saving the
-        // failure failed too): it starts again from its input, as `resume` restarts such a run.
-        const restarted = restartedSnapshot(current.snapshot, current.agent);
-        restarted.resumeAttempts = attempt;
-        restarted.resumes = (current.snapshot.resumes ?? 0) + 1;
-        current = await hooks.restartSegment(restarted);
-        startsRun = true;
-        current.recorder.emit('run.resumed', { attempt: restarted.resumes, fromStep: 0, reason: 'retry' });
-        return;
-      }
-      startsRun = false;
-      snapshot.status = 'running';
-      snapshot.pending = [];
-      snapshot.resumeAttempts = attempt;
-      snapshot.resumes = (snapshot.resumes ?? 0) + 1;
-      current = await hooks.nextSegment(snapshot);
-      current.recorder.emit('run.resumed', {
-        attempt: snapshot.resumes,
-        fromStep: snapshot.step,
-        reason: 'retry',
-      });
-    },
-  });
+  /** Opens the next segment: from the reloaded checkpoint, or from the run's input when it has none. */
+  const reopen = async (attempt: number): Promise<void> => {
+    const snapshot = await persistence.load(runId);
+    if (!snapshot) {
+      // Nothing of the run was ever checkpointed (it failed before its first checkpoint, and saving the
+      // failure failed too): it starts again from its input, as `resume` restarts such a run.
+      const restarted = restartedSnapshot(current.snapshot, current.agent);
+      restarted.resumeAttempts = attempt;
+      restarted.resumes = (current.snapshot.resumes ?? 0) + 1;
+      current = await hooks.restartSegment(restarted);
+      startsRun = true;
+      current.recorder.emit('run.resumed', { attempt: restarted.resumes, fromStep: 0, reason: 'retry' });
+      return;
+    }
+    startsRun = false;
+    snapshot.status = 'running';
+    snapshot.pending = [];
+    snapshot.resumeAttempts = attempt;
+    snapshot.resumes = (snapshot.resumes ?? 0) + 1;
+    current = await hooks.nextSegment(snapshot);
+    current.recorder.emit('run.resumed', {
+      attempt: snapshot.resumes,
+      fromStep: snapshot.step,
+      reason: 'retry',
+    });
+  };
+  /** The result of the segment that ran last (undefined while one runs, and when it threw). */
+  let last: RunResult | undefined;
+  let reopening = false;
+  try {
+    return await withAutomaticResume({
+      policy: { maxResumeAttempts: first.agent.maxResumeAttempts },
+      attemptsSoFar: first.snapshot.resumeAttempts,
+      signal: hooks.signal,
+      execute: async () => {
+        last = undefined;
+        last = await hooks.execute(current, startsRun);
+        return last;
+      },
+      failureOf: retryableFailure,
+      onResume: async ({ attempt }) => {
+        reopening = true;
+        await reopen(attempt);
+        reopening = false;
+      },
+    });
+  } catch (error) {
+    // The next segment could not be opened (the checkpoint could not be read again: its store still
+    // unreachable, or damaged): the run stays as its last segment ended, failed with a retryable error, and
+    // can be resumed later.
+    if (!reopening || last === undefined) throw error;
+    first.services.logger.warn('automatic resume could not continue the run; it stays failed', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return last;
+  }
 }

@@ -1,19 +1,21 @@
 /** Resume paths of durable runs: racing resumes, runs stopped before their first checkpoint, failed runs, retry waits, cancel. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { JsonValue } from '../../contracts/json.js';
 import type { Model } from '../../contracts/model.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import { MemoryStore } from '../../defaults/memory-store.js';
 import { ScriptedModel } from '../../defaults/scripted-model.js';
 import type { ScriptItem } from '../../defaults/scripted-model-script.js';
-import { ModelError } from '../../errors/agentry-error.js';
+import { ModelError, StoreError } from '../../errors/agentry-error.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { resolveAgent } from '../agent/agent-setup.js';
 import { createRuntime } from '../create-runtime.js';
 import { RunRecords } from '../records/run-records.js';
 import { freshSnapshot } from '../state/fresh-snapshot.js';
 import { FlakyStore } from './__fixtures__/flaky-store.js';
+import { CHECKPOINT_NAMESPACE } from './envelope.js';
 
 const opened: Runtime[] = [];
 afterEach(async () => {
@@ -251,6 +253,44 @@ describe('automatic resume of a run with no checkpoint', () => {
     expect((await runtime.runs.get(result.runId))?.status).toBe('completed');
   });
 });
+
+describe('automatic resume that cannot reload the checkpoint', () => {
+  it('returns the failed result (the run stays resumable) instead of rejecting', async () => {
+    const store = new UnreadableCheckpoints();
+    const quick = () => new ModelError('model.rate_limited', { message: 'slow down', retryAfterMs: 1 });
+    const script: ScriptItem[] = [{ toolCalls: [{ tool: 'send', input: { to: 'ada' } }] }, 'sent'];
+    const { runtime, sent } = await processOn(store, {
+      model: failingModel(script, new Map([[1, 1]]), quick),
+      maxResumeAttempts: 2,
+    });
+    store.failReads = 1;
+    const failed = await runtime.run({ agent: 'worker', input: 'go' });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { code: 'model.rate_limited', retryable: true },
+    });
+    expect(store.failReads).toBe(0);
+    const resumed = await runtime.resume(failed.runId);
+    expect(resumed).toMatchObject({ status: 'completed', output: 'sent' });
+    expect(sent).toEqual(['ada']);
+  });
+});
+
+/** A memory store whose next `failReads` reads of a checkpoint head fail like an unreachable backend. */
+class UnreadableCheckpoints extends MemoryStore {
+  failReads = 0;
+
+  override async get<T extends JsonValue = JsonValue>(
+    namespace: string,
+    key: string,
+  ): Promise<T | undefined> {
+    if (namespace === CHECKPOINT_NAMESPACE && this.failReads > 0) {
+      this.failReads -= 1;
+      throw new StoreError('store.unavailable', { message: 'connection reset', retryable: true });
+    }
+    return super.get<T>(namespace, key);
+  }
+}
 
 describe('cancel', () => {
   it('cancels a run in the same tick it was started, given its runId', async () => {
