@@ -408,6 +408,7 @@ export class StoreCheckpointer implements RunPersistence {
 function without(value: object, omit: string, alsoOmit?: string): JsonObject {
   const source = value as JsonObject;
   const rest: JsonObject = {};
-  for (const key in source) if (key !== omit && key !== alsoOmit) rest[key] = source[key] as JsonValue;
+  for (const key of Object.keys(source))
+    if (key !== omit && key !== alsoOmit) rest[key] = source[key] as JsonValue;
   return rest;
 }
