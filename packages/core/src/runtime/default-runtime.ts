@@ -121,9 +121,9 @@ export class DefaultRuntime implements Runtime {
         checkRunIdFree: async (runId) => {
           if (this.active.has(runId) || (await services.records.get(runId))) throw runExists(runId);
         },
-        startQueued: (record) => {
+        startQueued: (record, limits) => {
           this.checkOpen();
-          return this.launcher.startQueued(record);
+          return this.launcher.startQueued(record, limits);
         },
         resumeHere: (runId, request) => this.launcher.resume(runId, request),
         interrupt: (runId, reason) => this.interrupt(runId, reason),

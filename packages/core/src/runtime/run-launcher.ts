@@ -13,6 +13,7 @@ import type { RunOwner, RunOwnership } from './durability/run-lease.js';
 import { settleEndedRun } from './durability/settle-ended.js';
 import { inboxJustOpened } from './inbox/inbox-delivery.js';
 import { type RunEventListener, timeText } from './records/event-recorder.js';
+import type { RunRequestLimits } from './records/run-records.js';
 import { loadTranscript } from './records/transcript.js';
 import { injectMemories } from './run/memory-steps.js';
 import { afterRun, rejectRun } from './run/run-rejection.js';
@@ -149,8 +150,7 @@ export class RunLauncher {
   }
 
   /** Starts a run that a queue job names, under the request limits stored with its `queued` record. */
-  async startQueued(record: RunRecord): Promise<RunResult> {
-    const limits = await this.host.services.records.requestLimits(record.runId);
+  async startQueued(record: RunRecord, limits: RunRequestLimits): Promise<RunResult> {
     const request: RunRequest = {
       agent: record.agentId,
       input: record.input,

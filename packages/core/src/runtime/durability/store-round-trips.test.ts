@@ -11,6 +11,7 @@ import { configRuntime } from '../__fixtures__/config-runtime.js';
 import { gateTool } from '../__fixtures__/gate-tool.js';
 import { noteTool as note } from '../__fixtures__/note-tool.js';
 import { recordingTool } from '../__fixtures__/runtime-fixture.js';
+import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { INBOX_POLL_MS } from '../inbox/inbox-delivery.js';
 import { postToInbox } from '../inbox/run-inbox.js';
 
@@ -112,6 +113,33 @@ describe('store calls per step on a shared store', () => {
     // Its inbox (closed by one conditional write), and its events with its record in one batch.
     expect(short).toEqual(['setBatchIf run-inbox', 'setBatch events,runs,run-index']);
     expect(short.at(-1)).toBe('setBatch events,runs,run-index');
+  });
+});
+
+describe('store calls of a queued run on a shared store', () => {
+  it('enqueue reads nothing for a new run id; the worker reads the record once before the lease and once after', async () => {
+    const shared = sharedView(new MemoryStore({ retention: false }));
+    const queue = new WatchedQueue();
+    const { runtime } = await configRuntime(
+      steps(2),
+      { durable: true },
+      { tools: [note], store: shared.store, queue, clock: { now: () => 1_700_000_000_000 } },
+    );
+    opened.push(runtime);
+    // The first enqueue also starts the in-process worker, which looks for queued runs of earlier processes.
+    await runtime.enqueue({ agent: 'assistant', input: 'take notes' });
+    await queue.until((handled) => handled.length === 1);
+    shared.calls.length = 0;
+    const { runId } = await runtime.enqueue({ agent: 'assistant', input: 'take notes' });
+    await queue.until((handled) => handled.length === 2);
+    const calls = [...shared.calls];
+    expect((await runtime.runs.get(runId))?.status).toBe('completed');
+    const reads = calls.filter((call) => call.startsWith('get ') || call.startsWith('readLease'));
+    // The queued record (with the limits it was enqueued with) and whether another process holds the run;
+    // then, under the lease, the record again (a job delivered twice finds it taken) and the run's inbox
+    // (input may have been sent while it was queued).
+    expect(reads).toEqual(['get runs', 'readLease run', 'get runs', 'get run-inbox']);
+    expect(calls.indexOf('get runs')).toBeGreaterThan(calls.indexOf('setBatch runs,run-index'));
   });
 });
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../contracts/services.js';
 import type { Store } from '../../contracts/store.js';
 import { isAgentryError, RunError } from '../../errors/agentry-error.js';
 import { runLeaseName } from '../durability/run-lease.js';
-import type { RunRecords } from '../records/run-records.js';
+import type { RunRecords, RunRequestLimits } from '../records/run-records.js';
 import { checkDecisions } from '../tools/approval-gate.js';
 
 /** What the queue side needs from the runtime. */
@@ -24,8 +24,11 @@ export interface QueueHost {
   readonly workerId: string;
   readonly leaseTtlMs: number;
   now(): string;
-  /** Starts a `queued` run here (fresh, under the run lease); `undefined` when it is no longer queued. */
-  startQueued(record: RunRecord): Promise<RunResult | undefined>;
+  /**
+   * Starts a `queued` run here (fresh, under the run lease, with the limits it was enqueued with);
+   * `undefined` when it is no longer queued.
+   */
+  startQueued(record: RunRecord, limits: RunRequestLimits): Promise<RunResult | undefined>;
   /** Continues a run here (the in-process resume, never through the queue). */
   resumeHere(runId: string, request?: ResumeRequest): Promise<RunResult>;
   interrupt(runId: string, reason: string): Promise<void>;
@@ -187,21 +190,22 @@ export type DriveOutcome = { status: 'done'; result?: RunResult } | { status: 'd
  * whose session has an active run, sends the job back to wait.
  */
 export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutcome> {
-  const record = await host.records.get(job.runId);
-  if (!record) {
+  const found = await host.records.getWithLimits(job.runId);
+  if (!found) {
     host.logger.warn('a queued job names a run that does not exist', { runId: job.runId });
     return { status: 'done' };
   }
+  const { record, limits } = found;
   const busy = await leaseHeldElsewhere(host, runLeaseName(job.runId), host.workerId);
   if (busy !== undefined) return { status: 'deferred', delayMs: Math.min(host.leaseTtlMs, busy) };
   if (record.sessionId !== record.runId) {
     const session = await leaseHeldElsewhere(host, `session:${record.sessionId}`, record.runId);
-    if (session !== undefined && !(await actsOnBusySession(host, record, job))) {
+    if (session !== undefined && !actsOnBusySession(record, job, limits)) {
       return { status: 'deferred', delayMs: BUSY_RETRY_MS };
     }
   }
   try {
-    const result = await driveRecord(host, record, job);
+    const result = await driveRecord(host, record, job, limits);
     if (result && (await lostHere(host, result))) {
       // This worker lost the run's lease mid-run (paused, starved, cut off from the store): its writes
       // were refused and the record still says running. Offer the job again: whoever holds the lease
@@ -236,18 +240,23 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
 /**
  * True for a queued run submitted with `sessionPolicy` `reject`, `interrupt` or `steer`: it starts while its
  * session is busy, so its policy acts (it fails with `run.busy`, interrupts the active run and waits for
- * the session, or steers the active run). Read only when the session is busy; other runs wait for it.
+ * the session, or steers the active run). Asked only when the session is busy; other runs wait for it.
  */
-async function actsOnBusySession(host: QueueHost, record: RunRecord, job: RunJob): Promise<boolean> {
+function actsOnBusySession(record: RunRecord, job: RunJob, limits: RunRequestLimits): boolean {
   if (record.status !== 'queued' || job.kind !== 'start') return false;
-  const policy = (await host.records.requestLimits(record.runId)).sessionPolicy;
+  const policy = limits.sessionPolicy;
   return policy === 'reject' || policy === 'interrupt' || policy === 'steer';
 }
 
-async function driveRecord(host: QueueHost, record: RunRecord, job: RunJob): Promise<RunResult | undefined> {
+async function driveRecord(
+  host: QueueHost,
+  record: RunRecord,
+  job: RunJob,
+  limits: RunRequestLimits,
+): Promise<RunResult | undefined> {
   switch (record.status) {
     case 'queued':
-      if (job.kind === 'start') return host.startQueued(record);
+      if (job.kind === 'start') return host.startQueued(record, limits);
       return host.resumeHere(record.runId, job.decisions ? { decisions: job.decisions } : undefined);
     case 'running':
     case 'interrupted':

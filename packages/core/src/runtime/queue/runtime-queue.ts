@@ -56,7 +56,8 @@ export class RuntimeQueue {
   async enqueue(request: EnqueueRequest): Promise<{ runId: string }> {
     this.runtime.checkAgent(request.agent);
     const runId = request.runId ?? this.services.ids.next('run');
-    await this.runtime.checkRunIdFree(runId);
+    // A generated id is new (as for `run`): only a caller's own id is looked up.
+    if (request.runId !== undefined) await this.runtime.checkRunIdFree(runId);
     await enqueueRun(this.host, request, runId, request.durable ?? true);
     await this.startLocalWorker();
     return { runId };

@@ -216,10 +216,18 @@ export class RunRecords {
       const { sequence: _sequence, ...record } = live;
       return record;
     }
+    return (await this.getWithLimits(runId))?.record;
+  }
+
+  /**
+   * The stored record of `runId` (as `get` gives it) and the request limits it was enqueued or started with,
+   * in one read (a queued run's worker needs both).
+   */
+  async getWithLimits(runId: string): Promise<{ record: RunRecord; limits: RunRequestLimits } | undefined> {
     const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
     if (!stored) return undefined;
-    const { sequence: _sequence, request: _request, queue: _queue, ...record } = stored;
-    return record;
+    const { sequence: _sequence, request, queue: _queue, ...record } = stored;
+    return { record, limits: request ?? {} };
   }
 
   /**
