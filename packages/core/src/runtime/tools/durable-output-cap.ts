@@ -29,25 +29,35 @@ function utf8Prefix(text: string, maxBytes: number): string {
  * `undefined`, a function, a bigint, a symbol, an object with `toJSON`).
  */
 export function certainlyWithin(value: unknown, maxBytes: number): boolean {
-  let left = maxBytes;
-  const visit = (item: unknown, depth: number): boolean => {
-    if (typeof item === 'string') left -= 6 * item.length + 3;
-    else if (item === null || typeof item === 'number' || typeof item === 'boolean') left -= 25;
-    else if (typeof item !== 'object' || depth > 32) return false;
-    else if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return false;
-    else if (Array.isArray(item)) {
-      left -= 2;
-      for (const element of item) if (!visit(element, depth + 1)) return false;
-    } else {
-      left -= 2;
-      for (const key in item) {
-        left -= 6 * key.length + 4;
-        if (!visit((item as Record<string, unknown>)[key], depth + 1)) return false;
-      }
+  return bytesLeft(value, maxBytes, 0) >= 0;
+}
+
+/**
+ * `left` less the most bytes the JSON text of `item` can take; negative as soon as it may not fit, or for a
+ * value that is not plain JSON. A plain function, not a closure: it runs twice for every tool call.
+ */
+function bytesLeft(item: unknown, left: number, depth: number): number {
+  if (typeof item === 'string') return left - (6 * item.length + 3);
+  if (item === null || typeof item === 'number' || typeof item === 'boolean') return left - 25;
+  if (typeof item !== 'object' || depth > 32) return -1;
+  if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let remaining = left - 2;
+  if (Array.isArray(item)) {
+    for (const element of item) {
+      remaining = bytesLeft(element, remaining, depth + 1);
+      if (remaining < 0) return remaining;
     }
-    return left >= 0;
-  };
-  return visit(value, 0);
+  } else {
+    for (const key in item) {
+      remaining = bytesLeft(
+        (item as Record<string, unknown>)[key],
+        remaining - (6 * key.length + 4),
+        depth + 1,
+      );
+      if (remaining < 0) return remaining;
+    }
+  }
+  return remaining;
 }
 
 /**
