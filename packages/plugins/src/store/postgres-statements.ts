@@ -1,7 +1,27 @@
 /** The `postgres` store's entry operations as named prepared statements over @keyv/postgres. */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import KeyvPostgres from '@keyv/postgres';
 import { RowStatements, rowValues } from './postgres-rows.js';
+
+/** The part of a pg `Pool` the store uses (pg ships no types; @keyv/postgres runs on the same pg). */
+interface PgPool {
+  query(
+    statement: string | { name: string; text: string },
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[] }>;
+  end(): Promise<void>;
+}
+const { Pool } = createRequire(import.meta.url)('pg') as {
+  Pool: new (config: Record<string, unknown>) => PgPool;
+};
+
+/**
+ * One pg pool per URL in this process. @keyv/postgres keeps a single pool for the last URL it was given
+ * and `disconnect` ends whichever that is: with stores on two URLs, opening the second orphaned the first's
+ * pool, and closing the first ended the second's.
+ */
+const pools = new Map<string, PgPool>();
 
 /** Runs a named prepared statement on a pooled connection. */
 export type PreparedQuery = (
@@ -48,6 +68,26 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
           } ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       );
     this.#setMany = { flushed: setMany(false), deferred: setMany(true) };
+  }
+
+  /** The pool of this adapter's URL (made by the first adapter on it, with its options). */
+  override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>> {
+    const uri = this.opts.uri ?? '';
+    let pool = pools.get(uri);
+    if (pool === undefined) {
+      pool = new Pool({ connectionString: uri, ...this.opts });
+      pools.set(uri, pool);
+    }
+    const connected = pool;
+    return async (sql, values) => (await connected.query(sql, values)).rows;
+  }
+
+  /** Ends the pool of this adapter's URL (`PostgresStore` calls it when its last store on the URL closes). */
+  override async disconnect(): Promise<void> {
+    const uri = this.opts.uri ?? '';
+    const pool = pools.get(uri);
+    pools.delete(uri);
+    await pool?.end();
   }
 
   private get prepared(): PreparedQuery {

@@ -38,6 +38,32 @@ describe.skipIf(!url)('PostgresStore (needs DATABASE_URL)', () => {
       new PostgresStore({ url: 'postgres://postgres@127.0.0.1:1/test', schema, table: 'nowhere' }),
   });
 
+  it('stores of several processes opening a new schema at once all open (their table creations race)', async () => {
+    // Distinct URLs give each store its own pool, as separate processes have; eight at once, on twelve new
+    // tables, make PostgreSQL's race between concurrent `CREATE TABLE IF NOT EXISTS` likely.
+    for (let round = 0; round < 12; round += 1) {
+      const table = `race_${nextId()}`;
+      const stores = Array.from(
+        { length: 8 },
+        (_, index) => new PostgresStore({ url: `${url!}?application_name=race${index}`, schema, table }),
+      );
+      const opened = await Promise.allSettled(stores.map((store) => store.acquireLease('l', 'o', 1_000)));
+      await Promise.all(stores.map((store) => store.close()));
+      expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
+    }
+  });
+
+  it('stores on two URLs in one process keep their own pools: closing one leaves the other working', async () => {
+    const table = `two_urls_${nextId()}`;
+    const first = new PostgresStore({ url: `${url!}?application_name=first`, schema, table });
+    await first.set('ns', 'k', 'one');
+    const second = new PostgresStore({ url: `${url!}?application_name=second`, schema, table });
+    await second.set('ns', 'k', 'two');
+    await first.close();
+    expect(await second.get('ns', 'k')).toBe('two');
+    await second.close();
+  });
+
   it('shares data and leases between two open stores on one URL, and closing one keeps the other working', async () => {
     const table = `shared_${nextId()}`;
     const one = new PostgresStore({ url: url!, schema, table });

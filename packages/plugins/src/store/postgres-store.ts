@@ -37,7 +37,7 @@ export interface PostgresStoreOptions {
 
 type Query = (sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** Open stores per URL: @keyv/postgres keeps ONE pg pool per process (per last URL) and `disconnect()` ends it. */
+/** Open stores per URL: they share the URL's pg pool (`PreparedKeyvPostgres`), ended when the last one closes. */
 const openStores = new Map<string, number>();
 /** `synchronousCommit` of the pool of each URL with open stores (the pool's sessions carry one setting). */
 const poolCommitModes = new Map<string, 'on' | 'off'>();
@@ -72,7 +72,7 @@ async function preferLz4(client: { query(sql: string): Promise<unknown> }): Prom
  * through the adapter's `query`, in `<table>_leases`, with one
  * `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING` statement.
  * Lease expiry compares against the caller's clock, so keep worker clocks in
- * sync (NTP). @keyv/postgres shares one pool per URL in a process: it is
+ * sync (NTP). Stores on one URL in a process share one pg pool: it is
  * ended when the last open PostgresStore on that URL closes. Its sessions
  * compress large values with lz4 where the server has it (`preferLz4`).
  */
@@ -175,8 +175,10 @@ export class PostgresStore extends KeyvStore {
     this.counted = true;
     const query: Query = (sql, values) => adapter.query(sql, values) as Promise<Record<string, unknown>[]>;
     const ignoreDuplicate = (error: unknown) => {
-      // Two processes creating the same table at once: the loser sees a unique violation.
-      if (!['23505', '42P07', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
+      // Two processes creating the same table at once: the loser sees a unique violation, or that the
+      // table, schema or the table's row type exists.
+      const code = (error as { code?: string }).code ?? '';
+      if (!['23505', '42P07', '42P06', '42710'].includes(code)) throw error;
     };
     try {
       if (this.schema !== 'public')
