@@ -73,13 +73,9 @@ export class PreparedKeyvPostgres extends KeyvPostgres {
   /** The pool of this adapter's URL (made by the first adapter on it, with its options). */
   override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>> {
     const uri = this.opts.uri ?? '';
-    let pool = pools.get(uri);
-    if (pool === undefined) {
-      pool = new Pool({ connectionString: uri, ...this.opts });
-      pools.set(uri, pool);
-    }
-    const connected = pool;
-    return async (sql, values) => (await connected.query(sql, values)).rows;
+    const pool = pools.get(uri) ?? new Pool({ connectionString: uri, ...this.opts });
+    pools.set(uri, pool);
+    return async (sql, values) => (await pool.query(sql, values)).rows;
   }
 
   /** Ends the pool of this adapter's URL (`PostgresStore` calls it when its last store on the URL closes). */

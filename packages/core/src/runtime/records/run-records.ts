@@ -160,8 +160,7 @@ export class RunRecords {
 
   /** The budget and approvals a running durable run was started with (empty when none were given). */
   async requestLimits(runId: string): Promise<RunRequestLimits> {
-    const stored = (await this.store.get(RUNS_NAMESPACE, runId)) as StoredRecord | undefined;
-    return stored?.request ?? {};
+    return (await this.getWithLimits(runId))?.limits ?? {};
   }
 
   /**
