@@ -1,7 +1,11 @@
-/** `${env:NAME}` and `${env:NAME:-default}` interpolation, with the env source of every value recorded. */
+/**
+ * `${env:NAME}` and `${env:NAME:-default}` interpolation, with the env source of every value recorded. The same
+ * walk over the config notes what `resolveLocated` checks next (prototype keys, secret-named values), so a
+ * config is walked once.
+ */
 import type { ConfigIssue } from '../errors/agentry-error.js';
 import { isSecretName } from './redactor.js';
-import { ENV_CLOSE, ENV_OPEN } from './yaml-source.js';
+import { ENV_CLOSE, ENV_OPEN, PROTOTYPE_KEYS } from './yaml-source.js';
 
 type Path = (string | number)[];
 
@@ -20,6 +24,10 @@ export interface Interpolated {
   envSources: Map<string, string[]>;
   /** Values that came from variables whose names look secret (`*_API_KEY`, `*_TOKEN` …). */
   secrets: string[];
+  /** String values (interpolated) under secret-named keys anywhere (`apiKey`, `token` …). */
+  namedSecrets: string[];
+  /** Paths of `__proto__`, `constructor` and `prototype` keys; their values are not walked or copied. */
+  prototypeKeys: Path[];
 }
 
 const WHOLE_REFERENCE = new RegExp(`^${ENV_REFERENCE.source}$`);
@@ -35,34 +43,51 @@ export function interpolateEnv(
   locate: (path: Path) => string | undefined,
   coerce: (path: Path, text: string) => unknown = (_path, text) => text,
 ): Interpolated {
-  const result: Interpolated = { value: undefined, issues: [], envSources: new Map(), secrets: [] };
-  const visit = (value: unknown, path: Path): unknown => {
-    if (typeof value === 'string') {
-      // Every reference spells `env:`: most strings have none and are kept as they are, without a regex pass.
-      if (!value.includes('env:')) return value;
-      const missingBefore = result.issues.length;
-      const replaced = replaceString(value, path);
-      const whole = WHOLE_REFERENCE.test(value) && result.issues.length === missingBefore;
-      return whole ? coerce(path, replaced) : replaced;
-    }
-    if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index]));
-    if (typeof value === 'object' && value !== null) {
-      const copy: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
-        const visited = visit(item, [...path, key]);
-        // `__proto__` is defined, not assigned: assigning it would set the copy's prototype.
-        if (key !== '__proto__') copy[key] = visited;
-        else
-          Object.defineProperty(copy, key, {
-            value: visited,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+  const result: Interpolated = {
+    value: undefined,
+    issues: [],
+    envSources: new Map(),
+    secrets: [],
+    namedSecrets: [],
+    prototypeKeys: [],
+  };
+  // One path, extended and shortened along the walk; copied only where it is kept.
+  const path: Path = [];
+  const visitString = (value: string): unknown => {
+    // Every reference spells `env:`: most strings have none and are kept as they are, without a regex pass.
+    if (!value.includes('env:')) return value;
+    const missingBefore = result.issues.length;
+    const at = [...path];
+    const replaced = replaceString(value, at);
+    const whole = WHOLE_REFERENCE.test(value) && result.issues.length === missingBefore;
+    return whole ? coerce(at, replaced) : replaced;
+  };
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string') return visitString(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      const items = new Array<unknown>(value.length);
+      for (let index = 0; index < value.length; index += 1) {
+        path.push(index);
+        items[index] = visit(value[index]);
+        path.pop();
       }
-      return copy;
+      return items;
     }
-    return value;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (PROTOTYPE_KEYS.has(key)) {
+        result.prototypeKeys.push([...path]);
+        path.pop();
+        continue;
+      }
+      const visited = visit((value as Record<string, unknown>)[key]);
+      if (typeof visited === 'string' && isSecretName(key)) result.namedSecrets.push(visited);
+      copy[key] = visited;
+      path.pop();
+    }
+    return copy;
   };
   const replaceString = (text: string, path: Path): string => {
     const names: string[] = [];
@@ -86,6 +111,6 @@ export function interpolateEnv(
     if (names.length > 0) result.envSources.set(JSON.stringify(path), names);
     return replaced;
   };
-  result.value = visit(input, []);
+  result.value = visit(input);
   return result;
 }

@@ -6,10 +6,9 @@ import { suggestionHint } from './did-you-mean.js';
 import { fastConfig, registerFastSecrets } from './fast-config.js';
 import { interpolateEnv } from './interpolate.js';
 import { configErrorFor, type Locator, schemaIssues } from './issues.js';
-import { createRedactor, registerNamedSecrets } from './redactor.js';
+import { createRedactor } from './redactor.js';
 import { type AgentryConfig, agentryConfigSchema } from './schema.js';
 import { registerSchemaSecrets, schemaAt, schemaType, valueAt } from './schema-walk.js';
-import { PROTOTYPE_KEYS } from './yaml-source.js';
 
 type Path = readonly (string | number)[];
 
@@ -76,9 +75,6 @@ export function resolveLocated(
   redactor: Redactor = createRedactor(),
 ): LoadedConfig {
   if (input.issues.length > 0) throw configErrorFor(input.issues, input.label, (text) => text);
-  const unsafe = prototypeKeyIssues(input.value, input);
-  if (unsafe.length > 0) throw configErrorFor(unsafe, input.label);
-
   const coerce = (path: Path, text: string): unknown => {
     const found = schemaAt(agentryConfigSchema, input.value, path);
     const type = found ? schemaType(found.schema) : undefined;
@@ -87,8 +83,11 @@ export function resolveLocated(
     return text;
   };
   const interpolated = interpolateEnv(input.value, env, (path) => input.locate(path), coerce);
+  if (interpolated.prototypeKeys.length > 0) {
+    throw configErrorFor(prototypeKeyIssues(interpolated.prototypeKeys, input), input.label);
+  }
   for (const secret of interpolated.secrets) redactor.addSecret(secret);
-  registerNamedSecrets(interpolated.value, redactor);
+  for (const secret of interpolated.namedSecrets) redactor.addSecret(secret);
   // The common shapes are checked without building the zod schema; anything else (errors included) by zod.
   const fast = interpolated.issues.length === 0 ? fastConfig(interpolated.value) : undefined;
   const issues = [
@@ -168,31 +167,17 @@ function modelReferenceIssues(value: unknown, locator: Locator): ConfigIssue[] {
   return issues;
 }
 
-function prototypeKeyIssues(value: unknown, locator: Locator): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  // One path, extended and shortened along the walk; copied only for an issue.
-  const path: (string | number)[] = [];
-  const visit = (current: unknown): void => {
-    if (typeof current !== 'object' || current === null) return;
-    const array = Array.isArray(current);
-    for (const key of Object.getOwnPropertyNames(current)) {
-      if (array && key === 'length') continue;
-      path.push(array ? Number(key) : key);
-      if (PROTOTYPE_KEYS.has(key)) {
-        const childPath = [...path];
-        issues.push({
-          code: 'config.unsafe',
-          message: `key "${key}" is not allowed`,
-          path: childPath,
-          location: locator.locateKey(childPath),
-          hint: '__proto__, constructor and prototype could change how every object behaves; rename the key',
-        });
-      } else visit((current as Record<string, unknown>)[key]);
-      path.pop();
-    }
-  };
-  visit(value);
-  return issues;
+function prototypeKeyIssues(paths: readonly Path[], locator: Locator): ConfigIssue[] {
+  return paths.map((path) => {
+    const key = String(path[path.length - 1]);
+    return {
+      code: 'config.unsafe',
+      message: `key "${key}" is not allowed`,
+      path: [...path],
+      location: locator.locateKey(path),
+      hint: '__proto__, constructor and prototype could change how every object behaves; rename the key',
+    };
+  });
 }
 
 function walkLeaves(

@@ -151,6 +151,14 @@ export interface LoadedScript {
   source: string;
 }
 
+/** Item lists `validateScript` returned: a model created from one (the builtin plugin's) does not check it again. */
+const validated = new WeakSet<readonly unknown[]>();
+
+/** True when `items` is a list `validateScript` returned. */
+export function isValidatedScript(items: readonly unknown[]): items is LoadedScript['items'] {
+  return validated.has(items);
+}
+
 /** Describes where an item's problem is; `locate` maps a key path to `file:line:col` when known. */
 function describeIssues(
   error: z.ZodError,
@@ -209,6 +217,11 @@ function isSimpleItem(value: object): boolean {
 function itemIssues(value: unknown, index: number): z.core.$ZodIssue[] {
   if (typeof value === 'string') return [];
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && isSimpleItem(value)) return [];
+  return itemSchemaIssues(value, index);
+}
+
+/** `itemIssues` of an item that is not a common shape: checked by zod, or refused when it is not an object. */
+function itemSchemaIssues(value: unknown, index: number): z.core.$ZodIssue[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return [
       {
@@ -237,25 +250,31 @@ export function validateScript(
   source: string,
   locate: (path: readonly PropertyKey[]) => string | undefined = () => undefined,
 ): LoadedScript {
-  let issues: z.core.$ZodIssue[];
-  if (!Array.isArray(value)) {
-    issues = [{ code: 'custom', path: [], message: 'the script must be a list of items', input: value }];
-  } else if (value.length === 0) {
-    issues = [{ code: 'custom', path: [], message: 'the script is empty', input: value }];
+  const issues: z.core.$ZodIssue[] = [];
+  if (Array.isArray(value) && value.length > 0) {
+    for (const [index, item] of value.entries()) issues.push(...itemIssues(item, index));
   } else {
-    issues = value.flatMap((item, index) => itemIssues(item, index));
+    const message = Array.isArray(value) ? 'the script is empty' : 'the script must be a list of items';
+    issues.push({ code: 'custom', path: [], message, input: value });
   }
-  if (issues.length > 0) {
-    throw new PluginError('plugin.config_invalid', {
-      message: `Invalid scripted model script: ${describeIssues(new z.ZodError(issues), source, locate)}`,
-      hint: 'Each item is a string, `{ text?, toolCalls?: [{ tool, input }] }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output }` or `{ hang: true }`.',
-      context: { plugin: 'scripted' },
-    });
-  }
+  if (issues.length > 0) throw invalidScript(issues, source, locate);
   const items = (value as z.output<ItemSchemas['scriptItemSchema']>[]).map((item) =>
     typeof item === 'string' ? { text: item } : item,
   );
+  validated.add(items);
   return { items, source };
+}
+
+function invalidScript(
+  issues: z.core.$ZodIssue[],
+  source: string,
+  locate: (path: readonly PropertyKey[]) => string | undefined,
+): PluginError {
+  return new PluginError('plugin.config_invalid', {
+    message: `Invalid scripted model script: ${describeIssues(new z.ZodError(issues), source, locate)}`,
+    hint: 'Each item is a string, `{ text?, toolCalls?: [{ tool, input }] }`, `{ error: rate_limit|connection|server|timeout|auth|bad_request|invalid_output }` or `{ hang: true }`.',
+    context: { plugin: 'scripted' },
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { ModelError } from '../errors/agentry-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
 import { plainConfig, withFastConfig } from '../plugin/fast-plugin-config.js';
 import {
+  isValidatedScript,
   type LoadedScript,
   loadScriptFile,
   SCRIPTED_FAULTS,
@@ -259,7 +260,11 @@ export class ScriptedModel implements Model {
   constructor(options: ScriptedModelOptions) {
     this.modelId = options.model ?? 'scripted';
     this.#source = options.source ?? `script of model ${this.modelId}`;
-    this.#steps = compileSteps(validateScript(options.script, this.#source));
+    this.#steps = compileSteps(
+      isValidatedScript(options.script)
+        ? { items: options.script, source: this.#source }
+        : validateScript(options.script, this.#source),
+    );
     this.#record = options.record ?? false;
     if (options.pricing) this.pricing = options.pricing;
   }

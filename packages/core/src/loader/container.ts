@@ -97,20 +97,25 @@ function describeToken(token: symbol): string {
  * when it is asked for while that very singleton is being created.
  */
 export function resolveToken<T>(container: DependencyContainer, token: Token<T>): T {
+  if (creatingSet(container).has(token) || !container.isRegistered(token, true)) {
+    throw unresolvable(container, token);
+  }
+  return container.resolve<T>(token);
+}
+
+/** Why `token` cannot resolve: it is being created (a cycle), or nothing provides it. */
+function unresolvable(container: DependencyContainer, token: symbol): PluginError {
   const name = describeToken(token);
   if (creatingSet(container).has(token)) {
-    throw new PluginError('plugin.create_failed', {
+    return new PluginError('plugin.create_failed', {
       message: `the ${name} was requested while the ${name} itself is being created`,
       hint: `a ${name} plugin cannot depend on the runtime's ${name}; take what it needs from its config or deps.load()`,
     });
   }
-  if (!container.isRegistered(token, true)) {
-    throw new PluginError('plugin.create_failed', {
-      message: `no ${name} is registered in this runtime`,
-      hint: `register one: createRootContainer({ ${name.charAt(0).toLowerCase()}${name.slice(1)}: … })`,
-    });
-  }
-  return container.resolve<T>(token);
+  return new PluginError('plugin.create_failed', {
+    message: `no ${name} is registered in this runtime`,
+    hint: `register one: createRootContainer({ ${name.charAt(0).toLowerCase()}${name.slice(1)}: … })`,
+  });
 }
 
 function register<T>(root: DeferredContainer, token: Token<T>, provide: Provide<T> | undefined): void {

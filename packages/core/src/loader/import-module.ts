@@ -26,6 +26,14 @@ function typescriptImporter(): Promise<Jiti> {
   return jiti;
 }
 
+let core: Promise<Record<string, unknown>> | undefined;
+
+/** This copy of core's namespace (builtins such as `MemoryStore` load from it), imported once. */
+function coreModule(): Promise<Record<string, unknown>> {
+  core ??= import('../index.js') as Promise<Record<string, unknown>>;
+  return core;
+}
+
 /** Modification time of each impl file when it was last imported. */
 const importedAt = new Map<string, number>();
 
@@ -52,20 +60,7 @@ function changedSinceImport(file: string): boolean {
  */
 export async function importImpl(impl: string, resolved: ResolvedImpl): Promise<Record<string, unknown>> {
   try {
-    if (resolved.type === 'core') return (await import('../index.js')) as Record<string, unknown>;
-    // A plugin may use decorators (tsyringe's among them), which need the polyfill when its module loads.
-    installReflectMetadata();
-    const changed = changedSinceImport(resolved.file);
-    if (TYPESCRIPT.has(extname(resolved.file))) {
-      const importer = await typescriptImporter();
-      if (changed) delete importer.cache[resolved.file];
-      return await importer.import<Record<string, unknown>>(resolved.file);
-    }
-    const href = pathToFileURL(resolved.file).href;
-    return (await import(changed ? `${href}?mtime=${importedAt.get(resolved.file)}` : href)) as Record<
-      string,
-      unknown
-    >;
+    return resolved.type === 'core' ? await coreModule() : await importFile(resolved.file);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new PluginError('plugin.load_failed', {
@@ -75,4 +70,18 @@ export async function importImpl(impl: string, resolved: ResolvedImpl): Promise<
       context: { plugin: impl },
     });
   }
+}
+
+/** A plugin file: `.ts` through jiti, anything else with `import()`. */
+async function importFile(file: string): Promise<Record<string, unknown>> {
+  // A plugin may use decorators (tsyringe's among them), which need the polyfill when its module loads.
+  installReflectMetadata();
+  const changed = changedSinceImport(file);
+  if (TYPESCRIPT.has(extname(file))) {
+    const importer = await typescriptImporter();
+    if (changed) delete importer.cache[file];
+    return await importer.import<Record<string, unknown>>(file);
+  }
+  const href = pathToFileURL(file).href;
+  return (await import(changed ? `${href}?mtime=${importedAt.get(file)}` : href)) as Record<string, unknown>;
 }

@@ -141,21 +141,21 @@ export class PluginLoader {
     try {
       instance = token ? await whileCreating(container, token, create) : await create();
     } catch (error) {
-      // A plugin's own PluginError gets the slot's path and YAML location (`events (agentry.yaml:3:9) …`).
-      if (error instanceof PluginError && error.context.path === undefined) throw this.#withPath(error, path);
-      if (isAgentryError(error)) throw error;
-      throw this.#error(
-        'plugin.create_failed',
-        path,
-        `${definition.name} failed to start: ${errorText(error)}`,
-        {
-          hint: 'check the plugin config and that what it connects to is reachable',
-          cause: error,
-          plugin: definition.name,
-        },
-      );
+      throw this.#createFailed(error, path, definition.name);
     }
     return this.#checkInstance(kind, instance, slot, path, definition.name) as PluginKindMap[K];
+  }
+
+  /** What `load` throws when `create` failed. */
+  #createFailed(error: unknown, path: Path, plugin: string): unknown {
+    // A plugin's own PluginError gets the slot's path and YAML location (`events (agentry.yaml:3:9) …`).
+    if (error instanceof PluginError && error.context.path === undefined) return this.#withPath(error, path);
+    if (isAgentryError(error)) return error;
+    return this.#error('plugin.create_failed', path, `${plugin} failed to start: ${errorText(error)}`, {
+      hint: 'check the plugin config and that what it connects to is reachable',
+      cause: error,
+      plugin,
+    });
   }
 
   /** Loads a `models:` entry: `{ provider, ...config }` (config keys sit beside `provider`) or `{ impl, config }`. */
@@ -248,14 +248,25 @@ export class PluginLoader {
     const impl = this.#implOf(kind, normalized, path);
     const exported = await this.#importExport(impl, path, normalized.type !== undefined);
     const definition = toDefinition(exported);
+    if (definition?.kind === kind && definition.specVersion === PLUGIN_SPEC_VERSIONS[kind]) return definition;
+    throw this.#definitionProblem(kind, definition, impl, path);
+  }
+
+  /** Why a resolved export cannot load as a plugin of `kind`: not a plugin, another kind, or another spec version. */
+  #definitionProblem(
+    kind: PluginKind,
+    definition: PluginDefinition | undefined,
+    impl: string,
+    path: Path,
+  ): PluginError {
     if (!definition) {
-      throw this.#error('plugin.load_failed', path, `impl "${impl}" is not a plugin`, {
+      return this.#error('plugin.load_failed', path, `impl "${impl}" is not a plugin`, {
         hint: 'export definePlugin({...}), a class with `static readonly plugin = definePlugin(...)`, or a defineTool(...) tool',
         plugin: impl,
       });
     }
     if (definition.kind !== kind) {
-      throw this.#error(
+      return this.#error(
         'plugin.kind_mismatch',
         path,
         `points to a '${definition.kind}' plugin; expected kind '${kind}'`,
@@ -266,18 +277,15 @@ export class PluginLoader {
       );
     }
     const supported = PLUGIN_SPEC_VERSIONS[kind];
-    if (definition.specVersion !== supported) {
-      throw this.#error(
-        'plugin.spec_version_unsupported',
-        path,
-        `${definition.name} implements ${kind} spec version ${String(definition.specVersion)}; this Agentry supports ${supported}`,
-        {
-          hint: 'use a plugin version built for this Agentry, or upgrade @agentry/core',
-          plugin: definition.name,
-        },
-      );
-    }
-    return definition;
+    return this.#error(
+      'plugin.spec_version_unsupported',
+      path,
+      `${definition.name} implements ${kind} spec version ${String(definition.specVersion)}; this Agentry supports ${supported}`,
+      {
+        hint: 'use a plugin version built for this Agentry, or upgrade @agentry/core',
+        plugin: definition.name,
+      },
+    );
   }
 
   /**
@@ -314,29 +322,31 @@ export class PluginLoader {
   }
 
   #implOf(kind: PluginKind, slot: NormalizedSlot, path: Path): string {
+    if (slot.impl !== undefined && slot.type === undefined) return slot.impl;
+    const name = slot.type;
+    const found = this.#builtins.find((info) => info.kind === kind && info.name === name);
+    if (found !== undefined && slot.impl === undefined) return found.impl;
+    throw this.#implProblem(kind, slot, path);
+  }
+
+  /** Why a slot names no implementation: `type` and `impl` together, no name, or no builtin of that name. */
+  #implProblem(kind: PluginKind, slot: NormalizedSlot, path: Path): PluginError {
     if (slot.impl !== undefined) {
-      if (slot.type !== undefined) {
-        throw this.#error('plugin.impl_refused', path, '`type` and `impl` together', {
-          hint: 'keep one of them',
-        });
-      }
-      return slot.impl;
+      return this.#error('plugin.impl_refused', path, '`type` and `impl` together', {
+        hint: 'keep one of them',
+      });
     }
     const name = slot.type;
     if (typeof name !== 'string' || name === '') {
-      throw this.#error('plugin.not_found', path, 'the slot names no plugin', {
+      return this.#error('plugin.not_found', path, 'the slot names no plugin', {
         hint: 'use a builtin name, { type, config } or { impl, config }',
       });
     }
-    const found = this.#builtins.find((info) => info.kind === kind && info.name === name);
-    if (!found) {
-      const names = this.#builtins.filter((info) => info.kind === kind).map((info) => info.name);
-      throw this.#error('plugin.not_found', path, `unknown ${kind} "${name}"`, {
-        hint: suggestionHint(name, names) ?? `builtin ${kind} plugins: ${names.join(', ') || 'none'}`,
-        plugin: name,
-      });
-    }
-    return found.impl;
+    const names = this.#builtins.filter((info) => info.kind === kind).map((info) => info.name);
+    return this.#error('plugin.not_found', path, `unknown ${kind} "${name}"`, {
+      hint: suggestionHint(name, names) ?? `builtin ${kind} plugins: ${names.join(', ') || 'none'}`,
+      plugin: name,
+    });
   }
 
   #validateConfig(
@@ -349,10 +359,21 @@ export class PluginLoader {
   ): unknown {
     // A builtin's hand-written check first: zod compiles a schema on its first parse.
     const fast = fastPluginConfig(definition, rawConfig);
-    if (fast !== undefined) {
-      registerNamedSecrets(fast, resolveToken(container, TOKENS.Redactor));
-      return fast;
-    }
+    if (fast === undefined)
+      return this.#validateWithSchema(definition, rawConfig, path, configPath, container, builtin);
+    registerNamedSecrets(fast, resolveToken(container, TOKENS.Redactor));
+    return fast;
+  }
+
+  /** `#validateConfig` by the plugin's zod schema: the parsed config, or `plugin.config_invalid` listing each issue. */
+  #validateWithSchema(
+    definition: PluginDefinition,
+    rawConfig: unknown,
+    path: Path,
+    configPath: Path,
+    container: DependencyContainer,
+    builtin: boolean,
+  ): unknown {
     const locator = { locate: this.#locate, locateKey: this.#locate };
     const result = definition.configSchema.safeParse(rawConfig);
     if (!result.success) {

@@ -18,6 +18,7 @@ import { MemoryStore } from '../defaults/memory-store.js';
 import { MittEventBus } from '../defaults/mitt-event-bus.js';
 import { ConfigError } from '../errors/agentry-error.js';
 import { createRootContainer } from '../loader/container.js';
+import type { LoadableSlot } from '../loader/plugin-exports.js';
 import { PluginLoader } from '../loader/plugin-loader.js';
 import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
@@ -269,13 +270,11 @@ function leaseTtl(option: number | undefined, env: NodeJS.ProcessEnv): number {
   const raw = option ?? env.AGENTRY_RUN_LEASE_TTL_MS;
   if (raw === undefined || raw === '') return DEFAULT_RUN_LEASE_TTL_MS;
   const value = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isFinite(value) || value < 30) {
-    throw new ConfigError('config.invalid', {
-      message: `The run lease TTL must be a number of milliseconds of at least 30, got ${JSON.stringify(raw)}`,
-      hint: 'Set runLeaseTtlMs (or AGENTRY_RUN_LEASE_TTL_MS) to e.g. 15000, or leave it unset.',
-    });
-  }
-  return Math.floor(value);
+  if (Number.isFinite(value) && value >= 30) return Math.floor(value);
+  throw new ConfigError('config.invalid', {
+    message: `The run lease TTL must be a number of milliseconds of at least 30, got ${JSON.stringify(raw)}`,
+    hint: 'Set runLeaseTtlMs (or AGENTRY_RUN_LEASE_TTL_MS) to e.g. 15000, or leave it unset.',
+  });
 }
 
 async function loadEvents(
@@ -284,9 +283,13 @@ async function loadEvents(
   logger: Logger,
 ): Promise<EventBus> {
   if (slot === undefined) return new MittEventBus({ logger });
-  if (!Array.isArray(slot)) return loader.load('event-bus', slot, ['events']);
+  return Array.isArray(slot) ? loadEventBuses(loader, slot) : loader.load('event-bus', slot, ['events']);
+}
+
+/** `events:` as a list: every bus gets every event; handlers subscribe on the first. */
+async function loadEventBuses(loader: PluginLoader, slots: readonly LoadableSlot[]): Promise<EventBus> {
   const buses: EventBus[] = [];
-  for (const [index, item] of slot.entries())
+  for (const [index, item] of slots.entries())
     buses.push(await loader.load('event-bus', item, ['events', index]));
   if (buses.length === 1) return buses[0]!;
   const [first] = buses;

@@ -13,7 +13,15 @@ export async function loadRuntimeSlot(
 ): Promise<Runtime> {
   const isDefault =
     slot === 'default' || (typeof slot === 'object' && 'type' in slot && slot.type === 'default');
-  if (isDefault) return new DefaultRuntime(setup);
+  return isDefault ? new DefaultRuntime(setup) : loadRuntimePlugin(slot, setup, loader);
+}
+
+/** A runtime plugin (`runtime: { impl }`): created with the resolved setup in its deps. */
+async function loadRuntimePlugin(
+  slot: SlotConfig,
+  setup: DefaultRuntimeSetup,
+  loader: PluginLoader,
+): Promise<Runtime> {
   const definition = await loader.resolveDefinition('runtime', slot, ['runtime']);
   const parsed = definition.configSchema.safeParse((typeof slot === 'object' && slot.config) || {});
   if (!parsed.success) {

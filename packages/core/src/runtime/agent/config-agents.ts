@@ -1,13 +1,13 @@
 /** Builds agent definitions from config: every slot loaded once through the PluginLoader. */
-import { suggestionHint } from '../../config/did-you-mean.js';
 import type { AgentConfig } from '../../config/schema.js';
 import type { ContextAssembler } from '../../contracts/context-assembler.js';
 import type { Memory } from '../../contracts/memory.js';
 import type { ModelRegistry } from '../../contracts/model.js';
 import type { Pattern } from '../../contracts/pattern.js';
+import type { PluginKindMap } from '../../contracts/plugin.js';
 import type { AfterToolHook, BeforeToolHook, Tool } from '../../contracts/tool.js';
 import type { ToolExecutor } from '../../contracts/tool-executor.js';
-import { ConfigError } from '../../errors/agentry-error.js';
+import type { LoadableSlot } from '../../loader/plugin-exports.js';
 import type { PluginLoader } from '../../loader/plugin-loader.js';
 import type { AgentDefinition } from './agent-setup.js';
 import { loadHook } from './hook-loader.js';
@@ -15,9 +15,35 @@ import { loadRunHooks } from './run-hook-loader.js';
 
 type Path = readonly (string | number)[];
 
-function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+/**
+ * Loads a slot that takes one plugin or a list (`memory`, `toolExecutor`); a list's items are numbered in
+ * their paths. Kept apart from `loadAgentDefinition`, which most agents run without these slots.
+ */
+async function loadEach<K extends 'memory' | 'tool-executor'>(
+  loader: PluginLoader,
+  kind: K,
+  value: LoadableSlot | readonly LoadableSlot[],
+  path: Path,
+): Promise<PluginKindMap[K][]> {
+  if (!Array.isArray(value)) return [await loader.load(kind, value as LoadableSlot, path)];
+  const loaded: PluginKindMap[K][] = [];
+  for (const [index, slot] of value.entries()) loaded.push(await loader.load(kind, slot, [...path, index]));
+  return loaded;
+}
+
+/** An agent's `hooks.before` / `hooks.after` tool hooks, in order. */
+async function loadToolHooks<H extends BeforeToolHook | AfterToolHook>(
+  impls: readonly string[],
+  loader: PluginLoader,
+  name: string,
+  locate: (path: Path) => string | undefined,
+  path: Path,
+): Promise<H[]> {
+  const hooks: H[] = [];
+  for (const [index, impl] of impls.entries()) {
+    hooks.push(await loadHook<H>(impl, loader.baseDir, name, locate, [...path, index]));
+  }
+  return hooks;
 }
 
 /** Loads one agent's slots. `extraTools` (passed in code) are added to every agent. */
@@ -29,62 +55,41 @@ export async function loadAgentDefinition(
   locate: (path: Path) => string | undefined,
   extraTools: readonly Tool[],
 ): Promise<AgentDefinition> {
+  // `agent.model` names a declared model: `resolveLocated` reported any other name with the config's issues.
   const base = ['agents', id] as const;
-  if (!models.names().includes(agent.model)) {
-    const suggestion = suggestionHint(agent.model, models.names());
-    const location = locate([...base, 'model']);
-    throw new ConfigError('config.invalid', {
-      message: `${location ? `${location}: ` : ''}agents.${id}.model names "${agent.model}", which is not a declared model${suggestion ? `; ${suggestion}` : ''}`,
-      hint: `Declare it under models: (declared: ${models.names().join(', ') || 'none'}).`,
-      context: { agentId: id, path: `agents.${id}.model`, ...(location ? { location } : {}) },
-    });
-  }
   const pattern = agent.pattern
     ? await loader.load('pattern', agent.pattern, [...base, 'pattern'])
     : undefined;
-  const memories: Memory[] = [];
-  for (const [index, slot] of asList(agent.memory).entries()) {
-    const path = Array.isArray(agent.memory) ? [...base, 'memory', index] : [...base, 'memory'];
-    memories.push(await loader.load('memory', slot, path));
-  }
+  const memories: Memory[] =
+    agent.memory === undefined ? [] : await loadEach(loader, 'memory', agent.memory, [...base, 'memory']);
   const context: ContextAssembler | undefined = agent.context
     ? await loader.load('context-assembler', agent.context, [...base, 'context'])
     : undefined;
-  const executors: ToolExecutor[] = [];
-  for (const [index, slot] of asList(agent.toolExecutor).entries()) {
-    const path = Array.isArray(agent.toolExecutor)
-      ? [...base, 'toolExecutor', index]
-      : [...base, 'toolExecutor'];
-    executors.push(await loader.load('tool-executor', slot, path));
-  }
+  const executors: ToolExecutor[] =
+    agent.toolExecutor === undefined
+      ? []
+      : await loadEach(loader, 'tool-executor', agent.toolExecutor, [...base, 'toolExecutor']);
   const tools: Tool[] = [];
   for (const [index, slot] of agent.tools.entries()) {
     const loaded = await loader.load('tool', slot, [...base, 'tools', index]);
     tools.push(...(Array.isArray(loaded) ? loaded : [loaded as Tool]));
   }
   tools.push(...extraTools);
-  const before: BeforeToolHook[] = [];
-  for (const [index, impl] of (agent.hooks?.before ?? []).entries()) {
-    before.push(
-      await loadHook(impl, loader.baseDir, `agents.${id}.hooks.before`, locate, [
+  const hooks = agent.hooks;
+  const before: BeforeToolHook[] = hooks?.before
+    ? await loadToolHooks(hooks.before, loader, `agents.${id}.hooks.before`, locate, [
         ...base,
         'hooks',
         'before',
-        index,
-      ]),
-    );
-  }
-  const after: AfterToolHook[] = [];
-  for (const [index, impl] of (agent.hooks?.after ?? []).entries()) {
-    after.push(
-      await loadHook(impl, loader.baseDir, `agents.${id}.hooks.after`, locate, [
+      ])
+    : [];
+  const after: AfterToolHook[] = hooks?.after
+    ? await loadToolHooks(hooks.after, loader, `agents.${id}.hooks.after`, locate, [
         ...base,
         'hooks',
         'after',
-        index,
-      ]),
-    );
-  }
+      ])
+    : [];
   const runHooks = await loadRunHooks(
     agent.hooks,
     [...base, 'hooks'],
