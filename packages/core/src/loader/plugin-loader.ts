@@ -15,6 +15,7 @@ import type { Store } from '../contracts/store.js';
 import { type ConfigIssue, isAgentryError, isPluginError, PluginError } from '../errors/agentry-error.js';
 import { fastPluginConfig } from '../plugin/fast-plugin-config.js';
 import { createRootContainer, resolveToken, TOKENS, type Token, whileCreating } from './container.js';
+import { coreBuiltinExport } from './core-builtins.js';
 import { parseImplSpecifier, resolveImpl } from './impl-specifier.js';
 import { importImpl } from './import-module.js';
 import {
@@ -246,7 +247,8 @@ export class PluginLoader {
   async resolveDefinition(kind: PluginKind, slot: LoadableSlot, path: Path): Promise<PluginDefinition> {
     const normalized = normalizeSlot(slot);
     const impl = this.#implOf(kind, normalized, path);
-    const exported = await this.#importExport(impl, path, normalized.type !== undefined);
+    const builtin = normalized.type !== undefined;
+    const exported = (builtin && coreBuiltinExport(impl)) || (await this.#importExport(impl, path, builtin));
     const definition = toDefinition(exported);
     if (definition?.kind === kind && definition.specVersion === PLUGIN_SPEC_VERSIONS[kind]) return definition;
     throw this.#definitionProblem(kind, definition, impl, path);
