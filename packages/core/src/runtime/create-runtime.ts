@@ -270,11 +270,13 @@ function leaseTtl(option: number | undefined, env: NodeJS.ProcessEnv): number {
   const raw = option ?? env.AGENTRY_RUN_LEASE_TTL_MS;
   if (raw === undefined || raw === '') return DEFAULT_RUN_LEASE_TTL_MS;
   const value = typeof raw === 'number' ? raw : Number(raw);
-  if (Number.isFinite(value) && value >= 30) return Math.floor(value);
-  throw new ConfigError('config.invalid', {
-    message: `The run lease TTL must be a number of milliseconds of at least 30, got ${JSON.stringify(raw)}`,
-    hint: 'Set runLeaseTtlMs (or AGENTRY_RUN_LEASE_TTL_MS) to e.g. 15000, or leave it unset.',
-  });
+  if (!Number.isFinite(value) || value < 30) {
+    throw new ConfigError('config.invalid', {
+      message: `The run lease TTL must be a number of milliseconds of at least 30, got ${JSON.stringify(raw)}`,
+      hint: 'Set runLeaseTtlMs (or AGENTRY_RUN_LEASE_TTL_MS) to e.g. 15000, or leave it unset.',
+    });
+  }
+  return Math.floor(value);
 }
 
 async function loadEvents(
