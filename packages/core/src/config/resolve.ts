@@ -167,13 +167,13 @@ function modelReferenceIssues(value: unknown, locator: Locator): ConfigIssue[] {
   return issues;
 }
 
-function prototypeKeyIssues(paths: readonly Path[], locator: Locator): ConfigIssue[] {
+function prototypeKeyIssues(paths: readonly (string | number)[][], locator: Locator): ConfigIssue[] {
   return paths.map((path) => {
     const key = String(path[path.length - 1]);
     return {
       code: 'config.unsafe',
       message: `key "${key}" is not allowed`,
-      path: [...path],
+      path,
       location: locator.locateKey(path),
       hint: '__proto__, constructor and prototype could change how every object behaves; rename the key',
     };

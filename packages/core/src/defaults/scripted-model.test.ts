@@ -8,6 +8,7 @@ import { silentLogger } from '../services/console-logger.js';
 import { RandomIdFactory } from '../services/random-id-factory.js';
 import { SystemClock } from '../services/system-clock.js';
 import { ScriptedModel } from './scripted-model.js';
+import { isValidatedScript, validateScript } from './scripted-model-script.js';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 
@@ -307,5 +308,16 @@ describe('ScriptedModel reactions (when)', () => {
     expect(() => new ScriptedModel({ script: [{ when: { input: '(' }, text: 'x' }, 'y'] })).toThrow(
       /not a valid regular expression/,
     );
+  });
+});
+
+describe('validateScript', () => {
+  it('marks the item list it returns, so a model made from it does not check it again; no other list is marked', () => {
+    const raw = ['hi', { text: 'there' }];
+    const { items } = validateScript(raw, 'inline script');
+    expect(isValidatedScript(items)).toBe(true);
+    expect(isValidatedScript([...items])).toBe(false);
+    expect(isValidatedScript(raw)).toBe(false);
+    expect(new ScriptedModel({ script: items }).length).toBe(2);
   });
 });
