@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMain, printRows } from './rows.js';
+import { isMain, loadCore, printRows } from './rows.js';
 
 /** A valid config of about `bytes` bytes: one scripted model and a map of agents. */
 export function largeConfig(bytes) {
@@ -81,4 +81,4 @@ export async function configRows(core) {
   }
 }
 
-if (isMain(import.meta.url)) printRows(await configRows(await import('../dist/index.js')));
+if (isMain(import.meta.url)) printRows(await configRows(await loadCore()));

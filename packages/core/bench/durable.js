@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMain, printRows } from './rows.js';
+import { isMain, loadCore, printRows } from './rows.js';
 import { barePostgresUs, bareSqliteUs } from './store-baseline.js';
 import { noteTool, scriptOf } from './workload.js';
 
@@ -178,6 +178,5 @@ export async function durableRows(core, only) {
 }
 
 if (isMain(import.meta.url)) {
-  const core = { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
-  printRows(await durableRows(core, process.argv[2]));
+  printRows(await durableRows(await loadCore(), process.argv[2]));
 }

@@ -1,6 +1,11 @@
 // Printing bench rows ({ name, value, unit, target? }) for the bench files that also run on their own.
 import { pathToFileURL } from 'node:url';
 
+/** Core's public entry and its internal one (the checkpointer the durable and redaction rows build lives there). */
+export async function loadCore() {
+  return { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
+}
+
 /** True when the module at `moduleUrl` is the script node was started with. */
 export function isMain(moduleUrl) {
   return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;

@@ -8,6 +8,7 @@ import { durableRows } from './durable.js';
 import { queueRows } from './queue.js';
 import { queueSoakRows } from './queue-soak.js';
 import { redactionRows } from './redaction.js';
+import { loadCore } from './rows.js';
 import { handLoop, noteTool, scriptOf } from './workload.js';
 
 const loadAtStart = os.loadavg();
@@ -34,8 +35,7 @@ function calibrationMs() {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 const calibrationAtStart = calibrationMs();
-// The checkpointer the durable rows build lives in the internal entry.
-const core = { ...(await import('../dist/index.js')), ...(await import('../dist/internal.js')) };
+const core = await loadCore();
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 function runtimeFor(steps) {
