@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
+import type { RunRecord } from '../../contracts/run.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import type { ToolContext } from '../../contracts/tool.js';
@@ -9,6 +10,7 @@ import { ScriptedModel } from '../../defaults/scripted-model.js';
 import { defineTool } from '../../plugin/define-tool.js';
 import { WatchedQueue } from '../__fixtures__/watched-queue.js';
 import { createRuntime } from '../create-runtime.js';
+import { runLeaseName } from '../durability/run-lease.js';
 
 /** An in-memory queue that behaves like a shared one: `resume` with decisions goes through it. */
 class SharedQueue extends WatchedQueue {
@@ -113,6 +115,24 @@ describe('runtime.enqueue', () => {
     );
     expect(queue.handled.filter((entry) => entry.outcome === 'thrown')).toEqual([]);
     expect(a.sent).toEqual(['ada']);
+  });
+
+  it('a start job whose run another worker has just taken (lease held, record still queued) waits for it', async () => {
+    const store = new MemoryStore();
+    const queue = new SharedQueue();
+    const submitter = await processOn(store, queue);
+    const { runId } = await submitter.runtime.enqueue({ agent: 'worker', input: 'mail ada' });
+    const taken = await store.acquireLease(runLeaseName(runId), 'another-worker', 60_000);
+    const worker = await processOn(store, queue);
+    await worker.runtime.work({ concurrency: 1 });
+    await queue.until((handled) => handled.length === 1);
+    expect(queue.handled[0]?.outcome).toMatchObject({ status: 'deferred' });
+    expect((await store.get('runs', runId)) as RunRecord).toMatchObject({ status: 'queued' });
+    expect(worker.sent).toEqual([]);
+    await store.releaseLease(taken!);
+    expect(await queue.stopped(worker.runtime, runId)).toMatchObject({ status: 'completed' });
+    expect(queue.handled.filter((entry) => entry.outcome === 'thrown')).toEqual([]);
+    expect(worker.sent).toEqual(['ada']);
   });
 });
 

@@ -196,8 +196,12 @@ export async function driveJob(host: QueueHost, job: RunJob): Promise<DriveOutco
     return { status: 'done' };
   }
   const { record, limits } = found;
-  const busy = await leaseHeldElsewhere(host, runLeaseName(job.runId), host.workerId);
-  if (busy !== undefined) return { status: 'deferred', delayMs: Math.min(host.leaseTtlMs, busy) };
+  // A queued run's start job does not look at the run's lease first (a read per queued run): only a taker
+  // of the same job holds it, and then `start` finds it taken (`run.not_resumable`, answered below).
+  if (job.kind !== 'start' || record.status !== 'queued') {
+    const busy = await leaseHeldElsewhere(host, runLeaseName(job.runId), host.workerId);
+    if (busy !== undefined) return { status: 'deferred', delayMs: Math.min(host.leaseTtlMs, busy) };
+  }
   if (record.sessionId !== record.runId) {
     const session = await leaseHeldElsewhere(host, `session:${record.sessionId}`, record.runId);
     if (session !== undefined && !actsOnBusySession(record, job, limits)) {
