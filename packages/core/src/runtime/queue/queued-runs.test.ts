@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AnyAgentryEvent } from '../../contracts/events.js';
-import type { RunRecord } from '../../contracts/run.js';
 import type { Runtime } from '../../contracts/runtime.js';
 import type { Store } from '../../contracts/store.js';
 import type { ToolContext } from '../../contracts/tool.js';
@@ -127,7 +126,7 @@ describe('runtime.enqueue', () => {
     await worker.runtime.work({ concurrency: 1 });
     await queue.until((handled) => handled.length === 1);
     expect(queue.handled[0]?.outcome).toMatchObject({ status: 'deferred' });
-    expect((await store.get('runs', runId)) as RunRecord).toMatchObject({ status: 'queued' });
+    expect(await submitter.runtime.runs.get(runId)).toMatchObject({ status: 'queued' });
     expect(worker.sent).toEqual([]);
     await store.releaseLease(taken!);
     expect(await queue.stopped(worker.runtime, runId)).toMatchObject({ status: 'completed' });
